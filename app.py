@@ -1,0 +1,186 @@
+"""Monev TIK entry point: settings, store, login, and the menu built for the viewer's role."""
+
+import logging
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from sqlalchemy.engine import Engine
+
+from core import users
+from core.auth_cookie import username_from_token
+from core.config import Settings, load_settings
+from core.demo import demo_logins
+from core.errors import AccountLocked, LoginFailed, MonevError
+from core.i18n import LANGUAGES, t
+from core.navigation import LANDING, PAGES
+from core.store import open_store, prepare
+from db.engine import session_scope
+from pages._shell import CTX_KEY, Ctx, not_allowed
+
+log = logging.getLogger("monev")
+
+st.set_page_config(page_title="Monev TIK", page_icon=":material/monitor_heart:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, demo: bool, _settings: Settings) -> Engine:
+    """Once per process and store: migrate to head, fill an empty store, print a first-admin notice."""
+    engine = open_store(_settings)
+    notice = prepare(engine, _settings)
+    if notice:
+        print(notice, flush=True)  # the console is the only place the first admin password ever appears
+    return engine
+
+
+def _fatal(message: str) -> None:
+    st.error(message, icon=":material/error:")
+    st.stop()
+
+
+def _language(settings: Settings) -> str:
+    return st.session_state.setdefault("lang", settings.language)
+
+
+def _language_picker(lang: str, key: str, engine: Engine | None = None, viewer=None) -> None:
+    def changed():
+        st.session_state.lang = st.session_state[key]
+        if engine is not None and viewer is not None:
+            with session_scope(engine) as s:
+                users.set_language(session=s, viewer=viewer, language=st.session_state.lang)
+
+    st.selectbox(
+        t("shell.language", lang), options=list(LANGUAGES), index=list(LANGUAGES).index(lang),
+        format_func=LANGUAGES.get, key=key, on_change=changed,
+    )
+
+
+def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authenticate, lang: str) -> bool:
+    """Our own form, so lockout lives in core/; the library signs the cookie. True once logged in."""
+    box = st.empty()
+    with box.container():
+        left, mid, right = st.columns([1, 2, 1])
+        with mid:
+            st.title(t("app.title", lang))
+            st.caption(t("app.subtitle", lang, org=settings.org_name))
+            _language_picker(lang, "_lang_login")
+            with st.form("login"):
+                st.subheader(t("login.heading", lang))
+                username = st.text_input(t("login.username", lang), key="login_username")
+                password = st.text_input(t("login.password", lang), type="password", key="login_password")
+                submitted = st.form_submit_button(t("login.submit", lang), type="primary")
+            error = None
+            if submitted:
+                with session_scope(engine) as s:  # commit even on failure: the attempt must count
+                    try:
+                        user = users.authenticate(session=s, username=username, password=password)
+                        st.session_state.update(
+                            authentication_status=True, username=user.username, name=user.display_name,
+                            roles=[user.role], logout=None,
+                        )
+                        if user.language:
+                            st.session_state.lang = user.language
+                    except (LoginFailed, AccountLocked) as exc:
+                        error = exc
+            if error is not None:
+                st.error(error.message(lang), icon=":material/lock:")
+            if settings.demo:
+                st.info(t("login.demo_notice", lang), icon=":material/info:")
+                st.dataframe(
+                    [{t("login.username", lang): d["username"], t("login.password", lang): d["password"],
+                      t("users.role", lang): t(f"role.{d['role']}", lang), t("users.unit", lang): d["unit"]}
+                     for d in demo_logins()],
+                    hide_index=True, width="stretch",
+                )
+    if st.session_state.get("authentication_status"):
+        box.empty()
+        authenticator.cookie_controller.set_cookie()
+        return True
+    return False
+
+
+def _authenticator(settings: Settings, engine: Engine) -> stauth.Authenticate:
+    """The library object: signs and deletes the cookie. It renders a component, so create it late."""
+    with session_scope(engine) as s:
+        credentials = users.credentials(session=s)
+    return stauth.Authenticate(
+        credentials, settings.cookie_name, settings.secret_cookie_key(), settings.cookie_expiry_days,
+        auto_hash=False, login_sleep_time=0,
+    )
+
+
+def _current_viewer(settings: Settings, engine: Engine):
+    """The logged-in viewer from this session, or from a valid cookie after a reload; None if neither."""
+    username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
+    if username is None and not st.session_state.get("logout"):
+        username = username_from_token(st.context.cookies.get(settings.cookie_name), settings.secret_cookie_key())
+    if username is None:
+        return None
+    with session_scope(engine) as s:
+        viewer = users.load_viewer(session=s, username=username)  # None once deactivated or locked
+    if viewer is not None:
+        st.session_state.update(authentication_status=True, username=viewer.username, name=viewer.display_name,
+                                roles=[viewer.role])
+    return viewer
+
+
+def _request_logout() -> None:
+    st.session_state["_logout_requested"] = True
+
+
+def _sidebar(ctx: Ctx) -> None:
+    with st.sidebar:
+        st.markdown(f"**{ctx.settings.org_name}**")
+        st.caption(f"{ctx.viewer.display_name} · {t('role.' + ctx.viewer.role, ctx.lang)}")
+        _language_picker(ctx.lang, "_lang_sidebar", ctx.engine, ctx.viewer)
+        st.button(t("shell.logout", ctx.lang), key="logout_button", on_click=_request_logout, width="stretch",
+                  icon=":material/logout:")
+
+
+def _navigation(ctx: Ctx):
+    sections: dict[str, list] = {}
+    landing = LANDING[ctx.viewer.role]
+    for spec in PAGES:
+        allowed = ctx.viewer.role in spec.roles
+        page = st.Page(
+            spec.script if allowed else not_allowed,
+            title=t(spec.title_key, ctx.lang), icon=spec.icon, url_path=spec.url_path,
+            default=spec.key == landing, visibility="visible" if allowed else "hidden",
+        )
+        # A page the role may not open stays routable (it answers "not allowed") but is never listed.
+        section = t(spec.section_key, ctx.lang) if allowed else ""
+        sections.setdefault(section, []).append(page)
+    return st.navigation(sections)
+
+
+def main() -> None:
+    try:
+        settings = load_settings()
+    except MonevError as exc:
+        _fatal(exc.message("id"))
+    lang = _language(settings)
+    try:
+        engine = _store(settings.database_url, settings.demo, settings)
+    except MonevError as exc:
+        _fatal(exc.message(lang))
+
+    authenticator = None
+    if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):
+        authenticator = _authenticator(settings, engine)
+        authenticator.logout(location="unrendered")  # clears the session and deletes the cookie
+        st.session_state.pop(CTX_KEY, None)
+    viewer = _current_viewer(settings, engine)
+    if viewer is None:
+        authenticator = authenticator or _authenticator(settings, engine)
+        if not _login_form(settings, engine, authenticator, lang):
+            st.stop()
+        viewer = _current_viewer(settings, engine)
+        lang = st.session_state.lang
+
+    ctx = Ctx(settings=settings, engine=engine, viewer=viewer, lang=lang)
+    st.session_state[CTX_KEY] = ctx
+    page = _navigation(ctx)
+    _sidebar(ctx)
+    page.run()
+
+
+main()

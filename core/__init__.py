@@ -1,0 +1,1 @@
+"""Domain logic, free of Streamlit: settings, scoped queries, i18n, validation."""

@@ -1,0 +1,98 @@
+"""One validated settings object, read from MONEV_* environment variables and an optional .env file."""
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, field_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import SettingsError
+
+# Keys that ship in tutorials and library defaults; a cookie signed with one of them can be forged.
+KNOWN_DEFAULT_KEYS = {
+    "some_key", "some_cookie_key", "secret", "changeme", "change-me", "password",
+    "random_signature_key", "abcdef", "key", "cookie_key", "monev",
+}
+MIN_COOKIE_KEY_LENGTH = 32
+COOKIE_KEY_FILE = "cookie_key"
+
+
+class Settings(BaseSettings):
+    """Everything the app, the worker and the command line read from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="MONEV_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///data/monev.db"
+    org_name: str = "Pemerintah Kota Malang"
+    timezone: str = "Asia/Jakarta"
+    language: Literal["id", "en"] = "id"
+    demo: bool = False
+    cookie_key: SecretStr | None = None
+    cookie_name: str = "monev_tik_auth"
+    cookie_expiry_days: float = 1.0
+    data_dir: Path = Path("data")
+    bcrypt_rounds: int = 12
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("bcrypt_rounds")
+    @classmethod
+    def _rounds(cls, value: int) -> int:
+        if not 4 <= value <= 16:
+            raise ValueError("bcrypt_rounds must be 4..16")
+        return value
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def secret_cookie_key(self) -> str:
+        """The key that signs login cookies; never None once `load_settings` has returned."""
+        assert self.cookie_key is not None
+        return self.cookie_key.get_secret_value()
+
+
+def _check_cookie_key(key: str) -> None:
+    if key.strip().lower() in KNOWN_DEFAULT_KEYS or len(key) < MIN_COOKIE_KEY_LENGTH:
+        raise SettingsError("settings.cookie_key_unsafe", length=MIN_COOKIE_KEY_LENGTH)
+
+
+def _demo_cookie_key(data_dir: Path) -> str:
+    """A random key made once per data folder and kept there, so demo logins survive restarts."""
+    path = data_dir / COOKIE_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(**overrides) -> Settings:
+    """Read and check the settings; raise SettingsError with a message that says how to fix it."""
+    try:
+        settings = Settings(**overrides)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        name = "MONEV_" + str(first["loc"][0]).upper() if first["loc"] else "MONEV_*"
+        raise SettingsError("settings.invalid", name=name, reason=first["msg"]) from None
+    if settings.cookie_key is None:
+        if not settings.demo:
+            raise SettingsError("settings.cookie_key_missing", length=MIN_COOKIE_KEY_LENGTH)
+        settings.cookie_key = SecretStr(_demo_cookie_key(settings.data_dir))
+    _check_cookie_key(settings.secret_cookie_key())
+    return settings

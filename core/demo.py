@@ -1,0 +1,46 @@
+"""The demo city: units from the reference file and one account for every role, on an empty store."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core import passwords
+from core.access import SYSTEM, Role
+from core.unit_import import parse_units_csv
+from core.units import import_units
+from db.models import AppMeta, Unit, User
+
+REFERENCE = Path(__file__).resolve().parent.parent / "db" / "reference"
+UNITS_FILE = REFERENCE / "malang_units.csv"
+
+# (username, display name, role, unit code, password). Shown on the login page in demo mode only.
+DEMO_USERS = [
+    ("admin", "Operator Diskominfo", Role.ADMIN, None, "admin-demo"),
+    ("pimpinan", "Kepala Diskominfo", Role.PIMPINAN, None, "pimpinan-demo"),
+    ("presenter", "Layar Workshop", Role.PRESENTER, None, "presenter-demo"),
+    ("dinkes", "Operator TIK Dinas Kesehatan", Role.SKPD, "DINKES", "dinkes-demo"),
+    ("klojen", "Operator TIK Kecamatan Klojen", Role.SKPD, "KEC-KLOJEN", "klojen-demo"),
+    ("setda", "Operator TIK Sekretariat Daerah", Role.SKPD, "SETDA", "setda-demo"),
+]
+
+
+def load(*, session: Session) -> bool:
+    """Load the demo once; a store that already has units or users is left alone. True when loaded."""
+    has_units = session.scalar(select(func.count()).select_from(Unit))
+    has_users = session.scalar(select(func.count()).select_from(User))
+    if has_units or has_users:
+        return False
+    import_units(session=session, viewer=SYSTEM, rows=parse_units_csv(UNITS_FILE.read_bytes(), UNITS_FILE.name))
+    unit_ids = dict(session.execute(select(Unit.code, Unit.id)).all())
+    for username, name, role, unit_code, password in DEMO_USERS:
+        session.add(User(username=username, display_name=name, role=role, unit_id=unit_ids.get(unit_code),
+                         password_hash=passwords.hash_password(password)))
+    session.add(AppMeta(key="demo_data", value="1"))
+    session.flush()
+    return True
+
+
+def demo_logins() -> list[dict[str, str]]:
+    """The demo accounts for the login page."""
+    return [{"username": u, "password": p, "role": r.value, "unit": c or ""} for u, _n, r, c, p in DEMO_USERS]

@@ -1,0 +1,73 @@
+"""Domain errors that carry a message key, so every layer can say what went wrong in the user's language."""
+
+from core.i18n import t
+
+
+class MonevError(Exception):
+    """Base error: a catalogue key plus the values its message needs."""
+
+    def __init__(self, key: str, **params):
+        self.key = key
+        self.params = params
+        super().__init__(t(key, "id", **params))
+
+    def message(self, lang: str) -> str:
+        """The message in the given language."""
+        return t(self.key, lang, **self.params)
+
+
+class PermissionDenied(MonevError):
+    """The viewer may not do this, or not to this unit."""
+
+
+class NotFound(MonevError):
+    """No such row, or not one the viewer may see."""
+
+
+class ValidationError(MonevError):
+    """Input that breaks a rule; `field` names the input that is wrong."""
+
+    def __init__(self, key: str, field: str | None = None, **params):
+        self.field = field
+        super().__init__(key, **params)
+
+
+class LoginFailed(MonevError):
+    """Wrong user name or password."""
+
+
+class AccountLocked(MonevError):
+    """Too many failed logins; the account is locked until a given time."""
+
+
+class SettingsError(MonevError):
+    """The configuration is unsafe or invalid; the app must not start."""
+
+
+class StoreUnavailable(MonevError):
+    """The database cannot be reached or opened."""
+
+
+class Problem:
+    """One bad cell or field: where it is (row, column) and what is wrong (a catalogue key)."""
+
+    def __init__(self, column: str, key: str, row: int | None = None, **params):
+        self.row = row
+        self.column = column
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __repr__(self) -> str:
+        return f"Problem(row={self.row}, column={self.column!r}, key={self.key!r})"
+
+
+class ImportRejected(MonevError):
+    """A file with at least one bad row; nothing from it was written."""
+
+    def __init__(self, problems: list[Problem], filename: str = ""):
+        self.problems = problems
+        self.filename = filename
+        super().__init__("import.rejected", count=len(problems), filename=filename)

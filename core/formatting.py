@@ -1,0 +1,54 @@
+"""How numbers, money, dates and times read: `Rp 1.250.000`, `27 Nov 2026`, `14.05 WIB`."""
+
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+MONTHS = {
+    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+# Indonesia's three zones go by their own abbreviations; other zones use what tzdata says.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def number(value: float | int, decimals: int = 0) -> str:
+    """Indonesian grouping: 1.250.000 and 99,95."""
+    quant = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
+    whole, _, frac = f"{abs(rounded):,.{decimals}f}".partition(".")
+    text = whole.replace(",", ".") + ("," + frac if frac else "")
+    return ("-" if rounded < 0 else "") + text
+
+
+def rupiah(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    return ("-" if value < 0 else "") + "Rp " + number(abs(value))
+
+
+def day(value: date | datetime | None, lang: str = "id", zone: ZoneInfo | None = None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = local(value, zone).date() if zone else value.date()
+    return f"{value.day} {MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
+
+
+def local(value: datetime, zone: ZoneInfo) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone)
+
+
+def zone_name(zone: ZoneInfo, at: datetime | None = None) -> str:
+    return ZONE_NAMES.get(zone.key) or (at or datetime.now(UTC)).astimezone(zone).tzname() or zone.key
+
+
+def moment(value: datetime | None, zone: ZoneInfo, lang: str = "id") -> str:
+    """A stored UTC time as the organisation reads it: 27 Nov 2026 14.05 WIB."""
+    if value is None:
+        return "–"
+    when = local(value, zone)
+    sep = "." if lang == "id" else ":"
+    return f"{day(when, lang)} {when.hour:02d}{sep}{when.minute:02d} {zone_name(zone, when)}"

@@ -1,0 +1,14 @@
+"""The one message catalogue: every string a user reads, in Indonesian (default) and English."""
+
+from core.i18n import en
+from core.i18n import id as id_
+
+CATALOGUES: dict[str, dict[str, str]] = {"id": id_.MESSAGES, "en": en.MESSAGES}
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT = "id"
+
+
+def t(key: str, lang: str = DEFAULT, **params) -> str:
+    """The message for `key` in `lang`, falling back to Indonesian, then to the key itself."""
+    text = CATALOGUES.get(lang, {}).get(key) or CATALOGUES[DEFAULT].get(key) or key
+    return text.format(**params) if params else text

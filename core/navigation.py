@@ -1,0 +1,38 @@
+"""Which pages exist and which roles may open them; app.py builds the menu from this."""
+
+from dataclasses import dataclass
+
+from core.access import Role, Viewer
+
+A, P, S, PR = Role.ADMIN, Role.PIMPINAN, Role.SKPD, Role.PRESENTER
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    script: str
+    url_path: str
+    title_key: str
+    section_key: str
+    icon: str
+    roles: frozenset[Role]
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("status", "pages/status.py", "status", "page.status", "section.monitoring", ":material/monitor_heart:", frozenset({A, P, S, PR})),
+    PageSpec("overview", "pages/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
+    PageSpec("unit", "pages/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
+    PageSpec("admin_units", "pages/admin_units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
+    PageSpec("admin_users", "pages/admin_users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
+    PageSpec("account", "pages/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
+]
+LANDING = {A: "overview", P: "overview", S: "unit", PR: "status"}
+
+
+def can_open(viewer: Viewer | None, key: str) -> bool:
+    spec = next((p for p in PAGES if p.key == key), None)
+    return viewer is not None and spec is not None and viewer.role in spec.roles
+
+
+def menu_for(viewer: Viewer) -> list[PageSpec]:
+    return [p for p in PAGES if viewer.role in p.roles]

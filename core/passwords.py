@@ -1,0 +1,51 @@
+"""bcrypt hashing and the password rules."""
+
+import secrets
+
+import bcrypt
+
+from core.errors import ValidationError
+
+MIN_LENGTH = 8
+_rounds = 12
+
+
+def set_rounds(rounds: int) -> None:
+    """Cost factor for new hashes (settings.bcrypt_rounds); old hashes keep the cost they were made with."""
+    global _rounds
+    _rounds = rounds
+
+
+def check_rules(password: str) -> None:
+    if not password or not password.strip():
+        raise ValidationError("password.empty", field="password")
+    if len(password) < MIN_LENGTH:
+        raise ValidationError("password.too_short", field="password", length=MIN_LENGTH)
+    if len(password.encode()) > 72:  # bcrypt reads only the first 72 bytes
+        raise ValidationError("password.too_long", field="password")
+
+
+def hash_password(password: str) -> str:
+    check_rules(password)
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=_rounds)).decode()
+
+
+def verify(password: str, hashed: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode(), hashed.encode())
+    except ValueError:
+        return False
+
+
+def random_password() -> str:
+    """A password to hand over once: 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+_dummy_hashes: dict[int, str] = {}
+
+
+def burn_time(password: str) -> None:
+    """Check against a throwaway hash, so an unknown user name costs as long as a wrong password."""
+    dummy = _dummy_hashes.setdefault(_rounds, bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=_rounds)).decode())
+    verify(password, dummy)

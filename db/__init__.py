@@ -1,0 +1,1 @@
+"""Store: SQLModel tables, engine from settings, Alembic migrations, demo data."""

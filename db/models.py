@@ -1,0 +1,72 @@
+"""SQLModel tables: units, users, audit log and a small key/value table for store facts."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime, utcnow
+
+
+class UnitBase(SQLModel):
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    short_name: str = Field(default="", max_length=80)
+    kind: str = Field(max_length=20)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    active: bool = True
+    head_name: str = Field(default="", max_length=120)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=120)
+    website: str = Field(default="", max_length=200)
+
+
+class Unit(UnitBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserBase(SQLModel):
+    username: str = Field(max_length=60, unique=True, index=True)
+    display_name: str = Field(max_length=120)
+    role: str = Field(max_length=20)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    active: bool = True
+    language: str | None = Field(default=None, max_length=5)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=100)
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_table_row", "table_name", "row_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor: str = Field(max_length=60)
+    action: str = Field(max_length=30)
+    table_name: str = Field(max_length=40)
+    row_id: int | None = None
+    # The unit the changed row belongs to, so the log can be scoped like everything else.
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    old_values: dict | None = Field(default=None, sa_column=Column(JSON))
+    new_values: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class AppMeta(SQLModel, table=True):
+    __tablename__ = "app_meta"
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200)

@@ -1,0 +1,1 @@
+"""Streamlit page scripts, registered explicitly in app.py with st.navigation."""

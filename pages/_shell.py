@@ -1,0 +1,90 @@
+"""What every page shares: the request context set by app.py, translation, guarded core calls."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from core import formatting
+from core.access import Viewer
+from core.config import Settings
+from core.errors import ImportRejected, MonevError
+from core.i18n import t as translate
+from core.navigation import can_open
+from db.engine import session_scope
+
+CTX_KEY = "_monev_ctx"
+
+
+@dataclass(frozen=True)
+class Ctx:
+    settings: Settings
+    engine: Engine
+    viewer: Viewer
+    lang: str
+
+
+def ctx() -> Ctx:
+    return st.session_state[CTX_KEY]
+
+
+def t(key: str, **params) -> str:
+    lang = st.session_state.get(CTX_KEY).lang if CTX_KEY in st.session_state else st.session_state.get("lang", "id")
+    return translate(key, lang, **params)
+
+
+def guard(page_key: str) -> Ctx:
+    """Stop the page with 'not allowed' unless the viewer's role may open it."""
+    current = st.session_state.get(CTX_KEY)
+    if current is None or not can_open(current.viewer, page_key):
+        not_allowed()
+        st.stop()
+    return current
+
+
+def not_allowed() -> None:
+    st.error(t("error.page_not_allowed"), icon=":material/block:")
+
+
+def call(fn: Callable[..., Any], **kwargs) -> Any:
+    """Run a core function for the viewer in one transaction: committed on success, rolled back on error."""
+    c = ctx()
+    with session_scope(c.engine) as session:
+        return fn(session=session, viewer=c.viewer, **kwargs)
+
+
+def show_error(exc: MonevError) -> None:
+    st.error(exc.message(ctx().lang), icon=":material/error:")
+    if isinstance(exc, ImportRejected):
+        st.dataframe(
+            [{t("import.col_row"): p.row or "-", t("import.col_column"): p.column, t("import.col_problem"): p.message(ctx().lang)}
+             for p in exc.problems],
+            hide_index=True, width="stretch",
+        )
+
+
+def moment(value) -> str:
+    c = ctx()
+    return formatting.moment(value, c.settings.zone, c.lang)
+
+
+def kind_label(kind: str) -> str:
+    return t(f"kind.{kind}")
+
+
+def role_label(role: str) -> str:
+    return t(f"role.{role}")
+
+
+def flash(message: str) -> None:
+    """Show `message` after a rerun, so lists drawn above a form reflect the change just saved."""
+    st.session_state["_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")

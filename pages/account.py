@@ -1,0 +1,27 @@
+"""Akun: who I am, and changing my own password."""
+
+import streamlit as st
+
+from core import users
+from core.errors import MonevError
+from pages._shell import call, ctx, guard, role_label, show_error, t
+
+guard("account")
+c = ctx()
+st.title(t("account.title"))
+st.markdown(f"**{c.viewer.display_name}** · `{c.viewer.username}` · {role_label(c.viewer.role)}")
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader(t("account.change_password"))
+    current = st.text_input(t("account.current_password"), type="password", key="pw_current")
+    new = st.text_input(t("account.new_password"), type="password", key="pw_new")
+    repeat = st.text_input(t("account.repeat_password"), type="password", key="pw_repeat")
+    if st.form_submit_button(t("common.save"), type="primary"):
+        if new != repeat:
+            st.error(t("account.mismatch"))
+        else:
+            try:
+                call(users.change_own_password, current=current, new=new)
+                st.success(t("account.changed"))
+            except MonevError as exc:
+                show_error(exc)

@@ -1,0 +1,75 @@
+"""Unit: one unit's profile, the units under it, its accounts and its change history."""
+
+import streamlit as st
+
+from core import access, audit, units, users
+from core.access import Role
+from core.errors import MonevError
+from pages._shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
+
+guard("unit")
+c = ctx()
+visible = call(units.list_units)
+if not visible:
+    st.info(t("overview.empty"))
+    st.stop()
+
+ids = [u.id for u in visible]
+by_id = {u.id: u for u in visible}
+default = ids.index(c.viewer.unit_id) if c.viewer.unit_id in by_id else 0
+unit_id = st.selectbox(t("unit.pick"), ids, index=default, format_func=lambda i: f"{by_id[i].name} ({by_id[i].code})",
+                       key="unit_pick")
+unit = call(units.get_unit, unit_id=unit_id)
+parent = by_id.get(unit.parent_id)
+
+st.title(unit.name)
+st.caption(f"{unit.code} · {kind_label(unit.kind)}" + (f" · {t('unit.under', parent=parent.name)}" if parent else ""))
+
+profile_col, people_col = st.columns([3, 2])
+with profile_col:
+    st.subheader(t("unit.profile"))
+    fields = [("head_name", unit.head_name), ("address", unit.address), ("phone", unit.phone),
+              ("email", unit.email), ("website", unit.website)]
+    st.dataframe(
+        [{t("unit.field"): t(f"unit.{k}"), t("unit.value"): v or "–"} for k, v in fields],
+        hide_index=True, width="stretch",
+    )
+    if call(access.can_write_unit, unit_id=unit.id):
+        with st.expander(t("unit.edit_profile"), icon=":material/edit:"), st.form("unit_profile"):
+            values = {k: st.text_input(t(f"unit.{k}"), value=v, key=f"profile_{k}") for k, v in fields}
+            if st.form_submit_button(t("common.save"), type="primary"):
+                try:
+                    call(units.update_unit_profile, unit_id=unit.id, data=units.UnitProfile(**values))
+                    st.success(t("common.saved"))
+                    st.rerun()
+                except MonevError as exc:
+                    show_error(exc)
+
+with people_col:
+    children = [u for u in visible if u.parent_id == unit.id]
+    st.subheader(t("unit.sub_units", count=len(children)))
+    if children:
+        st.dataframe([{t("unit.code"): u.code, t("unit.name"): u.name} for u in children], hide_index=True,
+                     width="stretch", height=min(36 * (len(children) + 1), 300))
+    else:
+        st.caption(t("unit.no_sub_units"))
+    if c.viewer.role in (Role.ADMIN, Role.PIMPINAN, Role.SKPD):
+        accounts = [u for u in call(users.list_users, include_inactive=False) if u.unit_id == unit.id]
+        st.subheader(t("unit.accounts", count=len(accounts)))
+        if accounts:
+            st.dataframe([{t("users.display_name"): u.display_name, t("users.username"): u.username,
+                           t("users.role"): role_label(u.role)} for u in accounts], hide_index=True, width="stretch")
+        else:
+            st.caption(t("unit.no_accounts"))
+
+st.subheader(t("audit.title"))
+entries = call(audit.list_audit, unit_id=unit.id, limit=20)
+if entries:
+    st.dataframe(
+        [{t("audit.at"): moment(e.at), t("audit.actor"): e.actor, t("audit.action"): t(f"audit.action.{e.action}"),
+          t("audit.table"): e.table_name, t("audit.change"): audit.describe(e.old_values, e.new_values)}
+         for e in entries],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.caption(t("audit.empty"))
