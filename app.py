@@ -15,7 +15,7 @@ from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
 from core.store import open_store, prepare
 from db.engine import session_scope
-from pages._shell import CTX_KEY, Ctx, not_allowed
+from pages.common.shell import CTX_KEY, Ctx, not_allowed
 
 log = logging.getLogger("monev")
 
@@ -169,6 +169,10 @@ def main() -> None:
         authenticator.logout(location="unrendered")  # clears the session and deletes the cookie
         st.session_state.pop(CTX_KEY, None)
     viewer = _current_viewer(settings, engine)
+    if viewer is None and st.session_state.get("authentication_status"):
+        # Deactivated or locked since logging in: end the session and drop the cookie.
+        authenticator = _authenticator(settings, engine)
+        authenticator.logout(location="unrendered")
     if viewer is None:
         authenticator = authenticator or _authenticator(settings, engine)
         if not _login_form(settings, engine, authenticator, lang):

@@ -58,7 +58,7 @@ class Problem:
         self.params = params
 
     def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **{"column": self.column, **self.params})
 
     def __repr__(self) -> str:
         return f"Problem(row={self.row}, column={self.column!r}, key={self.key!r})"

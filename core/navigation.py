@@ -19,12 +19,12 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("status", "pages/status.py", "status", "page.status", "section.monitoring", ":material/monitor_heart:", frozenset({A, P, S, PR})),
-    PageSpec("overview", "pages/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
-    PageSpec("unit", "pages/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
-    PageSpec("admin_units", "pages/admin_units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
-    PageSpec("admin_users", "pages/admin_users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
-    PageSpec("account", "pages/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
+    PageSpec("status", "pages/monitoring/status.py", "status", "page.status", "section.monitoring", ":material/monitor_heart:", frozenset({A, P, S, PR})),
+    PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
+    PageSpec("unit", "pages/evaluation/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
+    PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
+    PageSpec("admin_users", "pages/admin/users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
+    PageSpec("account", "pages/account/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
 ]
 LANDING = {A: "overview", P: "overview", S: "unit", PR: "status"}
 

@@ -44,7 +44,7 @@ def parse_units_csv(content: bytes, filename: str = "units.csv") -> list[tuple[i
     missing = [f for f in REQUIRED if f not in columns.values()]
     if missing:
         raise ImportRejected(
-            [Problem(f, "import.missing_column", row=1, column=f, accepted=", ".join(sorted(HEADERS[f]))) for f in missing],
+            [Problem(f, "import.missing_column", row=1, accepted=", ".join(sorted(HEADERS[f]))) for f in missing],
             filename,
         )
     rows: list[tuple[int, UnitRow]] = []
@@ -57,11 +57,8 @@ def parse_units_csv(content: bytes, filename: str = "units.csv") -> list[tuple[i
         if active_word not in TRUE_WORDS | FALSE_WORDS:
             problems.append(Problem("active", "import.bad_boolean", row=line, value=active_word))
             continue
-        empty = [Problem(f, "import.required", row=line, column=f) for f in REQUIRED if not data.get(f)]
-        if empty:
-            problems.extend(empty)
-            continue
-        rows.append((line, UnitRow(**data, active=active_word not in FALSE_WORDS)))
+        # Empty required cells are reported by the unit checks, together with every other problem.
+        rows.append((line, UnitRow(**{**dict.fromkeys(REQUIRED, ""), **data}, active=active_word not in FALSE_WORDS)))
     if problems:
         raise ImportRejected(problems, filename)
     if not rows:

@@ -79,10 +79,15 @@ def _graph(session: Session) -> dict[str, _Node]:
 def _check(row: UnitRow, graph: dict[str, _Node]) -> list[Problem]:
     """Everything wrong with `row` once `graph` (the store with the change applied) holds it."""
     problems: list[Problem] = []
-    if not CODE_PATTERN.match(row.code):
+    if not row.code:
+        problems.append(Problem("code", "unit.code_required"))
+    elif not CODE_PATTERN.match(row.code):
         problems.append(Problem("code", "unit.code_invalid", code=row.code))
     if not row.name:
         problems.append(Problem("name", "unit.name_required"))
+    if not row.kind:
+        problems.append(Problem("kind", "unit.kind_required", kinds=", ".join(UNIT_KINDS)))
+        return problems
     if row.kind not in UNIT_KINDS:
         problems.append(Problem("kind", "unit.kind_unknown", kind=row.kind, kinds=", ".join(UNIT_KINDS)))
         return problems
@@ -214,7 +219,7 @@ def _update(session: Session, viewer: Viewer, unit: Unit, row: UnitRow) -> bool:
     fields = ["code", "name", "short_name", "kind", "parent_id", "active"]
     before = audit.snapshot(unit, fields)
     unit.code, unit.name, unit.kind, unit.active = row.code, row.name, row.kind, row.active
-    unit.short_name = row.short_name or row.name
+    unit.short_name = _filled(row, unit).short_name
     unit.parent_id = _id_of(session, row.parent_code)
     unit.updated_at = utcnow()
     old, new = audit.changed(before, audit.snapshot(unit, fields))
@@ -266,6 +271,9 @@ def import_units(
     clean: list[tuple[int, UnitRow]] = []
     for line, raw in rows:
         row = raw.normalised()
+        if not row.code:
+            problems.extend(_located(_check(row, graph), line))
+            continue
         if row.code in seen:
             problems.append(Problem("code", "unit.code_duplicate_in_file", row=line, code=row.code, first=seen[row.code]))
             continue
@@ -273,9 +281,7 @@ def import_units(
         clean.append((line, row))
         _apply(graph, row)
     for line, row in clean:
-        for problem in _check(row, graph) + _children_problems(row.code, row, graph):
-            problem.row = line
-            problems.append(problem)
+        problems.extend(_located(_check(row, graph) + _children_problems(row.code, row, graph), line))
     if problems:
         raise ImportRejected(problems, filename)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -283,7 +289,7 @@ def import_units(
         existing = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_([r.code for _, r in clean])))}
         for _line, row in clean:
             unit = existing.get(row.code)
-            key = "created" if unit is None else ("unchanged" if row_from_unit(session, unit) == _filled(row) else "updated")
+            key = "created" if unit is None else ("unchanged" if row_from_unit(session, unit) == _filled(row, unit) else "updated")
             counts[key] += 1
         return counts
     # Parents first, so every parent code resolves to an id when its children are written.
@@ -299,9 +305,15 @@ def import_units(
     return counts
 
 
-def _filled(row: UnitRow) -> UnitRow:
-    """The row as it would be stored: an empty short name takes the full name."""
-    return replace(row, short_name=row.short_name or row.name)
+def _located(problems: list[Problem], line: int) -> list[Problem]:
+    for problem in problems:
+        problem.row = line
+    return problems
+
+
+def _filled(row: UnitRow, unit: Unit | None = None) -> UnitRow:
+    """The row as it would be stored: an empty short name keeps the stored one, else takes the full name."""
+    return replace(row, short_name=row.short_name or (unit.short_name if unit else "") or row.name)
 
 
 def _depth(code: str, graph: dict[str, _Node]) -> int:

@@ -6,7 +6,7 @@ import streamlit as st
 from core import units
 from core.errors import MonevError
 from core.unit_import import parse_units_csv
-from pages._shell import call, flash, guard, kind_label, show_error, show_flash, t
+from pages.common.shell import call, flash, guard, kind_label, show_error, show_flash, t
 
 guard("admin_units")
 st.title(t("admin_units.title"))

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import formatting, overview
-from pages._shell import call, guard, kind_label, t
+from pages.common.shell import call, guard, kind_label, t
 
 guard("overview")
 st.title(t("overview.title"))

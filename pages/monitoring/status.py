@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import formatting, units
 from db.types import utcnow
-from pages._shell import call, ctx, guard, t
+from pages.common.shell import call, ctx, guard, t
 
 guard("status")
 c = ctx()

@@ -6,7 +6,7 @@ import streamlit as st
 from core import passwords, units, users
 from core.access import Role
 from core.errors import MonevError
-from pages._shell import call, flash, guard, moment, role_label, show_error, show_flash, t
+from pages.common.shell import call, flash, guard, moment, role_label, show_error, show_flash, t
 
 guard("admin_users")
 st.title(t("admin_users.title"))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import users
 from core.errors import MonevError
-from pages._shell import call, ctx, guard, role_label, show_error, t
+from pages.common.shell import call, ctx, guard, role_label, show_error, t
 
 guard("account")
 c = ctx()

@@ -5,7 +5,7 @@ import streamlit as st
 from core import access, audit, units, users
 from core.access import Role
 from core.errors import MonevError
-from pages._shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
+from pages.common.shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
 
 guard("unit")
 c = ctx()

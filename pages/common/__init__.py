@@ -1,0 +1,1 @@
+"""Shared helpers for the page scripts: request context, translation, guarded core calls."""

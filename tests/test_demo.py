@@ -1,0 +1,45 @@
+"""The demo city: Kota Malang's units and an account for every role, with scope that makes sense."""
+
+from sqlalchemy import func, select
+
+from core import demo, units, users
+from core.access import Role
+from db.models import Unit, User
+
+
+def test_demo_loads_every_unit_of_the_reference_file_and_every_role(store):
+    with store.session() as s:
+        assert demo.load(session=s) is True
+        s.commit()
+        assert s.scalar(select(func.count()).select_from(Unit)) == 91
+        roles = {u.role for u in s.scalars(select(User))}
+    assert roles == {r.value for r in Role}
+
+
+def test_demo_does_not_touch_a_store_that_already_has_data(store, city):
+    with store.session() as s:
+        assert demo.load(session=s) is False
+        assert s.scalar(select(func.count()).select_from(Unit)) == len(city.units)
+
+
+def test_demo_kecamatan_operator_sees_their_kelurahan_and_nothing_else(store):
+    with store.session() as s:
+        demo.load(session=s)
+        s.commit()
+        viewer = users.load_viewer(session=s, username="klojen")
+        visible = units.list_units(session=s, viewer=viewer)
+    kinds = sorted({u.kind for u in visible})
+    assert kinds == ["kecamatan", "kelurahan"]
+    assert all(u.code == "KEC-KLOJEN" or u.code.startswith("KEL-KLOJEN-") for u in visible)
+    assert len(visible) > 5
+
+
+def test_demo_passwords_are_listed_for_the_login_page_and_work(store):
+    with store.session() as s:
+        demo.load(session=s)
+        s.commit()
+    logins = demo.demo_logins()
+    assert {d["role"] for d in logins} == {r.value for r in Role}
+    with store.session() as s:
+        for d in logins:
+            assert users.authenticate(session=s, username=d["username"], password=d["password"]).role == d["role"]

@@ -1,0 +1,74 @@
+"""One catalogue, two languages; money, dates and times the way Malang reads them."""
+
+import re
+import string
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core import formatting
+from core.i18n import CATALOGUES, t
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_every_key_with_the_same_placeholders():
+    indonesian, english = CATALOGUES["id"], CATALOGUES["en"]
+    assert set(indonesian) == set(english)
+    for key in indonesian:
+        assert placeholders(indonesian[key]) == placeholders(english[key]), key
+        assert indonesian[key].strip() and english[key].strip(), key
+
+
+def test_every_key_the_code_names_exists_in_the_catalogue():
+    used = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("core/*.py")]:
+        used |= set(re.findall(r"""["']((?:[a-z_]+)\.(?:[a-z_]+(?:\.[a-z_]+)*))["']""", path.read_text()))
+    # Names that look like keys but are files, modules or columns.
+    not_keys = {name for name in used if name.split(".")[-1] in {"csv", "py", "db", "toml"}}
+    missing = {k for k in used - not_keys if k.split(".")[0] in {p.split(".")[0] for p in CATALOGUES["id"]}}
+    assert missing - set(CATALOGUES["id"]) == set()
+
+
+@pytest.mark.parametrize("prefix, values", [("role", ["admin", "pimpinan", "skpd", "presenter"]),
+                                            ("kind", ["kecamatan", "kelurahan", "bagian", "dinas", "upt"])])
+def test_dynamic_labels_exist(prefix, values):
+    for value in values:
+        assert f"{prefix}.{value}" in CATALOGUES["id"]
+
+
+def test_indonesian_is_the_default_and_english_is_there():
+    assert t("login.submit") == "Masuk"
+    assert t("login.submit", "en") == "Log in"
+    assert t("login.submit", "fr") == "Masuk"
+
+
+@pytest.mark.parametrize(("value", "text"), [(1_250_000, "Rp 1.250.000"), (0, "Rp 0"), (999.5, "Rp 1.000"),
+                                             (-75_000, "-Rp 75.000"), (None, "–")])
+def test_rupiah(value, text):
+    assert formatting.rupiah(value) == text
+
+
+def test_decimals_use_a_comma():
+    assert formatting.number(99.951, 2) == "99,95"
+    assert formatting.number(1234567.5, 1) == "1.234.567,5"
+
+
+def test_dates_read_27_nov_2026_and_months_are_indonesian():
+    assert formatting.day(date(2026, 11, 27)) == "27 Nov 2026"
+    assert formatting.day(date(2026, 8, 17)) == "17 Agu 2026"
+    assert formatting.day(date(2026, 8, 17), "en") == "17 Aug 2026"
+
+
+def test_times_are_shown_in_wib_and_cross_midnight_correctly():
+    jakarta = ZoneInfo("Asia/Jakarta")
+    assert formatting.moment(datetime(2026, 11, 27, 7, 5, tzinfo=UTC), jakarta) == "27 Nov 2026 14.05 WIB"
+    assert formatting.moment(datetime(2026, 12, 31, 18, 30, tzinfo=UTC), jakarta) == "1 Jan 2027 01.30 WIB"
+    assert formatting.moment(datetime(2026, 11, 27, 7, 5, tzinfo=UTC), ZoneInfo("Asia/Makassar"), "en") == \
+        "27 Nov 2026 15:05 WITA"

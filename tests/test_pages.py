@@ -1,0 +1,211 @@
+"""Every page for every role through Streamlit's AppTest: what each person sees, and what they may not."""
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from core.config import load_settings
+from core.navigation import PAGES
+from core.store import open_store
+from db.models import AuditLog, User
+from pages.common.shell import CTX_KEY, Ctx
+from tests.conftest import PASSWORD, ROOT
+
+APP = str(ROOT / "app.py")
+ROLES = ["admin", "pimpinan", "op_a", "op_b", "presenter"]
+ROLE_OF = {"admin": "admin", "pimpinan": "pimpinan", "op_a": "skpd", "op_b": "skpd", "presenter": "presenter"}
+NOT_ALLOWED = "Tidak diizinkan: Anda tidak punya akses ke halaman ini."
+
+
+def app(username: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if username:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+    return at.run()
+
+
+def open_page(username: str, key: str) -> AppTest:
+    at = app(username)
+    spec = next(p for p in PAGES if p.key == key)
+    return at.switch_page(spec.script).run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info,
+                                *at.warning, *at.error, *at.success]]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def frames(at: AppTest) -> str:
+    return "\n".join(df.value.to_csv() for df in at.dataframe)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+ALLOWED = [(p.key, u) for p in PAGES for u in ROLES if ROLE_OF[u] in {r.value for r in p.roles}]
+DENIED = [(p.key, u) for p in PAGES for u in ROLES if ROLE_OF[u] not in {r.value for r in p.roles}]
+
+
+@pytest.mark.parametrize(("key", "username"), ALLOWED)
+def test_every_allowed_page_renders_for_the_role_without_error(env, city, key, username):
+    at = open_page(username, key)
+    assert_clean(at)
+    assert NOT_ALLOWED not in texts(at)
+    assert at.title, "every page has a heading"
+
+
+@pytest.mark.parametrize(("key", "username"), DENIED)
+def test_a_page_run_for_a_role_that_may_not_open_it_shows_only_not_allowed(env, city, store, key, username):
+    # Run the page script directly, as if the menu had forgotten to hide it: its own guard must stop it.
+    settings = load_settings()
+    ctx = Ctx(settings=settings, engine=open_store(settings), viewer=city.viewers[username], lang="id")
+    spec = next(p for p in PAGES if p.key == key)
+    at = AppTest.from_file(str(ROOT / spec.script), default_timeout=30)
+    at.session_state[CTX_KEY] = ctx
+    at.run()
+    assert_clean(at)
+    assert [e.value for e in at.error] == [NOT_ALLOWED]
+    assert not at.title and not at.dataframe and not at.text_input and not at.button
+
+
+def test_logged_out_visitor_sees_only_the_login_form(env, city):
+    at = app()
+    assert_clean(at)
+    assert at.text_input(key="login_username") and at.text_input(key="login_password")
+    assert not at.dataframe  # demo accounts are listed only in demo mode
+
+
+def test_login_form_logs_in_and_lands_an_operator_on_their_unit(env, city):
+    at = app()
+    at.text_input(key="login_username").input("op_a")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert_clean(at)
+    assert at.session_state["username"] == "op_a"
+    assert [t.value for t in at.title] == ["Kecamatan Klojen"]
+
+
+def test_five_wrong_passwords_lock_the_account_and_the_form_says_so(env, city):
+    at = app()
+    for _ in range(5):
+        at.text_input(key="login_username").input("op_b")
+        at.text_input(key="login_password").input("salah-sekali")
+        at.button[0].click().run()
+    assert "dikunci selama 15 menit" in at.error[0].value
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "Akun ini dikunci" in at.error[0].value
+    assert not at.session_state["authentication_status"]
+
+
+def test_demo_mode_shows_the_demo_accounts_on_the_login_page(env, store, monkeypatch):
+    monkeypatch.setenv("MONEV_DEMO", "true")
+    at = app()
+    assert_clean(at)
+    shown = frames(at)
+    assert "admin-demo" in shown and "klojen-demo" in shown
+
+
+def test_english_switch_on_the_login_page(env, city):
+    at = app()
+    at.selectbox(key="_lang_login").set_value("en").run()
+    assert at.text_input(key="login_username").label == "User name"
+
+
+def test_logout_button_ends_the_session(env, city):
+    at = app("admin")
+    at.button(key="logout_button").click().run()
+    assert_clean(at)
+    assert not at.session_state["authentication_status"]
+    assert at.text_input(key="login_username")
+
+
+def test_deactivated_account_is_logged_out_on_its_next_click(env, city, store, admin):
+    at = app("op_b")
+    with store.session() as s:
+        s.get(User, city.viewers["op_b"].user_id).active = False
+        s.commit()
+    at.run()
+    assert at.text_input(key="login_username")
+
+
+def test_overview_counts_every_unit_for_admin_and_only_their_own_for_an_operator(env, city):
+    admin_view = open_page("admin", "overview")
+    operator_view = open_page("op_a", "overview")
+    assert admin_view.metric[0].value == str(len(city.units))
+    assert operator_view.metric[0].value == "3"
+    assert "DINKES" in frames(admin_view) and "DINKES" not in frames(operator_view)
+
+
+def test_unit_page_offers_an_operator_only_their_units_and_saves_their_profile(env, city, store):
+    at = open_page("op_a", "unit")
+    assert set(at.selectbox(key="unit_pick").options) == {
+        "Kecamatan Klojen (KEC-KLOJEN)", "Kelurahan Oro-oro Dowo (KEL-ORO-ORO-DOWO)", "Kelurahan Kauman (KEL-KAUMAN)"}
+    at.text_input(key="profile_head_name").input("Drs. Camat Klojen")
+    at.button[0].click().run()
+    assert_clean(at)
+    with store.session() as s:
+        entry = s.scalars(select(AuditLog).where(AuditLog.action == "update")).one()
+    assert entry.actor == "op_a" and entry.new_values == {"head_name": "Drs. Camat Klojen"}
+
+
+def test_unit_page_is_read_only_for_pimpinan(env, city):
+    at = open_page("pimpinan", "unit")
+    assert_clean(at)
+    assert not [ti for ti in at.text_input if ti.key and ti.key.startswith("profile_")]
+
+
+def test_admin_adds_a_unit_and_sees_an_indonesian_error_for_a_bad_parent(env, city):
+    at = open_page("admin", "admin_units")
+    at.text_input(key="unit_add_code").input("KEL-BARU")
+    at.text_input(key="unit_add_name").input("Kelurahan Baru")
+    at.selectbox(key="unit_add_kind").set_value("kelurahan")
+    at.selectbox(key="unit_add_parent").set_value("DINKES")
+    at.button[0].click().run()
+    assert "harus berada di bawah kecamatan" in at.error[0].value
+    at.selectbox(key="unit_add_parent").set_value("KEC-SUKUN")
+    at.button[0].click().run()
+    assert_clean(at)
+    assert "Unit KEL-BARU ditambahkan." in texts(at)
+    assert "KEL-BARU" in frames(at)
+
+
+def test_admin_creates_an_account_with_a_one_time_password(env, city, store):
+    at = open_page("admin", "admin_users")
+    at.text_input(key="user_add_username").input("op_baru")
+    at.text_input(key="user_add_name").input("Operator Baru")
+    at.selectbox(key="user_add_role").set_value("skpd")
+    at.button[0].click().run()
+    assert at.error[0].value == "Pengguna berperan Operator SKPD harus punya unit."
+    at.selectbox(key="user_add_unit").set_value(city.units["DINKES"])
+    at.button[0].click().run()
+    assert_clean(at)
+    warning = at.warning[0].value
+    assert warning.startswith("Kata sandi baru untuk op_baru: ")
+    password = warning.split(": ")[1].split(" ")[0]
+    with store.session() as s:
+        created = s.scalars(select(User).where(User.username == "op_baru")).one()
+    assert created.unit_id == city.units["DINKES"] and password not in created.password_hash
+    at.run()
+    assert not at.warning  # shown once only
+
+
+def test_account_page_refuses_a_mismatched_new_password(env, city):
+    at = open_page("op_b", "account")
+    at.text_input(key="pw_current").input(PASSWORD)
+    at.text_input(key="pw_new").input("baru-sekali-123")
+    at.text_input(key="pw_repeat").input("baru-sekali-124")
+    at.button[0].click().run()
+    assert at.error[0].value == "Kata sandi baru dan ulangannya tidak sama."
+
+
+def test_status_wall_never_shows_an_unmonitored_unit_as_up(env, city):
+    at = open_page("presenter", "status")
+    assert_clean(at)
+    assert at.metric[0].value == str(len(city.units))
+    assert sum(c.value.count("belum dipantau") for c in at.caption) == len(city.units)
+

@@ -1,0 +1,144 @@
+"""Scope below the pages: every core function that takes a viewer keeps an skpd user inside their units."""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import core
+from core import access, audit, overview, units, users
+from core.errors import NotFound, PermissionDenied
+from core.units import UnitProfile, UnitRow
+from core.users import UserCreate, UserUpdate
+from tests.conftest import PASSWORD, UNIT_A
+
+
+def unit_ids_of(rows, attr="unit_id"):
+    return {getattr(r, attr) for r in rows}
+
+
+# Each read: how to call it, and which unit each returned row belongs to.
+READS = {
+    "units.list_units": (lambda s, v: units.list_units(session=s, viewer=v, include_inactive=True),
+                         lambda rows: unit_ids_of(rows, "id")),
+    "units.child_counts": (lambda s, v: units.child_counts(session=s, viewer=v), lambda rows: set(rows)),
+    "users.list_users": (lambda s, v: users.list_users(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "overview.unit_summaries": (lambda s, v: overview.unit_summaries(session=s, viewer=v),
+                                lambda rows: unit_ids_of(rows)),
+}
+# One-row reads and checks, called for every unit or user outside the viewer's scope.
+SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit"]
+# Writes: each is tried against unit B by operator A and must be refused.
+WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
+          "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
+          "users.unlock_user"]
+# Functions that act only on the viewer's own account, so they cannot reach another unit.
+OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of"]
+
+
+def test_every_core_function_taking_a_viewer_is_covered_here():
+    found = set()
+    for info in pkgutil.iter_modules(core.__path__):
+        module = importlib.import_module(f"core.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and "viewer" in inspect.signature(fn).parameters \
+                    and not name.startswith("_"):
+                found.add(f"{info.name}.{name}")
+    # The scope mechanism itself (exercised by every test here) and the menu, which reads no rows.
+    mechanism = {"access.require_role", "access.require_unit_write", "access.scoped", "access.unit_scope",
+                 "audit.record", "navigation.menu_for", "navigation.can_open"}
+    assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT)
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, name):
+    call, units_of = READS[name]
+    own = city.subtree(UNIT_A)
+    with store.session() as s:
+        everything = units_of(call(s, admin)) - {None}
+        mine = units_of(call(s, operator_a)) - {None}
+    assert everything - own, "the store must hold rows of other units for this test to mean anything"
+    assert mine and mine <= own
+
+
+def test_skpd_scope_includes_the_kelurahan_of_their_kecamatan(store, city, operator_a):
+    with store.session() as s:
+        codes = {u.code for u in units.list_units(session=s, viewer=operator_a)}
+    assert codes == {"KEC-KLOJEN", "KEL-ORO-ORO-DOWO", "KEL-KAUMAN"}
+
+
+def test_setda_operator_sees_the_bagian_under_it(store, city, admin):
+    with store.session() as s:
+        user = users.create_user(session=s, viewer=admin, data=UserCreate(
+            username="op_setda", display_name="Op Setda", role="skpd", unit_id=city.units["SETDA"], password=PASSWORD))
+        s.commit()
+        codes = {u.code for u in units.list_units(session=s, viewer=users.viewer_for(user))}
+    assert codes == {"SETDA", "BAG-HUKUM"}
+
+
+def test_skpd_cannot_open_another_units_row_by_id(store, city, operator_a):
+    own = city.subtree(UNIT_A)
+    with store.session() as s:
+        for code, unit_id in city.units.items():
+            if unit_id in own:
+                assert units.get_unit(session=s, viewer=operator_a, unit_id=unit_id).code == code
+                continue
+            with pytest.raises(NotFound):
+                units.get_unit(session=s, viewer=operator_a, unit_id=unit_id)
+            assert access.can_write_unit(session=s, viewer=operator_a, unit_id=unit_id) is False
+        for viewer in city.viewers.values():
+            if viewer.unit_id in own:
+                assert users.get_user(session=s, viewer=operator_a, user_id=viewer.user_id).username == viewer.username
+            else:
+                with pytest.raises(NotFound):
+                    users.get_user(session=s, viewer=operator_a, user_id=viewer.user_id)
+
+
+def writes_to_unit_b(city):
+    b = city.units["DINKES"]
+    return {
+        "units.create_unit": dict(data=UnitRow("UPT-LAB", "UPT Laboratorium", "upt", parent_code="DINKES")),
+        "units.update_unit": dict(unit_id=b, data=UnitRow("DINKES", "Dinas Kesehatan X", "dinas")),
+        "units.set_unit_active": dict(unit_id=b, active=False),
+        "units.update_unit_profile": dict(unit_id=b, data=UnitProfile(head_name="Bukan Saya")),
+        "units.import_units": dict(rows=[(2, UnitRow("DINKES", "Dinas Kesehatan X", "dinas"))]),
+        "users.create_user": dict(data=UserCreate(username="op_x", display_name="X", role="skpd", unit_id=b,
+                                                  password=PASSWORD)),
+        "users.update_user": dict(user_id=city.viewers["op_b"].user_id,
+                                  data=UserUpdate(display_name="X", role="skpd", unit_id=b)),
+        "users.reset_password": dict(user_id=city.viewers["op_b"].user_id),
+        "users.unlock_user": dict(user_id=city.viewers["op_b"].user_id),
+    }
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, operator_a, admin, name):
+    module, fn = name.split(".")
+    func = getattr({"units": units, "users": users}[module], fn)
+    with store.session() as s:
+        before = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(
+            session=s, viewer=admin, include_inactive=True)]
+        with pytest.raises((PermissionDenied, NotFound)):
+            func(session=s, viewer=operator_a, **writes_to_unit_b(city)[name])
+        s.rollback()
+        after = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(
+            session=s, viewer=admin, include_inactive=True)]
+    assert after == before
+
+
+def test_presenter_reads_unit_names_for_the_wall_but_no_accounts_or_history(store, city, presenter):
+    with store.session() as s:
+        assert len(units.list_units(session=s, viewer=presenter)) == len(city.units)
+        with pytest.raises(PermissionDenied):
+            users.list_users(session=s, viewer=presenter)
+        with pytest.raises(PermissionDenied):
+            audit.list_audit(session=s, viewer=presenter)
+
+
+def test_an_skpd_account_whose_unit_is_missing_sees_nothing(store, city):
+    stray = access.Viewer(user_id=None, username="stray", role=access.Role.SKPD, unit_id=None)
+    with store.session() as s:
+        assert units.list_units(session=s, viewer=stray) == []
+        assert users.list_users(session=s, viewer=stray) == []

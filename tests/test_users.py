@@ -1,0 +1,165 @@
+"""Accounts and login: bcrypt hashes, lockout after five failures, admin-only account management."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core import users
+from core.errors import AccountLocked, LoginFailed, PermissionDenied, ValidationError
+from core.users import UserCreate, UserUpdate
+from db.models import AuditLog, User
+from db.types import utcnow
+from tests.conftest import PASSWORD
+
+
+def login(store, username, password, now=None):
+    """One login attempt committed like the app does, even when it fails."""
+    with store.session() as s:
+        try:
+            return users.authenticate(session=s, username=username, password=password, now=now)
+        finally:
+            s.commit()
+
+
+def test_passwords_are_stored_as_bcrypt_hashes_only(store, city):
+    with store.session() as s:
+        hashes = s.scalars(select(User.password_hash)).all()
+    assert hashes and all(h.startswith("$2b$") and PASSWORD not in h for h in hashes)
+
+
+def test_right_password_logs_in_whatever_the_case_of_the_user_name(store, city):
+    user = login(store, "  OP_A ", PASSWORD)
+    assert user.username == "op_a" and user.last_login_at is not None
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(store, city):
+    with pytest.raises(LoginFailed) as wrong:
+        login(store, "op_a", "salah-sekali")
+    with pytest.raises(LoginFailed) as unknown:
+        login(store, "tidak_ada", "salah-sekali")
+    assert wrong.value.message("id") == unknown.value.message("id") == "Nama pengguna atau kata sandi salah."
+
+
+def test_fifth_failure_locks_the_account_for_fifteen_minutes_and_says_so(store, city):
+    now = utcnow()
+    for _ in range(4):
+        with pytest.raises(LoginFailed):
+            login(store, "op_a", "salah-sekali", now)
+    with pytest.raises(AccountLocked) as locked:
+        login(store, "op_a", "salah-sekali", now)
+    assert "dikunci selama 15 menit" in locked.value.message("id")
+    with pytest.raises(AccountLocked) as still:
+        login(store, "op_a", PASSWORD, now + timedelta(minutes=14))
+    assert "Coba lagi dalam 1 menit" in still.value.message("id")
+    assert login(store, "op_a", PASSWORD, now + timedelta(minutes=15, seconds=1)).username == "op_a"
+    with store.session() as s:
+        lock = s.scalars(select(AuditLog).where(AuditLog.action == "lock")).one()
+    assert lock.actor == "op_a"
+
+
+def test_a_success_resets_the_failure_count(store, city):
+    for _ in range(4):
+        with pytest.raises(LoginFailed):
+            login(store, "op_b", "salah-sekali")
+    login(store, "op_b", PASSWORD)
+    for _ in range(4):
+        with pytest.raises(LoginFailed):
+            login(store, "op_b", "salah-sekali")
+    assert login(store, "op_b", PASSWORD).failed_logins == 0
+
+
+def test_a_locked_or_deactivated_user_is_no_viewer(store, admin, city):
+    now = utcnow()
+    for _ in range(5):
+        with pytest.raises((LoginFailed, AccountLocked)):
+            login(store, "op_a", "salah-sekali", now)
+    with store.session() as s:
+        assert users.load_viewer(session=s, username="op_a") is None
+        users.update_user(session=s, viewer=admin, user_id=city.viewers["op_b"].user_id,
+                          data=UserUpdate(display_name="Op B", role="skpd", unit_id=city.units["DINKES"], active=False))
+        s.commit()
+        assert users.load_viewer(session=s, username="op_b") is None
+    with pytest.raises(LoginFailed):
+        login(store, "op_b", PASSWORD)
+
+
+def test_admin_reset_unlocks_and_the_new_password_works_once_shown(store, admin, city):
+    for _ in range(5):
+        with pytest.raises((LoginFailed, AccountLocked)):
+            login(store, "op_a", "salah-sekali")
+    with store.session() as s:
+        new_password = users.reset_password(session=s, viewer=admin, user_id=city.viewers["op_a"].user_id)
+        s.commit()
+        entry = s.scalars(select(AuditLog).where(AuditLog.action == "reset_password")).one()
+    assert len(new_password) >= 12
+    assert login(store, "op_a", new_password).username == "op_a"
+    assert entry.old_values is None and entry.new_values is None  # never a hash in the log
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "key"),
+    [
+        (dict(username="op_c", display_name="Op C", role="skpd", unit_id=None, password=PASSWORD), "unit_id",
+         "user.skpd_needs_unit"),
+        (dict(username="op_c", display_name="Op C", role="admin", password=""), "password", "password.empty"),
+        (dict(username="op_c", display_name="Op C", role="admin", password="pendek"), "password", "password.too_short"),
+        (dict(username="op_a", display_name="Op A2", role="admin", password=PASSWORD), "username",
+         "user.username_taken"),
+        (dict(username="x", display_name="X", role="admin", password=PASSWORD), "username", "user.username_invalid"),
+        (dict(username="op_c", display_name="Op C", role="walikota", password=PASSWORD), "role", "user.role_unknown"),
+        (dict(username="op_c", display_name="  ", role="admin", password=PASSWORD), "display_name",
+         "user.name_required"),
+    ],
+)
+def test_a_bad_account_is_refused_and_nothing_is_written(store, admin, city, data, field, key):
+    with store.session() as s:
+        before = len(s.scalars(select(User)).all())
+        with pytest.raises(ValidationError) as err:
+            users.create_user(session=s, viewer=admin, data=UserCreate(**data))
+        s.rollback()
+        assert len(s.scalars(select(User)).all()) == before
+    assert (err.value.field, err.value.key) == (field, key)
+
+
+def test_skpd_without_unit_message_is_indonesian(store, admin, city):
+    with store.session() as s, pytest.raises(ValidationError) as err:
+        users.create_user(session=s, viewer=admin, data=UserCreate(
+            username="op_c", display_name="Op C", role="skpd", password=PASSWORD))
+    assert err.value.message("id") == "Pengguna berperan Operator SKPD harus punya unit."
+
+
+def test_admin_cannot_lock_themself_out(store, admin):
+    with store.session() as s, pytest.raises(ValidationError) as err:
+        users.update_user(session=s, viewer=admin, user_id=admin.user_id,
+                          data=UserUpdate(display_name="Admin", role="pimpinan"))
+    assert err.value.key == "user.cannot_demote_self"
+
+
+def test_only_admin_manages_accounts(store, pimpinan, operator_a, presenter, city):
+    for viewer in (pimpinan, operator_a, presenter):
+        with store.session() as s:
+            with pytest.raises(PermissionDenied):
+                users.create_user(session=s, viewer=viewer, data=UserCreate(
+                    username="op_c", display_name="Op C", role="admin", password=PASSWORD))
+            with pytest.raises(PermissionDenied):
+                users.reset_password(session=s, viewer=viewer, user_id=city.viewers["op_b"].user_id)
+
+
+def test_a_user_changes_their_own_password_only_with_the_current_one(store, operator_a, city):
+    with store.session() as s:
+        with pytest.raises(ValidationError):
+            users.change_own_password(session=s, viewer=operator_a, current="salah-sekali", new="baru-sekali-123")
+        users.change_own_password(session=s, viewer=operator_a, current=PASSWORD, new="baru-sekali-123")
+        s.commit()
+    assert login(store, "op_a", "baru-sekali-123").username == "op_a"
+
+
+def test_the_authenticator_credentials_hold_active_accounts_with_their_hashes(store, admin, city):
+    with store.session() as s:
+        users.update_user(session=s, viewer=admin, user_id=city.viewers["op_b"].user_id,
+                          data=UserUpdate(display_name="Op B", role="skpd", unit_id=city.units["DINKES"], active=False))
+        s.commit()
+        creds = users.credentials(session=s)["usernames"]
+    assert "op_b" not in creds
+    assert creds["op_a"]["roles"] == ["skpd"] and creds["op_a"]["password"].startswith("$2b$")
