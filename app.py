@@ -7,7 +7,7 @@ import streamlit_authenticator as stauth
 from sqlalchemy.engine import Engine
 
 from core import users
-from core.auth_cookie import username_from_token
+from core.auth_cookie import read_token
 from core.config import Settings, load_settings
 from core.demo import demo_logins
 from core.errors import AccountLocked, LoginFailed, MonevError
@@ -110,17 +110,39 @@ def _authenticator(settings: Settings, engine: Engine) -> stauth.Authenticate:
 
 def _current_viewer(settings: Settings, engine: Engine):
     """The logged-in viewer from this session, or from a valid cookie after a reload; None if neither."""
-    username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
-    if username is None and not st.session_state.get("logout"):
-        username = username_from_token(st.context.cookies.get(settings.cookie_name), settings.secret_cookie_key())
+    username, issued_at = None, None
+    if st.session_state.get("authentication_status"):
+        username = st.session_state.get("username")
+    elif not st.session_state.get("logout"):
+        cookie = read_token(st.context.cookies.get(settings.cookie_name), settings.secret_cookie_key(),
+                            settings.cookie_expiry_days)
+        if cookie is not None:
+            username, issued_at = cookie.username, cookie.issued_at
     if username is None:
         return None
     with session_scope(engine) as s:
-        viewer = users.load_viewer(session=s, username=username)  # None once deactivated or locked
+        viewer = users.load_viewer(session=s, username=username, cookie_issued_at=issued_at)
     if viewer is not None:
         st.session_state.update(authentication_status=True, username=viewer.username, name=viewer.display_name,
-                                roles=[viewer.role])
+                                roles=[viewer.role], logout=None)
     return viewer
+
+
+def _log_out(settings: Settings, engine: Engine, viewer_name: str | None) -> stauth.Authenticate:
+    """Revoke this account's cookies in the store, then let the library clear the session and the cookie.
+
+    The revocation is what counts: the library deletes the cookie from a component that a rerun can
+    unmount before the browser has run it, and a reload must not log the user back in.
+    """
+    if viewer_name:
+        with session_scope(engine) as s:
+            viewer = users.load_viewer(session=s, username=viewer_name)
+            if viewer is not None:
+                users.end_sessions(session=s, viewer=viewer)
+    authenticator = _authenticator(settings, engine)
+    authenticator.logout(location="unrendered")
+    st.session_state.pop(CTX_KEY, None)
+    return authenticator
 
 
 def _request_logout() -> None:
@@ -165,14 +187,10 @@ def main() -> None:
 
     authenticator = None
     if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):
-        authenticator = _authenticator(settings, engine)
-        authenticator.logout(location="unrendered")  # clears the session and deletes the cookie
-        st.session_state.pop(CTX_KEY, None)
+        authenticator = _log_out(settings, engine, st.session_state.get("username"))
     viewer = _current_viewer(settings, engine)
     if viewer is None and st.session_state.get("authentication_status"):
-        # Deactivated or locked since logging in: end the session and drop the cookie.
-        authenticator = _authenticator(settings, engine)
-        authenticator.logout(location="unrendered")
+        authenticator = _log_out(settings, engine, None)  # deactivated or locked since logging in
     if viewer is None:
         authenticator = authenticator or _authenticator(settings, engine)
         if not _login_form(settings, engine, authenticator, lang):

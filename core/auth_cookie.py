@@ -5,21 +5,33 @@ component: that component triggers a rerun when it loads, which would drop the p
 reloaded URL asked for. Writing and deleting the cookie stays with the library.
 """
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
 
-def username_from_token(token: str | None, key: str, now: datetime | None = None) -> str | None:
-    """The user name in a valid, unexpired token signed with `key`; None for anything else."""
+@dataclass(frozen=True)
+class CookieLogin:
+    username: str
+    issued_at: datetime
+
+
+def read_token(token: str | None, key: str, expiry_days: float, now: datetime | None = None) -> CookieLogin | None:
+    """The login in a valid, unexpired token signed with `key`; None for anything else.
+
+    The library stores only the expiry, so the issue time is the expiry less the cookie's lifetime.
+    """
     if not token:
         return None
     try:
         payload = jwt.decode(token, key, algorithms=["HS256"])
     except jwt.PyJWTError:
         return None
-    expires = payload.get("exp_date")
-    moment = (now or datetime.now()).timestamp()
-    if not isinstance(expires, int | float) or expires <= moment or not isinstance(payload.get("username"), str):
+    expires, username = payload.get("exp_date"), payload.get("username")
+    if not isinstance(expires, int | float) or not isinstance(username, str):
         return None
-    return payload["username"]
+    expiry = datetime.fromtimestamp(expires, UTC)
+    if expiry <= (now or datetime.now(UTC)):
+        return None
+    return CookieLogin(username=username, issued_at=expiry - timedelta(days=expiry_days))

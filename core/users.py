@@ -38,12 +38,26 @@ def viewer_for(user: User) -> Viewer:
                   display_name=user.display_name)
 
 
-def load_viewer(*, session: Session, username: str) -> Viewer | None:
-    """The viewer for a logged-in user name, or None when the account is gone, inactive or locked."""
+def load_viewer(*, session: Session, username: str, cookie_issued_at: datetime | None = None) -> Viewer | None:
+    """The viewer for a logged-in user name, or None when the account is gone, inactive or locked.
+
+    For a login restored from a cookie, `cookie_issued_at` must be after the account's last
+    logout or password reset, so those revoke the cookie even if the browser kept it.
+    """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active or _is_locked(user, utcnow()):
         return None
+    revoked = user.sessions_valid_after
+    if cookie_issued_at is not None and revoked is not None and cookie_issued_at <= revoked:
+        return None
     return viewer_for(user)
+
+
+def end_sessions(*, session: Session, viewer: Viewer) -> None:
+    """Log out: every re-login cookie this account was given so far stops working."""
+    user = session.get(User, viewer.user_id) if viewer.user_id else None
+    if user is not None:
+        user.sessions_valid_after = utcnow()
 
 
 def _is_locked(user: User, now: datetime) -> bool:
@@ -116,6 +130,8 @@ def update_user(*, session: Session, viewer: Viewer, user_id: int, data: UserUpd
         raise ValidationError("user.cannot_demote_self", field="role")
     before = audit.snapshot(user, AUDITED)
     user.display_name, user.role, user.unit_id, user.active = display_name, data.role, unit_id, data.active
+    if not data.active:
+        user.sessions_valid_after = utcnow()
     old, new = audit.changed(before, audit.snapshot(user, AUDITED))
     if new:
         audit.record(session, viewer=viewer, action="update", table="app_user", row_id=user.id,
@@ -129,7 +145,7 @@ def reset_password(*, session: Session, viewer: Viewer, user_id: int, new_passwo
     user = get_user(session=session, viewer=viewer, user_id=user_id)
     password = new_password or passwords.random_password()
     user.password_hash = passwords.hash_password(password)
-    user.failed_logins, user.locked_until = 0, None
+    user.failed_logins, user.locked_until, user.sessions_valid_after = 0, None, utcnow()
     audit.record(session, viewer=viewer, action="reset_password", table="app_user", row_id=user.id,
                  unit_id=user.unit_id)
     return password

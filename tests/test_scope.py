@@ -35,7 +35,7 @@ WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "un
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
           "users.unlock_user"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
-OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of"]
+OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
 
 def test_every_core_function_taking_a_viewer_is_covered_here():

@@ -80,3 +80,13 @@ def test_demo_mode_on_an_empty_store_loads_the_city_once(env, store, monkeypatch
     prepare(engine, settings)
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(User)) == 6
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+    assert diff == []

@@ -1,11 +1,13 @@
 """Accounts and login: bcrypt hashes, lockout after five failures, admin-only account management."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from sqlalchemy import select
 
 from core import users
+from core.auth_cookie import read_token
 from core.errors import AccountLocked, LoginFailed, PermissionDenied, ValidationError
 from core.users import UserCreate, UserUpdate
 from db.models import AuditLog, User
@@ -163,3 +165,37 @@ def test_the_authenticator_credentials_hold_active_accounts_with_their_hashes(st
         creds = users.credentials(session=s)["usernames"]
     assert "op_b" not in creds
     assert creds["op_a"]["roles"] == ["skpd"] and creds["op_a"]["password"].startswith("$2b$")
+
+
+def library_token(username: str, key: str, days: float, issued: datetime) -> str:
+    """A cookie as streamlit-authenticator 0.4 writes it (CookieModel._token_encode)."""
+    return jwt.encode({"username": username, "exp_date": (issued + timedelta(days=days)).timestamp()}, key,
+                      algorithm="HS256")
+
+
+def test_a_cookie_is_read_only_with_the_right_key_and_before_it_expires():
+    key, now = "k" * 48, datetime.now(UTC)
+    token = library_token("op_a", key, 1, now)
+    login = read_token(token, key, 1)
+    assert login.username == "op_a" and abs((login.issued_at - now).total_seconds()) < 1
+    assert read_token(token, "x" * 48, 1) is None
+    assert read_token(token, key, 1, now=now + timedelta(days=1, seconds=1)) is None
+    assert read_token("not-a-jwt", key, 1) is None and read_token(None, key, 1) is None
+
+
+def test_logout_revokes_cookies_issued_before_it_but_not_later_ones(store, operator_a, city):
+    before = utcnow() - timedelta(seconds=5)
+    with store.session() as s:
+        users.end_sessions(session=s, viewer=operator_a)
+        s.commit()
+        assert users.load_viewer(session=s, username="op_a", cookie_issued_at=before) is None
+        assert users.load_viewer(session=s, username="op_a", cookie_issued_at=utcnow()) is not None
+        assert users.load_viewer(session=s, username="op_a") is not None  # a session already running
+
+
+def test_a_password_reset_revokes_the_old_cookies(store, admin, city):
+    issued = utcnow() - timedelta(seconds=5)
+    with store.session() as s:
+        users.reset_password(session=s, viewer=admin, user_id=city.viewers["op_b"].user_id)
+        s.commit()
+        assert users.load_viewer(session=s, username="op_b", cookie_issued_at=issued) is None

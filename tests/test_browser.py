@@ -1,0 +1,85 @@
+"""End to end in a real browser: each role logs in, gets its menu, is refused other pages, logs out for good."""
+
+import time
+
+import pytest
+
+from core.i18n import t
+from core.navigation import PAGES
+from tests.browser import chromium, running_app
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+ROLE_OF = {"admin": "admin", "pimpinan": "pimpinan", "op_a": "skpd", "presenter": "presenter"}
+LANDING_TITLE = {"admin": "Ringkasan", "pimpinan": "Ringkasan", "op_a": "Kecamatan Klojen", "presenter": "Status Langsung"}
+NOT_ALLOWED = t("error.page_not_allowed")
+
+
+def menu_for(role: str) -> list[str]:
+    return [t(p.title_key) for p in PAGES if role in {r.value for r in p.roles}]
+
+
+def forbidden_for(role: str) -> list[str]:
+    return [p.url_path for p in PAGES if role not in {r.value for r in p.roles}]
+
+
+@pytest.fixture
+def app_url(env, city, tmp_path):
+    with running_app(env, tmp_path) as base:
+        yield base
+
+
+def log_in(page, base, username):
+    page.goto(base)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_test_id("stSidebarNav").wait_for(timeout=20_000)
+    # The re-login cookie is written by a component once its frame loads; URLs opened before that
+    # start a new session without it, as they would for a person who navigates within 100 ms.
+    deadline = time.monotonic() + 20
+    while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the login cookie was never set"
+        page.wait_for_timeout(100)
+
+
+def heading(page, text):
+    page.get_by_role("heading", name=text).first.wait_for(timeout=20_000)
+
+
+@pytest.mark.parametrize("username", list(ROLE_OF))
+def test_role_logs_in_sees_its_menu_is_refused_elsewhere_and_stays_logged_out(app_url, username):
+    role = ROLE_OF[username]
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        log_in(page, app_url, username)
+        heading(page, LANDING_TITLE[username])
+        links = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
+        assert [link.split("\n")[-1].strip() for link in links] == menu_for(role)  # icon ligature first
+
+        for path in forbidden_for(role):
+            page.goto(f"{app_url}/{path}")
+            page.get_by_text(NOT_ALLOWED).wait_for(timeout=20_000)
+            assert page.locator("h1").count() == 0, f"/{path} showed more than 'not allowed'"
+            assert page.get_by_test_id("stDataFrame").count() == 0
+
+        page.goto(f"{app_url}/akun")  # a page every role may open, reached by URL after a reload
+        heading(page, "Akun saya")
+
+        page.get_by_role("button", name="Keluar").click()
+        page.get_by_label("Nama pengguna").wait_for(timeout=20_000)
+        page.reload()
+        page.get_by_label("Nama pengguna").wait_for(timeout=20_000)
+        page.wait_for_timeout(1500)  # give a lingering cookie the chance to log us back in
+        assert page.get_by_test_id("stSidebarNav").count() == 0
+        assert page.get_by_label("Nama pengguna").is_visible()
+
+
+def test_a_reloaded_deep_link_keeps_the_page_and_the_login(app_url):
+    with chromium() as browser:
+        page = browser.new_page()
+        log_in(page, app_url, "admin")
+        page.goto(f"{app_url}/admin-pengguna")
+        heading(page, "Admin → Pengguna")
+        page.reload()
+        heading(page, "Admin → Pengguna")
