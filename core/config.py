@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     cookie_expiry_days: float = 1.0
     data_dir: Path = Path("data")
     bcrypt_rounds: int = 12
+    worker_in_app: bool = True  # run the probe worker inside the Streamlit process
+    worker_name: str = ""  # defaults to host:pid
+    probe_lease_s: float = 45.0  # a killed worker's targets move to the others after this
 
     @field_validator("timezone")
     @classmethod

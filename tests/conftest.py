@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+import db.monitoring  # noqa: F401 - registers the monitoring tables for the truncation below
 from core import passwords
 from core.access import SYSTEM, Viewer
 from core.units import UnitRow, create_unit

@@ -1,5 +1,7 @@
 """The one message catalogue: every string a user reads, in Indonesian (default) and English."""
 
+import json
+
 from core.i18n import en
 from core.i18n import id as id_
 
@@ -12,3 +14,14 @@ def t(key: str, lang: str = DEFAULT, **params) -> str:
     """The message for `key` in `lang`, falling back to Indonesian, then to the key itself."""
     text = CATALOGUES.get(lang, {}).get(key) or CATALOGUES[DEFAULT].get(key) or key
     return text.format(**params) if params else text
+
+
+def reason_text(raw: str, lang: str = DEFAULT) -> str:
+    """A stored probe reason (a key and its values, as JSON) in the reader's language."""
+    if not raw or not raw.startswith("["):
+        return raw or ""
+    try:
+        key, params = json.loads(raw)
+        return t(key, lang, **params)
+    except (ValueError, TypeError, KeyError):
+        return raw

@@ -1,0 +1,148 @@
+"""Monitoring targets: validated writes (admin), scoped reads, SNMP secrets shown to admins only."""
+
+import ipaddress
+import random
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from core import audit
+from core.access import Role, Viewer, require_role, scoped, unit_scope
+from core.errors import NotFound, ValidationError
+from db.models import Unit
+from db.monitoring import Target, TargetState
+from db.types import utcnow
+
+KINDS = ("ping", "snmp", "http", "tcp")
+CRITICALITY = ("critical", "high", "normal", "low")
+MIN_INTERVAL_S, MAX_TIMEOUT_S = 10, 30
+SECRET_OPTIONS = {"community", "auth_key", "priv_key"}
+HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+AUDITED = ["unit_id", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold", "criticality",
+           "enabled"]
+
+
+class TargetCreate(SQLModel):
+    unit_id: int
+    name: str
+    kind: str
+    host: str
+    port: int | None = None
+    interval_s: int = 60
+    timeout_s: float = 5.0
+    fail_threshold: int = 3
+    criticality: str = "normal"
+    enabled: bool = True
+    options: dict = {}
+
+
+def _is_host(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return bool(HOSTNAME.match(value)) and not value.replace(".", "").isdigit()
+
+
+def check_target(data: TargetCreate) -> TargetCreate:
+    """The target cleaned up, or ValidationError naming the field that is wrong."""
+    name, host, kind = " ".join(data.name.split()), data.host.strip(), data.kind.strip().lower()
+    if not name:
+        raise ValidationError("target.name_required", field="name")
+    if kind not in KINDS:
+        raise ValidationError("target.kind_unknown", field="kind", kind=data.kind, kinds=", ".join(KINDS))
+    if kind == "http":
+        parts = urlsplit(host)
+        if parts.scheme not in ("http", "https") or not parts.hostname or not _is_host(parts.hostname):
+            raise ValidationError("target.url_invalid", field="host", url=host)
+    elif not _is_host(host):
+        raise ValidationError("target.host_invalid", field="host", host=host)
+    port = data.port
+    if kind == "tcp" and port is None:
+        raise ValidationError("target.port_required", field="port")
+    if port is not None and not 1 <= port <= 65535:
+        raise ValidationError("target.port_range", field="port", port=port)
+    if data.interval_s < MIN_INTERVAL_S:
+        raise ValidationError("target.interval_min", field="interval_s", seconds=MIN_INTERVAL_S)
+    if not 0 < data.timeout_s <= min(MAX_TIMEOUT_S, data.interval_s):
+        raise ValidationError("target.timeout_range", field="timeout_s", seconds=min(MAX_TIMEOUT_S, data.interval_s))
+    if not 1 <= data.fail_threshold <= 20:
+        raise ValidationError("target.threshold_range", field="fail_threshold")
+    if data.criticality not in CRITICALITY:
+        raise ValidationError("target.criticality_unknown", field="criticality", values=", ".join(CRITICALITY))
+    options = dict(data.options or {})
+    if kind == "snmp":
+        version = str(options.get("version", "2c"))
+        if version not in ("2c", "3"):
+            raise ValidationError("target.snmp_version", field="options", version=version)
+        if version == "3" and not options.get("user"):
+            raise ValidationError("target.snmp_user", field="options")
+        if version == "3" and options.get("priv_key") and not options.get("auth_key"):
+            raise ValidationError("target.snmp_priv_without_auth", field="options")
+    if kind == "http" and options.get("expected_status") not in (None, ""):
+        status = int(options["expected_status"])
+        if not 100 <= status <= 599:
+            raise ValidationError("target.http_status", field="options", status=status)
+        options["expected_status"] = status
+    return data.model_copy(update={"name": name, "host": host, "kind": kind, "options": options})
+
+
+def masked(target: Target, viewer: Viewer) -> dict:
+    """A target's options as the viewer may read them: secrets only for admins."""
+    if viewer.is_admin:
+        return dict(target.options)
+    return {k: ("••••" if k in SECRET_OPTIONS and v else v) for k, v in target.options.items()}
+
+
+def create_target(*, session: Session, viewer: Viewer, data: TargetCreate) -> Target:
+    """Add a target (admin only); its first check is spread over one interval so starts do not bunch up."""
+    require_role(viewer, Role.ADMIN)
+    clean = check_target(data)
+    if session.get(Unit, clean.unit_id) is None:
+        raise ValidationError("target.unit_unknown", field="unit_id")
+    target = Target(**clean.model_dump())
+    session.add(target)
+    session.flush()
+    first = utcnow() + timedelta(seconds=random.uniform(0, min(clean.interval_s, 60)))
+    session.add(TargetState(target_id=target.id, next_due_at=first))
+    audit.record(session, viewer=viewer, action="create", table="target", row_id=target.id, unit_id=target.unit_id,
+                 new=audit.snapshot(target, AUDITED))
+    return target
+
+
+def update_target(*, session: Session, viewer: Viewer, target_id: int, data: TargetCreate) -> Target:
+    require_role(viewer, Role.ADMIN)
+    target = get_target(session=session, viewer=viewer, target_id=target_id)
+    clean = check_target(data)
+    before = audit.snapshot(target, AUDITED)
+    for key, value in clean.model_dump().items():
+        setattr(target, key, value)
+    target.updated_at = utcnow()
+    old, new = audit.changed(before, audit.snapshot(target, AUDITED))
+    if new:
+        audit.record(session, viewer=viewer, action="update", table="target", row_id=target.id,
+                     unit_id=target.unit_id, old=old, new=new)
+    return target
+
+
+def get_target(*, session: Session, viewer: Viewer, target_id: int) -> Target:
+    scope = unit_scope(session, viewer)
+    target = session.get(Target, target_id)
+    if target is None or (scope is not None and target.unit_id not in scope):
+        raise NotFound("target.not_found")
+    return target
+
+
+def list_targets(*, session: Session, viewer: Viewer, unit_id: int | None = None,
+                 include_disabled: bool = True) -> list[tuple[Target, TargetState]]:
+    """Targets with their live state, limited to the viewer's units."""
+    stmt = select(Target, TargetState).join(TargetState, TargetState.target_id == Target.id).order_by(Target.id)
+    stmt = scoped(stmt, Target.unit_id, session, viewer)
+    if unit_id is not None:
+        stmt = stmt.where(Target.unit_id == unit_id)
+    if not include_disabled:
+        stmt = stmt.where(Target.enabled.is_(True))
+    return [tuple(row) for row in session.execute(stmt).all()]

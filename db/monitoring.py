@@ -1,0 +1,152 @@
+"""Monitoring tables: targets and their live state, heartbeats, incidents, rollups, maintenance, workers."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime, utcnow
+
+
+class TargetBase(SQLModel):
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=10)  # ping, snmp, http, tcp
+    host: str = Field(max_length=500)  # host name or IP; the URL for http
+    port: int | None = None
+    interval_s: int = 60
+    timeout_s: float = 5.0
+    fail_threshold: int = 3
+    criticality: str = Field(default="normal", max_length=10)
+    enabled: bool = True
+    # Kind options: snmp {version, community | user/auth/priv}, http {expected_status, keyword, follow_redirects}.
+    options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Target(TargetBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TargetState(SQLModel, table=True):
+    """What the workers know about a target now; kept apart from Target so edits and checks never collide."""
+
+    __tablename__ = "target_state"
+    __table_args__ = (Index("ix_target_state_due", "next_due_at"),)
+
+    target_id: int = Field(foreign_key="target.id", primary_key=True)
+    state: str = Field(default="UNKNOWN", max_length=12)
+    state_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consecutive_failures: int = 0
+    first_failure_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_failure_reason: str = Field(default="", max_length=300)
+    last_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_latency_ms: float | None = None
+    last_reason: str = Field(default="", max_length=300)
+    # The last 21 results, newest last: u(p), d(own), g (degraded), for flap detection.
+    recent: str = Field(default="", max_length=21)
+    flapping: bool = False
+    open_incident_id: int | None = None
+    next_due_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    lease_owner: str | None = Field(default=None, max_length=80)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Heartbeat(SQLModel, table=True):
+    """One check. Raw heartbeats are kept for a short time; rollups keep the history."""
+
+    __table_args__ = (Index("ix_heartbeat_target_at", "target_id", "at"),)
+
+    # BIGINT on PostgreSQL (millions of rows a day); plain INTEGER on SQLite, where only that autoincrements.
+    id: int | None = Field(default=None, sa_column=Column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    target_id: int = Field(foreign_key="target.id")
+    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    status: str = Field(max_length=12)  # UP, DOWN, DEGRADED, MAINTENANCE
+    latency_ms: float | None = None
+    reason: str = Field(default="", max_length=300)
+
+
+class Incident(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    started_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reason: str = Field(default="", max_length=300)
+    end_reason: str = Field(default="", max_length=300)
+
+
+class TargetEvent(SQLModel, table=True):
+    """Things worth keeping for good: state changes, reboots seen by SNMP, flapping start and end."""
+
+    __tablename__ = "target_event"
+    __table_args__ = (Index("ix_target_event_target_at", "target_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    kind: str = Field(max_length=20)  # state, reboot, flapping, flapping_end
+    old: str = Field(default="", max_length=20)
+    new: str = Field(default="", max_length=20)
+    message: str = Field(default="", max_length=300)
+
+
+class _Rollup(SQLModel):
+    target_id: int = Field(foreign_key="target.id", primary_key=True)
+    bucket: datetime = Field(sa_type=UTCDateTime, primary_key=True)  # bucket start, cut in the org's zone
+    up_s: int = 0
+    down_s: int = 0
+    degraded_s: int = 0
+    maintenance_s: int = 0
+    unknown_s: int = 0
+    checks: int = 0
+    latency_n: int = 0
+    latency_sum_ms: float = 0.0
+    latency_min_ms: float | None = None
+    latency_max_ms: float | None = None
+
+
+class RollupMinute(_Rollup, table=True):
+    __tablename__ = "rollup_minute"
+
+
+class RollupHour(_Rollup, table=True):
+    __tablename__ = "rollup_hour"
+
+
+class RollupDay(_Rollup, table=True):
+    __tablename__ = "rollup_day"
+
+
+class MaintenanceWindow(SQLModel, table=True):
+    __tablename__ = "maintenance_window"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
+    kind: str = Field(max_length=10)  # once, weekly
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # once
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # once
+    weekday: int | None = None  # weekly: 0 = Monday, in the organisation's zone
+    start_minute: int | None = None  # weekly: minutes after local midnight
+    duration_min: int | None = None  # weekly
+    reason: str = Field(default="", max_length=200)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Worker(SQLModel, table=True):
+    """Each probe worker writes here every few seconds, so the wall can tell live data from stale."""
+
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    host: str = Field(default="", max_length=120)
+    pid: int = 0
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    checks: int = 0

@@ -1,0 +1,33 @@
+"""`python -m probes`: the probe worker as a process of its own (production, several machines)."""
+
+import logging
+import signal
+import sys
+import threading
+
+from core.config import load_settings
+from core.errors import MonevError
+from core.store import open_store
+from probes.worker import ProbeWorker
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        engine = open_store(settings)
+    except MonevError as exc:
+        print(exc.message(settings.language if "settings" in locals() else "id"), file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    worker = ProbeWorker(engine, zone=settings.zone, name=settings.worker_name or None,
+                         lease_s=settings.probe_lease_s)
+    logging.getLogger("monev.probes").info("worker %s started on %s", worker.name, engine.url.render_as_string())
+    worker.run(stop)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

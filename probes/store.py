@@ -1,0 +1,237 @@
+"""The worker's side of the store: claim due targets, write a batch of results, prune old rows.
+
+Each function is one transaction and says how much it did, so tests call them one by one.
+"""
+
+import logging
+import math
+import os
+import socket
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core import buckets
+from core.maintenance import Window, load_windows
+from core.state_machine import Status, apply
+from db.monitoring import (
+    Heartbeat,
+    Incident,
+    RollupDay,
+    RollupHour,
+    RollupMinute,
+    Target,
+    TargetEvent,
+    TargetState,
+    Worker,
+)
+from db.types import utcnow
+from probes.base import Check
+
+log = logging.getLogger(__name__)
+ROLLUPS = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
+STATUS_COLUMN = {"UP": "up_s", "DEGRADED": "degraded_s", "DOWN": "down_s", "MAINTENANCE": "maintenance_s"}
+
+
+@dataclass
+class Claimed:
+    check: Check
+    unit_id: int
+    interval_s: int
+    fail_threshold: int
+    due_at: datetime
+    details: dict
+
+
+@dataclass
+class Result:
+    claimed: Claimed
+    at: datetime
+    status: str  # UP, DEGRADED, DOWN
+    latency_ms: float | None
+    reason: str
+    details: dict
+
+
+@dataclass(frozen=True)
+class Retention:
+    heartbeats: timedelta = timedelta(hours=48)
+    minutes: timedelta = timedelta(hours=48)
+    hours: timedelta = timedelta(days=90)
+    days: timedelta = timedelta(days=5 * 365)
+
+
+def claim(engine: Engine, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+    """Lease up to `limit` due targets. The UPDATE re-checks the lease, so a second worker is harmless."""
+    if limit <= 0:
+        return []
+    free = or_(TargetState.lease_until.is_(None), TargetState.lease_until < now)
+    due = (select(TargetState.target_id).join(Target, Target.id == TargetState.target_id)
+           .where(Target.enabled.is_(True), TargetState.next_due_at <= now, free)
+           .order_by(TargetState.next_due_at).limit(limit))
+    if engine.dialect.name == "postgresql":
+        due = due.with_for_update(of=TargetState, skip_locked=True)
+    with Session(engine) as session, session.begin():
+        ids = session.scalars(
+            update(TargetState).where(TargetState.target_id.in_(due.scalar_subquery()), free)
+            .values(lease_owner=worker, lease_until=now + lease).returning(TargetState.target_id)
+        ).all()
+        if not ids:
+            return []
+        rows = session.execute(select(Target, TargetState.next_due_at, TargetState.details)
+                               .join(TargetState, TargetState.target_id == Target.id)
+                               .where(Target.id.in_(ids))).all()
+    return [Claimed(Check(t.id, t.kind, t.host, t.port, t.timeout_s, dict(t.options)), t.unit_id, t.interval_s,
+                    t.fail_threshold, due_at, dict(details or {})) for t, due_at, details in rows]
+
+
+def next_due(due_at: datetime, interval_s: int, now: datetime) -> datetime:
+    """Keep each target on its own phase: the first slot of its interval grid after now."""
+    steps = max(1, math.floor((now - due_at).total_seconds() / interval_s) + 1)
+    return due_at + timedelta(seconds=steps * interval_s)
+
+
+def write(engine: Engine, results: list[Result], *, zone: ZoneInfo, windows: list[Window], now: datetime) -> int:
+    """Write a batch in one transaction: heartbeats, states, incidents, events, rollups; release leases."""
+    if not results:
+        return 0
+    ids = [r.claimed.check.target_id for r in results]
+    with Session(engine) as session, session.begin():
+        states = {s.target_id: s for s in session.scalars(select(TargetState).where(TargetState.target_id.in_(ids)))}
+        heartbeats, events, incident_ends = [], [], []
+        rollup = defaultdict(lambda: defaultdict(float))
+        for result in sorted(results, key=lambda r: r.at):
+            state = states.get(result.claimed.check.target_id)
+            if state is None:  # target deleted while its check ran
+                continue
+            _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now)
+        if heartbeats:
+            session.execute(insert(Heartbeat), heartbeats)
+        if events:
+            session.execute(insert(TargetEvent), events)
+        for incident_id, ended_at, reason in incident_ends:
+            session.execute(update(Incident).where(Incident.id == incident_id, Incident.ended_at.is_(None))
+                            .values(ended_at=ended_at, end_reason=reason))
+        _upsert_rollups(session, rollup)
+    return len(heartbeats)
+
+
+def _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now):
+    claimed, target_id = result.claimed, result.claimed.check.target_id
+    maintenance = any(w.covers(target_id, claimed.unit_id, result.at, zone) for w in windows)
+    status = Status(state.state, state.state_since, state.consecutive_failures, state.first_failure_at,
+                    state.first_failure_reason, state.recent, state.flapping, state.open_incident_id is not None)
+    step = apply(status, result.status, result.at, result.reason, claimed.fail_threshold, maintenance)
+    new = step.status
+    if step.open_incident:
+        incident = Incident(target_id=target_id, unit_id=claimed.unit_id, started_at=step.open_incident[0],
+                            reason=step.open_incident[1])
+        session.add(incident)
+        session.flush()
+        state.open_incident_id = incident.id
+    if step.close_incident and state.open_incident_id is not None:
+        incident_ends.append((state.open_incident_id, result.at, ""))
+        state.open_incident_id = None
+    for kind, old, new_state, message in step.events:
+        events.append(dict(target_id=target_id, at=result.at, kind=kind, old=old, new=new_state, message=message))
+    if result.details.get("rebooted"):
+        events.append(dict(target_id=target_id, at=result.at, kind="reboot", old=str(claimed.details.get(
+            "sys_uptime", "")), new=str(result.details.get("sys_uptime", "")), message=""))
+    state.state, state.state_since, state.consecutive_failures = new.state, new.state_since, new.consecutive_failures
+    state.first_failure_at, state.first_failure_reason = new.first_failure_at, new.first_failure_reason[:300]
+    state.recent, state.flapping = new.recent, new.flapping
+    state.last_check_at, state.last_latency_ms, state.last_reason = result.at, result.latency_ms, result.reason[:300]
+    _credit(rollup, target_id, result, "MAINTENANCE" if maintenance else result.status, claimed, zone)
+    state.details = {k: v for k, v in result.details.items() if k != "rebooted"}
+    state.next_due_at = next_due(claimed.due_at, claimed.interval_s, now)
+    state.lease_owner, state.lease_until = None, None
+    shown = "MAINTENANCE" if maintenance else result.status
+    heartbeats.append(dict(target_id=target_id, at=result.at, status=shown, latency_ms=result.latency_ms,
+                           reason=result.reason[:300]))
+
+
+def _credit(rollup, target_id, result, shown, claimed, zone):
+    """Each check stands for one interval of the state it saw; a late check also reports the gap as unknown."""
+    last = claimed.details.get("_last_at")
+    gap = 0.0
+    if isinstance(last, int | float):
+        gap = max(0.0, result.at.timestamp() - last - 2 * claimed.interval_s)
+    result.details["_last_at"] = result.at.timestamp()
+    for level in buckets.LEVELS:
+        row = rollup[(level, target_id, buckets.floor(result.at, level, zone))]
+        row[STATUS_COLUMN[shown]] += claimed.interval_s
+        row["unknown_s"] += gap
+        row["checks"] += 1
+        if result.latency_ms is not None and shown != "DOWN":
+            row["latency_n"] += 1
+            row["latency_sum_ms"] += result.latency_ms
+            row["latency_min_ms"] = min(row.get("latency_min_ms", math.inf), result.latency_ms)
+            row["latency_max_ms"] = max(row.get("latency_max_ms", -math.inf), result.latency_ms)
+
+
+COUNTERS = ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s", "checks", "latency_n")
+
+
+def _upsert_rollups(session: Session, rollup) -> None:
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    grouped = defaultdict(list)
+    for (level, target_id, bucket), row in rollup.items():
+        values = {k: int(round(row.get(k, 0))) for k in COUNTERS}
+        values.update(target_id=target_id, bucket=bucket, latency_sum_ms=row.get("latency_sum_ms", 0.0),
+                      latency_min_ms=row.get("latency_min_ms"), latency_max_ms=row.get("latency_max_ms"))
+        grouped[level].append(values)
+    for level, rows in grouped.items():
+        table = ROLLUPS[level].__table__
+        stmt = dialect.insert(table)
+        ex = stmt.excluded
+        merged = {k: table.c[k] + ex[k] for k in (*COUNTERS, "latency_sum_ms")}
+        merged["latency_min_ms"] = case(
+            (table.c.latency_min_ms.is_(None), ex.latency_min_ms),
+            (ex.latency_min_ms < table.c.latency_min_ms, ex.latency_min_ms), else_=table.c.latency_min_ms)
+        merged["latency_max_ms"] = case(
+            (table.c.latency_max_ms.is_(None), ex.latency_max_ms),
+            (ex.latency_max_ms > table.c.latency_max_ms, ex.latency_max_ms), else_=table.c.latency_max_ms)
+        session.execute(stmt.on_conflict_do_update(index_elements=["target_id", "bucket"], set_=merged), rows)
+
+
+def prune(engine: Engine, *, now: datetime, keep: Retention) -> int:
+    """Delete heartbeats and rollups past their retention, one table per transaction; events stay."""
+    removed = 0
+    plan = [(Heartbeat, Heartbeat.at, keep.heartbeats), (RollupMinute, RollupMinute.bucket, keep.minutes),
+            (RollupHour, RollupHour.bucket, keep.hours), (RollupDay, RollupDay.bucket, keep.days)]
+    for model, column, age in plan:
+        with Session(engine) as session, session.begin():
+            result = session.execute(delete(model).where(column < now - age))
+            removed += result.rowcount or 0
+    return removed
+
+
+def register(engine: Engine, name: str) -> None:
+    with Session(engine) as session, session.begin():
+        worker = session.scalar(select(Worker).where(Worker.name == name))
+        if worker is None:
+            session.add(Worker(name=name, host=socket.gethostname(), pid=os.getpid()))
+        else:
+            worker.pid, worker.started_at, worker.seen_at = os.getpid(), utcnow(), utcnow()
+
+
+def beat(engine: Engine, name: str, checks: int) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(update(Worker).where(Worker.name == name)
+                        .values(seen_at=utcnow(), checks=Worker.checks + checks))
+
+
+def windows(engine: Engine) -> list[Window]:
+    with Session(engine) as session:
+        return load_windows(session)
+
+
+def newest_heartbeat(engine: Engine) -> datetime | None:
+    with Session(engine) as session:
+        return session.scalar(select(func.max(Heartbeat.at)))

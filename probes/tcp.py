@@ -1,0 +1,33 @@
+"""TCP connect with a timeout."""
+
+import asyncio
+import socket
+
+from probes.base import UP, Check, Outcome, ProbeFailure, Stopwatch
+
+
+class TcpProbe:
+    kind = "tcp"
+
+    async def check(self, check: Check, previous: dict) -> Outcome:
+        watch = Stopwatch()
+        writer = None
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(check.host, check.port), check.timeout_s)
+            return Outcome(UP, latency_ms=watch.ms())
+        except TimeoutError:
+            raise ProbeFailure("probe.timeout", host=check.host, port=check.port, seconds=check.timeout_s) from None
+        except OSError as exc:
+            raise connection_failure(exc, check.host, check.port) from None
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def connection_failure(exc: OSError, host: str, port: int | None) -> ProbeFailure:
+    """The plain-words reason for a failed connect."""
+    if isinstance(exc, ConnectionRefusedError):
+        return ProbeFailure("probe.refused", host=host, port=port)
+    if isinstance(exc, socket.gaierror):
+        return ProbeFailure("probe.dns", host=host)
+    return ProbeFailure("probe.unreachable_port", host=host, port=port, error=exc.strerror or str(exc))

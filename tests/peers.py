@@ -1,0 +1,217 @@
+"""Real peers on loopback for the probe tests: HTTP(S) servers, a closed port, snmpsim, a netns host."""
+
+import datetime as dt
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from tests.conftest import skip_or_fail
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the stdlib's name
+        routes = {
+            "/ok": (200, b"<h1>Selamat datang di Monev TIK</h1>"),
+            "/error": (500, b"internal error"),
+            "/other": (200, b"<h1>Halaman lain</h1>"),
+        }
+        if self.path == "/slow":
+            time.sleep(3)
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/ok")
+            self.end_headers()
+            return
+        status, body = routes.get(self.path, (200, b"slow") if self.path == "/slow" else (404, b"not found"))
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def self_signed(tmp: Path, days_left: int) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=days_left, hours=12))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address(
+                "127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp / "cert.pem", tmp / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@contextmanager
+def http_server(tls_dir: Path | None = None, days_left: int = 10):
+    """A threaded HTTP server on 127.0.0.1; with tls_dir, HTTPS with a self-signed certificate."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    scheme = "http"
+    if tls_dir is not None:
+        cert, key = self_signed(tls_dir, days_left)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def tcp_listener():
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    stop = threading.Event()
+
+    def accept():
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+                conn.close()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()
+
+
+def snmprec(rows: list[tuple[str, int, object]]) -> str:
+    """snmpsim's record format: OID|type|value, sorted by OID (2 integer, 4 string, 65 counter32, 67 timeticks, 70 counter64)."""
+    def key(oid):
+        return tuple(int(p) for p in oid.split("."))
+    return "".join(f"{oid}|{kind}|{value}\n" for oid, kind, value in sorted(rows, key=lambda r: key(r[0])))
+
+
+def device(uptime: int, interfaces: list[dict]) -> str:
+    rows = [("1.3.6.1.2.1.1.1.0", 4, "Monev test switch"), ("1.3.6.1.2.1.1.3.0", 67, uptime),
+            ("1.3.6.1.2.1.1.5.0", 4, "sw-core-01")]
+    for i, spec in enumerate(interfaces, start=1):
+        rows += [(f"1.3.6.1.2.1.2.2.1.2.{i}", 4, spec["name"]), (f"1.3.6.1.2.1.2.2.1.7.{i}", 2, spec["admin"]),
+                 (f"1.3.6.1.2.1.2.2.1.8.{i}", 2, spec["oper"])]
+        if "in64" in spec:
+            rows += [(f"1.3.6.1.2.1.31.1.1.1.6.{i}", 70, spec["in64"]), (f"1.3.6.1.2.1.31.1.1.1.10.{i}", 70,
+                                                                           spec["out64"])]
+        rows += [(f"1.3.6.1.2.1.2.2.1.10.{i}", 65, spec.get("in32", 0)),
+                 (f"1.3.6.1.2.1.2.2.1.16.{i}", 65, spec.get("out32", 0))]
+    return snmprec(rows)
+
+
+@contextmanager
+def snmpsim(data_dir: Path):
+    """snmpsim-command-responder on a loopback UDP port, serving the .snmprec files in data_dir."""
+    binary = shutil.which("snmpsim-command-responder") or str(Path(sys.executable).parent / "snmpsim-command-responder")
+    if not os.path.exists(binary):
+        skip_or_fail("snmpsim is not installed (pip install snmpsim pysmi)")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (data_dir / "ready.snmprec").write_text(device(1, []))  # the community the readiness probe asks
+    cache = data_dir.parent / f"{data_dir.name}-cache"
+    proc = subprocess.Popen([binary, f"--data-dir={data_dir}", f"--cache-dir={cache}",
+                             f"--agent-udpv4-endpoint=127.0.0.1:{port}", "--logging-method=null",
+                             "--v3-user=monev", "--v3-auth-key=kunci-auth-123", "--v3-auth-proto=SHA",
+                             "--v3-priv-key=kunci-priv-123", "--v3-priv-proto=AES"], env={**os.environ, "SNMPSIM_ALLOW_ROOT": "true"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_agent(port, proc)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _wait_for_agent(port: int, proc: subprocess.Popen) -> None:
+    import asyncio
+
+    from pysnmp.hlapi.v3arch import asyncio as snmp
+
+    async def ask():
+        engine = snmp.SnmpEngine()
+        try:
+            target = await snmp.UdpTransportTarget.create(("127.0.0.1", port), timeout=0.3, retries=0)
+            error, *_ = await snmp.get_cmd(engine, snmp.CommunityData("ready"), target, snmp.ContextData(),
+                                           snmp.ObjectType(snmp.ObjectIdentity("1.3.6.1.2.1.1.3.0")), lookupMib=False)
+            return error is None
+        finally:
+            engine.close_dispatcher()
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"snmpsim exited: {proc.stderr.read().decode()[-2000:]}")
+        with ThreadPoolExecutor(1) as pool:  # its own loop, even when the caller already runs one
+            if pool.submit(asyncio.run, ask()).result():
+                return
+        time.sleep(0.2)
+    raise RuntimeError("snmpsim did not answer")
+
+
+@contextmanager
+def netns_host(index: int = 0):
+    """A host in a network namespace on a veth pair; yields (address, cut, restore). Root only."""
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        skip_or_fail("network namespaces need root and iproute2")
+    ns, outer, inner = f"monev{os.getpid() % 10000}x{index}", f"mv{os.getpid() % 10000}a{index}", \
+        f"mv{os.getpid() % 10000}b{index}"
+    net = f"10.213.{index}."
+
+    def ip(*args, ns_exec=False):
+        command = (["ip", "netns", "exec", ns] if ns_exec else []) + ["ip", *args]
+        subprocess.run(command, check=True, capture_output=True)
+
+    try:
+        subprocess.run(["ip", "netns", "add", ns], check=True, capture_output=True)
+        ip("link", "add", outer, "type", "veth", "peer", "name", inner)
+        ip("link", "set", inner, "netns", ns)
+        ip("addr", "add", f"{net}1/30", "dev", outer)
+        ip("link", "set", outer, "up")
+        ip("addr", "add", f"{net}2/30", "dev", inner, ns_exec=True)
+        ip("link", "set", inner, "up", ns_exec=True)
+        ip("link", "set", "lo", "up", ns_exec=True)
+        yield (f"{net}2", lambda: ip("link", "set", inner, "down", ns_exec=True),
+               lambda: ip("link", "set", inner, "up", ns_exec=True))
+    finally:
+        subprocess.run(["ip", "link", "del", outer], capture_output=True)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)

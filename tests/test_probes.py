@@ -1,0 +1,158 @@
+"""Each probe kind against a real peer on loopback (or a network-namespace host the test makes)."""
+
+import asyncio
+import time
+
+import pytest
+
+from probes.base import Check, ProbeFailure
+from probes.registry import PROBES
+from tests.peers import closed_port, device, http_server, snmpsim, tcp_listener
+
+
+def run(kind: str, check: Check, previous: dict | None = None):
+    """One check on a fresh probe; returns the Outcome or the ProbeFailure."""
+    async def go():
+        probe = PROBES[kind]()
+        try:
+            return await probe.check(check, previous or {})
+        except ProbeFailure as failure:
+            return failure
+        finally:
+            closing = getattr(probe, "close", None)
+            if closing is not None and asyncio.iscoroutine(result := closing()):
+                await result
+    return asyncio.run(go())
+
+
+def http(url: str, timeout: float = 2, **options):
+    return run("http", Check(1, "http", url, None, timeout, options))
+
+
+def test_loopback_ping_is_up_with_a_latency():
+    outcome = run("ping", Check(1, "ping", "127.0.0.1", None, 1))
+    assert outcome.status == "UP" and 0 <= outcome.latency_ms < 100
+
+
+def test_ping_to_an_unknown_name_says_dns():
+    failure = run("ping", Check(1, "ping", "tidak-ada.invalid", None, 1))
+    assert failure.key == "probe.dns"
+
+
+def test_tcp_connect_up_and_refused_on_a_closed_port():
+    with tcp_listener() as port:
+        assert run("tcp", Check(1, "tcp", "127.0.0.1", port, 1)).status == "UP"
+    refused = run("tcp", Check(1, "tcp", "127.0.0.1", closed_port(), 1))
+    assert refused.key == "probe.refused" and refused.params["port"] > 0
+
+
+def test_http_200_with_keyword_is_up():
+    with http_server() as base:
+        outcome = http(f"{base}/ok", keyword="Selamat datang")
+    assert outcome.status == "UP" and outcome.details["status_code"] == 200
+
+
+def test_http_500_is_down_with_the_status_in_the_reason():
+    with http_server() as base:
+        failure = http(f"{base}/error")
+    assert failure.key == "probe.http_status" and failure.params["status"] == 500
+
+
+def test_http_missing_keyword_is_down():
+    with http_server() as base:
+        failure = http(f"{base}/other", keyword="Selamat datang")
+    assert failure.key == "probe.http_keyword"
+
+
+def test_http_slower_than_the_timeout_is_down_after_the_timeout():
+    with http_server() as base:
+        failure = http(f"{base}/slow", timeout=0.5)
+    assert failure.key == "probe.http_timeout"
+
+
+def test_http_expected_status_and_redirects():
+    with http_server() as base:
+        assert http(f"{base}/redirect").status == "UP"
+        failure = http(f"{base}/redirect", follow_redirects=False, expected_status=200)
+    assert failure.key == "probe.http_status" and failure.params["status"] == 302
+
+
+def test_self_signed_certificate_near_expiry_reports_days_left(tmp_path):
+    with http_server(tmp_path, days_left=5) as base:
+        outcome = http(f"{base}/ok", verify_tls=False)
+        untrusted = http(f"{base}/ok")
+    assert outcome.status == "UP" and outcome.details["cert_days"] == 5
+    assert untrusted.key == "probe.tls_untrusted"
+
+
+def test_http_refused_names_the_port():
+    failure = http(f"http://127.0.0.1:{closed_port()}/")
+    assert failure.key == "probe.refused"
+
+
+@pytest.fixture
+def agent(tmp_path):
+    data = tmp_path / "snmp"
+    data.mkdir()
+    (data / "sw-up.snmprec").write_text(device(1000, [
+        {"name": "ge-0/0/1", "admin": 1, "oper": 1, "in64": 1_000, "out64": 2_000},
+        {"name": "ge-0/0/2", "admin": 2, "oper": 2, "in64": 0, "out64": 0}]))
+    (data / "sw-port-down.snmprec").write_text(device(2000, [
+        {"name": "ge-0/0/1", "admin": 1, "oper": 1, "in64": 1_000, "out64": 2_000},
+        {"name": "ge-0/0/2", "admin": 1, "oper": 2, "in64": 0, "out64": 0}]))
+    (data / "sw-before.snmprec").write_text(device(500_000, [
+        {"name": "wan", "admin": 1, "oper": 1, "in32": 4_294_967_000, "out32": 10}]))
+    (data / "sw-after.snmprec").write_text(device(600_000, [
+        {"name": "wan", "admin": 1, "oper": 1, "in32": 704, "out32": 1_010}]))
+    (data / "sw-rebooted.snmprec").write_text(device(300, [
+        {"name": "wan", "admin": 1, "oper": 1, "in32": 50, "out32": 60}]))
+    with snmpsim(data) as port:
+        yield port
+
+
+def snmp(port, community=None, previous=None, timeout=2, **options):
+    if community:
+        options["community"] = community
+    return run("snmp", Check(1, "snmp", "127.0.0.1", port, timeout, options), previous)
+
+
+def test_snmp_reads_system_and_interfaces_and_an_admin_down_port_is_fine(agent):
+    outcome = snmp(agent, "sw-up")
+    assert outcome.status == "UP"
+    assert (outcome.details["sys_name"], outcome.details["sys_uptime"]) == ("sw-core-01", 1000)
+    assert [(i["name"], i["admin"], i["oper"]) for i in outcome.details["interfaces"]] == [
+        ("ge-0/0/1", 1, 1), ("ge-0/0/2", 2, 2)]
+
+
+def test_snmp_interface_admin_up_but_oper_down_makes_the_target_degraded(agent):
+    outcome = snmp(agent, "sw-port-down")
+    assert outcome.status == "DEGRADED" and "ge-0/0/2" in outcome.reason
+
+
+def test_snmp_32_bit_counter_wrap_gives_the_true_rate(agent):
+    first = snmp(agent, "sw-before")
+    first.details["at"] = time.time() - 100  # as if the previous check was 100 seconds ago
+    second = snmp(agent, "sw-after", previous=first.details)
+    wan = second.details["interfaces"][0]
+    assert wan["in_bps"] == pytest.approx((704 + 2**32 - 4_294_967_000) * 8 / 100, rel=0.02)
+    assert wan["out_bps"] == pytest.approx(1_000 * 8 / 100, rel=0.02)
+    assert "rebooted" not in second.details
+
+
+def test_snmp_uptime_going_backwards_is_recorded_as_a_reboot(agent):
+    first = snmp(agent, "sw-before")
+    second = snmp(agent, "sw-rebooted", previous=first.details)
+    assert second.details["rebooted"] is True
+
+
+def test_snmp_v3_auth_priv_and_a_wrong_key(agent):
+    v3 = dict(version="3", user="monev", auth_key="kunci-auth-123", priv_key="kunci-priv-123",
+              auth_protocol="sha", priv_protocol="aes", context="sw-up")
+    assert snmp(agent, **v3).status == "UP"
+    wrong = snmp(agent, **{**v3, "auth_key": "kunci-salah-999"})
+    assert wrong.key in ("probe.snmp_error", "probe.snmp_timeout")
+
+
+def test_snmp_wrong_community_looks_like_a_timeout(agent):
+    failure = snmp(agent, "tidak-ada", timeout=0.5)
+    assert failure.key == "probe.snmp_timeout"
