@@ -87,8 +87,8 @@ def claim(engine: Engine, *, worker: str, now: datetime, limit: int, lease: time
         rows = session.execute(select(Target, TargetState.next_due_at, TargetState.details)
                                .join(TargetState, TargetState.target_id == Target.id)
                                .where(Target.id.in_(ids))).all()
-    return [Claimed(Check(t.id, t.kind, t.host, t.port, t.timeout_s, dict(t.options)), t.unit_id, t.interval_s,
-                    t.fail_threshold, due_at, dict(details or {})) for t, due_at, details in rows]
+        return [Claimed(Check(t.id, t.kind, t.host, t.port, t.timeout_s, dict(t.options)), t.unit_id,
+                        t.interval_s, t.fail_threshold, due_at, dict(details or {})) for t, due_at, details in rows]
 
 
 def next_due(due_at: datetime, interval_s: int, now: datetime) -> datetime:

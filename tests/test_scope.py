@@ -3,15 +3,19 @@
 import importlib
 import inspect
 import pkgutil
+from datetime import timedelta
 
 import pytest
 
 import core
-from core import access, audit, overview, units, users
+from core import access, audit, availability, maintenance, overview, targets, units, users
 from core.errors import NotFound, PermissionDenied
 from core.units import UnitProfile, UnitRow
 from core.users import UserCreate, UserUpdate
+from db.engine import session_scope
+from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
+from tests.monitoring import JAKARTA, add_target
 
 
 def unit_ids_of(rows, attr="unit_id"):
@@ -27,13 +31,23 @@ READS = {
     "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
     "overview.unit_summaries": (lambda s, v: overview.unit_summaries(session=s, viewer=v),
                                 lambda rows: unit_ids_of(rows)),
+    "targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
+                             lambda rows: {t.unit_id for t, _state in rows}),
+    "maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
+                                 lambda rows: {w.unit_id or _unit_of_target(s_cache, w.target_id) for w in rows}),
 }
+s_cache: dict = {}
+
+
+def _unit_of_target(cache, target_id):
+    return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
-SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit"]
+SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target",
+          "availability.for_target", "availability.for_unit"]
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
-          "users.unlock_user"]
+          "users.unlock_user", "targets.create_target", "targets.update_target", "maintenance.create_window"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
@@ -48,12 +62,27 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
                 found.add(f"{info.name}.{name}")
     # The scope mechanism itself (exercised by every test here) and the menu, which reads no rows.
     mechanism = {"access.require_role", "access.require_unit_write", "access.scoped", "access.unit_scope",
-                 "audit.record", "navigation.menu_for", "navigation.can_open"}
+                 "audit.record", "navigation.menu_for", "navigation.can_open", "targets.masked"}
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT)
 
 
+@pytest.fixture
+def monitored(store, city, admin):
+    """A target and a maintenance window in every unit, so every read has rows from other units."""
+    ids = {code: add_target(store, admin, unit_id, name=f"ping {code}", kind="ping")
+           for code, unit_id in city.units.items()}
+    with session_scope(store.engine) as s:
+        for code, unit_id in city.units.items():
+            s_cache[ids[code]] = unit_id
+            maintenance.create_window(session=s, viewer=admin, data=maintenance.WindowCreate(
+                kind="weekly", target_id=ids[code], weekday=6, start_minute=60, duration_min=30))
+            maintenance.create_window(session=s, viewer=admin, data=maintenance.WindowCreate(
+                kind="once", unit_id=unit_id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1)))
+    return ids
+
+
 @pytest.mark.parametrize("name", sorted(READS))
-def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, name):
+def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name):
     call, units_of = READS[name]
     own = city.subtree(UNIT_A)
     with store.session() as s:
@@ -76,6 +105,25 @@ def test_setda_operator_sees_the_bagian_under_it(store, city, admin):
         s.commit()
         codes = {u.code for u in units.list_units(session=s, viewer=users.viewer_for(user))}
     assert codes == {"SETDA", "BAG-HUKUM"}
+
+
+def test_skpd_cannot_open_another_units_target_or_its_availability(store, city, operator_a, monitored):
+    own = city.subtree(UNIT_A)
+    now = utcnow()
+    with store.session() as s:
+        for code, target_id in monitored.items():
+            mine = city.units[code] in own
+            if mine:
+                assert targets.get_target(session=s, viewer=operator_a, target_id=target_id).id == target_id
+            else:
+                with pytest.raises(NotFound):
+                    targets.get_target(session=s, viewer=operator_a, target_id=target_id)
+            figure = availability.for_target(session=s, viewer=operator_a, target_id=target_id,
+                                             start=now - timedelta(days=1), end=now, zone=JAKARTA)
+            assert (figure.window_s > 0) == mine
+            unit_figure = availability.for_unit(session=s, viewer=operator_a, unit_id=city.units[code],
+                                                start=now - timedelta(days=1), end=now, zone=JAKARTA)
+            assert (unit_figure.window_s > 0) == mine
 
 
 def test_skpd_cannot_open_another_units_row_by_id(store, city, operator_a):
@@ -110,13 +158,19 @@ def writes_to_unit_b(city):
                                   data=UserUpdate(display_name="X", role="skpd", unit_id=b)),
         "users.reset_password": dict(user_id=city.viewers["op_b"].user_id),
         "users.unlock_user": dict(user_id=city.viewers["op_b"].user_id),
+        "targets.create_target": dict(data=targets.TargetCreate(unit_id=b, name="x", kind="ping", host="127.0.0.1")),
+        "targets.update_target": dict(target_id=city.target_b, data=targets.TargetCreate(
+            unit_id=b, name="x", kind="ping", host="127.0.0.2")),
+        "maintenance.create_window": dict(data=maintenance.WindowCreate(
+            kind="once", unit_id=b, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1))),
     }
 
 
 @pytest.mark.parametrize("name", WRITES)
 def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, operator_a, admin, name):
     module, fn = name.split(".")
-    func = getattr({"units": units, "users": users}[module], fn)
+    func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance}[module], fn)
+    city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
     with store.session() as s:
         before = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(
             session=s, viewer=admin, include_inactive=True)]
@@ -126,6 +180,16 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
         after = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(
             session=s, viewer=admin, include_inactive=True)]
     assert after == before
+
+
+def test_snmp_secrets_are_shown_to_admins_only(store, city, admin, operator_b):
+    target_id = add_target(store, admin, city.units["DINKES"], kind="snmp",
+                           options={"version": "3", "user": "monev", "auth_key": "rahasia-auth", "priv_key": "rahasia-priv"})
+    with store.session() as s:
+        target = targets.get_target(session=s, viewer=operator_b, target_id=target_id)
+        assert targets.masked(target, operator_b)["auth_key"] == "••••"
+        assert targets.masked(target, admin)["auth_key"] == "rahasia-auth"
+        assert targets.masked(target, operator_b)["user"] == "monev"
 
 
 def test_presenter_reads_unit_names_for_the_wall_but_no_accounts_or_history(store, city, presenter):

@@ -1,0 +1,114 @@
+"""Availability from rollups: any window, maintenance left out, unknown reported apart, days cut in WIB."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from core import availability, buckets
+from core.maintenance import Window
+from db.engine import session_scope
+from db.monitoring import RollupDay, Target
+from probes import store as probe_store
+from probes.base import Check
+from tests.monitoring import JAKARTA, add_target
+
+T0 = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)  # 07.00 WIB
+
+
+def feed(store, target_id, unit_id, statuses, start=T0, interval=60, windows=()):
+    """Write checks as the worker would, one per interval from `start`."""
+    with store.session() as s:
+        due = s.get(Target, target_id)
+        claimed = probe_store.Claimed(Check(target_id, due.kind, due.host, due.port, 1, {}), unit_id, interval,
+                                      3, start, {})
+    for i, status in enumerate(statuses):
+        at = start + timedelta(seconds=i * interval)
+        result = probe_store.Result(claimed, at, status, 1.5 if status != "DOWN" else None, "", {})
+        probe_store.write(store.engine, [result], zone=JAKARTA, windows=list(windows), now=at)
+        claimed.details = {"_last_at": at.timestamp()}
+
+
+@pytest.fixture
+def target(store, admin, city):
+    tid = add_target(store, admin, city.units["DINKES"], port=9)
+    with session_scope(store.engine) as s:
+        s.execute(update(Target).where(Target.id == tid).values(created_at=T0))
+    return tid
+
+
+def measure(store, viewer, target_id, start, end):
+    with store.session() as s:
+        return availability.for_target(session=s, viewer=viewer, target_id=target_id, start=start, end=end,
+                                       zone=JAKARTA)
+
+
+def test_availability_is_up_time_over_measured_time(store, admin, city, target):
+    feed(store, target, city.units["DINKES"], ["UP"] * 54 + ["DOWN"] * 6)
+    result = measure(store, admin, target, T0, T0 + timedelta(hours=1))
+    assert result.percent == pytest.approx(90.0)
+    assert (result.up_s, result.down_s, result.unknown_s) == (54 * 60, 6 * 60, 0)
+
+
+def test_time_without_checks_is_unknown_and_not_counted_as_up(store, admin, city, target):
+    feed(store, target, city.units["DINKES"], ["UP"] * 30)  # the worker stopped after half an hour
+    result = measure(store, admin, target, T0, T0 + timedelta(hours=1))
+    assert result.unknown_s == 30 * 60 and result.percent == pytest.approx(100.0)
+    nothing = measure(store, admin, target, T0 + timedelta(hours=2), T0 + timedelta(hours=3))
+    assert nothing.percent is None and nothing.unknown_s == 3600
+
+
+def test_a_gap_between_checks_is_reported_as_unknown(store, admin, city, target):
+    feed(store, target, city.units["DINKES"], ["UP"] * 10)
+    feed(store, target, city.units["DINKES"], ["UP"] * 10, start=T0 + timedelta(minutes=40))
+    result = measure(store, admin, target, T0, T0 + timedelta(minutes=50))
+    assert result.up_s == 20 * 60 and result.unknown_s == pytest.approx(30 * 60, abs=120)
+
+
+def test_maintenance_is_left_out_of_availability(store, admin, city, target):
+    window = Window(None, target, "once", T0 + timedelta(minutes=30), T0 + timedelta(hours=1), None, None, None)
+    feed(store, target, city.units["DINKES"], ["UP"] * 30 + ["DOWN"] * 30, windows=[window])
+    result = measure(store, admin, target, T0, T0 + timedelta(hours=1))
+    assert result.maintenance_s == 30 * 60 and result.percent == pytest.approx(100.0)
+
+
+def test_days_are_cut_at_midnight_wib_not_utc(store, admin, city, target):
+    evening = datetime(2026, 11, 1, 16, 30, tzinfo=UTC)  # 23.30 WIB on 1 Nov
+    feed(store, target, city.units["DINKES"], ["UP"] * 60, start=evening)  # runs to 00.30 WIB on 2 Nov
+    with store.session() as s:
+        days = s.execute(select(RollupDay.bucket, RollupDay.up_s).order_by(RollupDay.bucket)).all()
+    assert [(b.astimezone(JAKARTA).date().isoformat(), up) for b, up in days] == [
+        ("2026-11-01", 30 * 60), ("2026-11-02", 30 * 60)]
+
+
+def test_a_long_window_adds_days_hours_and_minutes_without_double_counting(store, admin, city, target):
+    feed(store, target, city.units["DINKES"], ["UP"] * (3 * 24 * 60 // 10), interval=600)
+    start, end = T0 + timedelta(hours=5, minutes=30), T0 + timedelta(days=2, hours=7, minutes=20)
+    result = measure(store, admin, target, start, end)
+    assert result.up_s == pytest.approx((end - start).total_seconds(), abs=600)
+    assert result.unknown_s == pytest.approx(0, abs=600)
+
+
+def test_unit_availability_weighs_its_targets_by_time(store, admin, city, target):
+    other = add_target(store, admin, city.units["DINKES"], name="b", port=10)
+    with session_scope(store.engine) as s:
+        s.execute(update(Target).where(Target.id == other).values(created_at=T0))
+    feed(store, target, city.units["DINKES"], ["UP"] * 60)
+    feed(store, other, city.units["DINKES"], ["DOWN"] * 60)
+    with store.session() as s:
+        unit = availability.for_unit(session=s, viewer=admin, unit_id=city.units["DINKES"], start=T0,
+                                     end=T0 + timedelta(hours=1), zone=JAKARTA)
+    assert unit.percent == pytest.approx(50.0)
+
+
+def test_an_operator_gets_no_figures_for_another_units_target(store, admin, city, target, operator_a):
+    feed(store, target, city.units["DINKES"], ["UP"] * 10)
+    result = measure(store, operator_a, target, T0, T0 + timedelta(hours=1))
+    assert result.window_s == 0 and result.percent is None
+
+
+@pytest.mark.parametrize("when", ["2026-11-01T16:59:00+00:00", "2026-11-01T17:00:00+00:00"])
+def test_bucket_floor_in_jakarta(when):
+    at = datetime.fromisoformat(when)
+    day = buckets.floor(at, "day", JAKARTA)
+    assert day.astimezone(JAKARTA).hour == 0 and day <= at < buckets.following(day, "day", JAKARTA)

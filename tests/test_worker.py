@@ -1,0 +1,194 @@
+"""The worker, one step at a time, on a real store against real peers."""
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core.maintenance import WindowCreate, create_window
+from db.engine import session_scope
+from db.monitoring import Heartbeat, RollupDay, RollupHour, RollupMinute, TargetEvent, Worker
+from db.types import utcnow
+from probes import store as probe_store
+from probes.worker import ProbeWorker, WorkerThread
+from tests.monitoring import JAKARTA, add_target, heartbeats, incidents, make_due, rounds, state
+from tests.peers import closed_port, netns_host, tcp_listener
+
+
+@pytest.fixture
+def worker(store):
+    w = ProbeWorker(store.engine, zone=JAKARTA, name="w1")
+    w.housekeeping(force=True)
+    return w
+
+
+def listen_on(port: int) -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(16)
+    return sock
+
+
+def test_a_closed_port_turns_down_after_three_failures_and_up_when_it_opens(store, admin, city, worker):
+    port = closed_port()
+    target = add_target(store, admin, city.units["DINKES"], port=port)
+    opened = []
+    rounds(worker, store, 5, between=lambda i: i == 4 and opened.append(listen_on(port)))
+    beats = heartbeats(store, target)
+    assert [b.status for b in beats] == ["DOWN", "DOWN", "DOWN", "DOWN", "UP"]
+    assert state(store, target).state == "UP"
+    [incident] = incidents(store, target)
+    assert incident.started_at == beats[0].at and incident.ended_at == beats[4].at
+    assert '"probe.refused"' in incident.reason
+    with store.session() as s:
+        changes = s.scalars(select(TargetEvent.new).where(TargetEvent.kind == "state").order_by(TargetEvent.id)).all()
+        minute = s.execute(select(func.sum(RollupMinute.down_s), func.sum(RollupMinute.up_s))).one()
+        day = s.execute(select(func.sum(RollupDay.down_s), func.sum(RollupDay.up_s))).one()
+    assert changes == ["PENDING", "DOWN", "UP"]
+    assert tuple(minute) == tuple(day) == (4 * 60, 60)
+    opened[0].close()
+
+
+def test_two_workers_never_claim_the_same_target(store, admin, city):
+    for i in range(20):
+        add_target(store, admin, city.units["DINKES"], name=f"t{i}", port=closed_port())
+    make_due(store)
+    one = ProbeWorker(store.engine, zone=JAKARTA, name="a").claim_due(limit=12)
+    two = ProbeWorker(store.engine, zone=JAKARTA, name="b").claim_due(limit=12)
+    ids_one = {c.check.target_id for c in one}
+    ids_two = {c.check.target_id for c in two}
+    assert len(ids_one) == 12 and len(ids_two) == 8 and not ids_one & ids_two
+
+
+def test_a_checked_target_is_not_due_again_before_its_interval(store, admin, city, worker):
+    target = add_target(store, admin, city.units["DINKES"], port=closed_port(), interval_s=30)
+    rounds(worker, store, 1)
+    due = state(store, target).next_due_at
+    assert worker.claim_due() == []
+    assert timedelta(seconds=0) < due - utcnow() <= timedelta(seconds=30)
+
+
+def test_an_expired_lease_lets_another_worker_take_the_target(store, admin, city):
+    add_target(store, admin, city.units["DINKES"], port=closed_port())
+    make_due(store)
+    dead = ProbeWorker(store.engine, zone=JAKARTA, name="dead", lease_s=0.2)
+    assert len(dead.claim_due()) == 1
+    other = ProbeWorker(store.engine, zone=JAKARTA, name="other")
+    assert other.claim_due() == []
+    time.sleep(0.3)
+    assert len(other.claim_due()) == 1
+
+
+def test_results_survive_a_store_that_is_gone_and_are_written_when_it_is_back(store, admin, city, worker):
+    if store.backend != "sqlite":
+        pytest.skip("moving the database file away is how this test takes a store away; PostgreSQL: see below")
+    target = add_target(store, admin, city.units["DINKES"], port=closed_port())
+    make_due(store)
+    claimed = worker.claim_due()
+    path = store.url.removeprefix("sqlite:///")
+    store.engine.dispose()
+    os.rename(path, path + ".away")  # the store is gone: writes fail ("no such table")
+    try:
+        async def checks():
+            return [await worker.check(c) for c in claimed]
+        worker.done.extend(asyncio.run(checks()))
+        assert worker.flush() == 0 and len(worker.done) == 1  # kept, not dropped
+    finally:
+        store.engine.dispose()
+        if os.path.exists(path):
+            os.remove(path)
+        os.rename(path + ".away", path)
+    assert worker.flush() == 1 and worker.done == []
+    assert len(heartbeats(store, target)) == 1
+
+
+def test_results_survive_a_postgresql_that_refuses_connections(store, admin, city):
+    if store.backend != "postgresql":
+        pytest.skip("SQLite: see above")
+    from db.engine import make_engine
+
+    target = add_target(store, admin, city.units["DINKES"], port=closed_port())
+    make_due(store)
+    good = ProbeWorker(store.engine, zone=JAKARTA, name="pg")
+    claimed = good.claim_due()
+
+    async def checks():
+        return [await good.check(c) for c in claimed]
+    results = asyncio.run(checks())
+    away = ProbeWorker(make_engine(f"postgresql://postgres@127.0.0.1:{closed_port()}/test"), zone=JAKARTA, name="x")
+    away.done.extend(results)
+    assert away.flush() == 0 and len(away.done) == 1
+    away.engine = store.engine  # the server is back
+    assert away.flush() == 1
+    assert len(heartbeats(store, target)) == 1
+
+
+def test_a_maintenance_window_opens_no_incident_and_counts_as_maintenance(store, admin, city, worker):
+    target = add_target(store, admin, city.units["DINKES"], port=closed_port())
+    with session_scope(store.engine) as s:
+        create_window(session=s, viewer=admin, data=WindowCreate(
+            kind="once", unit_id=city.units["DINKES"], starts_at=utcnow() - timedelta(minutes=5),
+            ends_at=utcnow() + timedelta(hours=1), reason="ganti switch"))
+    worker.housekeeping(force=True)
+    rounds(worker, store, 4)
+    assert {b.status for b in heartbeats(store, target)} == {"MAINTENANCE"}
+    assert incidents(store, target) == []
+    with store.session() as s:
+        assert s.scalar(select(func.sum(RollupHour.maintenance_s))) == 4 * 60
+
+
+def test_retention_removes_old_heartbeats_and_minutes_but_keeps_days_and_events(store, admin, city, worker):
+    target = add_target(store, admin, city.units["DINKES"], port=closed_port())
+    rounds(worker, store, 3)
+    later = utcnow() + timedelta(days=3)
+    removed = probe_store.prune(store.engine, now=later, keep=probe_store.Retention())
+    with store.session() as s:
+        left = {m.__name__: s.scalar(select(func.count()).select_from(m))
+                for m in (Heartbeat, RollupMinute, RollupHour, RollupDay, TargetEvent)}
+    assert removed == 3 + 1  # three heartbeats, one minute bucket
+    assert left == {"Heartbeat": 0, "RollupMinute": 0, "RollupHour": 1, "RollupDay": 1, "TargetEvent": 2}
+    assert len(incidents(store, target)) == 1
+
+
+def test_a_probe_that_crashes_is_a_failure_with_a_reason_and_the_worker_goes_on(store, admin, city, worker):
+    bad = add_target(store, admin, city.units["DINKES"], kind="snmp", port=closed_port(),
+                     options={"version": "3", "user": "x", "auth_key": "12345678", "auth_protocol": "rot13"})
+    good = add_target(store, admin, city.units["DINKES"], port=closed_port())
+    rounds(worker, store, 1)
+    assert '"probe.internal"' in heartbeats(store, bad)[0].reason
+    assert len(heartbeats(store, good)) == 1
+
+
+def test_the_worker_thread_checks_due_targets_and_stops_cleanly(store, admin, city):
+    with tcp_listener() as port:
+        target = add_target(store, admin, city.units["DINKES"], port=port, interval_s=10)
+        make_due(store)
+        runner = WorkerThread(ProbeWorker(store.engine, zone=JAKARTA, name="thread", flush_s=0.2)).start()
+        deadline = time.monotonic() + 15
+        while not heartbeats(store, target) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        runner.stop()
+    assert not runner.thread.is_alive()
+    assert [b.status for b in heartbeats(store, target)] == ["UP"]
+    with store.session() as s:
+        assert s.scalar(select(Worker.name)) == "thread"
+
+
+def test_a_host_whose_link_is_cut_goes_down_after_three_pings_and_back_up_with_one_incident(store, admin, city):
+    with netns_host(index=7) as (address, cut, restore):
+        target = add_target(store, admin, city.units["DINKES"], kind="ping", host=address, timeout_s=1)
+        worker = ProbeWorker(store.engine, zone=JAKARTA, name="ns")
+        actions = {1: cut, 5: restore}
+        rounds(worker, store, 7, between=lambda i: actions[i]() if i in actions else None)
+    beats = heartbeats(store, target)
+    assert [b.status for b in beats] == ["UP", "DOWN", "DOWN", "DOWN", "DOWN", "UP", "UP"]
+    [incident] = incidents(store, target)
+    assert incident.started_at == beats[1].at and incident.ended_at == beats[5].at
+    assert '"probe.ping_timeout"' in incident.reason
+    assert threading.active_count() < 50
