@@ -1,5 +1,6 @@
 """Monev TIK entry point: settings, store, login, and the menu built for the viewer's role."""
 
+import atexit
 import logging
 
 import streamlit as st
@@ -16,6 +17,7 @@ from core.navigation import LANDING, PAGES
 from core.store import open_store, prepare
 from db.engine import session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed
+from probes.worker import ProbeWorker, WorkerThread
 
 log = logging.getLogger("monev")
 
@@ -30,6 +32,15 @@ def _store(url: str, demo: bool, _settings: Settings) -> Engine:
     if notice:
         print(notice, flush=True)  # the console is the only place the first admin password ever appears
     return engine
+
+
+@st.cache_resource(show_spinner=False)
+def _probe_worker(url: str, _engine: Engine, _settings: Settings) -> WorkerThread:
+    """The probe worker, once per process: reruns and other browser sessions reuse this one."""
+    runner = WorkerThread(ProbeWorker(_engine, zone=_settings.zone, name=_settings.worker_name or None,
+                                      lease_s=_settings.probe_lease_s)).start()
+    atexit.register(runner.stop)
+    return runner
 
 
 def _fatal(message: str) -> None:
@@ -184,6 +195,8 @@ def main() -> None:
         engine = _store(settings.database_url, settings.demo, settings)
     except MonevError as exc:
         _fatal(exc.message(lang))
+    if settings.worker_in_app:
+        _probe_worker(settings.database_url, engine, settings)
 
     authenticator = None
     if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):

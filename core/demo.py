@@ -1,15 +1,17 @@
 """The demo city: units from the reference file and one account for every role, on an empty store."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import passwords
+from core import demo_monitoring, passwords
 from core.access import SYSTEM, Role
 from core.unit_import import parse_units_csv
 from core.units import import_units
 from db.models import AppMeta, Unit, User
+from db.types import utcnow
 
 REFERENCE = Path(__file__).resolve().parent.parent / "db" / "reference"
 UNITS_FILE = REFERENCE / "malang_units.csv"
@@ -25,8 +27,11 @@ DEMO_USERS = [
 ]
 
 
-def load(*, session: Session) -> bool:
-    """Load the demo once; a store that already has units or users is left alone. True when loaded."""
+def load(*, session: Session, zone: ZoneInfo | None = None) -> bool:
+    """Load the demo once; a store that already has units or users is left alone. True when loaded.
+
+    With a zone, the demo also gets its monitoring targets and a year of history cut in that zone.
+    """
     has_units = session.scalar(select(func.count()).select_from(Unit))
     has_users = session.scalar(select(func.count()).select_from(User))
     if has_units or has_users:
@@ -38,6 +43,8 @@ def load(*, session: Session) -> bool:
                          password_hash=passwords.hash_password(password)))
     session.add(AppMeta(key="demo_data", value="1"))
     session.flush()
+    if zone is not None:
+        demo_monitoring.load(session=session, now=utcnow(), zone=zone)
     return True
 
 

@@ -39,7 +39,7 @@ def prepare(engine: Engine, settings: Settings) -> str | None:
 
     with session_scope(engine) as session:
         if settings.demo:
-            demo.load(session=session)
+            demo.load(session=session, zone=settings.zone)
             return None
         if is_demo_store(session):
             # Demo accounts have published passwords: a store holding them must never run for real.

@@ -1,9 +1,10 @@
 """The one small contract every probe kind implements, and the result it hands back."""
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from core.i18n import encode_reason
 
 UP, DOWN, DEGRADED = "UP", "DOWN", "DEGRADED"
 
@@ -40,11 +41,6 @@ class ProbeFailure(Exception):
 
     def reason(self) -> str:
         return encode_reason(self.key, **self.params)
-
-
-def encode_reason(key: str, **params) -> str:
-    """A reason as stored: a catalogue key and its values, rendered later in the reader's language."""
-    return json.dumps([key, params], separators=(",", ":"), ensure_ascii=False)[:300]
 
 
 class Probe(Protocol):

@@ -112,6 +112,7 @@ def env(store, tmp_path, monkeypatch):
         "MONEV_COOKIE_KEY": secrets.token_urlsafe(48),
         "MONEV_DATA_DIR": str(tmp_path / "data"),
         "MONEV_BCRYPT_ROUNDS": "4",
+        "MONEV_WORKER_IN_APP": "false",  # tests that want the worker start it themselves
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)

@@ -188,6 +188,20 @@ def _wait_for_agent(port: int, proc: subprocess.Popen) -> None:
     raise RuntimeError("snmpsim did not answer")
 
 
+def _wait_until_pingable(address: str, seconds: float = 10) -> None:
+    import ping3
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if ping3.ping(address, timeout=0.5):
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{address} did not come up")
+
+
 @contextmanager
 def netns_host(index: int = 0):
     """A host in a network namespace on a veth pair; yields (address, cut, restore). Root only."""
@@ -210,8 +224,12 @@ def netns_host(index: int = 0):
         ip("addr", "add", f"{net}2/30", "dev", inner, ns_exec=True)
         ip("link", "set", inner, "up", ns_exec=True)
         ip("link", "set", "lo", "up", ns_exec=True)
-        yield (f"{net}2", lambda: ip("link", "set", inner, "down", ns_exec=True),
-               lambda: ip("link", "set", inner, "up", ns_exec=True))
+        def restore():
+            ip("link", "set", inner, "up", ns_exec=True)
+            _wait_until_pingable(f"{net}2")  # a link that just came up needs a moment (carrier, neighbour)
+
+        _wait_until_pingable(f"{net}2")
+        yield f"{net}2", lambda: ip("link", "set", inner, "down", ns_exec=True), restore
     finally:
         subprocess.run(["ip", "link", "del", outer], capture_output=True)
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)

@@ -43,3 +43,26 @@ def test_demo_passwords_are_listed_for_the_login_page_and_work(store):
     with store.session() as s:
         for d in logins:
             assert users.authenticate(session=s, username=d["username"], password=d["password"]).role == d["role"]
+
+
+def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
+    from datetime import timedelta
+
+    from core import availability
+    from core.access import SYSTEM
+    from db.monitoring import Target
+    from db.types import utcnow
+    from tests.monitoring import JAKARTA
+
+    with store.session() as s:
+        demo.load(session=s, zone=JAKARTA)
+        s.commit()
+        targets = s.scalars(select(Target)).all()
+        hosts = {t.host for t in targets}
+        now = utcnow()
+        dinkes = s.scalar(select(Unit.id).where(Unit.code == "DINKES"))
+        year = availability.for_unit(session=s, viewer=SYSTEM, unit_id=dinkes, start=now - timedelta(days=365),
+                                     end=now, zone=JAKARTA)
+    assert all(h.startswith(("127.", "http://127.0.0.1:")) for h in hosts)  # only this machine
+    assert {t.kind for t in targets} == {"ping", "http", "tcp"}
+    assert 90 < year.percent < 100 and year.unknown_s > 0

@@ -206,6 +206,27 @@ def test_account_page_refuses_a_mismatched_new_password(env, city):
 def test_status_wall_never_shows_an_unmonitored_unit_as_up(env, city):
     at = open_page("presenter", "status")
     assert_clean(at)
-    assert at.metric[0].value == str(len(city.units))
-    assert sum(c.value.count("belum dipantau") for c in at.caption) == len(city.units)
+    tiles = [m.value for m in at.markdown if "●" in m.value]
+    assert len(tiles) == len(city.units) and all("Belum dipantau" in tile for tile in tiles)
 
+
+def test_status_wall_says_in_red_when_no_worker_has_reported(env, city):
+    at = open_page("presenter", "status")
+    assert at.error and at.error[0].value.startswith("DATA TIDAK TERKINI")
+
+
+def test_status_wall_shows_a_down_target_in_its_unit_while_the_worker_is_fresh(env, city, store, admin):
+    from probes.store import register
+    from probes.worker import ProbeWorker
+    from tests.monitoring import JAKARTA, add_target, rounds
+    from tests.peers import closed_port
+
+    add_target(store, admin, city.units["DINKES"], port=closed_port(), fail_threshold=1)
+    worker = ProbeWorker(store.engine, zone=JAKARTA, name="wall")
+    register(store.engine, "wall")
+    rounds(worker, store, 1)
+    at = open_page("presenter", "status")
+    assert not at.error
+    tiles = [m.value for m in at.markdown if "●" in m.value]
+    assert tiles[0].startswith(":red[● Mati]")  # the worst unit comes first
+    assert [m.value for m in at.metric][2] == "1"

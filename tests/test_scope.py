@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 import core
-from core import access, audit, availability, maintenance, overview, targets, units, users
+from core import access, audit, availability, maintenance, overview, status, targets, units, users
 from core.errors import NotFound, PermissionDenied
 from core.units import UnitProfile, UnitRow
 from core.users import UserCreate, UserUpdate
@@ -31,6 +31,8 @@ READS = {
     "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
     "overview.unit_summaries": (lambda s, v: overview.unit_summaries(session=s, viewer=v),
                                 lambda rows: unit_ids_of(rows)),
+    "status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
+                             lambda rows: unit_ids_of(rows)),
     "targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
                              lambda rows: {t.unit_id for t, _state in rows}),
     "maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
@@ -62,7 +64,8 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
                 found.add(f"{info.name}.{name}")
     # The scope mechanism itself (exercised by every test here) and the menu, which reads no rows.
     mechanism = {"access.require_role", "access.require_unit_write", "access.scoped", "access.unit_scope",
-                 "audit.record", "navigation.menu_for", "navigation.can_open", "targets.masked"}
+                 "audit.record", "navigation.menu_for", "navigation.can_open", "targets.masked",
+                 "status.freshness"}  # freshness reads only the workers' own heartbeat, no unit's rows
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT)
 
 

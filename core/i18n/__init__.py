@@ -16,6 +16,11 @@ def t(key: str, lang: str = DEFAULT, **params) -> str:
     return text.format(**params) if params else text
 
 
+def encode_reason(key: str, **params) -> str:
+    """A reason as stored: a catalogue key and its values, rendered later in the reader's language."""
+    return json.dumps([key, params], separators=(",", ":"), ensure_ascii=False)[:300]
+
+
 def reason_text(raw: str, lang: str = DEFAULT) -> str:
     """A stored probe reason (a key and its values, as JSON) in the reader's language."""
     if not raw or not raw.startswith("["):

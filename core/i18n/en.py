@@ -141,9 +141,7 @@ MESSAGES: dict[str, str] = {
     # pages
     "status.title": "Live status",
     "status.caption": "{org} · {time}",
-    "status.units_total": "Units",
-    "status.no_targets": "No monitoring target has been checked yet. Every unit is shown as not monitored, never as up.",
-    "status.state_unknown": "not monitored",
+    "status.no_targets": "There are no monitoring targets yet. Units without targets are shown as not monitored, never as up.",
     "overview.title": "Overview",
     "overview.empty": "There are no units you can see yet.",
     "overview.units": "Active units",
@@ -240,4 +238,12 @@ MESSAGES: dict[str, str] = {
     "maintenance.weekly_start": "A weekly maintenance window needs a weekday (Monday–Sunday) and a start time.",
     "maintenance.weekly_duration": "A weekly window lasts from 1 minute to 7 days.",
     "maintenance.kind": "Unknown window kind {kind!r}: use once or weekly.",
+    "status.stale": "DATA NOT CURRENT: no monitoring worker has reported for {age} minutes. The states below are not shown as live.",
+    "status.no_target": "no targets",
+    "state.UP": "Up",
+    "state.DOWN": "Down",
+    "state.PENDING": "Re-checking",
+    "state.DEGRADED": "Degraded",
+    "state.MAINTENANCE": "Maintenance",
+    "state.UNKNOWN": "Not monitored",
 }

@@ -141,9 +141,7 @@ MESSAGES: dict[str, str] = {
     # pages
     "status.title": "Status Langsung",
     "status.caption": "{org} · {time}",
-    "status.units_total": "Unit",
-    "status.no_targets": "Belum ada target pemantauan yang dicek. Semua unit ditampilkan sebagai belum dipantau, bukan sebagai aktif.",
-    "status.state_unknown": "belum dipantau",
+    "status.no_targets": "Belum ada target pemantauan. Unit tanpa target ditampilkan sebagai belum dipantau, bukan sebagai aktif.",
     "overview.title": "Ringkasan",
     "overview.empty": "Belum ada unit yang dapat Anda lihat.",
     "overview.units": "Unit aktif",
@@ -240,4 +238,12 @@ MESSAGES: dict[str, str] = {
     "maintenance.weekly_start": "Pemeliharaan mingguan perlu hari (Senin–Minggu) dan jam mulai.",
     "maintenance.weekly_duration": "Durasi pemeliharaan mingguan harus 1 menit sampai 7 hari.",
     "maintenance.kind": "Jenis jadwal {kind!r} tidak dikenal: gunakan sekali atau mingguan.",
+    "status.stale": "DATA TIDAK TERKINI: tidak ada worker pemantauan yang melapor selama {age} menit. Status di bawah tidak ditampilkan sebagai langsung.",
+    "status.no_target": "tanpa target",
+    "state.UP": "Aktif",
+    "state.DOWN": "Mati",
+    "state.PENDING": "Diperiksa ulang",
+    "state.DEGRADED": "Terganggu",
+    "state.MAINTENANCE": "Pemeliharaan",
+    "state.UNKNOWN": "Belum dipantau",
 }
