@@ -17,6 +17,7 @@ from core.navigation import LANDING, PAGES
 from core.store import open_store, prepare
 from db.engine import session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed
+from probes.store import Retention
 from probes.worker import ProbeWorker, WorkerThread
 
 log = logging.getLogger("monev")
@@ -38,7 +39,8 @@ def _store(url: str, demo: bool, _settings: Settings) -> Engine:
 def _probe_worker(url: str, _engine: Engine, _settings: Settings) -> WorkerThread:
     """The probe worker, once per process: reruns and other browser sessions reuse this one."""
     runner = WorkerThread(ProbeWorker(_engine, zone=_settings.zone, name=_settings.worker_name or None,
-                                      lease_s=_settings.probe_lease_s)).start()
+                                      lease_s=_settings.probe_lease_s,
+                                      keep=Retention(**_settings.retention()))).start()
     atexit.register(runner.stop)
     return runner
 

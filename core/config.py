@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,10 @@ class Settings(BaseSettings):
     worker_in_app: bool = True  # run the probe worker inside the Streamlit process
     worker_name: str = ""  # defaults to host:pid
     probe_lease_s: float = 45.0  # a killed worker's targets move to the others after this
+    retention_heartbeats_h: float = 48
+    retention_minutes_h: float = 48
+    retention_hours_d: float = 90
+    retention_days_d: float = 5 * 365
 
     @field_validator("timezone")
     @classmethod
@@ -60,6 +65,12 @@ class Settings(BaseSettings):
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def retention(self) -> dict[str, timedelta]:
+        """How long each kind of monitoring row is kept (probes.store.Retention takes these)."""
+        return {"heartbeats": timedelta(hours=self.retention_heartbeats_h),
+                "minutes": timedelta(hours=self.retention_minutes_h),
+                "hours": timedelta(days=self.retention_hours_d), "days": timedelta(days=self.retention_days_d)}
 
     def secret_cookie_key(self) -> str:
         """The key that signs login cookies; never None once `load_settings` has returned."""

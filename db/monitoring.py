@@ -63,7 +63,7 @@ class Heartbeat(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
     target_id: int = Field(foreign_key="target.id")
-    at: datetime = Field(sa_type=UTCDateTime, index=True)
+    at: datetime = Field(sa_type=UTCDateTime)  # found through (target_id, at); no index of its own
     status: str = Field(max_length=12)  # UP, DOWN, DEGRADED, MAINTENANCE
     latency_ms: float | None = None
     reason: str = Field(default="", max_length=300)
@@ -111,14 +111,17 @@ class _Rollup(SQLModel):
 
 class RollupMinute(_Rollup, table=True):
     __tablename__ = "rollup_minute"
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class RollupHour(_Rollup, table=True):
     __tablename__ = "rollup_hour"
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class RollupDay(_Rollup, table=True):
     __tablename__ = "rollup_day"
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class MaintenanceWindow(SQLModel, table=True):

@@ -8,6 +8,7 @@ import threading
 from core.config import load_settings
 from core.errors import MonevError
 from core.store import open_store
+from probes.store import Retention
 from probes.worker import ProbeWorker
 
 
@@ -23,7 +24,7 @@ def main() -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     worker = ProbeWorker(engine, zone=settings.zone, name=settings.worker_name or None,
-                         lease_s=settings.probe_lease_s)
+                         lease_s=settings.probe_lease_s, keep=Retention(**settings.retention()))
     logging.getLogger("monev.probes").info("worker %s started on %s", worker.name, engine.url.render_as_string())
     worker.run(stop)
     return 0

@@ -201,13 +201,21 @@ def _upsert_rollups(session: Session, rollup) -> None:
 
 
 def prune(engine: Engine, *, now: datetime, keep: Retention) -> int:
-    """Delete heartbeats and rollups past their retention, one table per transaction; events stay."""
+    """Delete heartbeats and rollups past their retention, one table per transaction; events stay.
+
+    Heartbeats have no index on time alone (it would cost a fifth of the table), so they are
+    pruned target by target through the (target_id, at) index.
+    """
     removed = 0
-    plan = [(Heartbeat, Heartbeat.at, keep.heartbeats), (RollupMinute, RollupMinute.bucket, keep.minutes),
-            (RollupHour, RollupHour.bucket, keep.hours), (RollupDay, RollupDay.bucket, keep.days)]
-    for model, column, age in plan:
+    with Session(engine) as session, session.begin():
+        ids = session.scalars(select(Target.id)).all()
+        for chunk in range(0, len(ids), 500):
+            result = session.execute(delete(Heartbeat).where(Heartbeat.target_id.in_(ids[chunk:chunk + 500]),
+                                                             Heartbeat.at < now - keep.heartbeats))
+            removed += result.rowcount or 0
+    for model, age in ((RollupMinute, keep.minutes), (RollupHour, keep.hours), (RollupDay, keep.days)):
         with Session(engine) as session, session.begin():
-            result = session.execute(delete(model).where(column < now - age))
+            result = session.execute(delete(model).where(model.bucket < now - age))
             removed += result.rowcount or 0
     return removed
 

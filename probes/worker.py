@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,7 @@ class ProbeWorker:
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._last = {"flush": 0.0, "beat": 0.0, "windows": 0.0, "prune": 0.0}
         self.write_failures = 0
+        self.lateness: deque[float] = deque(maxlen=100_000)  # seconds each check started after it was due
 
     # -- steps ---------------------------------------------------------------------------------
     def claim_due(self, limit: int | None = None) -> list[store.Claimed]:
@@ -52,6 +54,7 @@ class ProbeWorker:
         limit = self._limits.setdefault(kind, asyncio.Semaphore(CONCURRENCY.get(kind, 100)))
         async with limit:
             at = utcnow()
+            self.lateness.append((at - claimed.due_at).total_seconds())
             try:
                 # The probe has its own timeout; this outer one catches a probe that hangs anyway.
                 outcome = await asyncio.wait_for(self.probes[kind].check(claimed.check, claimed.details),

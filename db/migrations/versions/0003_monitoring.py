@@ -61,7 +61,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('heartbeat', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_heartbeat_at'), ['at'], unique=False)
         batch_op.create_index('ix_heartbeat_target_at', ['target_id', 'at'], unique=False)
 
     op.create_table('incident',
@@ -102,54 +101,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_maintenance_window_target_id'), ['target_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_maintenance_window_unit_id'), ['unit_id'], unique=False)
 
-    op.create_table('rollup_day',
-    sa.Column('target_id', sa.Integer(), nullable=False),
-    sa.Column('bucket', db.types.UTCDateTime(), nullable=False),
-    sa.Column('up_s', sa.Integer(), nullable=False),
-    sa.Column('down_s', sa.Integer(), nullable=False),
-    sa.Column('degraded_s', sa.Integer(), nullable=False),
-    sa.Column('maintenance_s', sa.Integer(), nullable=False),
-    sa.Column('unknown_s', sa.Integer(), nullable=False),
-    sa.Column('checks', sa.Integer(), nullable=False),
-    sa.Column('latency_n', sa.Integer(), nullable=False),
-    sa.Column('latency_sum_ms', sa.Float(), nullable=False),
-    sa.Column('latency_min_ms', sa.Float(), nullable=True),
-    sa.Column('latency_max_ms', sa.Float(), nullable=True),
-    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
-    sa.PrimaryKeyConstraint('target_id', 'bucket')
-    )
-    op.create_table('rollup_hour',
-    sa.Column('target_id', sa.Integer(), nullable=False),
-    sa.Column('bucket', db.types.UTCDateTime(), nullable=False),
-    sa.Column('up_s', sa.Integer(), nullable=False),
-    sa.Column('down_s', sa.Integer(), nullable=False),
-    sa.Column('degraded_s', sa.Integer(), nullable=False),
-    sa.Column('maintenance_s', sa.Integer(), nullable=False),
-    sa.Column('unknown_s', sa.Integer(), nullable=False),
-    sa.Column('checks', sa.Integer(), nullable=False),
-    sa.Column('latency_n', sa.Integer(), nullable=False),
-    sa.Column('latency_sum_ms', sa.Float(), nullable=False),
-    sa.Column('latency_min_ms', sa.Float(), nullable=True),
-    sa.Column('latency_max_ms', sa.Float(), nullable=True),
-    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
-    sa.PrimaryKeyConstraint('target_id', 'bucket')
-    )
-    op.create_table('rollup_minute',
-    sa.Column('target_id', sa.Integer(), nullable=False),
-    sa.Column('bucket', db.types.UTCDateTime(), nullable=False),
-    sa.Column('up_s', sa.Integer(), nullable=False),
-    sa.Column('down_s', sa.Integer(), nullable=False),
-    sa.Column('degraded_s', sa.Integer(), nullable=False),
-    sa.Column('maintenance_s', sa.Integer(), nullable=False),
-    sa.Column('unknown_s', sa.Integer(), nullable=False),
-    sa.Column('checks', sa.Integer(), nullable=False),
-    sa.Column('latency_n', sa.Integer(), nullable=False),
-    sa.Column('latency_sum_ms', sa.Float(), nullable=False),
-    sa.Column('latency_min_ms', sa.Float(), nullable=True),
-    sa.Column('latency_max_ms', sa.Float(), nullable=True),
-    sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
-    sa.PrimaryKeyConstraint('target_id', 'bucket')
-    )
+    for name in ("rollup_day", "rollup_hour", "rollup_minute"):
+        # Keyed by (target, bucket) alone: on SQLite WITHOUT ROWID stores the key once, not twice.
+        op.create_table(name,
+        sa.Column('target_id', sa.Integer(), nullable=False),
+        sa.Column('bucket', db.types.UTCDateTime(), nullable=False),
+        sa.Column('up_s', sa.Integer(), nullable=False),
+        sa.Column('down_s', sa.Integer(), nullable=False),
+        sa.Column('degraded_s', sa.Integer(), nullable=False),
+        sa.Column('maintenance_s', sa.Integer(), nullable=False),
+        sa.Column('unknown_s', sa.Integer(), nullable=False),
+        sa.Column('checks', sa.Integer(), nullable=False),
+        sa.Column('latency_n', sa.Integer(), nullable=False),
+        sa.Column('latency_sum_ms', sa.Float(), nullable=False),
+        sa.Column('latency_min_ms', sa.Float(), nullable=True),
+        sa.Column('latency_max_ms', sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(['target_id'], ['target.id'], ),
+        sa.PrimaryKeyConstraint('target_id', 'bucket'),
+        sqlite_with_rowid=False,
+        )
     op.create_table('target_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=False),
@@ -214,7 +184,6 @@ def downgrade() -> None:
     op.drop_table('incident')
     with op.batch_alter_table('heartbeat', schema=None) as batch_op:
         batch_op.drop_index('ix_heartbeat_target_at')
-        batch_op.drop_index(batch_op.f('ix_heartbeat_at'))
 
     op.drop_table('heartbeat')
     with op.batch_alter_table('target', schema=None) as batch_op:
