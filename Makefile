@@ -19,13 +19,29 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+SNMP_PORT ?= 16161
+
+# The dashboard plus its probe worker as a process of its own, so checks start at once rather than
+# with the first page view. With snmpsim installed (requirements-dev.txt) the demo also reads a
+# simulated core switch over SNMP on 127.0.0.1:$(SNMP_PORT). Everything stops with the dashboard.
 run: $(VENV)/.runtime
-	MONEV_DEMO=$${MONEV_DEMO:-true} $(BIN)/python -m core.cli prepare
-	MONEV_DEMO=$${MONEV_DEMO:-true} $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	@set -e; pids=""; trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	export MONEV_DEMO=$${MONEV_DEMO:-true} MONEV_WORKER_IN_APP=false; \
+	if [ -x $(BIN)/snmpsim-command-responder ]; then \
+		SNMPSIM_ALLOW_ROOT=true $(BIN)/snmpsim-command-responder --data-dir=db/reference/snmp \
+			--cache-dir=data/snmpsim-cache --agent-udpv4-endpoint=127.0.0.1:$(SNMP_PORT) \
+			--logging-method=null & pids="$$pids $$!"; \
+		export MONEV_DEMO_SNMP_PORT=$(SNMP_PORT); \
+	fi; \
+	$(BIN)/python -m core.cli prepare; \
+	$(BIN)/python -m probes & pids="$$pids $$!"; \
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench $(BENCH)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

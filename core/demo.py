@@ -1,5 +1,6 @@
 """The demo city: units from the reference file and one account for every role, on an empty store."""
 
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,8 @@ def load(*, session: Session, zone: ZoneInfo | None = None) -> bool:
     session.add(AppMeta(key="demo_data", value="1"))
     session.flush()
     if zone is not None:
-        demo_monitoring.load(session=session, now=utcnow(), zone=zone)
+        port = os.environ.get("MONEV_DEMO_SNMP_PORT")  # set by `make run` when it started snmpsim
+        demo_monitoring.load(session=session, now=utcnow(), zone=zone, snmp_port=int(port) if port else None)
     return True
 
 

@@ -17,8 +17,9 @@ HOURLY_DAYS = 30  # hour buckets for the last month; older history is kept per d
 APP_HEALTH_URL = "http://127.0.0.1:8501/_stcore/health"
 
 
-def _targets(units: list[Unit]) -> list[dict]:
-    """One loopback 'router' per unit; the app's own health URL; a closed port that stays DOWN."""
+def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
+    """One loopback 'router' per unit; the app's own health URL; a closed port that stays DOWN;
+    and, when `make run` started snmpsim, a core switch read over SNMP."""
     rows = []
     for i, unit in enumerate(units[:250]):
         rows.append(dict(unit_id=unit.id, name=f"Router {unit.short_name or unit.name}", kind="ping",
@@ -30,16 +31,20 @@ def _targets(units: list[Unit]) -> list[dict]:
     if "DISHUB" in by_code:
         rows.append(dict(unit_id=by_code["DISHUB"].id, name="Server ATCS (port 9)", kind="tcp", host="127.0.0.1",
                          port=9, criticality="critical"))
+    if snmp_port and "DISKOMINFO" in by_code:
+        rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name="Switch inti (SNMP)", kind="snmp", host="127.0.0.1",
+                         port=snmp_port, options={"version": "2c", "community": "demo-switch"},
+                         criticality="critical"))
     return rows
 
 
-def load(*, session: Session, now: datetime, zone: ZoneInfo, seed: int = 2026) -> int:
+def load(*, session: Session, now: datetime, zone: ZoneInfo, seed: int = 2026, snmp_port: int | None = None) -> int:
     """Create the demo targets with a year of rollups and incidents; returns how many targets."""
     rng = random.Random(seed)
     units = list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id)))
     created = now - timedelta(days=HISTORY_DAYS)
     targets = []
-    for spec in _targets(units):
+    for spec in _targets(units, snmp_port):
         target = Target(**{"interval_s": 60, "timeout_s": 2, "options": {}, **spec}, created_at=created,
                         updated_at=created)
         session.add(target)

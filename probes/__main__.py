@@ -14,6 +14,7 @@ from probes.worker import ProbeWorker
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per HTTP check is noise
     try:
         settings = load_settings()
         engine = open_store(settings)

@@ -156,3 +156,12 @@ def test_snmp_v3_auth_priv_and_a_wrong_key(agent):
 def test_snmp_wrong_community_looks_like_a_timeout(agent):
     failure = snmp(agent, "tidak-ada", timeout=0.5)
     assert failure.key == "probe.snmp_timeout"
+
+
+def test_an_snmp_answer_without_sysuptime_is_a_failure_that_says_so(tmp_path):
+    data = tmp_path / "snmp"
+    data.mkdir()
+    (data / "broken.snmprec").write_text("1.3.6.1.2.1.1.1.0|4|half a device\n")
+    with snmpsim(data) as port:
+        failure = snmp(port, "broken")
+    assert failure.key == "probe.snmp_malformed" and failure.params["what"] == "sysUpTime"
