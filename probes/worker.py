@@ -161,6 +161,8 @@ class ProbeWorker:
 class WorkerThread:
     """The worker on a daemon thread, as the Streamlit process runs it; `stop()` ends it cleanly."""
 
+    running: list["WorkerThread"] = []  # every started one in this process, for shutdown and tests
+
     def __init__(self, worker: ProbeWorker):
         self.worker = worker
         self.stop_event = threading.Event()
@@ -168,8 +170,11 @@ class WorkerThread:
 
     def start(self) -> "WorkerThread":
         self.thread.start()
+        WorkerThread.running.append(self)
         return self
 
     def stop(self, timeout: float = 15) -> None:
         self.stop_event.set()
         self.thread.join(timeout)
+        if self in WorkerThread.running:
+            WorkerThread.running.remove(self)

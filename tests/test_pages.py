@@ -1,5 +1,7 @@
 """Every page for every role through Streamlit's AppTest: what each person sees, and what they may not."""
 
+import threading
+
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -230,3 +232,19 @@ def test_status_wall_shows_a_down_target_in_its_unit_while_the_worker_is_fresh(e
     tiles = [m.value for m in at.markdown if "●" in m.value]
     assert tiles[0].startswith(":red[● Mati]")  # the worst unit comes first
     assert [m.value for m in at.metric][2] == "1"
+
+
+def test_the_app_starts_one_probe_worker_per_process_however_many_sessions_and_reruns(env, city, monkeypatch):
+    from probes.worker import WorkerThread
+
+    monkeypatch.setenv("MONEV_WORKER_IN_APP", "true")
+    try:
+        first = app("admin")
+        first.run()
+        app("op_a").run()
+        assert len(WorkerThread.running) == 1
+        assert [t.name for t in threading.enumerate()].count("monev-probes") == 1
+    finally:
+        for runner in list(WorkerThread.running):
+            runner.stop()
+    assert "monev-probes" not in [t.name for t in threading.enumerate()]
