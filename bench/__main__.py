@@ -48,6 +48,15 @@ def fresh_store(url: str | None = None, schema: str = "monev_bench"):
     return engine
 
 
+def stores(label: str):
+    """A fresh SQLite store, then a fresh PostgreSQL schema when the server answers."""
+    for name, url in (("SQLite", None), ("PostgreSQL", PG_URL)):
+        try:
+            yield name, fresh_store(url)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports what it could not measure
+            print(f"{label} {name}: not measured ({exc})")
+
+
 def sweep() -> None:
     """(a) One sweep of 1,000 ICMP targets on 127.0.0.0/8, beside fping on the same list."""
     probe = PingProbe(threads=200)
@@ -125,12 +134,7 @@ def sustained(seconds: int = 180, count: int = 10_000) -> None:
 def storage() -> None:
     """(c) Bytes per target-day once rollups and retention have done their work, SQLite and PostgreSQL."""
     targets, now = 50, utcnow()
-    for name, url in (("SQLite", None), ("PostgreSQL", PG_URL)):
-        try:
-            engine = fresh_store(url)
-        except Exception as exc:  # noqa: BLE001
-            print(f"(c) {name}: not measured ({exc})")
-            continue
+    for name, engine in stores("(c)"):
         with session_scope(engine) as s:
             s.execute(insert(Target), [dict(unit_id=1, name=f"t{i}", kind="ping", host="127.0.0.1", interval_s=60,
                                             timeout_s=2, fail_threshold=3, criticality="normal", enabled=True,
@@ -170,12 +174,7 @@ def _size(engine) -> int:
 def availability_query(targets: int = 200) -> None:
     """(d) Availability of one unit with 200 targets over 365 days from a year of rollups."""
     now = utcnow()
-    for name, url in (("SQLite", None), ("PostgreSQL", PG_URL)):
-        try:
-            engine = fresh_store(url)
-        except Exception as exc:  # noqa: BLE001
-            print(f"(d) {name}: not measured ({exc})")
-            continue
+    for name, engine in stores("(d)"):
         created = now - timedelta(days=366)
         with session_scope(engine) as s:
             s.execute(insert(Target), [dict(unit_id=1, name=f"t{i}", kind="ping", host="127.0.0.1", interval_s=60,
