@@ -248,3 +248,27 @@ def test_the_app_starts_one_probe_worker_per_process_however_many_sessions_and_r
         for runner in list(WorkerThread.running):
             runner.stop()
     assert "monev-probes" not in [t.name for t in threading.enumerate()]
+
+
+def test_availability_page_shows_the_units_figures_and_an_operator_only_theirs(env, city, store, admin):
+    from datetime import timedelta
+
+    from core import uptime
+    from db.types import utcnow
+    from probes.worker import ProbeWorker
+    from tests.monitoring import JAKARTA, add_target, rounds
+    from tests.peers import closed_port
+
+    for code in ("DINKES", "KEL-KAUMAN"):
+        add_target(store, admin, city.units[code], name=f"svc {code}", port=closed_port())
+    rounds(ProbeWorker(store.engine, zone=JAKARTA, name="page"), store, 3)
+    at = open_page("admin", "availability")
+    assert_clean(at)
+    table = frames(at)
+    assert "Dinas Kesehatan" in table and "Kelurahan Kauman" in table
+    with store.session() as s:
+        expected = uptime.unit_report(session=s, viewer=admin, start=utcnow() - timedelta(days=30), end=utcnow(),
+                                      zone=JAKARTA)
+    assert at.metric[2].value == str(sum(r.incidents for r in expected)) == "2"
+    mine = open_page("op_a", "availability")
+    assert "Kelurahan Kauman" in frames(mine) and "Dinas Kesehatan" not in frames(mine)

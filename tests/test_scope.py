@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 import core
-from core import access, audit, availability, maintenance, overview, status, targets, units, users
+from core import access, audit, availability, maintenance, overview, status, targets, units, uptime, users
 from core.errors import NotFound, PermissionDenied
 from core.units import UnitProfile, UnitRow
 from core.users import UserCreate, UserUpdate
@@ -31,6 +31,13 @@ READS = {
     "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
     "overview.unit_summaries": (lambda s, v: overview.unit_summaries(session=s, viewer=v),
                                 lambda rows: unit_ids_of(rows)),
+    "uptime.unit_report": (lambda s, v: uptime.unit_report(session=s, viewer=v, start=utcnow() - timedelta(days=1),
+                                                          end=utcnow(), zone=JAKARTA), lambda rows: unit_ids_of(rows)),
+    "uptime.daily": (lambda s, v: uptime.daily(session=s, viewer=v, start=utcnow() - timedelta(days=3),
+                                               end=utcnow() + timedelta(days=1)), lambda rows: {u for u, _d, _p in rows}),
+    "uptime.incidents": (lambda s, v: uptime.incidents(session=s, viewer=v, start=utcnow() - timedelta(days=1),
+                                                       end=utcnow() + timedelta(days=1)),
+                         lambda rows: {i.unit_id for i, _n, _u in rows}),
     "status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
                              lambda rows: unit_ids_of(rows)),
     "targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
@@ -69,11 +76,31 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT)
 
 
+def feed_every(store, city, ids):
+    """One check and one incident per target, so every report has rows from every unit."""
+    from db.monitoring import Incident
+    from probes import store as probe_store
+    from probes.base import Check
+
+    now = utcnow()
+    results = []
+    for code, target_id in ids.items():
+        claimed = probe_store.Claimed(Check(target_id, "ping", "127.0.0.1", None, 1, {}), city.units[code], 60, 3,
+                                      now, {})
+        results.append(probe_store.Result(claimed, now, "UP", 1.0, "", {}))
+    probe_store.write(store.engine, results, zone=JAKARTA, windows=[], now=now)
+    with session_scope(store.engine) as s:
+        for code, target_id in ids.items():
+            s.add(Incident(target_id=target_id, unit_id=city.units[code], started_at=now - timedelta(hours=1),
+                           ended_at=now - timedelta(minutes=50), reason=""))
+
+
 @pytest.fixture
 def monitored(store, city, admin):
     """A target and a maintenance window in every unit, so every read has rows from other units."""
     ids = {code: add_target(store, admin, unit_id, name=f"ping {code}", kind="ping")
            for code, unit_id in city.units.items()}
+    feed_every(store, city, ids)
     with session_scope(store.engine) as s:
         for code, unit_id in city.units.items():
             s_cache[ids[code]] = unit_id

@@ -1,0 +1,110 @@
+"""The availability report: every unit's figure over a window, goals by criticality, MTTR/MTBF, days."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core.access import Viewer, scoped
+from core.availability import TABLES, Availability, _pieces
+from db.models import Unit
+from db.monitoring import Incident, RollupDay, Target
+
+# Availability a target should reach, by criticality (percent); a unit answers to its most critical target.
+GOALS = {"critical": 99.5, "high": 99.0, "normal": 98.0, "low": 95.0}
+FIELDS = ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s", "checks", "latency_n", "latency_sum_ms")
+
+
+@dataclass(frozen=True)
+class UnitUptime:
+    unit_id: int
+    code: str
+    name: str
+    short_name: str
+    targets: int
+    figure: Availability
+    goal: float
+    incidents: int
+    downtime_min: float
+    mttr_min: float | None  # mean time to repair: how long an incident lasted on average
+    mtbf_h: float | None  # mean time between failures: measured up time per incident
+
+    @property
+    def meets_goal(self) -> bool | None:
+        return None if self.figure.percent is None else self.figure.percent >= self.goal
+
+
+def _totals_by_target(session: Session, ids: list[int], start: datetime, end: datetime, zone: ZoneInfo):
+    totals: dict[int, dict[str, float]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0.0))
+    if not ids:
+        return totals
+    for level, a, b in _pieces(start, end, zone):
+        table = TABLES[level]
+        rows = session.execute(
+            select(table.target_id, *(func.sum(getattr(table, f)) for f in FIELDS))
+            .where(table.target_id.in_(ids), table.bucket >= a, table.bucket < b).group_by(table.target_id))
+        for target_id, *values in rows:
+            for field, value in zip(FIELDS, values, strict=True):
+                totals[target_id][field] += float(value or 0)
+    return totals
+
+
+def _figure(targets: list[Target], totals, start: datetime, end: datetime) -> Availability:
+    window = sum(max(0.0, (end - max(start, t.created_at)).total_seconds()) for t in targets)
+    sums = {f: sum(totals[t.id][f] for t in targets) for f in FIELDS}
+    covered = sum(sums[k] for k in ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s"))
+    scale = min(1.0, window / covered) if covered else 1.0
+    latency = sums["latency_sum_ms"] / sums["latency_n"] if sums["latency_n"] else None
+    return Availability(window, sums["up_s"] * scale, sums["degraded_s"] * scale, sums["down_s"] * scale,
+                        sums["maintenance_s"] * scale, sums["unknown_s"] * scale + max(0.0, window - covered),
+                        int(sums["checks"]), latency)
+
+
+def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datetime, zone: ZoneInfo) -> list[UnitUptime]:
+    """One row per visible unit that has enabled targets, worst availability first."""
+    targets = list(session.scalars(scoped(select(Target).where(Target.enabled.is_(True)), Target.unit_id,
+                                          session, viewer)))
+    totals = _totals_by_target(session, [t.id for t in targets], start, end, zone)
+    incidents = session.scalars(scoped(
+        select(Incident).where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start)),
+        Incident.unit_id, session, viewer)).all()
+    by_unit: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_unit[target.unit_id].append(target)
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(by_unit))))}
+    report = []
+    for unit_id, members in by_unit.items():
+        figure = _figure(members, totals, start, end)
+        mine = [i for i in incidents if i.unit_id == unit_id]
+        repaired = [((i.ended_at or end) - i.started_at).total_seconds() / 60 for i in mine]
+        goal = max(GOALS.get(t.criticality, GOALS["normal"]) for t in members)
+        unit = units[unit_id]
+        report.append(UnitUptime(
+            unit_id, unit.code, unit.name, unit.short_name, len(members), figure, goal, len(mine),
+            figure.down_s / 60, sum(repaired) / len(repaired) if repaired else None,
+            (figure.up_s + figure.degraded_s) / 3600 / len(mine) if mine else None,
+        ))
+    return sorted(report, key=lambda r: (r.figure.percent if r.figure.percent is not None else 101, r.name))
+
+
+def daily(*, session: Session, viewer: Viewer, start: datetime, end: datetime) -> list[tuple[int, datetime, float]]:
+    """(unit id, local day start, availability %) for each unit and day with measured time."""
+    stmt = (select(Target.unit_id, RollupDay.bucket, func.sum(RollupDay.up_s + RollupDay.degraded_s),
+                   func.sum(RollupDay.up_s + RollupDay.degraded_s + RollupDay.down_s))
+            .join(Target, Target.id == RollupDay.target_id)
+            .where(RollupDay.bucket >= start, RollupDay.bucket < end, Target.enabled.is_(True))
+            .group_by(Target.unit_id, RollupDay.bucket))
+    rows = session.execute(scoped(stmt, Target.unit_id, session, viewer)).all()
+    return [(unit_id, bucket, 100 * float(up) / float(measured)) for unit_id, bucket, up, measured in rows if measured]
+
+
+def incidents(*, session: Session, viewer: Viewer, start: datetime, end: datetime, limit: int = 300):
+    """Incidents overlapping the window, newest first, with their target's name."""
+    stmt = (select(Incident, Target.name, Unit.short_name)
+            .join(Target, Target.id == Incident.target_id).join(Unit, Unit.id == Incident.unit_id)
+            .where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start))
+            .order_by(Incident.started_at.desc()).limit(limit))
+    return [tuple(r) for r in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]

@@ -1,0 +1,119 @@
+"""Ketersediaan: availability per unit over a window, against its goal; ranking, days, incidents."""
+
+from datetime import datetime, time, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import formatting, uptime
+from core.availability import PRESETS
+from core.i18n import reason_text
+from db.types import utcnow
+from pages.common.shell import call, ctx, guard, moment, t
+
+guard("availability")
+c = ctx()
+st.title(t("availability.title"))
+
+choices = [*PRESETS, "custom"]
+window = st.segmented_control(t("availability.window"), choices, default="30d", key="availability_window",
+                              format_func=lambda k: t(f"availability.window.{k}"))
+now = utcnow()
+if window == "custom":
+    today = formatting.local(now, c.settings.zone).date()
+    picked = st.date_input(t("availability.range"), value=(today - timedelta(days=7), today), key="availability_range",
+                           max_value=today)
+    if not isinstance(picked, tuple) or len(picked) != 2:
+        st.stop()
+    start = datetime.combine(picked[0], time(), c.settings.zone)
+    end = min(now, datetime.combine(picked[1] + timedelta(days=1), time(), c.settings.zone))
+else:
+    start, end = now - PRESETS[window or "30d"], now
+
+report = call(uptime.unit_report, start=start, end=end, zone=c.settings.zone)
+if not report:
+    st.info(t("availability.empty"))
+    st.stop()
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{formatting.number(value, 2)} %"
+
+
+measured = [r for r in report if r.figure.percent is not None]
+city_up = sum(r.figure.up_s + r.figure.degraded_s for r in report)
+city_measured = sum(r.figure.measured_s for r in report)
+cols = st.columns(4)
+cols[0].metric(t("availability.overall"), pct(100 * city_up / city_measured if city_measured else None))
+cols[1].metric(t("availability.meeting_goal"), f"{sum(1 for r in measured if r.meets_goal)} / {len(measured)}")
+cols[2].metric(t("availability.incidents"), formatting.number(sum(r.incidents for r in report)))
+cols[3].metric(t("availability.unknown"), f"{formatting.number(sum(r.figure.unknown_s for r in report) / 3600, 1)} "
+               f"{t('availability.hours')}", help=t("availability.unknown_help"))
+
+frame = pd.DataFrame({
+    "unit": [r.short_name or r.name for r in report],
+    "availability": [r.figure.percent for r in report],
+    "goal": [r.goal for r in report],
+    "meets": [t("availability.meets") if r.meets_goal else t("availability.misses") if r.meets_goal is False else "–"
+              for r in report],
+})
+st.subheader(t("availability.ranking"))
+chart = alt.Chart(frame.dropna(subset=["availability"])).mark_bar().encode(
+    x=alt.X("availability:Q", title="%", scale=alt.Scale(zero=False)),
+    y=alt.Y("unit:N", sort="x", title=None),
+    color=alt.Color("meets:N", title=None, scale=alt.Scale(
+        domain=[t("availability.meets"), t("availability.misses")], range=["#2e7d32", "#c62828"])),
+    tooltip=[alt.Tooltip("unit:N", title=t("users.unit")), alt.Tooltip("availability:Q", format=".2f", title="%"),
+             alt.Tooltip("goal:Q", title=t("availability.goal"))],
+).properties(height=max(200, 18 * len(frame)))
+st.altair_chart(chart, width="stretch")
+
+st.dataframe(pd.DataFrame({
+    t("users.unit"): [r.name for r in report],
+    t("availability.targets"): [r.targets for r in report],
+    t("availability.percent"): [pct(r.figure.percent) for r in report],
+    t("availability.goal"): [pct(r.goal) for r in report],
+    t("availability.status"): frame["meets"],
+    t("availability.downtime"): [formatting.number(r.downtime_min) for r in report],
+    t("availability.unknown"): [formatting.number(r.figure.unknown_s / 60) for r in report],
+    t("availability.mttr"): [formatting.number(r.mttr_min, 1) if r.mttr_min is not None else "–" for r in report],
+    t("availability.mtbf"): [formatting.number(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
+}), hide_index=True, width="stretch")
+
+days = call(uptime.daily, start=max(start, now - timedelta(days=366)), end=end)
+if days:
+    st.subheader(t("availability.calendar"))
+    names = {r.unit_id: r.short_name or r.name for r in report}
+    heat = pd.DataFrame({"unit": [names.get(u, str(u)) for u, _, _ in days],
+                         "day": [formatting.local(b, c.settings.zone).date().isoformat() for _, b, _ in days],
+                         "availability": [round(p, 3) for _, _, p in days]})
+    st.altair_chart(alt.Chart(heat).mark_rect().encode(
+        x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
+        y=alt.Y("unit:N", title=None),
+        color=alt.Color("availability:Q", title="%", scale=alt.Scale(domain=[95, 100], scheme="redyellowgreen",
+                                                                     clamp=True)),
+        tooltip=["unit:N", "day:O", alt.Tooltip("availability:Q", format=".2f")],
+    ).properties(height=max(200, 14 * heat["unit"].nunique())), width="stretch")
+
+events = call(uptime.incidents, start=start, end=end)
+st.subheader(t("availability.timeline", count=len(events)))
+if events:
+    timeline = pd.DataFrame({
+        "target": [f"{unit} · {name}" for _i, name, unit in events],
+        "start": [formatting.local(i.started_at, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
+        "end": [formatting.local(i.ended_at or now, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
+        "reason": [reason_text(i.reason, c.lang) for i, _n, _u in events],
+    })
+    st.altair_chart(alt.Chart(timeline).mark_bar(color="#c62828").encode(
+        x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("target:N", title=None),
+        tooltip=["target:N", "start:T", "end:T", "reason:N"],
+    ).properties(height=max(150, 16 * timeline["target"].nunique())), width="stretch")
+    st.dataframe(pd.DataFrame({
+        t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
+        t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],
+        t("availability.target"): timeline["target"],
+        t("availability.reason"): timeline["reason"],
+    }), hide_index=True, width="stretch")
+else:
+    st.caption(t("availability.no_incidents"))
