@@ -67,13 +67,13 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
     days, hours, incidents = [], [], []
     for target in targets:
         base = rng.uniform(2, 25) if target.kind == "ping" else rng.uniform(20, 120)
-        flaky = rng.random() < 0.15  # some units have a poor link
+        flaky = rng.random() < 0.15  # some units have a poor link and miss their goal
         for back in range(HISTORY_DAYS, 0, -1):
             day = today - timedelta(days=back)
             outage = None
-            if rng.random() < (0.08 if flaky else 0.015):
+            if rng.random() < (0.25 if flaky else 0.015):
                 start_min = rng.randrange(0, 1440 - 30)
-                outage = (start_min, min(1440 - start_min, int(rng.expovariate(1 / 45)) + 3))
+                outage = (start_min, min(1440 - start_min, int(rng.expovariate(1 / (60 if flaky else 30))) + 3))
                 began = day + timedelta(minutes=outage[0])
                 incidents.append(dict(target_id=target.id, unit_id=target.unit_id, started_at=began,
                                       ended_at=began + timedelta(minutes=outage[1]),

@@ -264,7 +264,7 @@ MESSAGES: dict[str, str] = {
     "availability.unknown": "No data",
     "availability.hours": "hours",
     "availability.unknown_help": "Time without any check (no worker ran). Counted neither as up nor as down.",
-    "availability.ranking": "Units ranked",
+    "availability.ranking": "The {count} units with the lowest availability",
     "availability.meets": "meets goal",
     "availability.misses": "below goal",
     "availability.goal": "Goal",
@@ -282,4 +282,5 @@ MESSAGES: dict[str, str] = {
     "availability.target": "Target",
     "availability.reason": "Cause",
     "availability.no_incidents": "No incidents in this window.",
+    "availability.unknown_min": "No data (minutes)",
 }

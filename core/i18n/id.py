@@ -264,7 +264,7 @@ MESSAGES: dict[str, str] = {
     "availability.unknown": "Tanpa data",
     "availability.hours": "jam",
     "availability.unknown_help": "Waktu tanpa pemeriksaan sama sekali (worker tidak berjalan). Tidak dihitung sebagai aktif maupun mati.",
-    "availability.ranking": "Peringkat unit",
+    "availability.ranking": "{count} unit dengan ketersediaan terendah",
     "availability.meets": "memenuhi sasaran",
     "availability.misses": "di bawah sasaran",
     "availability.goal": "Sasaran",
@@ -282,4 +282,5 @@ MESSAGES: dict[str, str] = {
     "availability.target": "Target",
     "availability.reason": "Penyebab",
     "availability.no_incidents": "Tidak ada insiden dalam jangka waktu ini.",
+    "availability.unknown_min": "Tanpa data (menit)",
 }

@@ -58,16 +58,22 @@ frame = pd.DataFrame({
     "meets": [t("availability.meets") if r.meets_goal else t("availability.misses") if r.meets_goal is False else "–"
               for r in report],
 })
-st.subheader(t("availability.ranking"))
-chart = alt.Chart(frame.dropna(subset=["availability"])).mark_bar().encode(
-    x=alt.X("availability:Q", title="%", scale=alt.Scale(zero=False)),
-    y=alt.Y("unit:N", sort="x", title=None),
-    color=alt.Color("meets:N", title=None, scale=alt.Scale(
-        domain=[t("availability.meets"), t("availability.misses")], range=["#2e7d32", "#c62828"])),
-    tooltip=[alt.Tooltip("unit:N", title=t("users.unit")), alt.Tooltip("availability:Q", format=".2f", title="%"),
-             alt.Tooltip("goal:Q", title=t("availability.goal"))],
-).properties(height=max(200, 18 * len(frame)))
-st.altair_chart(chart, width="stretch")
+worst = frame.dropna(subset=["availability"]).head(15)  # the report comes worst first
+if not worst.empty:
+    st.subheader(t("availability.ranking", count=len(worst)))
+    low = min(float(worst["availability"].min()), float(worst["goal"].min()))
+    scale = alt.Scale(domain=[max(0.0, low - 0.5), 100], clamp=True)
+    bars = alt.Chart(worst).mark_bar().encode(
+        x=alt.X("availability:Q", title="%", scale=scale),
+        y=alt.Y("unit:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+        color=alt.Color("meets:N", title=None, scale=alt.Scale(
+            domain=[t("availability.meets"), t("availability.misses")], range=["#2e7d32", "#c62828"])),
+        tooltip=[alt.Tooltip("unit:N", title=t("users.unit")), alt.Tooltip("availability:Q", format=".2f", title="%"),
+                 alt.Tooltip("goal:Q", title=t("availability.goal"))],
+    )
+    goals = alt.Chart(worst).mark_tick(color="#111", thickness=2, size=16).encode(
+        x=alt.X("goal:Q", scale=scale), y=alt.Y("unit:N", sort=None))
+    st.altair_chart((bars + goals).properties(height=22 * len(worst)), width="stretch")
 
 st.dataframe(pd.DataFrame({
     t("users.unit"): [r.name for r in report],
@@ -76,7 +82,7 @@ st.dataframe(pd.DataFrame({
     t("availability.goal"): [pct(r.goal) for r in report],
     t("availability.status"): frame["meets"],
     t("availability.downtime"): [formatting.number(r.downtime_min) for r in report],
-    t("availability.unknown"): [formatting.number(r.figure.unknown_s / 60) for r in report],
+    t("availability.unknown_min"): [formatting.number(r.figure.unknown_s / 60) for r in report],
     t("availability.mttr"): [formatting.number(r.mttr_min, 1) if r.mttr_min is not None else "–" for r in report],
     t("availability.mtbf"): [formatting.number(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
 }), hide_index=True, width="stretch")
@@ -90,11 +96,11 @@ if days:
                          "availability": [round(p, 3) for _, _, p in days]})
     st.altair_chart(alt.Chart(heat).mark_rect().encode(
         x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
-        y=alt.Y("unit:N", title=None),
+        y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.Color("availability:Q", title="%", scale=alt.Scale(domain=[95, 100], scheme="redyellowgreen",
                                                                      clamp=True)),
         tooltip=["unit:N", "day:O", alt.Tooltip("availability:Q", format=".2f")],
-    ).properties(height=max(200, 14 * heat["unit"].nunique())), width="stretch")
+    ).properties(height=max(200, 16 * heat["unit"].nunique())), width="stretch")
 
 events = call(uptime.incidents, start=start, end=end)
 st.subheader(t("availability.timeline", count=len(events)))
