@@ -31,6 +31,8 @@ def app_url(env, city, tmp_path):
 
 def log_in(page, base, username):
     page.goto(base)
+    # A cold server imports pandas, altair and the app on the first session: allow for a slow machine.
+    page.get_by_label("Nama pengguna").wait_for(timeout=60_000)
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
