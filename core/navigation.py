@@ -24,6 +24,7 @@ PAGES: list[PageSpec] = [
     PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
     PageSpec("unit", "pages/evaluation/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
     PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
+    PageSpec("admin_targets", "pages/admin/targets.py", "admin-target", "page.admin_targets", "section.admin", ":material/lan:", frozenset({A, P, S})),
     PageSpec("admin_users", "pages/admin/users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
     PageSpec("account", "pages/account/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
 ]

@@ -128,6 +128,31 @@ def update_target(*, session: Session, viewer: Viewer, target_id: int, data: Tar
     return target
 
 
+def set_enabled(*, session: Session, viewer: Viewer, target_id: int, enabled: bool) -> Target:
+    """Disable a target (its history stays) or enable it again (admin only)."""
+    require_role(viewer, Role.ADMIN)
+    target = get_target(session=session, viewer=viewer, target_id=target_id)
+    if target.enabled != enabled:
+        audit.record(session, viewer=viewer, action="update", table="target", row_id=target.id,
+                     unit_id=target.unit_id, old={"enabled": target.enabled}, new={"enabled": enabled})
+        target.enabled, target.updated_at = enabled, utcnow()
+    return target
+
+
+def export_rows(*, session: Session, viewer: Viewer) -> list[dict]:
+    """The viewer's targets as plain rows for a spreadsheet; secrets are never exported."""
+    units = dict(session.execute(select(Unit.id, Unit.code)).all())
+    rows = []
+    for target, state in list_targets(session=session, viewer=viewer):
+        options = {k: v for k, v in target.options.items() if k not in SECRET_OPTIONS}
+        rows.append({"unit": units.get(target.unit_id, ""), "name": target.name, "kind": target.kind,
+                     "host": target.host, "port": target.port or "", "interval_s": target.interval_s,
+                     "timeout_s": target.timeout_s, "fail_threshold": target.fail_threshold,
+                     "criticality": target.criticality, "enabled": target.enabled,
+                     "options": ", ".join(f"{k}={v}" for k, v in sorted(options.items())), "state": state.state})
+    return rows
+
+
 def get_target(*, session: Session, viewer: Viewer, target_id: int) -> Target:
     scope = unit_scope(session, viewer)
     target = session.get(Target, target_id)

@@ -272,3 +272,36 @@ def test_availability_page_shows_the_units_figures_and_an_operator_only_theirs(e
     assert at.metric[2].value == str(sum(r.incidents for r in expected)) == "2"
     mine = open_page("op_a", "availability")
     assert "Kelurahan Kauman" in frames(mine) and "Dinas Kesehatan" not in frames(mine)
+
+
+def test_admin_adds_a_target_and_a_bad_host_is_refused_in_indonesian(env, city, store):
+    from sqlalchemy import select as sql_select
+
+    from db.monitoring import Target
+
+    at = open_page("admin", "admin_targets")
+    at.selectbox(key="target_add_unit").set_value(city.units["DINKES"])
+    at.text_input(key="target_add_name").input("Server SIMPUS")
+    at.selectbox(key="target_add_kind").set_value("tcp")
+    at.text_input(key="target_add_host").input("server simpus!")
+    at.number_input(key="target_add_port").set_value(443)
+    at.button[0].click().run()
+    assert at.error[0].value == "Host 'server simpus!' bukan alamat IP atau nama host yang valid."
+    at.text_input(key="target_add_host").input("simpus.dinkes.local")
+    at.button[0].click().run()
+    assert_clean(at)
+    with store.session() as s:
+        created = s.scalars(sql_select(Target)).one()
+    assert (created.name, created.host, created.port) == ("Server SIMPUS", "simpus.dinkes.local", 443)
+    assert "Server SIMPUS" in frames(at)
+
+
+def test_an_operator_sees_their_targets_read_only(env, city, store, admin):
+    from tests.monitoring import add_target
+
+    add_target(store, admin, city.units["KEL-KAUMAN"], name="Router Kauman", kind="ping")
+    add_target(store, admin, city.units["DINKES"], name="Router Dinkes", kind="ping")
+    at = open_page("op_a", "admin_targets")
+    assert_clean(at)
+    assert "Router Kauman" in frames(at) and "Router Dinkes" not in frames(at)
+    assert not [ti for ti in at.text_input if ti.key and ti.key.startswith("target_add")]

@@ -40,12 +40,15 @@ READS = {
                          lambda rows: {i.unit_id for i, _n, _u in rows}),
     "status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
                              lambda rows: unit_ids_of(rows)),
+    "targets.export_rows": (lambda s, v: targets.export_rows(session=s, viewer=v),
+                            lambda rows: {s_cache_units[r["unit"]] for r in rows}),
     "targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
                              lambda rows: {t.unit_id for t, _state in rows}),
     "maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
                                  lambda rows: {w.unit_id or _unit_of_target(s_cache, w.target_id) for w in rows}),
 }
 s_cache: dict = {}
+s_cache_units: dict = {}
 
 
 def _unit_of_target(cache, target_id):
@@ -56,7 +59,7 @@ SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
-          "users.unlock_user", "targets.create_target", "targets.update_target", "maintenance.create_window"]
+          "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
@@ -101,6 +104,7 @@ def monitored(store, city, admin):
     ids = {code: add_target(store, admin, unit_id, name=f"ping {code}", kind="ping")
            for code, unit_id in city.units.items()}
     feed_every(store, city, ids)
+    s_cache_units.update(city.units)
     with session_scope(store.engine) as s:
         for code, unit_id in city.units.items():
             s_cache[ids[code]] = unit_id
@@ -191,6 +195,7 @@ def writes_to_unit_b(city):
         "targets.create_target": dict(data=targets.TargetCreate(unit_id=b, name="x", kind="ping", host="127.0.0.1")),
         "targets.update_target": dict(target_id=city.target_b, data=targets.TargetCreate(
             unit_id=b, name="x", kind="ping", host="127.0.0.2")),
+        "targets.set_enabled": dict(target_id=city.target_b, enabled=False),
         "maintenance.create_window": dict(data=maintenance.WindowCreate(
             kind="once", unit_id=b, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1))),
     }

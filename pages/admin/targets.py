@@ -1,0 +1,173 @@
+"""Admin → Target: targets with their live state; admins add, edit, disable and schedule maintenance."""
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core import export, formatting, maintenance, targets, units
+from core.errors import MonevError
+from core.i18n import reason_text
+from pages.common.shell import call, ctx, flash, guard, moment, show_error, show_flash, t
+
+guard("admin_targets")
+c = ctx()
+st.title(t("admin_targets.title"))
+show_flash()
+
+unit_list = call(units.list_units)
+unit_by_id = {u.id: u for u in unit_list}
+rows = call(targets.list_targets)
+is_admin = c.viewer.is_admin
+
+unit_filter = st.selectbox(t("users.unit"), [None, *unit_by_id], key="targets_unit",
+                           format_func=lambda i: t("admin_targets.all_units") if i is None else unit_by_id[i].name)
+shown = [(tg, stt) for tg, stt in rows if unit_filter is None or tg.unit_id == unit_filter]
+st.dataframe(pd.DataFrame({
+    t("users.unit"): [unit_by_id[tg.unit_id].short_name if tg.unit_id in unit_by_id else "" for tg, _ in shown],
+    t("admin_targets.name"): [tg.name for tg, _ in shown],
+    t("admin_targets.kind"): [tg.kind for tg, _ in shown],
+    t("admin_targets.host"): [tg.host + (f":{tg.port}" if tg.port else "") for tg, _ in shown],
+    t("admin_targets.interval"): [tg.interval_s for tg, _ in shown],
+    t("admin_targets.criticality"): [t(f"criticality.{tg.criticality}") for tg, _ in shown],
+    t("admin_targets.enabled"): [tg.enabled for tg, _ in shown],
+    t("admin_targets.state"): [t(f"state.{stt.state}") for _, stt in shown],
+    t("admin_targets.last_check"): [moment(stt.last_check_at) if stt.last_check_at else "–" for _, stt in shown],
+    t("admin_targets.reason"): [reason_text(stt.last_reason, c.lang) for _, stt in shown],
+}), hide_index=True, width="stretch")
+st.download_button(t("admin_targets.export"), data=export.to_csv(call(targets.export_rows), [
+    ("unit", "unit"), ("name", "name"), ("kind", "kind"), ("host", "host"), ("port", "port"),
+    ("interval_s", "interval_s"), ("timeout_s", "timeout_s"), ("fail_threshold", "fail_threshold"),
+    ("criticality", "criticality"), ("enabled", "enabled"), ("options", "options"), ("state", "state")]),
+    file_name="monev-targets.csv", mime="text/csv", key="targets_export", icon=":material/download:")
+
+if not is_admin:
+    st.caption(t("admin_targets.read_only"))
+    st.stop()
+
+KINDS, LEVELS = list(targets.KINDS), list(targets.CRITICALITY)
+
+
+def target_form(key: str, current=None) -> targets.TargetCreate | None:
+    """The fields of a target; options as the kind needs them. Returns the data when submitted."""
+    options = dict(current.options) if current else {}
+    with st.form(key):
+        a, b = st.columns(2)
+        unit_id = a.selectbox(t("users.unit"), list(unit_by_id), key=f"{key}_unit",
+                              index=list(unit_by_id).index(current.unit_id) if current else 0,
+                              format_func=lambda i: unit_by_id[i].name)
+        name = b.text_input(t("admin_targets.name"), value=current.name if current else "", key=f"{key}_name")
+        a, b, d = st.columns([1, 3, 1])
+        kind = a.selectbox(t("admin_targets.kind"), KINDS, key=f"{key}_kind",
+                           index=KINDS.index(current.kind) if current else 0)
+        host = b.text_input(t("admin_targets.host"), value=current.host if current else "", key=f"{key}_host",
+                            help=t("admin_targets.host_help"))
+        port = d.number_input(t("admin_targets.port"), 0, 65535, value=current.port or 0 if current else 0,
+                              key=f"{key}_port", help=t("admin_targets.port_help"))
+        a, b, d, e = st.columns(4)
+        interval = a.number_input(t("admin_targets.interval"), 10, 86400, value=current.interval_s if current else 60,
+                                  key=f"{key}_interval")
+        timeout = b.number_input(t("admin_targets.timeout"), 0.5, 30.0, value=float(current.timeout_s) if current
+                                 else 5.0, key=f"{key}_timeout")
+        threshold = d.number_input(t("admin_targets.threshold"), 1, 20, value=current.fail_threshold if current
+                                   else 3, key=f"{key}_threshold")
+        criticality = e.selectbox(t("admin_targets.criticality"), LEVELS, format_func=lambda v: t(f"criticality.{v}"),
+                                  index=LEVELS.index(current.criticality) if current else 2, key=f"{key}_crit")
+        with st.expander(t("admin_targets.options")):
+            a, b = st.columns(2)
+            keyword = a.text_input(t("admin_targets.keyword"), value=options.get("keyword", ""), key=f"{key}_kw")
+            expected = b.text_input(t("admin_targets.expected_status"), value=str(options.get("expected_status", "")),
+                                    key=f"{key}_status")
+            verify = a.checkbox(t("admin_targets.verify_tls"), value=options.get("verify_tls", True), key=f"{key}_tls")
+            version = b.selectbox("SNMP", ["2c", "3"], index=["2c", "3"].index(str(options.get("version", "2c"))),
+                                  key=f"{key}_snmpv")
+            community = a.text_input(t("admin_targets.community"), value=options.get("community", ""),
+                                     type="password", key=f"{key}_community")
+            user = b.text_input(t("admin_targets.snmp_user"), value=options.get("user", ""), key=f"{key}_user")
+            auth_key = a.text_input(t("admin_targets.auth_key"), value=options.get("auth_key", ""), type="password",
+                                    key=f"{key}_auth")
+            priv_key = b.text_input(t("admin_targets.priv_key"), value=options.get("priv_key", ""), type="password",
+                                    key=f"{key}_priv")
+        enabled = st.checkbox(t("admin_targets.enabled"), value=current.enabled if current else True,
+                              key=f"{key}_enabled")
+        if not st.form_submit_button(t("common.save"), type="primary"):
+            return None
+    chosen = {"http": {"keyword": keyword, "expected_status": expected or None, "verify_tls": verify},
+              "snmp": {"version": version, "community": community, "user": user, "auth_key": auth_key,
+                       "priv_key": priv_key}}.get(kind, {})
+    return targets.TargetCreate(unit_id=unit_id, name=name, kind=kind, host=host, port=port or None,
+                                interval_s=int(interval), timeout_s=float(timeout), fail_threshold=int(threshold),
+                                criticality=criticality, enabled=enabled,
+                                options={k: v for k, v in chosen.items() if v not in ("", None)})
+
+
+tab_add, tab_edit, tab_maintenance = st.tabs(
+    [t("admin_targets.tab_add"), t("admin_targets.tab_edit"), t("admin_targets.tab_maintenance")])
+with tab_add:
+    data = target_form("target_add")
+    if data is not None:
+        try:
+            created = call(targets.create_target, data=data)
+            flash(t("admin_targets.created", name=created.name))
+        except MonevError as exc:
+            show_error(exc)
+
+by_id = {tg.id: tg for tg, _ in rows}
+with tab_edit:
+    if by_id:
+        pick = st.selectbox(t("admin_targets.pick"), list(by_id), key="target_edit_pick",
+                            format_func=lambda i: f"{by_id[i].name} · {by_id[i].host}")
+        data = target_form(f"target_edit_{pick}", by_id[pick])
+        if data is not None:
+            try:
+                call(targets.update_target, target_id=pick, data=data)
+                flash(t("common.saved"))
+            except MonevError as exc:
+                show_error(exc)
+
+with tab_maintenance:
+    windows = call(maintenance.list_windows)
+    zone = formatting.zone_name(c.settings.zone)
+    if windows:
+        st.dataframe(pd.DataFrame({
+            t("admin_targets.applies_to"): [by_id[w.target_id].name if w.target_id in by_id
+                                            else unit_by_id[w.unit_id].name if w.unit_id in unit_by_id else "–"
+                                            for w in windows],
+            t("admin_targets.when"): [f"{moment(w.starts_at)} – {moment(w.ends_at)}" if w.kind == "once" else
+                                      t("admin_targets.weekly_when", day=t(f"weekday.{w.weekday}"),
+                                        start=f"{w.start_minute // 60:02d}.{w.start_minute % 60:02d}",
+                                        minutes=w.duration_min, zone=zone) for w in windows],
+            t("admin_targets.why"): [w.reason for w in windows],
+        }), hide_index=True, width="stretch")
+    with st.form("maintenance_add"):
+        scope = st.radio(t("admin_targets.applies_to"), ["unit", "target"], horizontal=True, key="mw_scope",
+                         format_func=lambda v: t(f"admin_targets.scope_{v}"))
+        a, b = st.columns(2)
+        unit_pick = a.selectbox(t("users.unit"), list(unit_by_id), key="mw_unit",
+                                format_func=lambda i: unit_by_id[i].name)
+        target_pick = b.selectbox(t("admin_targets.pick"), list(by_id) or [None], key="mw_target",
+                                  format_func=lambda i: by_id[i].name if i else "–")
+        kind = st.radio(t("admin_targets.window_kind"), ["once", "weekly"], horizontal=True, key="mw_kind",
+                        format_func=lambda v: t(f"admin_targets.kind_{v}"))
+        a, b, d = st.columns(3)
+        day = a.date_input(t("admin_targets.start_day"), key="mw_day")
+        weekday = a.selectbox(t("admin_targets.weekday"), list(range(7)), format_func=lambda d: t(f"weekday.{d}"),
+                              key="mw_weekday")
+        start_time = b.time_input(t("admin_targets.start_time"), value=time(1, 0), key="mw_time")
+        minutes = d.number_input(t("admin_targets.duration"), 1, 7 * 24 * 60, value=120, key="mw_minutes")
+        reason = st.text_input(t("admin_targets.why"), key="mw_reason")
+        if st.form_submit_button(t("common.save"), type="primary"):
+            starts = datetime.combine(day, start_time, c.settings.zone)
+            window = maintenance.WindowCreate(
+                kind=kind, unit_id=unit_pick if scope == "unit" else None,
+                target_id=target_pick if scope == "target" else None, reason=reason,
+                starts_at=starts if kind == "once" else None,
+                ends_at=starts + timedelta(minutes=int(minutes)) if kind == "once" else None,
+                weekday=weekday if kind == "weekly" else None,
+                start_minute=start_time.hour * 60 + start_time.minute if kind == "weekly" else None,
+                duration_min=int(minutes) if kind == "weekly" else None)
+            try:
+                call(maintenance.create_window, data=window)
+                flash(t("admin_targets.window_saved"))
+            except MonevError as exc:
+                show_error(exc)
