@@ -21,6 +21,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("status", "pages/monitoring/status.py", "status", "page.status", "section.monitoring", ":material/monitor_heart:", frozenset({A, P, S, PR})),
     PageSpec("availability", "pages/monitoring/availability.py", "ketersediaan", "page.availability", "section.monitoring", ":material/insights:", frozenset({A, P, S})),
+    PageSpec("target", "pages/monitoring/target.py", "target", "page.target", "section.monitoring", ":material/router:", frozenset({A, P, S})),
     PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
     PageSpec("unit", "pages/evaluation/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
     PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),

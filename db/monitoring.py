@@ -153,3 +153,20 @@ class Worker(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     checks: int = 0
+
+
+class InterfaceSample(SQLModel, table=True):
+    """Traffic and status of one SNMP interface at one check; kept as long as heartbeats."""
+
+    __tablename__ = "interface_sample"
+    __table_args__ = (Index("ix_interface_sample_target_at", "target_id", "at"),)
+
+    id: int | None = Field(default=None, sa_column=Column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    target_id: int = Field(foreign_key="target.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    if_index: int
+    name: str = Field(max_length=80)
+    oper: int = 0
+    in_bps: float | None = None
+    out_bps: float | None = None

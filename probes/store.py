@@ -23,6 +23,7 @@ from core.state_machine import Status, apply
 from db.monitoring import (
     Heartbeat,
     Incident,
+    InterfaceSample,
     RollupDay,
     RollupHour,
     RollupMinute,
@@ -104,15 +105,20 @@ def write(engine: Engine, results: list[Result], *, zone: ZoneInfo, windows: lis
     ids = [r.claimed.check.target_id for r in results]
     with Session(engine) as session, session.begin():
         states = {s.target_id: s for s in session.scalars(select(TargetState).where(TargetState.target_id.in_(ids)))}
-        heartbeats, events, incident_ends = [], [], []
+        heartbeats, events, incident_ends, samples = [], [], [], []
         rollup = defaultdict(lambda: defaultdict(float))
         for result in sorted(results, key=lambda r: r.at):
             state = states.get(result.claimed.check.target_id)
             if state is None:  # target deleted while its check ran
                 continue
             _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now)
+            samples += [dict(target_id=state.target_id, at=result.at, if_index=i["index"], name=i["name"][:80],
+                             oper=i["oper"], in_bps=i["in_bps"], out_bps=i["out_bps"])
+                        for i in result.details.get("interfaces", [])]
         if heartbeats:
             session.execute(insert(Heartbeat), heartbeats)
+        if samples:
+            session.execute(insert(InterfaceSample), samples)
         if events:
             session.execute(insert(TargetEvent), events)
         for incident_id, ended_at, reason in incident_ends:
@@ -210,9 +216,10 @@ def prune(engine: Engine, *, now: datetime, keep: Retention) -> int:
     with Session(engine) as session, session.begin():
         ids = session.scalars(select(Target.id)).all()
         for chunk in range(0, len(ids), 500):
-            result = session.execute(delete(Heartbeat).where(Heartbeat.target_id.in_(ids[chunk:chunk + 500]),
-                                                             Heartbeat.at < now - keep.heartbeats))
-            removed += result.rowcount or 0
+            for model in (Heartbeat, InterfaceSample):
+                result = session.execute(delete(model).where(model.target_id.in_(ids[chunk:chunk + 500]),
+                                                             model.at < now - keep.heartbeats))
+                removed += result.rowcount or 0
     for model, age in ((RollupMinute, keep.minutes), (RollupHour, keep.hours), (RollupDay, keep.days)):
         with Session(engine) as session, session.begin():
             result = session.execute(delete(model).where(model.bucket < now - age))

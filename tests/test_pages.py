@@ -305,3 +305,17 @@ def test_an_operator_sees_their_targets_read_only(env, city, store, admin):
     assert_clean(at)
     assert "Router Kauman" in frames(at) and "Router Dinkes" not in frames(at)
     assert not [ti for ti in at.text_input if ti.key and ti.key.startswith("target_add")]
+
+
+def test_target_detail_page_shows_the_state_and_the_latest_checks(env, city, store, admin):
+    from probes.worker import ProbeWorker
+    from tests.monitoring import JAKARTA, add_target, rounds
+    from tests.peers import closed_port
+
+    add_target(store, admin, city.units["DINKES"], name="Server SIMPUS", port=closed_port(), fail_threshold=1)
+    rounds(ProbeWorker(store.engine, zone=JAKARTA, name="p"), store, 2)
+    at = open_page("admin", "target")
+    assert_clean(at)
+    assert [t.value for t in at.title] == ["Server SIMPUS"]
+    assert "Mati" in at.markdown[0].value and "Koneksi ditolak" in at.caption[0].value
+    assert frames(at).count("Koneksi ditolak") >= 2

@@ -8,7 +8,19 @@ from datetime import timedelta
 import pytest
 
 import core
-from core import access, audit, availability, maintenance, overview, status, targets, units, uptime, users
+from core import (
+    access,
+    audit,
+    availability,
+    maintenance,
+    overview,
+    status,
+    target_detail,
+    targets,
+    units,
+    uptime,
+    users,
+)
 from core.errors import NotFound, PermissionDenied
 from core.units import UnitProfile, UnitRow
 from core.users import UserCreate, UserUpdate
@@ -54,7 +66,7 @@ s_cache_units: dict = {}
 def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
-SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target",
+SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target", "target_detail.detail",
           "availability.for_target", "availability.for_unit"]
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
@@ -152,6 +164,12 @@ def test_skpd_cannot_open_another_units_target_or_its_availability(store, city, 
             else:
                 with pytest.raises(NotFound):
                     targets.get_target(session=s, viewer=operator_a, target_id=target_id)
+            if not mine:
+                with pytest.raises(NotFound):
+                    target_detail.detail(session=s, viewer=operator_a, target_id=target_id, zone=JAKARTA, now=now)
+            else:
+                assert target_detail.detail(session=s, viewer=operator_a, target_id=target_id, zone=JAKARTA,
+                                            now=now).target.id == target_id
             figure = availability.for_target(session=s, viewer=operator_a, target_id=target_id,
                                              start=now - timedelta(days=1), end=now, zone=JAKARTA)
             assert (figure.window_s > 0) == mine
