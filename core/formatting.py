@@ -52,3 +52,14 @@ def moment(value: datetime | None, zone: ZoneInfo, lang: str = "id") -> str:
     when = local(value, zone)
     sep = "." if lang == "id" else ":"
     return f"{day(when, lang)} {when.hour:02d}{sep}{when.minute:02d} {zone_name(zone, when)}"
+
+
+def clock(value: datetime | None, zone: ZoneInfo, lang: str = "id", now: datetime | None = None) -> str:
+    """Short form for a metric: `05.01 WIB` today, else the full moment."""
+    if value is None:
+        return "–"
+    when, today = local(value, zone), local(now or datetime.now(UTC), zone).date()
+    if when.date() != today:
+        return moment(value, zone, lang)
+    sep = "." if lang == "id" else ":"
+    return f"{when.hour:02d}{sep}{when.minute:02d} {zone_name(zone, when)}"

@@ -72,3 +72,10 @@ def test_times_are_shown_in_wib_and_cross_midnight_correctly():
     assert formatting.moment(datetime(2026, 12, 31, 18, 30, tzinfo=UTC), jakarta) == "1 Jan 2027 01.30 WIB"
     assert formatting.moment(datetime(2026, 11, 27, 7, 5, tzinfo=UTC), ZoneInfo("Asia/Makassar"), "en") == \
         "27 Nov 2026 15:05 WITA"
+
+
+def test_a_clock_shows_only_the_time_today_and_the_full_moment_otherwise():
+    jakarta = ZoneInfo("Asia/Jakarta")
+    now = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
+    assert formatting.clock(datetime(2026, 11, 27, 7, 5, tzinfo=UTC), jakarta, now=now) == "14.05 WIB"
+    assert formatting.clock(datetime(2026, 11, 26, 7, 5, tzinfo=UTC), jakarta, now=now) == "26 Nov 2026 14.05 WIB"

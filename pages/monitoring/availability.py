@@ -112,7 +112,7 @@ if events:
         "reason": [reason_text(i.reason, c.lang) for i, _n, _u in events],
     })
     st.altair_chart(alt.Chart(timeline).mark_bar(color="#c62828").encode(
-        x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("target:N", title=None),
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m")), x2="end:T", y=alt.Y("target:N", title=None),
         tooltip=["target:N", "start:T", "end:T", "reason:N"],
     ).properties(height=max(150, 16 * timeline["target"].nunique())), width="stretch")
     st.dataframe(pd.DataFrame({

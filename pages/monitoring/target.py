@@ -37,7 +37,8 @@ if state.last_reason:
 cols = st.columns(4)
 cols[0].metric(t("target.latency"), f"{formatting.number(state.last_latency_ms, 1)} ms"
                if state.last_latency_ms is not None else "–")
-cols[1].metric(t("admin_targets.last_check"), moment(state.last_check_at) if state.last_check_at else "–")
+cols[1].metric(t("admin_targets.last_check"), formatting.clock(state.last_check_at, c.settings.zone, c.lang),
+               help=moment(state.last_check_at) if state.last_check_at else None)
 cols[2].metric(t("availability.incidents"), formatting.number(len(info.incidents)))
 if info.cert_days is not None:
     cols[3].metric(t("target.cert_days"), formatting.number(info.cert_days),
@@ -53,7 +54,7 @@ if info.latency_hourly:
                           "p95": [b for _h, _a, b, _n in info.latency_hourly]})
     long = frame.melt("hour", var_name="percentile", value_name="ms")
     st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("hour:T", title=None), y=alt.Y("ms:Q", title="ms"), color=alt.Color("percentile:N", title=None),
+        x=alt.X("hour:T", title=None, axis=alt.Axis(format="%d/%m %H.%M")), y=alt.Y("ms:Q", title="ms"), color=alt.Color("percentile:N", title=None),
         tooltip=["hour:T", "percentile:N", alt.Tooltip("ms:Q", format=".2f")]), width="stretch")
 
 if info.interfaces:
@@ -75,7 +76,7 @@ if info.interfaces:
             "mbps": [s.in_bps / 1e6 for s in traffic] + [(s.out_bps or 0) / 1e6 for s in traffic],
         })
         st.altair_chart(alt.Chart(series).mark_line().encode(
-            x=alt.X("at:T", title=None), y=alt.Y("mbps:Q", title="Mbit/s"), color=alt.Color("interface:N", title=None),
+            x=alt.X("at:T", title=None, axis=alt.Axis(format="%H.%M")), y=alt.Y("mbps:Q", title="Mbit/s"), color=alt.Color("interface:N", title=None),
         ), width="stretch")
 
 left, right = st.columns(2)
