@@ -63,3 +63,29 @@ def clock(value: datetime | None, zone: ZoneInfo, lang: str = "id", now: datetim
         return moment(value, zone, lang)
     sep = "." if lang == "id" else ":"
     return f"{when.hour:02d}{sep}{when.minute:02d} {zone_name(zone, when)}"
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None]) -> str:
+    """A line of block characters for a trend; a gap (no data) is a space."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low or 1.0
+    return "".join(" " if v is None else SPARKS[min(7, int((v - low) / span * 7.999))] for v in values)
+
+
+def duration(seconds: float, lang: str = "id") -> str:
+    """How long something has lasted: `2 j 05 m`, `14 m`, `3 h 02 j` (days, hours, minutes)."""
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    h, d = ("j", "h") if lang == "id" else ("h", "d")
+    if days:
+        return f"{days} {d} {hours:02d} {h}"
+    if hours:
+        return f"{hours} {h} {mins:02d} m"
+    return f"{mins} m"

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from core.access import Viewer, scoped
 from core.units import list_units
-from db.monitoring import Target, TargetState, Worker
+from db.models import Unit
+from db.monitoring import Incident, RollupMinute, Target, TargetState, Worker
 from db.types import utcnow
 
 # Worst first: a unit takes the colour of its worst target.
@@ -56,3 +57,40 @@ def freshness(*, session: Session, viewer: Viewer, interval_s: int = 60, now: da
     newest = session.scalar(select(func.max(Worker.seen_at)))
     now = now or utcnow()
     return Freshness(newest, newest is None or now - newest > timedelta(seconds=2 * interval_s))
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    unit_id: int
+    unit: str
+    target: str
+    started_at: datetime
+    reason: str
+
+
+def open_incidents(*, session: Session, viewer: Viewer) -> list[OpenIncident]:
+    """Incidents not yet ended, longest first."""
+    stmt = (select(Incident, Target.name, Unit.short_name, Unit.name).join(Target, Target.id == Incident.target_id)
+            .join(Unit, Unit.id == Incident.unit_id).where(Incident.ended_at.is_(None))
+            .order_by(Incident.started_at))
+    return [OpenIncident(i.unit_id, short or name, target, i.started_at, i.reason)
+            for i, target, short, name in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
+
+
+def latency_trend(*, session: Session, viewer: Viewer, now: datetime, minutes: int = 60,
+                  points: int = 12) -> dict[int, list[float | None]]:
+    """Average latency per unit in `points` equal slots over the last `minutes`, from minute rollups."""
+    start = now - timedelta(minutes=minutes)
+    stmt = (select(Target.unit_id, RollupMinute.bucket, func.sum(RollupMinute.latency_sum_ms),
+                   func.sum(RollupMinute.latency_n))
+            .join(Target, Target.id == RollupMinute.target_id)
+            .where(RollupMinute.bucket >= start, Target.enabled.is_(True))
+            .group_by(Target.unit_id, RollupMinute.bucket))
+    slot = minutes * 60 / points
+    sums: dict[int, list[list[float]]] = {}
+    for unit_id, bucket, total, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
+        index = min(points - 1, int((bucket - start).total_seconds() // slot))
+        cells = sums.setdefault(unit_id, [[0.0, 0] for _ in range(points)])
+        cells[index][0] += float(total or 0)
+        cells[index][1] += int(n or 0)
+    return {unit: [s / n if n else None for s, n in cells] for unit, cells in sums.items()}

@@ -79,3 +79,14 @@ def test_a_clock_shows_only_the_time_today_and_the_full_moment_otherwise():
     now = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
     assert formatting.clock(datetime(2026, 11, 27, 7, 5, tzinfo=UTC), jakarta, now=now) == "14.05 WIB"
     assert formatting.clock(datetime(2026, 11, 26, 7, 5, tzinfo=UTC), jakarta, now=now) == "26 Nov 2026 14.05 WIB"
+
+
+def test_sparkline_scales_to_the_range_and_leaves_gaps():
+    assert formatting.sparkline([1, 2, 3, None, 8]) == "▁▂▃ █"
+    assert formatting.sparkline([5, 5]) == "▁▁" and formatting.sparkline([None]) == ""
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(59, "0 m"), (14 * 60, "14 m"), (125 * 60, "2 j 05 m"),
+                                               (26 * 3600 + 120, "1 h 02 j")])
+def test_durations_read_in_days_hours_minutes(seconds, text):
+    assert formatting.duration(seconds) == text

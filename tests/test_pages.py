@@ -232,6 +232,7 @@ def test_status_wall_shows_a_down_target_in_its_unit_while_the_worker_is_fresh(e
     tiles = [m.value for m in at.markdown if "●" in m.value]
     assert tiles[0].startswith(":red[● Mati]")  # the worst unit comes first
     assert [m.value for m in at.metric][2] == "1"
+    assert "Koneksi ditolak" in frames(at)  # the open incident, with its reason
 
 
 def test_the_app_starts_one_probe_worker_per_process_however_many_sessions_and_reruns(env, city, monkeypatch):

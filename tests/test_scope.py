@@ -50,6 +50,9 @@ READS = {
     "uptime.incidents": (lambda s, v: uptime.incidents(session=s, viewer=v, start=utcnow() - timedelta(days=1),
                                                        end=utcnow() + timedelta(days=1)),
                          lambda rows: {i.unit_id for i, _n, _u in rows}),
+    "status.open_incidents": (lambda s, v: status.open_incidents(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "status.latency_trend": (lambda s, v: status.latency_trend(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
+                             lambda rows: set(rows)),
     "status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
                              lambda rows: unit_ids_of(rows)),
     "targets.export_rows": (lambda s, v: targets.export_rows(session=s, viewer=v),
@@ -108,6 +111,8 @@ def feed_every(store, city, ids):
         for code, target_id in ids.items():
             s.add(Incident(target_id=target_id, unit_id=city.units[code], started_at=now - timedelta(hours=1),
                            ended_at=now - timedelta(minutes=50), reason=""))
+            s.add(Incident(target_id=target_id, unit_id=city.units[code], started_at=now - timedelta(minutes=5),
+                           reason=""))  # still open
 
 
 @pytest.fixture

@@ -367,4 +367,7 @@ MESSAGES: dict[str, str] = {
     "target.event.reboot": "device rebooted (SNMP)",
     "target.event.flapping": "started flapping",
     "target.event.flapping_end": "stopped flapping",
+    "status.fullscreen": "Full screen",
+    "status.open_incidents": "Ongoing incidents ({count})",
+    "status.lasting": "Lasting",
 }

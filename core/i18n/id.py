@@ -367,4 +367,7 @@ MESSAGES: dict[str, str] = {
     "target.event.reboot": "perangkat reboot (SNMP)",
     "target.event.flapping": "mulai naik-turun",
     "target.event.flapping_end": "berhenti naik-turun",
+    "status.fullscreen": "Layar penuh",
+    "status.open_incidents": "Insiden berlangsung ({count})",
+    "status.lasting": "Lama",
 }

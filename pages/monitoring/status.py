@@ -3,6 +3,8 @@
 import streamlit as st
 
 from core import formatting, status
+from core.access import Role
+from core.i18n import reason_text
 from db.types import utcnow
 from pages.common.shell import call, ctx, guard, t
 
@@ -11,6 +13,13 @@ c = ctx()
 COLOURS = {"DOWN": "red", "PENDING": "orange", "DEGRADED": "orange", "MAINTENANCE": "blue", "UP": "green",
            "UNKNOWN": "gray"}
 COLUMNS = 6
+# Projector layout: no sidebar or header, full width, larger type. Static CSS, no user data in it.
+FULL_SCREEN = """<style>
+[data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+[data-testid="stMainBlockContainer"] {max-width: 100%; padding: 1.5rem 2.5rem;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.25rem;}
+[data-testid="stMetricValue"] {font-size: 3rem;}
+</style>"""
 
 
 @st.fragment(run_every=10)
@@ -29,6 +38,14 @@ def wall() -> None:
         col.metric(t(f"state.{state}"), formatting.number(totals[state]))
     if not any(u.targets for u in units):
         st.info(t("status.no_targets"), icon=":material/sensors_off:")
+    incidents = call(status.open_incidents)
+    if incidents and not fresh.stale:
+        st.markdown(f"**{t('status.open_incidents', count=len(incidents))}**")
+        st.dataframe([{t("users.unit"): i.unit, t("availability.target"): i.target,
+                       t("status.lasting"): formatting.duration((now - i.started_at).total_seconds(), c.lang),
+                       t("availability.reason"): reason_text(i.reason, c.lang)} for i in incidents[:10]],
+                     hide_index=True, width="stretch")
+    trends = call(status.latency_trend, now=now)
     ordered = sorted(units, key=lambda u: (status.SEVERITY.index(u.worst), u.short_name or u.name))
     for start in range(0, len(ordered), COLUMNS):
         for col, unit in zip(st.columns(COLUMNS), ordered[start:start + COLUMNS], strict=False):
@@ -36,8 +53,13 @@ def wall() -> None:
             with col.container(border=True):
                 st.markdown(f"**{unit.short_name or unit.name}**")
                 detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
-                st.markdown(f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]")
+                spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
+                st.markdown(f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
+                            + (f"  \n:gray[`{spark}`]" if spark.strip() else ""))
 
 
-st.title(t("status.title"))
+title, switch = st.columns([4, 1])
+title.title(t("status.title"))
+if switch.toggle(t("status.fullscreen"), value=c.viewer.role is Role.PRESENTER, key="wall_fullscreen"):
+    st.html(FULL_SCREEN)
 wall()
