@@ -18,7 +18,7 @@ FULL_SCREEN = """<style>
 [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stSidebarCollapsedControl"] {display: none;}
 [data-testid="stMainBlockContainer"] {max-width: 100%; padding: 1.5rem 2.5rem;}
 [data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.25rem;}
-[data-testid="stMetricValue"] {font-size: 3rem;}
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {font-size: 3rem; line-height: 1.2;}
 </style>"""
 
 
@@ -55,7 +55,7 @@ def wall() -> None:
                 detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
                 spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
                 st.markdown(f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
-                            + (f"  \n:gray[`{spark}`]" if spark.strip() else ""))
+                            + (f"  \n:blue[{spark}]" if spark.strip() else ""))
 
 
 title, switch = st.columns([4, 1])
