@@ -52,6 +52,11 @@ def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
     return list(units.values())
 
 
+def totals(units: list[UnitStatus]) -> dict[str, int]:
+    """Targets per state over all the given units."""
+    return {state: sum(u.counts.get(state, 0) for u in units) for state in SEVERITY}
+
+
 def freshness(*, session: Session, viewer: Viewer, interval_s: int = 60, now: datetime | None = None) -> Freshness:
     """Stale when no worker has reported for more than two intervals (the wall then says so in red)."""
     newest = session.scalar(select(func.max(Worker.seen_at)))

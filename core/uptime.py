@@ -37,6 +37,18 @@ class UnitUptime:
         return None if self.figure.percent is None else self.figure.percent >= self.goal
 
 
+def overall_percent(report: list[UnitUptime]) -> float | None:
+    """Time-weighted availability over every unit in the report."""
+    measured = sum(r.figure.measured_s for r in report)
+    return 100 * sum(r.figure.up_s + r.figure.degraded_s for r in report) / measured if measured else None
+
+
+def goal_count(report: list[UnitUptime]) -> tuple[int, int]:
+    """(units meeting their goal, units with measured time)."""
+    measured = [r for r in report if r.meets_goal is not None]
+    return sum(1 for r in measured if r.meets_goal), len(measured)
+
+
 def _totals_by_target(session: Session, ids: list[int], start: datetime, end: datetime, zone: ZoneInfo):
     totals: dict[int, dict[str, float]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0.0))
     if not ids:

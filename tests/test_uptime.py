@@ -64,3 +64,10 @@ def test_an_operator_sees_only_their_units_in_the_report_days_and_incidents(stor
         days = uptime.daily(session=s, viewer=operator_a, start=T0 - timedelta(days=1), end=END + timedelta(days=1))
         events = uptime.incidents(session=s, viewer=operator_a, start=T0, end=END)
     assert {u for u, _d, _p in days} == {city.units["KEL-KAUMAN"]} and events == []
+
+
+def test_the_city_figure_weighs_units_by_measured_time_and_counts_goals(store, admin, city, fed):
+    with store.session() as s:
+        rows = uptime.unit_report(session=s, viewer=admin, start=T0, end=END, zone=JAKARTA)
+    assert uptime.overall_percent(rows) == pytest.approx(230 / 240 * 100)
+    assert uptime.goal_count(rows) == (1, 2)

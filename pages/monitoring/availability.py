@@ -41,12 +41,10 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{formatting.number(value, 2)} %"
 
 
-measured = [r for r in report if r.figure.percent is not None]
-city_up = sum(r.figure.up_s + r.figure.degraded_s for r in report)
-city_measured = sum(r.figure.measured_s for r in report)
+meeting, measured = uptime.goal_count(report)
 cols = st.columns(4)
-cols[0].metric(t("availability.overall"), pct(100 * city_up / city_measured if city_measured else None))
-cols[1].metric(t("availability.meeting_goal"), f"{sum(1 for r in measured if r.meets_goal)} / {len(measured)}")
+cols[0].metric(t("availability.overall"), pct(uptime.overall_percent(report)))
+cols[1].metric(t("availability.meeting_goal"), f"{meeting} / {measured}")
 cols[2].metric(t("availability.incidents"), formatting.number(sum(r.incidents for r in report)))
 cols[3].metric(t("availability.unknown"), f"{formatting.number(sum(r.figure.unknown_s for r in report) / 3600, 1)} "
                f"{t('availability.hours')}", help=t("availability.unknown_help"))

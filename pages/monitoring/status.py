@@ -32,7 +32,7 @@ def wall() -> None:
         age = fresh.age_s(now)
         st.error(t("status.stale", age=formatting.number(age / 60) if age is not None else "∞"),
                  icon=":material/warning:")
-    totals = {s: sum(u.counts.get(s, 0) for u in units) for s in status.SEVERITY}
+    totals = status.totals(units)
     cols = st.columns(5)
     for col, state in zip(cols, ["UP", "DEGRADED", "DOWN", "MAINTENANCE", "PENDING"], strict=True):
         col.metric(t(f"state.{state}"), formatting.number(totals[state]))
