@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from core import export, formatting, maintenance, targets, units
-from core.errors import MonevError
 from core.i18n import reason_text
-from pages.common.shell import call, ctx, flash, guard, moment, show_error, show_flash, t
+from pages.common.shell import call, ctx, guard, moment, save, show_flash, t
 
 guard("admin_targets")
 c = ctx()
@@ -106,11 +105,7 @@ tab_add, tab_edit, tab_maintenance = st.tabs(
 with tab_add:
     data = target_form("target_add")
     if data is not None:
-        try:
-            created = call(targets.create_target, data=data)
-            flash(t("admin_targets.created", name=created.name))
-        except MonevError as exc:
-            show_error(exc)
+        save(targets.create_target, lambda created: t("admin_targets.created", name=created.name), data=data)
 
 by_id = {tg.id: tg for tg, _ in rows}
 with tab_edit:
@@ -119,11 +114,7 @@ with tab_edit:
                             format_func=lambda i: f"{by_id[i].name} · {by_id[i].host}")
         data = target_form(f"target_edit_{pick}", by_id[pick])
         if data is not None:
-            try:
-                call(targets.update_target, target_id=pick, data=data)
-                flash(t("common.saved"))
-            except MonevError as exc:
-                show_error(exc)
+            save(targets.update_target, t("common.saved"), target_id=pick, data=data)
 
 with tab_maintenance:
     windows = call(maintenance.list_windows)
@@ -166,8 +157,4 @@ with tab_maintenance:
                 weekday=weekday if kind == "weekly" else None,
                 start_minute=start_time.hour * 60 + start_time.minute if kind == "weekly" else None,
                 duration_min=int(minutes) if kind == "weekly" else None)
-            try:
-                call(maintenance.create_window, data=window)
-                flash(t("admin_targets.window_saved"))
-            except MonevError as exc:
-                show_error(exc)
+            save(maintenance.create_window, t("admin_targets.window_saved"), data=window)

@@ -6,7 +6,7 @@ import streamlit as st
 from core import units
 from core.errors import MonevError
 from core.unit_import import parse_units_csv
-from pages.common.shell import call, flash, guard, kind_label, show_error, show_flash, t
+from pages.common.shell import call, guard, kind_label, save, show_error, show_flash, t
 
 guard("admin_units")
 st.title(t("admin_units.title"))
@@ -62,11 +62,7 @@ with tab_list:
 with tab_add:
     new_row = unit_form("unit_add", None)
     if new_row is not None:
-        try:
-            created = call(units.create_unit, data=new_row)
-            flash(t("admin_units.created", code=created.code))
-        except MonevError as exc:
-            show_error(exc)
+        save(units.create_unit, lambda created: t("admin_units.created", code=created.code), data=new_row)
 
 with tab_edit:
     if all_units:
@@ -79,11 +75,7 @@ with tab_edit:
             parent_code=parent_code, active=current.active,
         ))
         if edited is not None:
-            try:
-                call(units.update_unit, unit_id=pick, data=edited)
-                flash(t("common.saved"))
-            except MonevError as exc:
-                show_error(exc)
+            save(units.update_unit, t("common.saved"), unit_id=pick, data=edited)
 
 with tab_import:
     st.markdown(t("admin_units.import_help"))
@@ -97,8 +89,5 @@ with tab_import:
         else:
             st.success(t("admin_units.import_preview", **plan))
             if st.button(t("admin_units.import_commit"), type="primary", key="unit_import_commit"):
-                try:
-                    done = call(units.import_units, rows=rows, filename=upload.name)
-                    flash(t("admin_units.import_done", **done))
-                except MonevError as exc:
-                    show_error(exc)
+                save(units.import_units, lambda done: t("admin_units.import_done", **done), rows=rows,
+                     filename=upload.name)

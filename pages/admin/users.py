@@ -6,7 +6,7 @@ import streamlit as st
 from core import passwords, units, users
 from core.access import Role
 from core.errors import MonevError
-from pages.common.shell import call, flash, guard, moment, role_label, show_error, show_flash, t
+from pages.common.shell import call, flash, guard, moment, role_label, save, show_error, show_flash, t
 
 guard("admin_users")
 st.title(t("admin_users.title"))
@@ -82,12 +82,8 @@ with tab_edit:
                                    index=UNIT_CHOICES.index(current.unit_id) if current.unit_id in UNIT_CHOICES else 0)
             active = st.checkbox(t("users.active"), value=current.active, key=f"user_edit_active_{pick}")
             if st.form_submit_button(t("common.save"), type="primary"):
-                try:
-                    call(users.update_user, user_id=pick, data=users.UserUpdate(
-                        display_name=name, role=new_role, unit_id=new_unit, active=active))
-                    flash(t("common.saved"))
-                except MonevError as exc:
-                    show_error(exc)
+                save(users.update_user, t("common.saved"), user_id=pick, data=users.UserUpdate(
+                    display_name=name, role=new_role, unit_id=new_unit, active=active))
 
 with tab_password:
     target = st.selectbox(t("admin_users.pick"), list(by_id), key="user_pw_pick",
@@ -103,8 +99,4 @@ with tab_password:
             except MonevError as exc:
                 show_error(exc)
         if by_id[target].locked_until is not None and right.button(t("admin_users.unlock"), key="user_unlock"):
-            try:
-                call(users.unlock_user, user_id=target)
-                flash(t("admin_users.unlocked", username=by_id[target].username))
-            except MonevError as exc:
-                show_error(exc)
+            save(users.unlock_user, t("admin_users.unlocked", username=by_id[target].username), user_id=target)

@@ -88,3 +88,13 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def save(fn: Callable[..., Any], done: str | Callable[[Any], str], **kwargs) -> None:
+    """A core write for the viewer: on success `done` is shown after a rerun, a MonevError is shown here."""
+    try:
+        result = call(fn, **kwargs)
+    except MonevError as exc:
+        show_error(exc)
+        return
+    flash(done(result) if callable(done) else done)
