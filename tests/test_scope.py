@@ -16,6 +16,7 @@ from core import (
     overview,
     status,
     target_detail,
+    target_import,
     targets,
     units,
     uptime,
@@ -74,7 +75,8 @@ SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
-          "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window"]
+          "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window",
+          "target_import.import_targets"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
@@ -221,13 +223,16 @@ def writes_to_unit_b(city):
         "targets.set_enabled": dict(target_id=city.target_b, enabled=False),
         "maintenance.create_window": dict(data=maintenance.WindowCreate(
             kind="once", unit_id=b, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1))),
+        "target_import.import_targets": dict(table=target_import.read_targets(
+            b"unit;nama;jenis;host\nDINKES;x;ping;127.0.0.1\n", "target.csv")),
     }
 
 
 @pytest.mark.parametrize("name", WRITES)
 def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, operator_a, admin, name):
     module, fn = name.split(".")
-    func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance}[module], fn)
+    func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance,
+                   "target_import": target_import}[module], fn)
     city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
     with store.session() as s:
         before = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(

@@ -5,9 +5,10 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import export, formatting, maintenance, targets, units
+from core import export, formatting, maintenance, target_import, targets, units
+from core.errors import MonevError
 from core.i18n import reason_text
-from pages.common.shell import call, ctx, guard, moment, save, show_flash, t
+from pages.common.shell import call, ctx, guard, moment, save, show_error, show_flash, t
 
 guard("admin_targets")
 c = ctx()
@@ -100,8 +101,9 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
                                 options={k: v for k, v in chosen.items() if v not in ("", None)})
 
 
-tab_add, tab_edit, tab_maintenance = st.tabs(
-    [t("admin_targets.tab_add"), t("admin_targets.tab_edit"), t("admin_targets.tab_maintenance")])
+tab_add, tab_edit, tab_maintenance, tab_import = st.tabs(
+    [t("admin_targets.tab_add"), t("admin_targets.tab_edit"), t("admin_targets.tab_maintenance"),
+     t("admin_targets.tab_import")])
 with tab_add:
     data = target_form("target_add")
     if data is not None:
@@ -158,3 +160,19 @@ with tab_maintenance:
                 start_minute=start_time.hour * 60 + start_time.minute if kind == "weekly" else None,
                 duration_min=int(minutes) if kind == "weekly" else None)
             save(maintenance.create_window, t("admin_targets.window_saved"), data=window)
+
+with tab_import:
+    st.markdown(t("admin_targets.import_help"))
+    upload = st.file_uploader(t("admin_targets.import_file"), type=["csv", "xlsx"], key="target_import_file")
+    if upload is not None:
+        try:
+            table = target_import.read_targets(upload.getvalue(), upload.name)
+            plan = call(target_import.import_targets, table=table, dry_run=True)
+        except MonevError as exc:
+            show_error(exc)
+        else:
+            st.success(t("admin_targets.import_preview", **plan))
+            if table.ignored:
+                st.caption(t("admin_targets.import_ignored", columns=", ".join(table.ignored)))
+            if st.button(t("admin_targets.import_commit"), type="primary", key="target_import_commit"):
+                save(target_import.import_targets, lambda done: t("admin_targets.import_done", **done), table=table)
