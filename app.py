@@ -14,6 +14,7 @@ from core.demo import demo_logins
 from core.errors import AccountLocked, LoginFailed, MonevError
 from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
+from core.notify import Notifier
 from core.store import open_store, prepare
 from db.engine import session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed
@@ -40,7 +41,8 @@ def _probe_worker(url: str, _engine: Engine, _settings: Settings) -> WorkerThrea
     """The probe worker, once per process: reruns and other browser sessions reuse this one."""
     runner = WorkerThread(ProbeWorker(_engine, zone=_settings.zone, name=_settings.worker_name or None,
                                       lease_s=_settings.probe_lease_s,
-                                      keep=Retention(**_settings.retention()))).start()
+                                      keep=Retention(**_settings.retention())),
+                          Notifier(_engine, _settings)).start()
     atexit.register(runner.stop)
     return runner
 

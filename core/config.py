@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     retention_minutes_h: float = 48
     retention_hours_d: float = 90
     retention_days_d: float = 5 * 365
+    # Alerts. The SMTP password and bot tokens are secrets: environment or .env only, never in the code.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_ca_file: str = ""  # a private CA to trust for STARTTLS; empty: the system's
+    telegram_api: str = "https://api.telegram.org"  # a Bot API server of your own, or a test stand-in
+    alert_reminder_h: float = 4.0  # remind every N hours while a target stays DOWN
+    alert_cert_days: int = 14  # warn when a certificate expires in fewer days
+    alert_max_attempts: int = 8  # a delivery failing this often is marked failed (and stays listed)
 
     @field_validator("timezone")
     @classmethod

@@ -26,6 +26,7 @@ PAGES: list[PageSpec] = [
     PageSpec("unit", "pages/evaluation/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
     PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
     PageSpec("admin_targets", "pages/admin/targets.py", "admin-target", "page.admin_targets", "section.admin", ":material/lan:", frozenset({A, P, S})),
+    PageSpec("admin_alerts", "pages/admin/alerts.py", "admin-notifikasi", "page.admin_alerts", "section.admin", ":material/notifications:", frozenset({A})),
     PageSpec("admin_users", "pages/admin/users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
     PageSpec("account", "pages/account/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
 ]

@@ -170,3 +170,45 @@ class InterfaceSample(SQLModel, table=True):
     oper: int = 0
     in_bps: float | None = None
     out_bps: float | None = None
+
+
+class AlertChannel(SQLModel, table=True):
+    """Where alerts go: a Telegram chat, e-mail addresses or a webhook; for Kominfo (no unit) or one unit."""
+
+    __tablename__ = "alert_channel"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=10)  # telegram, email, webhook
+    address: str = Field(max_length=500)  # chat id; comma-separated e-mail addresses; webhook URL
+    secret: str = Field(default="", max_length=500)  # bot token; webhook bearer token
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # None: Kominfo, gets all
+    enabled: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Alert(SQLModel, table=True):
+    """Something to tell people about, written in the same transaction as the state change it reports."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)  # down, recovery, reminder, cert, test
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AlertDelivery(SQLModel, table=True):
+    """One alert to one channel: pending until sent; each failed try is counted, kept and retried later."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (Index("ix_alert_delivery_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    channel_id: int = Field(foreign_key="alert_channel.id", index=True)
+    status: str = Field(default="pending", max_length=10)  # pending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str = Field(default="", max_length=500)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -7,6 +7,7 @@ import threading
 
 from core.config import load_settings
 from core.errors import MonevError
+from core.notify import Notifier
 from core.store import open_store
 from probes.store import Retention
 from probes.worker import ProbeWorker
@@ -27,7 +28,11 @@ def main() -> int:
     worker = ProbeWorker(engine, zone=settings.zone, name=settings.worker_name or None,
                          lease_s=settings.probe_lease_s, keep=Retention(**settings.retention()))
     logging.getLogger("monev.probes").info("worker %s started on %s", worker.name, engine.url.render_as_string())
-    worker.run(stop)
+    notifier = Notifier(engine, settings).start()  # alerts go out on a thread of their own
+    try:
+        worker.run(stop)
+    finally:
+        notifier.stop()
     return 0
 
 

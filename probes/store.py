@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core import buckets
+from core.alerts import Router, raise_alert
 from core.maintenance import Window, load_windows
 from core.state_machine import Status, apply
 from db.monitoring import (
@@ -107,11 +108,12 @@ def write(engine: Engine, results: list[Result], *, zone: ZoneInfo, windows: lis
         states = {s.target_id: s for s in session.scalars(select(TargetState).where(TargetState.target_id.in_(ids)))}
         heartbeats, events, incident_ends, samples = [], [], [], []
         rollup = defaultdict(lambda: defaultdict(float))
+        alerts = _Alerts(session)
         for result in sorted(results, key=lambda r: r.at):
             state = states.get(result.claimed.check.target_id)
             if state is None:  # target deleted while its check ran
                 continue
-            _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now)
+            _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts)
             samples += [dict(target_id=state.target_id, at=result.at, if_index=i["index"], name=i["name"][:80],
                              oper=i["oper"], in_bps=i["in_bps"], out_bps=i["out_bps"])
                         for i in result.details.get("interfaces", [])]
@@ -128,7 +130,19 @@ def write(engine: Engine, results: list[Result], *, zone: ZoneInfo, windows: lis
     return len(heartbeats)
 
 
-def _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now):
+class _Alerts:
+    """Alerts for a batch: DOWN when an incident opens, recovery (with its length) when it closes."""
+
+    def __init__(self, session: Session):
+        self.session, self._router = session, None
+
+    def raise_(self, kind: str, result: Result, incident_id: int, params: dict) -> None:
+        self._router = self._router or Router(self.session)
+        raise_alert(self.session, kind, at=result.at, target_id=result.claimed.check.target_id,
+                    unit_id=result.claimed.unit_id, incident_id=incident_id, params=params, router=self._router)
+
+
+def _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts):
     claimed, target_id = result.claimed, result.claimed.check.target_id
     maintenance = any(w.covers(target_id, claimed.unit_id, result.at, zone) for w in windows)
     status = Status(state.state, state.state_since, state.consecutive_failures, state.first_failure_at,
@@ -141,8 +155,14 @@ def _write_one(session, state, result, zone, windows, heartbeats, events, incide
         session.add(incident)
         session.flush()
         state.open_incident_id = incident.id
+        alerts.raise_("down", result, incident.id, {"since": incident.started_at.isoformat(),
+                                                    "reason": incident.reason})
     if step.close_incident and state.open_incident_id is not None:
         incident_ends.append((state.open_incident_id, result.at, ""))
+        started = session.scalar(select(Incident.started_at).where(Incident.id == state.open_incident_id))
+        alerts.raise_("recovery", result, state.open_incident_id, {
+            "since": started.isoformat() if started else None, "until": result.at.isoformat(),
+            "duration_s": round((result.at - started).total_seconds()) if started else None})
         state.open_incident_id = None
     for kind, old, new_state, message in step.events:
         events.append(dict(target_id=target_id, at=result.at, kind=kind, old=old, new=new_state, message=message))

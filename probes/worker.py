@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from core.notify import Notifier
 from db.types import utcnow
 from probes import store
 from probes.base import DOWN, ProbeFailure, encode_reason
@@ -159,22 +160,26 @@ class ProbeWorker:
 
 
 class WorkerThread:
-    """The worker on a daemon thread, as the Streamlit process runs it; `stop()` ends it cleanly."""
+    """The worker on a daemon thread, as the Streamlit process runs it, with the alert sender beside it."""
 
     running: list["WorkerThread"] = []  # every started one in this process, for shutdown and tests
 
-    def __init__(self, worker: ProbeWorker):
-        self.worker = worker
+    def __init__(self, worker: ProbeWorker, notifier: Notifier | None = None):
+        self.worker, self.notifier = worker, notifier
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=worker.run, args=(self.stop_event,), name="monev-probes", daemon=True)
 
     def start(self) -> "WorkerThread":
         self.thread.start()
+        if self.notifier is not None:
+            self.notifier.start()
         WorkerThread.running.append(self)
         return self
 
     def stop(self, timeout: float = 15) -> None:
         self.stop_event.set()
+        if self.notifier is not None:
+            self.notifier.stop(timeout)
         self.thread.join(timeout)
         if self in WorkerThread.running:
             WorkerThread.running.remove(self)

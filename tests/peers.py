@@ -233,3 +233,69 @@ def netns_host(index: int = 0):
     finally:
         subprocess.run(["ip", "link", "del", outer], capture_output=True)
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+class Recorder:
+    """What a stand-in chat API or webhook received, and what it answers next."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.status = 200
+        self.body: bytes = b'{"ok": true, "result": {}}'
+
+
+@contextmanager
+def recording_server():
+    """An HTTP server on 127.0.0.1 that records every POST (path, headers, JSON) and answers as told:
+    it stands in for the Telegram Bot API base URL and for a webhook such as a WhatsApp gateway."""
+    recorder = Recorder()
+
+    class Recording(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            length = int(self.headers.get("Content-Length", 0))
+            raw = self.rfile.read(length)
+            recorder.requests.append({"path": self.path, "headers": dict(self.headers),
+                                      "json": __import__("json").loads(raw or b"null")})
+            self.send_response(recorder.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(recorder.body)))
+            self.end_headers()
+            self.wfile.write(recorder.body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", recorder
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def smtp_server(tls_dir: Path):
+    """aiosmtpd on 127.0.0.1 that insists on STARTTLS (self-signed certificate, whose file is returned
+    so the client can trust it) and keeps each message with whether it arrived encrypted."""
+    from aiosmtpd.controller import Controller
+
+    cert, key = self_signed(tls_dir, 30)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    received: list[dict] = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            received.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+                             "data": envelope.content.decode("utf-8", "replace"), "tls": session.ssl is not None})
+            return "250 OK"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=closed_port(), tls_context=context,
+                            require_starttls=True)
+    controller.start()
+    try:
+        yield controller.port, cert, received
+    finally:
+        controller.stop()

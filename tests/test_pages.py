@@ -320,3 +320,26 @@ def test_target_detail_page_shows_the_state_and_the_latest_checks(env, city, sto
     assert [t.value for t in at.title] == ["Server SIMPUS"]
     assert "Mati" in at.markdown[0].value and "Koneksi ditolak" in at.caption[0].value
     assert frames(at).count("Koneksi ditolak") >= 2
+
+
+def test_admin_adds_a_webhook_channel_and_the_test_button_reaches_it(env, city, store):
+    from tests.peers import recording_server
+
+    with recording_server() as (url, hook):
+        at = open_page("admin", "admin_alerts")
+        assert "Belum ada saluran" in texts(at)
+        at.text_input(key="channel_add_name").input("Gateway WA Diskominfo")
+        at.selectbox(key="channel_add_kind").set_value("webhook")
+        at.text_input(key="channel_add_address").input("bukan url")
+        at.button(key="FormSubmitter:channel_add-Simpan").click().run()
+        assert "URL webhook 'bukan url' tidak sah" in at.error[0].value
+        at.text_input(key="channel_add_address").input(f"{url}/api/sendText")
+        at.button(key="FormSubmitter:channel_add-Simpan").click().run()
+        assert_clean(at)
+        assert "Saluran Gateway WA Diskominfo ditambahkan." in texts(at)
+        test_button = next(b for b in at.button if b.key and b.key.startswith("test_"))
+        test_button.click().run()
+        assert_clean(at)
+        assert "Pesan uji terkirim ke Gateway WA Diskominfo." in texts(at)
+    assert [r["json"]["event"] for r in hook.requests] == ["test"]
+    assert "terkirim" in frames(at) and "uji" in frames(at)

@@ -35,10 +35,10 @@ def workbook(rows: list[list]) -> bytes:
 
 
 def test_a_clean_csv_adds_targets_and_a_second_upload_changes_nothing(store, admin, city):
-    content = ("kode_unit;nama;jenis;host;port;interval;kekritisan\n"
-               "KEC-KLOJEN;Router Klojen;ping;127.0.0.1;;60;kritis\n"
-               "DINKES;Web Dinkes;http;https://127.0.0.1:8443/;;120;tinggi\n"
-               "DINKES;SIMPUS;tcp;127.0.0.1;5432;60;\n").encode()
+    content = (b"kode_unit;nama;jenis;host;port;interval;kekritisan\n"
+               b"KEC-KLOJEN;Router Klojen;ping;127.0.0.1;;60;kritis\n"
+               b"DINKES;Web Dinkes;http;https://127.0.0.1:8443/;;120;tinggi\n"
+               b"DINKES;SIMPUS;tcp;127.0.0.1;5432;60;\n")
     assert run(store, admin, content, dry_run=True) == {"created": 3, "updated": 0, "unchanged": 0}
     assert count(store) == 0, "the preview writes nothing"
     assert run(store, admin, content) == {"created": 3, "updated": 0, "unchanged": 0}
@@ -49,14 +49,14 @@ def test_a_clean_csv_adds_targets_and_a_second_upload_changes_nothing(store, adm
 
 
 def test_every_bad_row_is_listed_with_row_and_column_and_nothing_is_written(store, admin, city):
-    content = ("unit,nama,jenis,host,port,interval\n"
-               "KEC-KLOJEN,Router,ping,127.0.0.1,,60\n"        # fine
-               "KEC-ENTAH,Router,ping,127.0.0.1,,60\n"         # unknown unit
-               "DINKES,Web,http,bukan-url,,60\n"               # http needs a URL
-               "DINKES,DB,tcp,127.0.0.1,,60\n"                 # tcp needs a port
-               "DINKES,Switch,ping,127.0.0.1,,lima\n"          # interval not a number
-               "KEC-KLOJEN,router,ping,127.0.0.2,,60\n"        # same unit + name as row 2
-               ",,ping,,,\n").encode()                         # unit, name and host missing
+    content = (b"unit,nama,jenis,host,port,interval\n"
+               b"KEC-KLOJEN,Router,ping,127.0.0.1,,60\n"        # fine
+               b"KEC-ENTAH,Router,ping,127.0.0.1,,60\n"         # unknown unit
+               b"DINKES,Web,http,bukan-url,,60\n"               # http needs a URL
+               b"DINKES,DB,tcp,127.0.0.1,,60\n"                 # tcp needs a port
+               b"DINKES,Switch,ping,127.0.0.1,,lima\n"          # interval not a number
+               b"KEC-KLOJEN,router,ping,127.0.0.2,,60\n"        # same unit + name as row 2
+               b",,ping,,,\n")                         # unit, name and host missing
     with pytest.raises(ImportRejected) as caught:
         run(store, admin, content)
     found = {(p.row, p.column) for p in caught.value.problems}
