@@ -1,4 +1,4 @@
-"""`python -m bench [sweep|sustained|storage|availability]`: the probe engine's figures on this machine."""
+"""`python -m bench [sweep|sustained|storage|availability|pages]`: the probe engine's figures on this machine."""
 
 import asyncio
 import os
@@ -197,7 +197,10 @@ def availability_query(targets: int = 200) -> None:
 
 
 def main(argv: list[str]) -> None:
-    parts = {"sweep": sweep, "sustained": sustained, "storage": storage, "availability": availability_query}
+    from bench import pages
+
+    parts = {"sweep": sweep, "sustained": sustained, "storage": storage, "availability": availability_query,
+             "pages": pages.main}
     for name in argv or list(parts):
         parts[name]()
 

@@ -99,3 +99,19 @@ def latency_trend(*, session: Session, viewer: Viewer, now: datetime, minutes: i
         cells[index][0] += float(total or 0)
         cells[index][1] += int(n or 0)
     return {unit: [s / n if n else None for s, n in cells] for unit, cells in sums.items()}
+
+
+@dataclass
+class Wall:
+    """What one refresh of the live wall shows, read in one transaction (freshness is read apart, live)."""
+
+    units: list[UnitStatus]
+    totals: dict[str, int]
+    incidents: list[OpenIncident]
+    trends: dict[int, list[float | None]]
+
+
+def wall(*, session: Session, viewer: Viewer, now: datetime | None = None) -> Wall:
+    now = now or utcnow()
+    units = unit_statuses(session=session, viewer=viewer)
+    return Wall(units, totals(units), open_incidents(session=session, viewer=viewer), latency_trend(session=session, viewer=viewer, now=now))

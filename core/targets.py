@@ -3,7 +3,8 @@
 import ipaddress
 import random
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -159,6 +160,34 @@ def get_target(*, session: Session, viewer: Viewer, target_id: int) -> Target:
     if target is None or (scope is not None and target.unit_id not in scope):
         raise NotFound("target.not_found")
     return target
+
+
+class TargetRow(NamedTuple):
+    """A target and its live state as plain values: a list of thousands loads in milliseconds."""
+
+    id: int
+    unit_id: int
+    name: str
+    kind: str
+    host: str
+    port: int | None
+    interval_s: int
+    criticality: str
+    enabled: bool
+    state: str
+    last_check_at: datetime | None
+    last_reason: str
+
+
+def target_rows(*, session: Session, viewer: Viewer, include_disabled: bool = True) -> list[TargetRow]:
+    """The viewer's targets for lists and pickers, ordered by unit and name."""
+    stmt = (select(Target.id, Target.unit_id, Target.name, Target.kind, Target.host, Target.port, Target.interval_s,
+                   Target.criticality, Target.enabled, TargetState.state, TargetState.last_check_at,
+                   TargetState.last_reason)
+            .join(TargetState, TargetState.target_id == Target.id).order_by(Target.unit_id, Target.name))
+    if not include_disabled:
+        stmt = stmt.where(Target.enabled.is_(True))
+    return [TargetRow(*row) for row in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all()]
 
 
 def list_targets(*, session: Session, viewer: Viewer, unit_id: int | None = None,

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from core.access import Viewer, scoped
 from core.availability import TABLES, Availability, _pieces
 from db.models import Unit
 from db.monitoring import Incident, RollupDay, Target
+from db.types import utcnow
 
 # Availability a target should reach, by criticality (percent); a unit answers to its most critical target.
 GOALS = {"critical": 99.5, "high": 99.0, "normal": 98.0, "low": 95.0}
@@ -80,9 +81,13 @@ def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datet
     targets = list(session.scalars(scoped(select(Target).where(Target.enabled.is_(True)), Target.unit_id,
                                           session, viewer)))
     totals = _totals_by_target(session, [t.id for t in targets], start, end, zone)
-    incidents = session.scalars(scoped(
-        select(Incident).where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start)),
-        Incident.unit_id, session, viewer)).all()
+    # Plain columns, one pass: a city-wide year holds tens of thousands of incidents.
+    repaired: dict[int, list[float]] = defaultdict(list)
+    for unit_id, started, ended in session.execute(scoped(
+            select(Incident.unit_id, Incident.started_at, Incident.ended_at)
+            .where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start)),
+            Incident.unit_id, session, viewer)):
+        repaired[unit_id].append(((ended or end) - started).total_seconds() / 60)
     by_unit: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_unit[target.unit_id].append(target)
@@ -90,14 +95,13 @@ def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datet
     report = []
     for unit_id, members in by_unit.items():
         figure = _figure(members, totals, start, end)
-        mine = [i for i in incidents if i.unit_id == unit_id]
-        repaired = [((i.ended_at or end) - i.started_at).total_seconds() / 60 for i in mine]
+        minutes = repaired.get(unit_id, [])
         goal = max(GOALS.get(t.criticality, GOALS["normal"]) for t in members)
         unit = units[unit_id]
         report.append(UnitUptime(
-            unit_id, unit.code, unit.name, unit.short_name, len(members), figure, goal, len(mine),
-            figure.down_s / 60, sum(repaired) / len(repaired) if repaired else None,
-            (figure.up_s + figure.degraded_s) / 3600 / len(mine) if mine else None,
+            unit_id, unit.code, unit.name, unit.short_name, len(members), figure, goal, len(minutes),
+            figure.down_s / 60, sum(minutes) / len(minutes) if minutes else None,
+            (figure.up_s + figure.degraded_s) / 3600 / len(minutes) if minutes else None,
         ))
     return sorted(report, key=lambda r: (r.figure.percent if r.figure.percent is not None else 101, r.name))
 
@@ -120,3 +124,29 @@ def incidents(*, session: Session, viewer: Viewer, start: datetime, end: datetim
             .where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start))
             .order_by(Incident.started_at.desc()).limit(limit))
     return [tuple(r) for r in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
+
+
+@dataclass
+class WindowView:
+    """Everything the availability page shows for one window, read in one transaction."""
+
+    start: datetime
+    end: datetime
+    report: list[UnitUptime]
+    days: list[tuple[int, datetime, float]]
+    incidents: list[tuple]
+
+
+def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str | None = None,
+                start: datetime | None = None, end: datetime | None = None) -> WindowView:
+    """A preset window ending now ('30d', ...) or [start, end); the heatmap covers at most a year.
+
+    Taking the preset name rather than the times lets a page cache the view for a few seconds."""
+    from core.availability import PRESETS
+
+    if preset is not None:
+        end = utcnow()
+        start = end - PRESETS[preset]
+    report = unit_report(session=session, viewer=viewer, start=start, end=end, zone=zone)
+    days = daily(session=session, viewer=viewer, start=max(start, end - timedelta(days=366)), end=end)
+    return WindowView(start, end, report, days, incidents(session=session, viewer=viewer, start=start, end=end))

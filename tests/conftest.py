@@ -85,6 +85,9 @@ def backend(request, tmp_path_factory):
 
 @pytest.fixture
 def store(backend, tmp_path) -> Store:
+    import streamlit as st
+
+    st.cache_data.clear()  # pages share read results for a few seconds; PostgreSQL tests reuse one URL
     if backend[0] == "sqlite":
         path = tmp_path / "monev.db"
         shutil.copy(backend[1], path)

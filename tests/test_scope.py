@@ -58,6 +58,13 @@ READS = {
                              lambda rows: unit_ids_of(rows)),
     "targets.export_rows": (lambda s, v: targets.export_rows(session=s, viewer=v),
                             lambda rows: {s_cache_units[r["unit"]] for r in rows}),
+    "targets.target_rows": (lambda s, v: targets.target_rows(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "uptime.window_view": (lambda s, v: uptime.window_view(session=s, viewer=v, preset="24h", zone=JAKARTA),
+                           lambda w: unit_ids_of(w.report) | {d[0] for d in w.days}
+                           | {i.unit_id for i, _n, _u in w.incidents}),
+    "status.wall": (lambda s, v: status.wall(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
+                    lambda w: {u.unit_id for u in w.units if u.targets} | {i.unit_id for i in w.incidents}
+                    | set(w.trends)),
     "targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
                              lambda rows: {t.unit_id for t, _state in rows}),
     "maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),

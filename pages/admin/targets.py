@@ -8,7 +8,7 @@ import streamlit as st
 from core import export, formatting, maintenance, target_import, targets, units
 from core.errors import MonevError
 from core.i18n import reason_text
-from pages.common.shell import call, ctx, guard, moment, save, show_error, show_flash, t
+from pages.common.shell import cached, call, ctx, deferred, guard, moment, save, show_error, show_flash, t
 
 guard("admin_targets")
 c = ctx()
@@ -17,29 +17,29 @@ show_flash()
 
 unit_list = call(units.list_units)
 unit_by_id = {u.id: u for u in unit_list}
-rows = call(targets.list_targets)
+rows = cached(targets.target_rows)
 is_admin = c.viewer.is_admin
 
 unit_filter = st.selectbox(t("users.unit"), [None, *unit_by_id], key="targets_unit",
                            format_func=lambda i: t("admin_targets.all_units") if i is None else unit_by_id[i].name)
-shown = [(tg, stt) for tg, stt in rows if unit_filter is None or tg.unit_id == unit_filter]
+shown = [r for r in rows if unit_filter is None or r.unit_id == unit_filter]
 st.dataframe(pd.DataFrame({
-    t("users.unit"): [unit_by_id[tg.unit_id].short_name if tg.unit_id in unit_by_id else "" for tg, _ in shown],
-    t("admin_targets.name"): [tg.name for tg, _ in shown],
-    t("admin_targets.kind"): [tg.kind for tg, _ in shown],
-    t("admin_targets.host"): [tg.host + (f":{tg.port}" if tg.port else "") for tg, _ in shown],
-    t("admin_targets.interval"): [tg.interval_s for tg, _ in shown],
-    t("admin_targets.criticality"): [t(f"criticality.{tg.criticality}") for tg, _ in shown],
-    t("admin_targets.enabled"): [tg.enabled for tg, _ in shown],
-    t("admin_targets.state"): [t(f"state.{stt.state}") for _, stt in shown],
-    t("admin_targets.last_check"): [moment(stt.last_check_at) if stt.last_check_at else "–" for _, stt in shown],
-    t("admin_targets.reason"): [reason_text(stt.last_reason, c.lang) for _, stt in shown],
+    t("users.unit"): [unit_by_id[r.unit_id].short_name if r.unit_id in unit_by_id else "" for r in shown],
+    t("admin_targets.name"): [r.name for r in shown],
+    t("admin_targets.kind"): [r.kind for r in shown],
+    t("admin_targets.host"): [r.host + (f":{r.port}" if r.port else "") for r in shown],
+    t("admin_targets.interval"): [r.interval_s for r in shown],
+    t("admin_targets.criticality"): [t(f"criticality.{r.criticality}") for r in shown],
+    t("admin_targets.enabled"): [r.enabled for r in shown],
+    t("admin_targets.state"): [t(f"state.{r.state}") for r in shown],
+    t("admin_targets.last_check"): [moment(r.last_check_at) if r.last_check_at else "–" for r in shown],
+    t("admin_targets.reason"): [reason_text(r.last_reason, c.lang) for r in shown],
 }), hide_index=True, width="stretch")
-st.download_button(t("admin_targets.export"), data=export.to_csv(call(targets.export_rows), [
-    ("unit", "unit"), ("name", "name"), ("kind", "kind"), ("host", "host"), ("port", "port"),
-    ("interval_s", "interval_s"), ("timeout_s", "timeout_s"), ("fail_threshold", "fail_threshold"),
-    ("criticality", "criticality"), ("enabled", "enabled"), ("options", "options"), ("state", "state")]),
-    file_name="monev-targets.csv", mime="text/csv", key="targets_export", icon=":material/download:")
+EXPORT_COLUMNS = [(k, k) for k in ("unit", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold",
+                                   "criticality", "enabled", "options", "state")]
+export_rows = deferred(targets.export_rows)
+st.download_button(t("admin_targets.export"), data=lambda: export.to_csv(export_rows(), EXPORT_COLUMNS),
+                   file_name="monev-targets.csv", mime="text/csv", key="targets_export", icon=":material/download:")
 
 if not is_admin:
     st.caption(t("admin_targets.read_only"))
@@ -109,12 +109,12 @@ with tab_add:
     if data is not None:
         save(targets.create_target, lambda created: t("admin_targets.created", name=created.name), data=data)
 
-by_id = {tg.id: tg for tg, _ in rows}
+by_id = {r.id: r for r in rows}
 with tab_edit:
     if by_id:
         pick = st.selectbox(t("admin_targets.pick"), list(by_id), key="target_edit_pick",
                             format_func=lambda i: f"{by_id[i].name} · {by_id[i].host}")
-        data = target_form(f"target_edit_{pick}", by_id[pick])
+        data = target_form(f"target_edit_{pick}", call(targets.get_target, target_id=pick))
         if data is not None:
             save(targets.update_target, t("common.saved"), target_id=pick, data=data)
 

@@ -16,6 +16,8 @@ from core.navigation import can_open
 from db.engine import session_scope
 
 CTX_KEY = "_monev_ctx"
+# Read results are shared between reruns and sessions for at most one refresh of the live wall.
+CACHE_TTL_S = 10
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,37 @@ def call(fn: Callable[..., Any], **kwargs) -> Any:
     c = ctx()
     with session_scope(c.engine) as session:
         return fn(session=session, viewer=c.viewer, **kwargs)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=2000, show_spinner=False)
+def _cached_call_keyed(store: str, name: str, viewer_key: tuple, args: str, _fn, _engine, _viewer, _kwargs) -> Any:
+    # Streamlit hashes only the parameters without a leading underscore: the key is the first four.
+    with session_scope(_engine) as session:
+        return _fn(session=session, viewer=_viewer, **_kwargs)
+
+
+def cached(fn: Callable[..., Any], **kwargs) -> Any:
+    """`call` for reads whose answer may be up to CACHE_TTL_S old; keyed by store, viewer and arguments,
+    so one viewer's rows never reach another. Every write through `save` empties the cache."""
+    c = ctx()
+    viewer = c.viewer
+    return _cached_call_keyed(c.engine.url.render_as_string(), f"{fn.__module__}.{fn.__qualname__}",
+                              (viewer.user_id, viewer.role.value, viewer.unit_id), repr(sorted(kwargs.items())),
+                              fn, c.engine, viewer, kwargs)
+
+
+def deferred(fn: Callable[..., Any], **kwargs) -> Callable[[], Any]:
+    """`call` later, e.g. when a download button is clicked, for the viewer of this run."""
+    c = ctx()
+
+    def run():
+        with session_scope(c.engine) as session:
+            return fn(session=session, viewer=c.viewer, **kwargs)
+    return run
+
+
+def clear_cache() -> None:
+    _cached_call_keyed.clear()
 
 
 def show_error(exc: MonevError) -> None:
@@ -97,4 +130,5 @@ def save(fn: Callable[..., Any], done: str | Callable[[Any], str], **kwargs) -> 
     except MonevError as exc:
         show_error(exc)
         return
+    clear_cache()
     flash(done(result) if callable(done) else done)

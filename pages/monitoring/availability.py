@@ -10,7 +10,7 @@ from core import formatting, uptime
 from core.availability import PRESETS
 from core.i18n import reason_text
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, moment, t
+from pages.common.shell import cached, ctx, guard, moment, t
 
 guard("availability")
 c = ctx()
@@ -28,10 +28,10 @@ if window == "custom":
         st.stop()
     start = datetime.combine(picked[0], time(), c.settings.zone)
     end = min(now, datetime.combine(picked[1] + timedelta(days=1), time(), c.settings.zone))
+    view = cached(uptime.window_view, start=start, end=end, zone=c.settings.zone)
 else:
-    start, end = now - PRESETS[window or "30d"], now
-
-report = call(uptime.unit_report, start=start, end=end, zone=c.settings.zone)
+    view = cached(uptime.window_view, preset=window or "30d", zone=c.settings.zone)
+start, end, report = view.start, view.end, view.report
 if not report:
     st.info(t("availability.empty"))
     st.stop()
@@ -85,7 +85,7 @@ st.dataframe(pd.DataFrame({
     t("availability.mtbf"): [formatting.number(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
 }), hide_index=True, width="stretch")
 
-days = call(uptime.daily, start=max(start, now - timedelta(days=366)), end=end)
+days = view.days
 if days:
     st.subheader(t("availability.calendar"))
     names = {r.unit_id: r.short_name or r.name for r in report}
@@ -100,7 +100,7 @@ if days:
         tooltip=["unit:N", "day:O", alt.Tooltip("availability:Q", format=".2f")],
     ).properties(height=max(200, 16 * heat["unit"].nunique())), width="stretch")
 
-events = call(uptime.incidents, start=start, end=end)
+events = view.incidents
 st.subheader(t("availability.timeline", count=len(events)))
 if events:
     timeline = pd.DataFrame({

@@ -6,7 +6,7 @@ from core import formatting, status
 from core.access import Role
 from core.i18n import reason_text
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, t
+from pages.common.shell import cached, call, ctx, guard, t
 
 guard("status")
 c = ctx()
@@ -25,27 +25,28 @@ FULL_SCREEN = """<style>
 @st.fragment(run_every=10)
 def wall() -> None:
     now = utcnow()
-    fresh = call(status.freshness)
-    units = call(status.unit_statuses)
+    fresh = call(status.freshness)  # never cached: the stale banner must not lag
+    data = cached(status.wall)
+    units = data.units
     st.caption(t("status.caption", org=c.settings.org_name, time=formatting.moment(now, c.settings.zone, c.lang)))
     if fresh.stale:
         age = fresh.age_s(now)
         st.error(t("status.stale", age=formatting.number(age / 60) if age is not None else "∞"),
                  icon=":material/warning:")
-    totals = status.totals(units)
+    totals = data.totals
     cols = st.columns(5)
     for col, state in zip(cols, ["UP", "DEGRADED", "DOWN", "MAINTENANCE", "PENDING"], strict=True):
         col.metric(t(f"state.{state}"), formatting.number(totals[state]))
     if not any(u.targets for u in units):
         st.info(t("status.no_targets"), icon=":material/sensors_off:")
-    incidents = call(status.open_incidents)
+    incidents = data.incidents
     if incidents and not fresh.stale:
         st.markdown(f"**{t('status.open_incidents', count=len(incidents))}**")
         st.dataframe([{t("users.unit"): i.unit, t("availability.target"): i.target,
                        t("status.lasting"): formatting.duration((now - i.started_at).total_seconds(), c.lang),
                        t("availability.reason"): reason_text(i.reason, c.lang)} for i in incidents[:10]],
                      hide_index=True, width="stretch")
-    trends = call(status.latency_trend, now=now)
+    trends = data.trends
     ordered = sorted(units, key=lambda u: (status.SEVERITY.index(u.worst), u.short_name or u.name))
     for start in range(0, len(ordered), COLUMNS):
         for col, unit in zip(st.columns(COLUMNS), ordered[start:start + COLUMNS], strict=False):

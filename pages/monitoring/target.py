@@ -7,16 +7,16 @@ import streamlit as st
 from core import formatting, target_detail, targets
 from core.i18n import reason_text
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, moment, t
+from pages.common.shell import cached, call, ctx, guard, moment, t
 
 guard("target")
 c = ctx()
-rows = call(targets.list_targets, include_disabled=False)
+rows = cached(targets.target_rows, include_disabled=False)
 if not rows:
     st.title(t("target.title"))
     st.info(t("availability.empty"))
     st.stop()
-by_id = {tg.id: tg for tg, _ in rows}
+by_id = {r.id: r for r in rows}
 wanted = st.query_params.get("id")
 ids = list(by_id)
 index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else 0

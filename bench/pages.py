@@ -1,0 +1,152 @@
+"""Page speed with the demo city grown to 2,000 targets, each with a year of history.
+
+(e) each monitoring page as a user waits for it: Playwright in Debian's chromium opens the page's URL
+    (a new session: cookie login, menu, the page's queries and charts) and stops the clock when the
+    script has finished and the heading is drawn. Median of 5 per page; the goal is under 2 s.
+(f) the live wall's refresh on the server: the queries the fragment makes (`status.wall`), uncached and
+    cached, and the whole status page script run by AppTest. Median of 21; the goal is under 200 ms.
+The probe worker runs beside the app during the measurement, as it does in production.
+"""
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core import demo_monitoring, status
+from core.access import SYSTEM
+from core.config import load_settings
+from core.store import open_store, prepare
+from db.engine import session_scope
+from db.models import Unit
+from db.monitoring import Target, TargetState
+from db.types import utcnow
+
+TARGETS = 2000
+PAGES = [("status", "Status Langsung"), ("ketersediaan", "Ketersediaan"), ("target", None),
+         ("admin-target", "Target pemantauan"), ("ringkasan", "Ringkasan"), ("admin-notifikasi", "Notifikasi")]
+
+
+def build_city(folder: Path, targets: int = TARGETS) -> dict[str, str]:
+    """A demo store in `folder` with `targets` targets in all: the demo's own plus loopback pings."""
+    env = {"MONEV_DEMO": "true", "MONEV_DATABASE_URL": f"sqlite:///{folder}/monev.db",
+           "MONEV_DATA_DIR": str(folder / "data"), "MONEV_WORKER_IN_APP": "false", "MONEV_BCRYPT_ROUNDS": "4"}
+    os.environ.update(env)
+    settings = load_settings()
+    engine = open_store(settings)
+    prepare(engine, settings)
+    now, rng = utcnow(), random.Random(7)
+    with session_scope(engine) as s:
+        have = s.scalar(select(func.count()).select_from(Target))
+        units = list(s.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id)))
+        created = now - timedelta(days=demo_monitoring.HISTORY_DAYS)
+        extra = []
+        for i in range(targets - have):
+            unit = units[i % len(units)]
+            host = f"127.{1 + i // 250}.{i % 250 + 1}.1"
+            target = Target(unit_id=unit.id, name=f"Perangkat {i + 1:04d} {unit.short_name}", kind="ping",
+                            host=host, interval_s=60, timeout_s=2, created_at=created, updated_at=created,
+                            criticality=rng.choice(["high", "normal", "normal", "low"]))
+            s.add(target)
+            extra.append(target)
+        s.flush()
+        for target in extra:
+            s.add(TargetState(target_id=target.id, next_due_at=now + timedelta(seconds=rng.uniform(0, 60))))
+        demo_monitoring._history(s, extra, now, settings.zone, rng)
+    return env
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{1000 * statistics.median(samples):.0f} ms"
+
+
+def wall_server_time(env: dict[str, str]) -> None:
+    settings = load_settings()
+    engine = open_store(settings)
+    uncached = []
+    for _ in range(21):
+        started = time.perf_counter()
+        with session_scope(engine) as s:
+            status.freshness(session=s, viewer=SYSTEM)
+            wall = status.wall(session=s, viewer=SYSTEM, now=utcnow())
+        uncached.append(time.perf_counter() - started)
+    print(f"(f) wall data for {sum(u.targets for u in wall.units)} targets in {len(wall.units)} units "
+          f"(status.freshness + status.wall, uncached): median {median_ms(uncached)} over 21")
+
+    from streamlit.testing.v1 import AppTest
+
+    from core.navigation import PAGES as SPECS
+
+    spec = next(p for p in SPECS if p.key == "status")
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = "admin"
+    at.run()
+    at.switch_page(spec.script).run()
+    runs = []
+    for _ in range(21):
+        started = time.perf_counter()
+        at.run()
+        runs.append(time.perf_counter() - started)
+    assert not at.exception, [e.message for e in at.exception]
+    print(f"(f) whole status page script (AppTest rerun, cache warm as between refreshes): "
+          f"median {median_ms(runs)} over 21")
+
+
+def browser_times(env: dict[str, str], folder: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
+
+    with running_app(env, folder) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(base)
+        page.get_by_label("Nama pengguna").wait_for(timeout=120_000)
+        page.get_by_label("Nama pengguna").fill("admin")
+        page.get_by_label("Kata sandi").fill("admin-demo")
+        page.get_by_role("button", name="Masuk").click()
+        page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
+        deadline = time.monotonic() + 30
+        while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("no login cookie")
+            page.wait_for_timeout(100)
+        for path, heading in PAGES:
+            samples = []
+            for attempt in range(6):
+                started = time.perf_counter()
+                page.goto(f"{base}/{path}")
+                if heading:
+                    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+                else:
+                    page.locator("h1").first.wait_for(timeout=60_000)
+                page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
+                if attempt:  # the first open of each page warms the server's imports and caches
+                    samples.append(time.perf_counter() - started)
+            print(f"(e) /{path}: median {median_ms(samples)} to a finished page in chromium, 5 opens")
+        browser.close()
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="monev-bench-pages-"))
+    started = time.perf_counter()
+    env = build_city(folder)
+    print(f"(e/f) demo city with {TARGETS} targets and a year of history built in "
+          f"{time.perf_counter() - started:.0f} s")
+    worker = subprocess.Popen([sys.executable, "-m", "probes"], env={**os.environ, **env}, cwd=folder,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(5)
+        wall_server_time(env)
+        browser_times(env, folder)
+    finally:
+        worker.terminate()
+        worker.wait(10)
