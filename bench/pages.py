@@ -32,6 +32,8 @@ from db.types import utcnow
 TARGETS = 2000
 PAGES = [("status", "Status Langsung"), ("ketersediaan", "Ketersediaan"), ("target", None),
          ("admin-target", "Target pemantauan"), ("ringkasan", "Ringkasan"), ("admin-notifikasi", "Notifikasi")]
+MENU = {"status": "Status Langsung", "ketersediaan": "Ketersediaan", "target": "Detail target",
+        "admin-target": "Admin → Target", "ringkasan": "Ringkasan", "admin-notifikasi": "Admin → Notifikasi"}
 
 
 def build_city(folder: Path, targets: int = TARGETS) -> dict[str, str]:
@@ -100,6 +102,15 @@ def wall_server_time(env: dict[str, str]) -> None:
           f"median {median_ms(runs)} over 21")
 
 
+def _finished(page, heading: str | None, done: str) -> None:
+    """The heading is drawn and the page's script has finished on the server."""
+    if heading:
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    else:
+        page.locator("h1").first.wait_for(timeout=60_000)
+    page.locator(done).wait_for(timeout=60_000)
+
+
 def browser_times(env: dict[str, str], folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -119,19 +130,25 @@ def browser_times(env: dict[str, str], folder: Path) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError("no login cookie")
             page.wait_for_timeout(100)
+        done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
         for path, heading in PAGES:
-            samples = []
+            opened, navigated = [], []
             for attempt in range(6):
                 started = time.perf_counter()
                 page.goto(f"{base}/{path}")
-                if heading:
-                    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
-                else:
-                    page.locator("h1").first.wait_for(timeout=60_000)
-                page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
+                _finished(page, heading, done)
                 if attempt:  # the first open of each page warms the server's imports and caches
-                    samples.append(time.perf_counter() - started)
-            print(f"(e) /{path}: median {median_ms(samples)} to a finished page in chromium, 5 opens")
+                    opened.append(time.perf_counter() - started)
+            for _ in range(5):  # from another page through the menu, as people move around the dashboard
+                    page.goto(f"{base}/akun")
+                    _finished(page, "Akun saya", done)
+                    started = time.perf_counter()
+                    page.get_by_test_id("stSidebarNav").get_by_role("link", name=MENU[path]).click()
+                    page.wait_for_url(f"**/{path}*")
+                    _finished(page, heading, done)
+                    navigated.append(time.perf_counter() - started)
+            print(f"(e) /{path}: median {median_ms(opened)} opening the URL (new session), "
+                  f"{median_ms(navigated)} from the menu, 5 each")
         browser.close()
 
 

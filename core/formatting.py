@@ -89,3 +89,11 @@ def duration(seconds: float, lang: str = "id") -> str:
     if hours:
         return f"{hours} {h} {mins:02d} m"
     return f"{mins} m"
+
+
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown inside markdown exactly as typed: no links, images, emphasis, colours or maths from data."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))

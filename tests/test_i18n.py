@@ -90,3 +90,11 @@ def test_sparkline_scales_to_the_range_and_leaves_gaps():
                                                (26 * 3600 + 120, "1 h 02 j")])
 def test_durations_read_in_days_hours_minutes(seconds, text):
     assert formatting.duration(seconds) == text
+
+
+def test_names_shown_in_markdown_cannot_become_links_colours_or_emphasis():
+    name = "Kel. [Klik](http://evil.example) **x** :red[y] `z`"
+    escaped = formatting.escape_markdown(name)
+    assert escaped == ("Kel\\. \\[Klik\\]\\(http\\:\\/\\/evil\\.example\\) \\*\\*x\\*\\* \\:red\\[y\\] \\`z\\`"
+                       .replace("\\/", "/"))
+    assert escaped.replace("\\", "") == name

@@ -441,4 +441,6 @@ MESSAGES: dict[str, str] = {
     "channel.telegram": "Telegram",
     "channel.email": "E-mail",
     "channel.webhook": "Webhook",
+    "availability.calendar_weekly": "Weekly calendar (unit × week, mean of days)",
+    "availability.timeline_top": "The chart shows the {count} targets with the longest outages; the table below lists all.",
 }

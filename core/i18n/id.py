@@ -441,4 +441,6 @@ MESSAGES: dict[str, str] = {
     "channel.telegram": "Telegram",
     "channel.email": "E-mail",
     "channel.webhook": "Webhook",
+    "availability.calendar_weekly": "Kalender mingguan (unit × minggu, rata-rata harian)",
+    "availability.timeline_top": "Grafik memuat {count} target dengan gangguan terlama; tabel di bawahnya memuat semua.",
 }

@@ -101,17 +101,18 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
                                 options={k: v for k, v in chosen.items() if v not in ("", None)})
 
 
+# Only the open tab runs (lazy tabs): four forms on one page would cost every visit their widgets.
 tab_add, tab_edit, tab_maintenance, tab_import = st.tabs(
     [t("admin_targets.tab_add"), t("admin_targets.tab_edit"), t("admin_targets.tab_maintenance"),
-     t("admin_targets.tab_import")])
+     t("admin_targets.tab_import")], key="admin_targets_tab", on_change="rerun")
 with tab_add:
-    data = target_form("target_add")
+    data = target_form("target_add") if tab_add.open else None
     if data is not None:
         save(targets.create_target, lambda created: t("admin_targets.created", name=created.name), data=data)
 
 by_id = {r.id: r for r in rows}
 with tab_edit:
-    if by_id:
+    if tab_edit.open and by_id:
         pick = st.selectbox(t("admin_targets.pick"), list(by_id), key="target_edit_pick",
                             format_func=lambda i: f"{by_id[i].name} · {by_id[i].host}")
         data = target_form(f"target_edit_{pick}", call(targets.get_target, target_id=pick))
@@ -119,60 +120,62 @@ with tab_edit:
             save(targets.update_target, t("common.saved"), target_id=pick, data=data)
 
 with tab_maintenance:
-    windows = call(maintenance.list_windows)
-    zone = formatting.zone_name(c.settings.zone)
-    if windows:
-        st.dataframe(pd.DataFrame({
-            t("admin_targets.applies_to"): [by_id[w.target_id].name if w.target_id in by_id
-                                            else unit_by_id[w.unit_id].name if w.unit_id in unit_by_id else "–"
-                                            for w in windows],
-            t("admin_targets.when"): [f"{moment(w.starts_at)} – {moment(w.ends_at)}" if w.kind == "once" else
-                                      t("admin_targets.weekly_when", day=t(f"weekday.{w.weekday}"),
-                                        start=f"{w.start_minute // 60:02d}.{w.start_minute % 60:02d}",
-                                        minutes=w.duration_min, zone=zone) for w in windows],
-            t("admin_targets.why"): [w.reason for w in windows],
-        }), hide_index=True, width="stretch")
-    with st.form("maintenance_add"):
-        scope = st.radio(t("admin_targets.applies_to"), ["unit", "target"], horizontal=True, key="mw_scope",
-                         format_func=lambda v: t(f"admin_targets.scope_{v}"))
-        a, b = st.columns(2)
-        unit_pick = a.selectbox(t("users.unit"), list(unit_by_id), key="mw_unit",
-                                format_func=lambda i: unit_by_id[i].name)
-        target_pick = b.selectbox(t("admin_targets.pick"), list(by_id) or [None], key="mw_target",
-                                  format_func=lambda i: by_id[i].name if i else "–")
-        kind = st.radio(t("admin_targets.window_kind"), ["once", "weekly"], horizontal=True, key="mw_kind",
-                        format_func=lambda v: t(f"admin_targets.kind_{v}"))
-        a, b, d = st.columns(3)
-        day = a.date_input(t("admin_targets.start_day"), key="mw_day")
-        weekday = a.selectbox(t("admin_targets.weekday"), list(range(7)), format_func=lambda d: t(f"weekday.{d}"),
-                              key="mw_weekday")
-        start_time = b.time_input(t("admin_targets.start_time"), value=time(1, 0), key="mw_time")
-        minutes = d.number_input(t("admin_targets.duration"), 1, 7 * 24 * 60, value=120, key="mw_minutes")
-        reason = st.text_input(t("admin_targets.why"), key="mw_reason")
-        if st.form_submit_button(t("common.save"), type="primary"):
-            starts = datetime.combine(day, start_time, c.settings.zone)
-            window = maintenance.WindowCreate(
-                kind=kind, unit_id=unit_pick if scope == "unit" else None,
-                target_id=target_pick if scope == "target" else None, reason=reason,
-                starts_at=starts if kind == "once" else None,
-                ends_at=starts + timedelta(minutes=int(minutes)) if kind == "once" else None,
-                weekday=weekday if kind == "weekly" else None,
-                start_minute=start_time.hour * 60 + start_time.minute if kind == "weekly" else None,
-                duration_min=int(minutes) if kind == "weekly" else None)
-            save(maintenance.create_window, t("admin_targets.window_saved"), data=window)
+    if tab_maintenance.open:
+        windows = call(maintenance.list_windows)
+        zone = formatting.zone_name(c.settings.zone)
+        if windows:
+            st.dataframe(pd.DataFrame({
+                t("admin_targets.applies_to"): [by_id[w.target_id].name if w.target_id in by_id
+                                                else unit_by_id[w.unit_id].name if w.unit_id in unit_by_id else "–"
+                                                for w in windows],
+                t("admin_targets.when"): [f"{moment(w.starts_at)} – {moment(w.ends_at)}" if w.kind == "once" else
+                                          t("admin_targets.weekly_when", day=t(f"weekday.{w.weekday}"),
+                                            start=f"{w.start_minute // 60:02d}.{w.start_minute % 60:02d}",
+                                            minutes=w.duration_min, zone=zone) for w in windows],
+                t("admin_targets.why"): [w.reason for w in windows],
+            }), hide_index=True, width="stretch")
+        with st.form("maintenance_add"):
+            scope = st.radio(t("admin_targets.applies_to"), ["unit", "target"], horizontal=True, key="mw_scope",
+                             format_func=lambda v: t(f"admin_targets.scope_{v}"))
+            a, b = st.columns(2)
+            unit_pick = a.selectbox(t("users.unit"), list(unit_by_id), key="mw_unit",
+                                    format_func=lambda i: unit_by_id[i].name)
+            target_pick = b.selectbox(t("admin_targets.pick"), list(by_id) or [None], key="mw_target",
+                                      format_func=lambda i: by_id[i].name if i else "–")
+            kind = st.radio(t("admin_targets.window_kind"), ["once", "weekly"], horizontal=True, key="mw_kind",
+                            format_func=lambda v: t(f"admin_targets.kind_{v}"))
+            a, b, d = st.columns(3)
+            day = a.date_input(t("admin_targets.start_day"), key="mw_day")
+            weekday = a.selectbox(t("admin_targets.weekday"), list(range(7)), format_func=lambda d: t(f"weekday.{d}"),
+                                  key="mw_weekday")
+            start_time = b.time_input(t("admin_targets.start_time"), value=time(1, 0), key="mw_time")
+            minutes = d.number_input(t("admin_targets.duration"), 1, 7 * 24 * 60, value=120, key="mw_minutes")
+            reason = st.text_input(t("admin_targets.why"), key="mw_reason")
+            if st.form_submit_button(t("common.save"), type="primary"):
+                starts = datetime.combine(day, start_time, c.settings.zone)
+                window = maintenance.WindowCreate(
+                    kind=kind, unit_id=unit_pick if scope == "unit" else None,
+                    target_id=target_pick if scope == "target" else None, reason=reason,
+                    starts_at=starts if kind == "once" else None,
+                    ends_at=starts + timedelta(minutes=int(minutes)) if kind == "once" else None,
+                    weekday=weekday if kind == "weekly" else None,
+                    start_minute=start_time.hour * 60 + start_time.minute if kind == "weekly" else None,
+                    duration_min=int(minutes) if kind == "weekly" else None)
+                save(maintenance.create_window, t("admin_targets.window_saved"), data=window)
 
 with tab_import:
-    st.markdown(t("admin_targets.import_help"))
-    upload = st.file_uploader(t("admin_targets.import_file"), type=["csv", "xlsx"], key="target_import_file")
-    if upload is not None:
-        try:
-            table = target_import.read_targets(upload.getvalue(), upload.name)
-            plan = call(target_import.import_targets, table=table, dry_run=True)
-        except MonevError as exc:
-            show_error(exc)
-        else:
-            st.success(t("admin_targets.import_preview", **plan))
-            if table.ignored:
-                st.caption(t("admin_targets.import_ignored", columns=", ".join(table.ignored)))
-            if st.button(t("admin_targets.import_commit"), type="primary", key="target_import_commit"):
-                save(target_import.import_targets, lambda done: t("admin_targets.import_done", **done), table=table)
+    if tab_import.open:
+        st.markdown(t("admin_targets.import_help"))
+        upload = st.file_uploader(t("admin_targets.import_file"), type=["csv", "xlsx"], key="target_import_file")
+        if upload is not None:
+            try:
+                table = target_import.read_targets(upload.getvalue(), upload.name)
+                plan = call(target_import.import_targets, table=table, dry_run=True)
+            except MonevError as exc:
+                show_error(exc)
+            else:
+                st.success(t("admin_targets.import_preview", **plan))
+                if table.ignored:
+                    st.caption(t("admin_targets.import_ignored", columns=", ".join(table.ignored)))
+                if st.button(t("admin_targets.import_commit"), type="primary", key="target_import_commit"):
+                    save(target_import.import_targets, lambda done: t("admin_targets.import_done", **done), table=table)

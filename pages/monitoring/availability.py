@@ -13,6 +13,7 @@ from db.types import utcnow
 from pages.common.shell import cached, ctx, guard, moment, t
 
 guard("availability")
+GANTT_ROWS = 30
 c = ctx()
 st.title(t("availability.title"))
 
@@ -87,11 +88,16 @@ st.dataframe(pd.DataFrame({
 
 days = view.days
 if days:
-    st.subheader(t("availability.calendar"))
+    weekly = end - start > timedelta(days=92)  # a year of days is 33,000 cells: show weeks instead
+    st.subheader(t("availability.calendar_weekly" if weekly else "availability.calendar"))
     names = {r.unit_id: r.short_name or r.name for r in report}
+    local_days = [formatting.local(b, c.settings.zone).date() for _, b, _ in days]
     heat = pd.DataFrame({"unit": [names.get(u, str(u)) for u, _, _ in days],
-                         "day": [formatting.local(b, c.settings.zone).date().isoformat() for _, b, _ in days],
-                         "availability": [round(p, 3) for _, _, p in days]})
+                         "day": [(d - timedelta(days=d.weekday()) if weekly else d).isoformat() for d in local_days],
+                         "availability": [p for _, _, p in days]})
+    if weekly:
+        heat = heat.groupby(["unit", "day"], as_index=False)["availability"].mean()
+    heat["availability"] = heat["availability"].round(3)
     st.altair_chart(alt.Chart(heat).mark_rect().encode(
         x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
         y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),
@@ -109,10 +115,15 @@ if events:
         "end": [formatting.local(i.ended_at or now, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
         "reason": [reason_text(i.reason, c.lang) for i, _n, _u in events],
     })
-    st.altair_chart(alt.Chart(timeline).mark_bar(color="#c62828").encode(
+    # The chart keeps the targets with the most incident time, so it stays readable; the table lists all.
+    timeline["minutes"] = (timeline["end"] - timeline["start"]).dt.total_seconds() / 60
+    longest = timeline.groupby("target")["minutes"].sum().nlargest(GANTT_ROWS).index
+    if timeline["target"].nunique() > GANTT_ROWS:
+        st.caption(t("availability.timeline_top", count=GANTT_ROWS))
+    st.altair_chart(alt.Chart(timeline[timeline["target"].isin(longest)]).mark_bar(color="#c62828").encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m")), x2="end:T", y=alt.Y("target:N", title=None),
         tooltip=["target:N", "start:T", "end:T", "reason:N"],
-    ).properties(height=max(150, 16 * timeline["target"].nunique())), width="stretch")
+    ).properties(height=max(150, 18 * len(longest))), width="stretch")
     st.dataframe(pd.DataFrame({
         t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
         t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],

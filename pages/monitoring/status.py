@@ -51,12 +51,13 @@ def wall() -> None:
     for start in range(0, len(ordered), COLUMNS):
         for col, unit in zip(st.columns(COLUMNS), ordered[start:start + COLUMNS], strict=False):
             shown = "UNKNOWN" if fresh.stale else unit.worst
-            with col.container(border=True):
-                st.markdown(f"**{unit.short_name or unit.name}**")
-                detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
-                spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
-                st.markdown(f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
-                            + (f"  \n:blue[{spark}]" if spark.strip() else ""))
+            detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
+            spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
+            # One element per tile: a wall of 90 units stays light for the browser to redraw.
+            col.container(border=True).markdown(
+                f"**{formatting.escape_markdown(unit.short_name or unit.name)}**  \n"
+                f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
+                + (f"  \n:blue[{spark}]" if spark.strip() else ""))
 
 
 title, switch = st.columns([4, 1])
