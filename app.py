@@ -174,19 +174,27 @@ def _sidebar(ctx: Ctx) -> None:
 
 
 def _navigation(ctx: Ctx):
-    sections: dict[str, list] = {}
+    sections: dict[str, list] = {"": []}
     landing = LANDING[ctx.viewer.role]
     for spec in PAGES:
         allowed = ctx.viewer.role in spec.roles
+        default = spec.key == landing
         page = st.Page(
             spec.script if allowed else not_allowed,
-            title=t(spec.title_key, ctx.lang), icon=spec.icon, url_path=spec.url_path,
-            default=spec.key == landing, visibility="visible" if allowed else "hidden",
+            title=t(spec.title_key, ctx.lang), icon=spec.icon,
+            # The landing page is served at "/" while still reserving its url_path, which Streamlit
+            # then answers with "page not found"; it takes a path of its own and a hidden twin keeps
+            # the page's usual URL (a presenter's bookmarked /status) working.
+            url_path=f"{spec.url_path}-beranda" if default else spec.url_path,
+            default=default, visibility="visible" if allowed else "hidden",
         )
         # A page the role may not open stays routable (it answers "not allowed") but is never listed.
         section = t(spec.section_key, ctx.lang) if allowed else ""
         sections.setdefault(section, []).append(page)
-    return st.navigation(sections)
+        if default:
+            sections[""].append(st.Page(spec.script, title=t(spec.title_key, ctx.lang), icon=spec.icon,
+                                        url_path=spec.url_path, visibility="hidden"))
+    return st.navigation({name: pages for name, pages in sections.items() if pages})
 
 
 def main() -> None:

@@ -57,11 +57,17 @@ def totals(units: list[UnitStatus]) -> dict[str, int]:
     return {state: sum(u.counts.get(state, 0) for u in units) for state in SEVERITY}
 
 
-def freshness(*, session: Session, viewer: Viewer, interval_s: int = 60, now: datetime | None = None) -> Freshness:
-    """Stale when no worker has reported for more than two intervals (the wall then says so in red)."""
+MIN_STALE_S = 15.0  # three worker beats (probes/worker.py beats every 5 s)
+
+
+def freshness(*, session: Session, viewer: Viewer, now: datetime | None = None) -> Freshness:
+    """Stale when no worker has reported for more than two check intervals (the shortest one in use,
+    60 s by default, so 2 minutes); the wall then says so in red and shows no state as live."""
     newest = session.scalar(select(func.max(Worker.seen_at)))
+    shortest = session.scalar(select(func.min(Target.interval_s)).where(Target.enabled.is_(True))) or 60
     now = now or utcnow()
-    return Freshness(newest, newest is None or now - newest > timedelta(seconds=2 * interval_s))
+    limit = timedelta(seconds=max(MIN_STALE_S, 2 * shortest))
+    return Freshness(newest, newest is None or now - newest > limit)
 
 
 @dataclass(frozen=True)

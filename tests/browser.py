@@ -9,7 +9,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 
-from tests.conftest import ROOT, skip_or_fail
+from tests.conftest import PASSWORD, ROOT, skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -69,3 +69,19 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def log_in(page, base, username, password=PASSWORD):
+    page.goto(base)
+    # A cold server imports pandas, altair and the app on the first session: allow for a slow machine.
+    page.get_by_label("Nama pengguna").wait_for(timeout=60_000)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=20_000)
+    # The re-login cookie is written by a component once its frame loads; URLs opened before that
+    # start a new session without it, as they would for a person who navigates within 100 ms.
+    deadline = time.monotonic() + 20
+    while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the login cookie was never set"
+        page.wait_for_timeout(100)

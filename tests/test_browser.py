@@ -1,15 +1,13 @@
 """End to end in a real browser: each role logs in, gets its menu, is refused other pages, logs out for good."""
 
-import time
-
 import pytest
 
 from core.i18n import t
 from core.navigation import PAGES
-from tests.browser import chromium, running_app
-from tests.conftest import PASSWORD
+from tests.browser import chromium, log_in, running_app
 
-pytestmark = pytest.mark.browser
+# The login and menus are under test here, not the stores (covered below the pages on both).
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 ROLE_OF = {"admin": "admin", "pimpinan": "pimpinan", "op_a": "skpd", "presenter": "presenter"}
 LANDING_TITLE = {"admin": "Ringkasan", "pimpinan": "Ringkasan", "op_a": "Kecamatan Klojen", "presenter": "Status Langsung"}
 NOT_ALLOWED = t("error.page_not_allowed")
@@ -27,22 +25,6 @@ def forbidden_for(role: str) -> list[str]:
 def app_url(env, city, tmp_path):
     with running_app(env, tmp_path) as base:
         yield base
-
-
-def log_in(page, base, username):
-    page.goto(base)
-    # A cold server imports pandas, altair and the app on the first session: allow for a slow machine.
-    page.get_by_label("Nama pengguna").wait_for(timeout=60_000)
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=20_000)
-    # The re-login cookie is written by a component once its frame loads; URLs opened before that
-    # start a new session without it, as they would for a person who navigates within 100 ms.
-    deadline = time.monotonic() + 20
-    while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
-        assert time.monotonic() < deadline, "the login cookie was never set"
-        page.wait_for_timeout(100)
 
 
 def heading(page, text):

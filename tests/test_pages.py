@@ -11,42 +11,12 @@ from core.navigation import PAGES
 from core.store import open_store
 from db.models import AuditLog, User
 from pages.common.shell import CTX_KEY, Ctx
+from tests.apptest import app, assert_clean, frames, open_page, texts
 from tests.conftest import PASSWORD, ROOT
 
-APP = str(ROOT / "app.py")
 ROLES = ["admin", "pimpinan", "op_a", "op_b", "presenter"]
 ROLE_OF = {"admin": "admin", "pimpinan": "pimpinan", "op_a": "skpd", "op_b": "skpd", "presenter": "presenter"}
 NOT_ALLOWED = "Tidak diizinkan: Anda tidak punya akses ke halaman ini."
-
-
-def app(username: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    if username:
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = username
-    return at.run()
-
-
-def open_page(username: str, key: str) -> AppTest:
-    at = app(username)
-    spec = next(p for p in PAGES if p.key == key)
-    return at.switch_page(spec.script).run()
-
-
-def texts(at: AppTest) -> str:
-    parts = [e.value for e in [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info,
-                                *at.warning, *at.error, *at.success]]
-    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
-    return "\n".join(str(p) for p in parts)
-
-
-def frames(at: AppTest) -> str:
-    return "\n".join(df.value.to_csv() for df in at.dataframe)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-
 
 ALLOWED = [(p.key, u) for p in PAGES for u in ROLES if ROLE_OF[u] in {r.value for r in p.roles}]
 DENIED = [(p.key, u) for p in PAGES for u in ROLES if ROLE_OF[u] not in {r.value for r in p.roles}]

@@ -72,7 +72,7 @@ if not worst.empty:
     )
     goals = alt.Chart(worst).mark_tick(color="#111", thickness=2, size=16).encode(
         x=alt.X("goal:Q", scale=scale), y=alt.Y("unit:N", sort=None))
-    st.altair_chart((bars + goals).properties(height=22 * len(worst)), width="stretch")
+    st.altair_chart(alt.layer(bars, goals), width="stretch", height=max(120, 28 * len(worst)))
 
 st.dataframe(pd.DataFrame({
     t("users.unit"): [r.name for r in report],

@@ -12,7 +12,7 @@ guard("status")
 c = ctx()
 COLOURS = {"DOWN": "red", "PENDING": "orange", "DEGRADED": "orange", "MAINTENANCE": "blue", "UP": "green",
            "UNKNOWN": "gray"}
-COLUMNS = 6
+TILE_WIDTH = 290  # px: six tiles across a 1920 px projector, three on a laptop
 # Projector layout: no sidebar or header, full width, larger type. Static CSS, no user data in it.
 FULL_SCREEN = """<style>
 [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stSidebarCollapsedControl"] {display: none;}
@@ -36,7 +36,7 @@ def wall() -> None:
     totals = data.totals
     cols = st.columns(5)
     for col, state in zip(cols, ["UP", "DEGRADED", "DOWN", "MAINTENANCE", "PENDING"], strict=True):
-        col.metric(t(f"state.{state}"), formatting.number(totals[state]))
+        col.metric(t(f"state.{state}"), "–" if fresh.stale else formatting.number(totals[state]))
     if not any(u.targets for u in units):
         st.info(t("status.no_targets"), icon=":material/sensors_off:")
     incidents = data.incidents
@@ -48,16 +48,17 @@ def wall() -> None:
                      hide_index=True, width="stretch")
     trends = data.trends
     ordered = sorted(units, key=lambda u: (status.SEVERITY.index(u.worst), u.short_name or u.name))
-    for start in range(0, len(ordered), COLUMNS):
-        for col, unit in zip(st.columns(COLUMNS), ordered[start:start + COLUMNS], strict=False):
-            shown = "UNKNOWN" if fresh.stale else unit.worst
-            detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
-            spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
-            # One element per tile: a wall of 90 units stays light for the browser to redraw.
-            col.container(border=True).markdown(
-                f"**{formatting.escape_markdown(unit.short_name or unit.name)}**  \n"
-                f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
-                + (f"  \n:blue[{spark}]" if spark.strip() else ""))
+    # One flowing row of fixed-width tiles (it wraps to the screen), one element per tile: a wall of
+    # ninety units stays light for the browser to draw every refresh.
+    grid = st.container(horizontal=True, gap="small")
+    for unit in ordered:
+        shown = "UNKNOWN" if fresh.stale else unit.worst
+        detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
+        spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
+        grid.container(border=True, width=TILE_WIDTH).markdown(
+            f"**{formatting.escape_markdown(unit.short_name or unit.name)}**  \n"
+            f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
+            + (f"  \n:blue[{spark}]" if spark.strip() else ""))
 
 
 title, switch = st.columns([4, 1])

@@ -1,0 +1,37 @@
+"""AppTest helpers: run the app as a user, open a page, read what it shows."""
+
+from streamlit.testing.v1 import AppTest
+
+from core.navigation import PAGES
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def app(username: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if username:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+    return at.run()
+
+
+def open_page(username: str, key: str) -> AppTest:
+    at = app(username)
+    spec = next(p for p in PAGES if p.key == key)
+    return at.switch_page(spec.script).run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info,
+                                *at.warning, *at.error, *at.success]]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def frames(at: AppTest) -> str:
+    return "\n".join(df.value.to_csv() for df in at.dataframe)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]

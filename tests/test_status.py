@@ -1,0 +1,65 @@
+"""The live wall's data: worst state per unit, counts, and freshness (stale data is never shown as live)."""
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from core import status
+from db.engine import session_scope
+from db.monitoring import Worker
+from db.types import utcnow
+from probes import store as probe_store
+from probes.worker import ProbeWorker
+from tests.apptest import open_page, texts
+from tests.monitoring import JAKARTA, add_target, rounds
+from tests.peers import closed_port
+
+
+def fresh_at(store, viewer, seconds_later: float) -> status.Freshness:
+    with store.session() as s:
+        return status.freshness(session=s, viewer=viewer, now=utcnow() + timedelta(seconds=seconds_later))
+
+
+def beat_ago(store, seconds: float) -> None:
+    probe_store.register(store.engine, "w")
+    with session_scope(store.engine) as s:
+        s.execute(update(Worker).values(seen_at=utcnow() - timedelta(seconds=seconds)))
+
+
+def test_no_worker_ever_is_stale(store, presenter, city):
+    assert fresh_at(store, presenter, 0).stale
+
+
+def test_stale_after_two_check_intervals_without_a_worker_beat(store, admin, presenter, city):
+    add_target(store, admin, city.units["DINKES"], kind="ping", interval_s=60)
+    probe_store.register(store.engine, "w")
+    assert not fresh_at(store, presenter, 119).stale
+    assert fresh_at(store, presenter, 121).stale
+    add_target(store, admin, city.units["DINKES"], name="cepat", kind="ping", interval_s=10)  # the shortest interval counts
+    assert not fresh_at(store, presenter, 19).stale
+    late = fresh_at(store, presenter, 21)
+    assert late.stale and 20 < late.age_s(utcnow() + timedelta(seconds=21)) < 22
+
+
+def test_the_wall_says_in_red_how_old_the_data_is_and_shows_no_state_as_live(env, store, admin, city):
+    add_target(store, admin, city.units["DINKES"], name="SIMPUS", port=closed_port(), fail_threshold=1)
+    rounds(ProbeWorker(store.engine, zone=JAKARTA, name="w"), store, 1)
+    beat_ago(store, 10 * 60)
+    at = open_page("presenter", "status")
+    [banner] = at.error
+    assert banner.value.startswith("DATA TIDAK TERKINI") and "10 menit" in banner.value
+    shown = texts(at)
+    assert "Mati" not in shown.replace("Mati –", "") and "Insiden berlangsung" not in shown
+    assert {m.value for m in at.metric} == {"–"}
+    assert "Belum dipantau" in shown
+
+
+def test_a_fresh_wall_shows_the_down_unit_and_its_open_incident(env, store, admin, city):
+    add_target(store, admin, city.units["DINKES"], name="SIMPUS", port=closed_port(), fail_threshold=1)
+    rounds(ProbeWorker(store.engine, zone=JAKARTA, name="w"), store, 1)
+    beat_ago(store, 1)
+    at = open_page("presenter", "status")
+    assert not at.error
+    shown = texts(at)
+    assert "**Dinkes**  \n:red[● Mati]" in shown and "Insiden berlangsung (1)" in shown
+    assert [m.value for m in at.metric][2] == "1"  # DOWN
