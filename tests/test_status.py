@@ -51,15 +51,12 @@ def test_the_wall_says_in_red_how_old_the_data_is_and_shows_no_state_as_live(env
     shown = texts(at)
     assert "Mati" not in shown.replace("Mati –", "") and "Insiden berlangsung" not in shown
     assert {m.value for m in at.metric} == {"–"}
-    assert "Belum dipantau" in shown
+    assert "Belum dipantau" in shown and "1 target, status tidak diketahui" in shown
 
 
-def test_a_fresh_wall_shows_the_down_unit_and_its_open_incident(env, store, admin, city):
-    add_target(store, admin, city.units["DINKES"], name="SIMPUS", port=closed_port(), fail_threshold=1)
-    rounds(ProbeWorker(store.engine, zone=JAKARTA, name="w"), store, 1)
-    beat_ago(store, 1)
+def test_a_wall_no_worker_ever_reported_to_says_so_in_red(env, store, admin, city):
+    add_target(store, admin, city.units["DINKES"], name="SIMPUS", kind="ping")
     at = open_page("presenter", "status")
-    assert not at.error
-    shown = texts(at)
-    assert "**Dinkes**  \n:red[● Mati]" in shown and "Insiden berlangsung (1)" in shown
-    assert [m.value for m in at.metric][2] == "1"  # DOWN
+    assert [e.value for e in at.error] == [
+        "DATA TIDAK TERKINI: belum pernah ada worker pemantauan yang melapor. Jalankan `python -m probes` atau "
+        "worker di aplikasi."]

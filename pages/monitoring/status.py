@@ -31,8 +31,13 @@ def wall() -> None:
     st.caption(t("status.caption", org=c.settings.org_name, time=formatting.moment(now, c.settings.zone, c.lang)))
     if fresh.stale:
         age = fresh.age_s(now)
-        st.error(t("status.stale", age=formatting.number(age / 60) if age is not None else "∞"),
-                 icon=":material/warning:")
+        if age is None:
+            st.error(t("status.stale_never"), icon=":material/warning:")
+        else:
+            shown_age = (t("status.seconds", n=formatting.number(age)) if age < 120 else
+                         t("status.minutes", n=formatting.number(age // 60)) if age < 7200 else
+                         formatting.duration(age, c.lang))
+            st.error(t("status.stale", age=shown_age), icon=":material/warning:")
     totals = data.totals
     cols = st.columns(5)
     for col, state in zip(cols, ["UP", "DEGRADED", "DOWN", "MAINTENANCE", "PENDING"], strict=True):
@@ -54,6 +59,8 @@ def wall() -> None:
     for unit in ordered:
         shown = "UNKNOWN" if fresh.stale else unit.worst
         detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
+        if fresh.stale and unit.targets:  # how many, but not in which state: that would be old news
+            detail = t("status.stale_targets", n=unit.targets)
         spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
         grid.container(border=True, width=TILE_WIDTH).markdown(
             f"**{formatting.escape_markdown(unit.short_name or unit.name)}**  \n"
