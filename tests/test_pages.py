@@ -22,6 +22,9 @@ ALLOWED = [(p.key, u) for p in PAGES for u in ROLES if ROLE_OF[u] in {r.value fo
 DENIED = [(p.key, u) for p in PAGES for u in ROLES if ROLE_OF[u] not in {r.value for r in p.roles}]
 
 
+# The page × role matrix runs on SQLite: it tests the pages; every core query they make is tested on
+# both stores (tests/test_scope.py and the module tests), and the tests below run on both too.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("key", "username"), ALLOWED)
 def test_every_allowed_page_renders_for_the_role_without_error(env, city, key, username):
     at = open_page(username, key)
@@ -30,6 +33,7 @@ def test_every_allowed_page_renders_for_the_role_without_error(env, city, key, u
     assert at.title, "every page has a heading"
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("key", "username"), DENIED)
 def test_a_page_run_for_a_role_that_may_not_open_it_shows_only_not_allowed(env, city, store, key, username):
     # Run the page script directly, as if the menu had forgotten to hide it: its own guard must stop it.
@@ -197,7 +201,7 @@ def test_status_wall_shows_a_down_target_in_its_unit_while_the_worker_is_fresh(e
     tiles = [m.value for m in at.markdown if "●" in m.value]
     assert tiles[0].startswith("**Dinkes**  \n:red[● Mati]")  # the worst unit comes first
     assert [m.value for m in at.metric][2] == "1"
-    assert "Koneksi ditolak" in frames(at)  # the open incident, with its reason
+    assert "Koneksi ditolak" in at.table[0].value.to_csv()  # the open incident, with its reason
 
 
 def test_the_app_starts_one_probe_worker_per_process_however_many_sessions_and_reruns(env, city, monkeypatch):

@@ -16,8 +16,8 @@ from core.navigation import can_open
 from db.engine import session_scope
 
 CTX_KEY = "_monev_ctx"
-# Read results are shared between reruns and sessions for at most one refresh of the live wall.
-CACHE_TTL_S = 10
+# Read results are shared between reruns and sessions for at most half a refresh of the live wall.
+CACHE_TTL_S = 5
 
 
 @dataclass(frozen=True)

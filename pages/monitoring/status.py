@@ -1,5 +1,6 @@
 """Status Langsung: every unit's worst target state, refreshed in place; stale data is never shown as live."""
 
+import pandas as pd
 import streamlit as st
 
 from core import formatting, status
@@ -47,10 +48,11 @@ def wall() -> None:
     incidents = data.incidents
     if incidents and not fresh.stale:
         st.markdown(f"**{t('status.open_incidents', count=len(incidents))}**")
-        st.dataframe([{t("users.unit"): i.unit, t("availability.target"): i.target,
-                       t("status.lasting"): formatting.duration((now - i.started_at).total_seconds(), c.lang),
-                       t("availability.reason"): reason_text(i.reason, c.lang)} for i in incidents[:10]],
-                     hide_index=True, width="stretch")
+        # A plain table: ten rows, readable from the back of the room, and light to redraw.
+        st.table(pd.DataFrame([{t("users.unit"): i.unit, t("availability.target"): i.target,
+                                t("status.lasting"): formatting.duration((now - i.started_at).total_seconds(), c.lang),
+                                t("availability.reason"): reason_text(i.reason, c.lang)} for i in incidents[:10]]),
+                 hide_index=True)
     trends = data.trends
     ordered = sorted(units, key=lambda u: (status.SEVERITY.index(u.worst), u.short_name or u.name))
     # One flowing row of fixed-width tiles (it wraps to the screen), one element per tile: a wall of
