@@ -65,7 +65,7 @@ def _totals_by_target(session: Session, ids: list[int], start: datetime, end: da
     return totals
 
 
-def _figure(targets: list[Target], totals, start: datetime, end: datetime) -> Availability:
+def _figure(targets, totals, start: datetime, end: datetime) -> Availability:
     window = sum(max(0.0, (end - max(start, t.created_at)).total_seconds()) for t in targets)
     sums = {f: sum(totals[t.id][f] for t in targets) for f in FIELDS}
     covered = sum(sums[k] for k in ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s"))
@@ -78,8 +78,9 @@ def _figure(targets: list[Target], totals, start: datetime, end: datetime) -> Av
 
 def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datetime, zone: ZoneInfo) -> list[UnitUptime]:
     """One row per visible unit that has enabled targets, worst availability first."""
-    targets = list(session.scalars(scoped(select(Target).where(Target.enabled.is_(True)), Target.unit_id,
-                                          session, viewer)))
+    # Plain columns, not ORM objects: a city holds thousands of targets.
+    targets = session.execute(scoped(select(Target.id, Target.unit_id, Target.created_at, Target.criticality)
+                                     .where(Target.enabled.is_(True)), Target.unit_id, session, viewer)).all()
     totals = _totals_by_target(session, [t.id for t in targets], start, end, zone)
     # Plain columns, one pass: a city-wide year holds tens of thousands of incidents.
     repaired: dict[int, list[float]] = defaultdict(list)
@@ -88,7 +89,7 @@ def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datet
             .where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start)),
             Incident.unit_id, session, viewer)):
         repaired[unit_id].append(((ended or end) - started).total_seconds() / 60)
-    by_unit: dict[int, list[Target]] = defaultdict(list)
+    by_unit: dict[int, list] = defaultdict(list)
     for target in targets:
         by_unit[target.unit_id].append(target)
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(by_unit))))}
