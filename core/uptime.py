@@ -1,7 +1,7 @@
 """The availability report: every unit's figure over a window, goals by criticality, MTTR/MTBF, days."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,8 +60,8 @@ def _totals_by_target(session: Session, ids: list[int], start: datetime, end: da
             select(table.target_id, *(func.sum(getattr(table, f)) for f in FIELDS))
             .where(table.target_id.in_(ids), table.bucket >= a, table.bucket < b).group_by(table.target_id))
         for target_id, *values in rows:
-            for field, value in zip(FIELDS, values, strict=True):
-                totals[target_id][field] += float(value or 0)
+            for name, value in zip(FIELDS, values, strict=True):
+                totals[target_id][name] += float(value or 0)
     return totals
 
 
@@ -129,17 +129,18 @@ def incidents(*, session: Session, viewer: Viewer, start: datetime, end: datetim
 
 @dataclass
 class WindowView:
-    """Everything the availability page shows for one window, read in one transaction."""
+    """What the availability page shows for one window, read in one transaction (the parts asked for)."""
 
     start: datetime
     end: datetime
-    report: list[UnitUptime]
-    days: list[tuple[int, datetime, float]]
-    incidents: list[tuple]
+    report: list[UnitUptime] = field(default_factory=list)
+    days: list[tuple[int, datetime, float]] = field(default_factory=list)
+    incidents: list[tuple] = field(default_factory=list)
 
 
 def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str | None = None,
-                start: datetime | None = None, end: datetime | None = None) -> WindowView:
+                start: datetime | None = None, end: datetime | None = None,
+                parts: tuple[str, ...] = ("report", "days", "incidents")) -> WindowView:
     """A preset window ending now ('30d', ...) or [start, end); the heatmap covers at most a year.
 
     Taking the preset name rather than the times lets a page cache the view for a few seconds."""
@@ -148,6 +149,11 @@ def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str
     if preset is not None:
         end = utcnow()
         start = end - PRESETS[preset]
-    report = unit_report(session=session, viewer=viewer, start=start, end=end, zone=zone)
-    days = daily(session=session, viewer=viewer, start=max(start, end - timedelta(days=366)), end=end)
-    return WindowView(start, end, report, days, incidents(session=session, viewer=viewer, start=start, end=end))
+    view = WindowView(start, end)
+    if "report" in parts:
+        view.report = unit_report(session=session, viewer=viewer, start=start, end=end, zone=zone)
+    if "days" in parts:
+        view.days = daily(session=session, viewer=viewer, start=max(start, end - timedelta(days=366)), end=end)
+    if "incidents" in parts:
+        view.incidents = incidents(session=session, viewer=viewer, start=start, end=end)
+    return view

@@ -155,6 +155,13 @@ def test_each_role_sees_its_monitoring_pages_with_the_figures_core_computes(live
             if username == "op_a":
                 assert "Dinkes" not in page.content() and "Dinas Kesehatan" not in page.content()
             shot(page, f"{username}-ketersediaan")
+            page.get_by_role("tab", name="Kalender").click()  # lazy tabs: each reads only when opened
+            page.get_by_text("Kalender harian").wait_for(timeout=20_000)
+            shot(page, f"{username}-ketersediaan-kalender")
+            page.get_by_role("tab", name="Insiden").click()
+            incidents = sum(r.incidents for r in report)
+            page.get_by_text(f"Linimasa insiden ({incidents})").wait_for(timeout=20_000)
+            shot(page, f"{username}-ketersediaan-insiden")
 
             open_url(page, base, "target")
             shot(page, f"{username}-target")

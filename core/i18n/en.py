@@ -447,4 +447,7 @@ MESSAGES: dict[str, str] = {
     "channel.webhook": "Webhook",
     "availability.calendar_weekly": "Weekly calendar (unit × week, mean of days)",
     "availability.timeline_top": "The chart shows the {count} targets with the longest outages; the table below lists all.",
+    "availability.tab_ranking": "Unit ranking",
+    "availability.tab_calendar": "Calendar",
+    "availability.tab_incidents": "Incidents",
 }

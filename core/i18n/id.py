@@ -447,4 +447,7 @@ MESSAGES: dict[str, str] = {
     "channel.webhook": "Webhook",
     "availability.calendar_weekly": "Kalender mingguan (unit × minggu, rata-rata harian)",
     "availability.timeline_top": "Grafik memuat {count} target dengan gangguan terlama; tabel di bawahnya memuat semua.",
+    "availability.tab_ranking": "Peringkat unit",
+    "availability.tab_calendar": "Kalender",
+    "availability.tab_incidents": "Insiden",
 }

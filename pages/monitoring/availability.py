@@ -29,18 +29,21 @@ if window == "custom":
         st.stop()
     start = datetime.combine(picked[0], time(), c.settings.zone)
     end = min(now, datetime.combine(picked[1] + timedelta(days=1), time(), c.settings.zone))
-    view = cached(uptime.window_view, start=start, end=end, zone=c.settings.zone)
+    span = {"start": start, "end": end}
 else:
-    view = cached(uptime.window_view, preset=window or "30d", zone=c.settings.zone)
+    span = {"preset": window or "30d"}
+
+def part(name: str) -> uptime.WindowView:
+    return cached(uptime.window_view, zone=c.settings.zone, parts=(name,), **span)
+
+view = part("report")
 start, end, report = view.start, view.end, view.report
 if not report:
     st.info(t("availability.empty"))
     st.stop()
 
-
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{formatting.number(value, 2)} %"
-
 
 meeting, measured = uptime.goal_count(report)
 cols = st.columns(4)
@@ -58,77 +61,87 @@ frame = pd.DataFrame({
               for r in report],
 })
 worst = frame.dropna(subset=["availability"]).head(15)  # the report comes worst first
-if not worst.empty:
-    st.subheader(t("availability.ranking", count=len(worst)))
-    low = min(float(worst["availability"].min()), float(worst["goal"].min()))
-    scale = alt.Scale(domain=[max(0.0, low - 0.5), 100], clamp=True)
-    bars = alt.Chart(worst).mark_bar().encode(
-        x=alt.X("availability:Q", title="%", scale=scale),
-        y=alt.Y("unit:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
-        color=alt.Color("meets:N", title=None, scale=alt.Scale(
-            domain=[t("availability.meets"), t("availability.misses")], range=["#2e7d32", "#c62828"])),
-        tooltip=[alt.Tooltip("unit:N", title=t("users.unit")), alt.Tooltip("availability:Q", format=".2f", title="%"),
-                 alt.Tooltip("goal:Q", title=t("availability.goal"))],
-    )
-    goals = alt.Chart(worst).mark_tick(color="#111", thickness=2, size=16).encode(
-        x=alt.X("goal:Q", scale=scale), y=alt.Y("unit:N", sort=None))
-    st.altair_chart(alt.layer(bars, goals), width="stretch", height=max(120, 28 * len(worst)))
+# Lazy tabs: only the open one reads and draws, so the page opens on the ranking at once.
+tab_rank, tab_days, tab_events = st.tabs(
+    [t("availability.tab_ranking"), t("availability.tab_calendar"), t("availability.tab_incidents")],
+    key="availability_tab", on_change="rerun")
+with tab_rank:
+    if tab_rank.open:
+        if not worst.empty:
+            st.subheader(t("availability.ranking", count=len(worst)))
+            low = min(float(worst["availability"].min()), float(worst["goal"].min()))
+            scale = alt.Scale(domain=[max(0.0, low - 0.5), 100], clamp=True)
+            bars = alt.Chart(worst).mark_bar().encode(
+                x=alt.X("availability:Q", title="%", scale=scale),
+                y=alt.Y("unit:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+                color=alt.Color("meets:N", title=None, scale=alt.Scale(
+                    domain=[t("availability.meets"), t("availability.misses")], range=["#2e7d32", "#c62828"])),
+                tooltip=[alt.Tooltip("unit:N", title=t("users.unit")), alt.Tooltip("availability:Q", format=".2f", title="%"),
+                         alt.Tooltip("goal:Q", title=t("availability.goal"))],
+            )
+            goals = alt.Chart(worst).mark_tick(color="#111", thickness=2, size=16).encode(
+                x=alt.X("goal:Q", scale=scale), y=alt.Y("unit:N", sort=None))
+            st.altair_chart(alt.layer(bars, goals), width="stretch", height=max(120, 28 * len(worst)))
 
-st.dataframe(pd.DataFrame({
-    t("users.unit"): [r.name for r in report],
-    t("availability.targets"): [r.targets for r in report],
-    t("availability.percent"): [pct(r.figure.percent) for r in report],
-    t("availability.goal"): [pct(r.goal) for r in report],
-    t("availability.status"): frame["meets"],
-    t("availability.downtime"): [formatting.number(r.downtime_min) for r in report],
-    t("availability.unknown_min"): [formatting.number(r.figure.unknown_s / 60) for r in report],
-    t("availability.mttr"): [formatting.number(r.mttr_min, 1) if r.mttr_min is not None else "–" for r in report],
-    t("availability.mtbf"): [formatting.number(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
-}), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame({
+            t("users.unit"): [r.name for r in report],
+            t("availability.targets"): [r.targets for r in report],
+            t("availability.percent"): [pct(r.figure.percent) for r in report],
+            t("availability.goal"): [pct(r.goal) for r in report],
+            t("availability.status"): frame["meets"],
+            t("availability.downtime"): [formatting.number(r.downtime_min) for r in report],
+            t("availability.unknown_min"): [formatting.number(r.figure.unknown_s / 60) for r in report],
+            t("availability.mttr"): [formatting.number(r.mttr_min, 1) if r.mttr_min is not None else "–" for r in report],
+            t("availability.mtbf"): [formatting.number(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
+        }), hide_index=True, width="stretch")
 
-days = view.days
-if days:
-    weekly = end - start > timedelta(days=92)  # a year of days is 33,000 cells: show weeks instead
-    st.subheader(t("availability.calendar_weekly" if weekly else "availability.calendar"))
-    names = {r.unit_id: r.short_name or r.name for r in report}
-    local_days = [formatting.local(b, c.settings.zone).date() for _, b, _ in days]
-    heat = pd.DataFrame({"unit": [names.get(u, str(u)) for u, _, _ in days],
-                         "day": [(d - timedelta(days=d.weekday()) if weekly else d).isoformat() for d in local_days],
-                         "availability": [p for _, _, p in days]})
-    if weekly:
-        heat = heat.groupby(["unit", "day"], as_index=False)["availability"].mean()
-    heat["availability"] = heat["availability"].round(3)
-    st.altair_chart(alt.Chart(heat).mark_rect().encode(
-        x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
-        y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.Color("availability:Q", title="%", scale=alt.Scale(domain=[95, 100], scheme="redyellowgreen",
-                                                                     clamp=True)),
-        tooltip=["unit:N", "day:O", alt.Tooltip("availability:Q", format=".2f")],
-    ).properties(height=max(200, 16 * heat["unit"].nunique())), width="stretch")
+with tab_days:
+    if tab_days.open:
+        days = part("days").days
+        if days:
+            weekly = end - start > timedelta(days=92)  # a year of days is 33,000 cells: show weeks instead
+            st.subheader(t("availability.calendar_weekly" if weekly else "availability.calendar"))
+            names = {r.unit_id: r.short_name or r.name for r in report}
+            local_days = [formatting.local(b, c.settings.zone).date() for _, b, _ in days]
+            heat = pd.DataFrame({"unit": [names.get(u, str(u)) for u, _, _ in days],
+                                 "day": [(d - timedelta(days=d.weekday()) if weekly else d).isoformat() for d in local_days],
+                                 "availability": [p for _, _, p in days]})
+            if weekly:
+                heat = heat.groupby(["unit", "day"], as_index=False)["availability"].mean()
+            heat["availability"] = heat["availability"].round(3)
+            st.altair_chart(alt.Chart(heat).mark_rect().encode(
+                x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
+                y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),
+                color=alt.Color("availability:Q", title="%", scale=alt.Scale(domain=[95, 100], scheme="redyellowgreen",
+                                                                             clamp=True)),
+                tooltip=["unit:N", "day:O", alt.Tooltip("availability:Q", format=".2f")],
+            ).properties(height=max(200, 16 * heat["unit"].nunique())), width="stretch")
 
-events = view.incidents
-st.subheader(t("availability.timeline", count=len(events)))
-if events:
-    timeline = pd.DataFrame({
-        "target": [f"{unit} · {name}" for _i, name, unit in events],
-        "start": [formatting.local(i.started_at, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
-        "end": [formatting.local(i.ended_at or now, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
-        "reason": [reason_text(i.reason, c.lang) for i, _n, _u in events],
-    })
-    # The chart keeps the targets with the most incident time, so it stays readable; the table lists all.
-    timeline["minutes"] = (timeline["end"] - timeline["start"]).dt.total_seconds() / 60
-    longest = timeline.groupby("target")["minutes"].sum().nlargest(GANTT_ROWS).index
-    if timeline["target"].nunique() > GANTT_ROWS:
-        st.caption(t("availability.timeline_top", count=GANTT_ROWS))
-    st.altair_chart(alt.Chart(timeline[timeline["target"].isin(longest)]).mark_bar(color="#c62828").encode(
-        x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m")), x2="end:T", y=alt.Y("target:N", title=None),
-        tooltip=["target:N", "start:T", "end:T", "reason:N"],
-    ).properties(height=max(150, 18 * len(longest))), width="stretch")
-    st.dataframe(pd.DataFrame({
-        t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
-        t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],
-        t("availability.target"): timeline["target"],
-        t("availability.reason"): timeline["reason"],
-    }), hide_index=True, width="stretch")
-else:
-    st.caption(t("availability.no_incidents"))
+with tab_events:
+    if tab_events.open:
+        events = part("incidents").incidents
+        st.subheader(t("availability.timeline", count=len(events)))
+        if events:
+            timeline = pd.DataFrame({
+                "target": [f"{unit} · {name}" for _i, name, unit in events],
+                "start": [formatting.local(i.started_at, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
+                "end": [formatting.local(i.ended_at or now, c.settings.zone).replace(tzinfo=None) for i, _n, _u in events],
+                "reason": [reason_text(i.reason, c.lang) for i, _n, _u in events],
+            })
+            # The chart keeps the targets with the most incident time, so it stays readable; the table lists all.
+            timeline["minutes"] = (timeline["end"] - timeline["start"]).dt.total_seconds() / 60
+            longest = timeline.groupby("target")["minutes"].sum().nlargest(GANTT_ROWS).index
+            if timeline["target"].nunique() > GANTT_ROWS:
+                st.caption(t("availability.timeline_top", count=GANTT_ROWS))
+            st.altair_chart(alt.Chart(timeline[timeline["target"].isin(longest)]).mark_bar(color="#c62828").encode(
+                x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m")), x2="end:T", y=alt.Y("target:N", title=None),
+                tooltip=["target:N", "start:T", "end:T", "reason:N"],
+            ).properties(height=max(150, 18 * len(longest))), width="stretch")
+            st.dataframe(pd.DataFrame({
+                t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
+                t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],
+                t("availability.target"): timeline["target"],
+                t("availability.reason"): timeline["reason"],
+            }), hide_index=True, width="stretch")
+        else:
+            st.caption(t("availability.no_incidents"))
