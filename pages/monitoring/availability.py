@@ -81,7 +81,8 @@ with tab_rank:
             )
             goals = alt.Chart(worst).mark_tick(color="#111", thickness=2, size=16).encode(
                 x=alt.X("goal:Q", scale=scale), y=alt.Y("unit:N", sort=None))
-            st.altair_chart(alt.layer(bars, goals), width="stretch", height=max(120, 28 * len(worst)))
+            # A step per unit keeps each bar readable however few units the viewer has.
+            st.altair_chart(alt.layer(bars, goals).properties(height=alt.Step(28)), width="stretch")
 
         st.dataframe(pd.DataFrame({
             t("users.unit"): [r.name for r in report],
@@ -134,7 +135,9 @@ with tab_events:
             if timeline["target"].nunique() > GANTT_ROWS:
                 st.caption(t("availability.timeline_top", count=GANTT_ROWS))
             st.altair_chart(alt.Chart(timeline[timeline["target"].isin(longest)]).mark_bar(color="#c62828").encode(
-                x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m")), x2="end:T", y=alt.Y("target:N", title=None),
+                x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m"), scale=alt.Scale(domain=[
+                    formatting.local(start, c.settings.zone).replace(tzinfo=None).isoformat(),
+                    formatting.local(end, c.settings.zone).replace(tzinfo=None).isoformat()])), x2="end:T", y=alt.Y("target:N", title=None),
                 tooltip=["target:N", "start:T", "end:T", "reason:N"],
             ).properties(height=max(150, 18 * len(longest))), width="stretch")
             st.dataframe(pd.DataFrame({
