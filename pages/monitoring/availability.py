@@ -134,12 +134,16 @@ with tab_events:
             longest = timeline.groupby("target")["minutes"].sum().nlargest(GANTT_ROWS).index
             if timeline["target"].nunique() > GANTT_ROWS:
                 st.caption(t("availability.timeline_top", count=GANTT_ROWS))
-            st.altair_chart(alt.Chart(timeline[timeline["target"].isin(longest)]).mark_bar(color="#c62828").encode(
-                x=alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m"), scale=alt.Scale(domain=[
-                    formatting.local(start, c.settings.zone).replace(tzinfo=None).isoformat(),
-                    formatting.local(end, c.settings.zone).replace(tzinfo=None).isoformat()])), x2="end:T", y=alt.Y("target:N", title=None),
-                tooltip=["target:N", "start:T", "end:T", "reason:N"],
-            ).properties(height=max(150, 18 * len(longest))), width="stretch")
+            shown = timeline[timeline["target"].isin(longest)]
+            span = alt.Scale(domain=[formatting.local(start, c.settings.zone).replace(tzinfo=None).isoformat(),
+                                     formatting.local(end, c.settings.zone).replace(tzinfo=None).isoformat()])
+            x = alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m"), scale=span)
+            y = alt.Y("target:N", title=None)
+            tips = ["target:N", "start:T", "end:T", "reason:N"]
+            bars = alt.Chart(shown).mark_bar(color="#c62828").encode(x=x, x2="end:T", y=y, tooltip=tips)
+            starts = alt.Chart(shown).mark_tick(color="#c62828", thickness=2).encode(x=x, y=y, tooltip=tips)
+            # The tick marks where each incident began: a few minutes would be thinner than a pixel.
+            st.altair_chart(alt.layer(bars, starts).properties(height=alt.Step(22)), width="stretch")
             st.dataframe(pd.DataFrame({
                 t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
                 t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],
