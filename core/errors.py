@@ -64,6 +64,13 @@ class Problem:
         return f"Problem(row={self.row}, column={self.column!r}, key={self.key!r})"
 
 
+def on_row(problems: list[Problem], row: int) -> list[Problem]:
+    """The problems found in one row of a file, each told which row that is."""
+    for problem in problems:
+        problem.row = row
+    return problems
+
+
 class ImportRejected(MonevError):
     """A file with at least one bad row; nothing from it was written."""
 

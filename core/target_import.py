@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from core import targets
 from core.access import Role, Viewer, require_role
-from core.errors import ImportRejected, Problem, ValidationError
+from core.errors import ImportRejected, Problem, ValidationError, on_row
 from core.sheets import Table, read_table
 from db.models import Unit
 from db.monitoring import Target
@@ -57,7 +57,7 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
         row_problems: list[Problem] = []
         data = _row(cells, unit_ids, row_problems)
         if data is None:
-            problems += _at(row_problems, line)
+            problems += on_row(row_problems, line)
             continue
         key = (data.unit_id, " ".join(data.name.split()).casefold())
         if key in seen:
@@ -89,12 +89,6 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
     if not dry_run:
         session.flush()
     return counts
-
-
-def _at(problems: list[Problem], line: int) -> list[Problem]:
-    for problem in problems:
-        problem.row = line
-    return problems
 
 
 def _row(cells: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem]) -> targets.TargetCreate | None:

@@ -8,7 +8,7 @@ from sqlmodel import Session, SQLModel
 
 from core import audit
 from core.access import Role, Viewer, require_role, require_unit_write, scoped, unit_scope
-from core.errors import ImportRejected, NotFound, Problem, ValidationError
+from core.errors import ImportRejected, NotFound, Problem, ValidationError, on_row
 from db.models import Unit
 from db.types import utcnow
 
@@ -272,7 +272,7 @@ def import_units(
     for line, raw in rows:
         row = raw.normalised()
         if not row.code:
-            problems.extend(_located(_check(row, graph), line))
+            problems.extend(on_row(_check(row, graph), line))
             continue
         if row.code in seen:
             problems.append(Problem("code", "unit.code_duplicate_in_file", row=line, code=row.code, first=seen[row.code]))
@@ -281,7 +281,7 @@ def import_units(
         clean.append((line, row))
         _apply(graph, row)
     for line, row in clean:
-        problems.extend(_located(_check(row, graph) + _children_problems(row.code, row, graph), line))
+        problems.extend(on_row(_check(row, graph) + _children_problems(row.code, row, graph), line))
     if problems:
         raise ImportRejected(problems, filename)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -303,12 +303,6 @@ def import_units(
         counts["updated" if changed else "unchanged"] += 1
         session.flush()
     return counts
-
-
-def _located(problems: list[Problem], line: int) -> list[Problem]:
-    for problem in problems:
-        problem.row = line
-    return problems
 
 
 def _filled(row: UnitRow, unit: Unit | None = None) -> UnitRow:

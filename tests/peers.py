@@ -84,6 +84,15 @@ def http_server(tls_dir: Path | None = None, days_left: int = 10):
         server.server_close()
 
 
+def listen_on(port: int = 0) -> socket.socket:
+    """A TCP port on 127.0.0.1 that accepts connections (into its backlog) until closed."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(64)
+    return sock
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

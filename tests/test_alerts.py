@@ -2,7 +2,6 @@
 Telegram stand-in, a webhook and an SMTP server with STARTTLS; failures retried with backoff and kept."""
 
 import secrets
-import socket
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from db.monitoring import Alert, AlertDelivery, Incident, TargetState
 from db.types import utcnow
 from probes.worker import ProbeWorker
 from tests.monitoring import JAKARTA, add_target, rounds
-from tests.peers import closed_port, recording_server, smtp_server
+from tests.peers import closed_port, listen_on, recording_server, smtp_server
 
 TOKEN = "123456:" + "A" * 30
 
@@ -35,13 +34,6 @@ def deliveries(store) -> list[tuple[AlertDelivery, Alert]]:
     with store.session() as s:
         return [tuple(r) for r in s.execute(select(AlertDelivery, Alert).join(Alert).order_by(AlertDelivery.id))]
 
-
-def listen_on(port: int) -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.listen(16)
-    return sock
 
 
 def outage(store, admin, unit_id, name="SIMPUS") -> int:

@@ -6,7 +6,6 @@ page is saved as a screenshot under tests/artifacts/ for a person to look at.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from pages.common.shell import CACHE_TTL_S
 from tests.browser import chromium, log_in, running_app
 from tests.conftest import ROOT
 from tests.monitoring import JAKARTA, add_target
-from tests.peers import closed_port
+from tests.peers import closed_port, listen_on
 
 # The views, not the stores, are under test here: both stores are covered below the pages.
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -31,13 +30,6 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATES = ["UP", "DEGRADED", "DOWN", "MAINTENANCE", "PENDING"]
 
-
-def listen(port: int = 0) -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.listen(64)
-    return sock
 
 
 def start_worker(env, cwd) -> subprocess.Popen:
@@ -91,7 +83,7 @@ def live(env, store, admin, city, tmp_path):
     """Three units with loopback targets checked every 10 s by a real `python -m probes`:
     Kel. Kauman's router answers ping, Dinkes's SIMPUS port is closed (DOWN), Diskominfo's server
     listens on a port the test can close and open again."""
-    server = listen()
+    server = listen_on()
     port = server.getsockname()[1]
     add_target(store, admin, city.units["KEL-KAUMAN"], name="Router Kauman", kind="ping", interval_s=10,
                timeout_s=2, fail_threshold=1)
@@ -189,7 +181,7 @@ def test_the_wall_follows_a_target_down_and_up_without_a_reload_and_goes_stale_w
         assert page.get_by_text("Insiden berlangsung (2)").is_visible()
         shot(page, "presenter-status-down")
 
-        live["server"][0] = listen(live["port"])
+        live["server"][0] = listen_on(live["port"])
         wait_until(lambda: "Aktif" in tile(page, "Diskominfo").inner_text(), 60, "Diskominfo up again")
         assert page.evaluate("window.__monev_marker") == "same page"
         shot(page, "presenter-status-up-again")

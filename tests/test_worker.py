@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import socket
 import threading
 import time
 from datetime import timedelta
@@ -17,7 +16,7 @@ from db.types import utcnow
 from probes import store as probe_store
 from probes.worker import ProbeWorker, WorkerThread
 from tests.monitoring import JAKARTA, add_target, heartbeats, incidents, make_due, rounds, state
-from tests.peers import closed_port, netns_host, tcp_listener
+from tests.peers import closed_port, listen_on, netns_host, tcp_listener
 
 
 @pytest.fixture
@@ -26,13 +25,6 @@ def worker(store):
     w.housekeeping(force=True)
     return w
 
-
-def listen_on(port: int) -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.listen(16)
-    return sock
 
 
 def test_a_closed_port_turns_down_after_three_failures_and_up_when_it_opens(store, admin, city, worker):
