@@ -24,6 +24,7 @@ from core.errors import NotFound, ValidationError
 from core.i18n import reason_text, t
 from db.models import Unit
 from db.monitoring import Alert, AlertChannel, AlertDelivery, Incident, Target, TargetState
+from db.types import utcnow
 
 CHANNEL_KINDS = ("telegram", "email", "webhook")
 ALERT_KINDS = ("down", "recovery", "reminder", "cert", "test")
@@ -169,7 +170,7 @@ def sweep(session: Session, *, now: datetime, reminder: timedelta, cert_days: in
 def send_test(*, session: Session, viewer: Viewer, channel_id: int) -> Alert:
     """A test alert to one channel (admin): its delivery is recorded like any other."""
     channel = get_channel(session=session, viewer=viewer, channel_id=channel_id)
-    return raise_alert(session, "test", at=datetime.now(tz=ZoneInfo("UTC")), unit_id=channel.unit_id,
+    return raise_alert(session, "test", at=utcnow(), unit_id=channel.unit_id,
                        params={"by": viewer.username}, channels=[channel])
 
 

@@ -97,18 +97,28 @@ def _email(channel: AlertChannel, message: Message, settings: Settings) -> None:
 
 
 def _lease(engine: Engine, now: datetime, limit: int) -> list[int]:
-    free = or_(AlertDelivery.lease_until.is_(None), AlertDelivery.lease_until < now)
-    with Session(engine) as session, session.begin():
+    """Lease up to `limit` pending deliveries that are due."""
+    with Session(engine) as session:
         due = session.scalars(select(AlertDelivery.id).where(
-            AlertDelivery.status == "pending", AlertDelivery.next_attempt_at <= now, free)
+            AlertDelivery.status == "pending", AlertDelivery.next_attempt_at <= now, _free(now))
             .order_by(AlertDelivery.next_attempt_at).limit(limit)).all()
-        taken = []
-        for delivery_id in due:  # one conditional UPDATE each: a second notifier gets 0 rows and skips it
-            done = session.execute(update(AlertDelivery).where(AlertDelivery.id == delivery_id, free)
+    return _lease_ids(engine, list(due), now)
+
+
+def _free(now: datetime):
+    return or_(AlertDelivery.lease_until.is_(None), AlertDelivery.lease_until < now)
+
+
+def _lease_ids(engine: Engine, ids: list[int], now: datetime) -> list[int]:
+    """The ids this call leased: one conditional UPDATE each, so a second notifier gets 0 rows and skips."""
+    taken = []
+    with Session(engine) as session, session.begin():
+        for delivery_id in ids:
+            done = session.execute(update(AlertDelivery).where(AlertDelivery.id == delivery_id, _free(now))
                                    .values(lease_until=now + LEASE))
             if done.rowcount:
                 taken.append(delivery_id)
-        return taken
+    return taken
 
 
 def deliver(engine: Engine, settings: Settings, delivery_ids: list[int], client: httpx.Client) -> dict[str, int]:
@@ -166,17 +176,9 @@ def test_now(engine: Engine, settings: Settings, *, viewer: Viewer, channel_id: 
         alert = send_test(session=session, viewer=viewer, channel_id=channel_id)
         delivery_id = session.scalar(select(AlertDelivery.id).where(AlertDelivery.alert_id == alert.id))
     with httpx.Client(timeout=TIMEOUT_S) as client:
-        deliver(engine, settings, _lease_ids(engine, [delivery_id]), client)
+        deliver(engine, settings, _lease_ids(engine, [delivery_id], utcnow()), client)
     with Session(engine) as session:
         return session.get(AlertDelivery, delivery_id)
-
-
-def _lease_ids(engine: Engine, ids: list[int]) -> list[int]:
-    with Session(engine) as session, session.begin():
-        done = session.execute(update(AlertDelivery).where(
-            AlertDelivery.id.in_(ids), or_(AlertDelivery.lease_until.is_(None), AlertDelivery.lease_until < utcnow()))
-            .values(lease_until=utcnow() + LEASE))
-        return ids if done.rowcount else []
 
 
 def run_sweep(engine: Engine, settings: Settings, now: datetime | None = None) -> int:
