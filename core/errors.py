@@ -51,8 +51,9 @@ class StoreUnavailable(MonevError):
 class Problem:
     """One bad cell or field: where it is (row, column) and what is wrong (a catalogue key)."""
 
-    def __init__(self, column: str, key: str, row: int | None = None, **params):
+    def __init__(self, column: str, key: str, row: int | None = None, sheet: str | None = None, **params):
         self.row = row
+        self.sheet = sheet
         self.column = column
         self.key = key
         self.params = params

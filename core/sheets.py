@@ -1,12 +1,14 @@
 """Reading an uploaded table, CSV or Excel, into rows with the line numbers the user sees in the file.
 
 Real files are messy: a title row above the header, stray spaces, blank or hidden empty rows, header
-cells typed in any case. The header row is the first of the top rows that names the required columns.
+cells typed in any case, merged header cells (a group title over two header rows, a name merged across
+two columns). The header row is the first of the top rows that names the required columns.
 Cells keep their type from Excel (numbers, dates) so each field's own parser decides what is valid.
 """
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,12 +18,15 @@ from core.errors import ImportRejected, Problem
 
 HEADER_SEARCH_ROWS = 10
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+INSTRUCTION_SHEETS = {"petunjuk", "instructions", "instruksi", "daftar", "lists"}
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 @dataclass
 class Table:
     filename: str
-    columns: dict[int, str]  # position in the row → field name
+    columns: dict[int, str]
+    sheet: str = ""  # the worksheet read, for workbooks  # position in the row → field name
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (line in the file, field → cell)
     ignored: list[str] = field(default_factory=list)  # header cells that name no known field
     labels: dict[str, str] = field(default_factory=dict)  # field → its header as written in the file
@@ -37,17 +42,26 @@ def normalise_header(text: Any) -> str:
     return "_".join(str(text or "").strip().lower().replace("\n", " ").split())
 
 
-def read_table(content: bytes, filename: str, headers: dict[str, set[str]], required: Iterable[str]) -> Table:
+def read_table(content: bytes, filename: str, headers: dict[str, set[str]], required: Iterable[str],
+               sheets: Iterable[str] = ()) -> Table:
     """The table in `content`; raises ImportRejected when it cannot be read or lacks a required column.
 
     `headers` maps each field to the header spellings accepted for it (compared lower-case, spaces as _).
+    In a workbook the sheet named one of `sheets` is read, else the first that is not an instructions sheet.
     """
     required = list(required)
-    lines = _excel_lines(content, filename) if filename.lower().endswith(EXCEL_SUFFIXES) else _csv_lines(content, filename)
+    sheet = ""
+    if filename.lower().endswith(EXCEL_SUFFIXES):
+        sheet, lines = _excel_lines(content, filename, [normalise_header(n) for n in sheets])
+    else:
+        lines = _csv_lines(content, filename)
     lookup = {normalise_header(name): f for f, names in headers.items() for name in names | {f}}
     header_at, columns, first_seen = None, {}, None
     for number, values in lines[:HEADER_SEARCH_ROWS]:
-        found = {i: lookup.get(normalise_header(v)) for i, v in enumerate(values)}
+        found: dict[int, str | None] = {}
+        for i, v in enumerate(values):  # a header merged across columns names its field once, at the left
+            field_name = lookup.get(normalise_header(v))
+            found[i] = field_name if field_name not in found.values() else None
         if first_seen is None and any(_filled(v) for v in values):
             first_seen = (number, found)
         if all(f in found.values() for f in required):
@@ -55,21 +69,22 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
             break
     if header_at is None:
         if first_seen is None:
-            raise ImportRejected([Problem("-", "import.empty_file")], filename)
+            raise ImportRejected([Problem("-", "import.empty_file", sheet=sheet or None)], filename)
         number, found = first_seen
         missing = [f for f in required if f not in found.values()]
-        raise ImportRejected([Problem(f, "import.missing_column", row=number,
+        raise ImportRejected([Problem(f, "import.missing_column", row=number, sheet=sheet or None,
                                       accepted=", ".join(sorted(headers[f] | {f}))) for f in missing], filename)
     header_values = next(values for number, values in lines if number == header_at)
-    table = Table(filename, {i: f for i, f in columns.items() if f},
-                  [str(header_values[i]).strip() for i, f in columns.items() if not f and _filled(header_values[i])])
+    table = Table(filename, {i: f for i, f in columns.items() if f}, sheet,
+                  ignored=[str(header_values[i]).strip() for i, f in columns.items()
+                           if not f and _filled(header_values[i])])
     table.labels = {f: str(header_values[i]).strip() for i, f in table.columns.items()}
     for number, values in lines:
         if number <= header_at or not any(_filled(v) for v in values):
             continue  # blank rows, also hidden ones, are common at the end of exported files
         table.rows.append((number, {f: _clean(values[i]) for i, f in table.columns.items() if i < len(values)}))
     if not table.rows:
-        raise ImportRejected([Problem("-", "import.no_rows")], filename)
+        raise ImportRejected([Problem("-", "import.no_rows", sheet=sheet or None)], filename)
     return table
 
 
@@ -98,7 +113,7 @@ def _csv_lines(content: bytes, filename: str) -> list[tuple[int, list[Any]]]:
     return [(number, values) for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
 
 
-def _excel_lines(content: bytes, filename: str) -> list[tuple[int, list[Any]]]:
+def _excel_lines(content: bytes, filename: str, wanted: list[str]) -> tuple[str, list[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook  # imported here: only uploads of workbooks pay for it
 
     try:
@@ -106,7 +121,42 @@ def _excel_lines(content: bytes, filename: str) -> list[tuple[int, list[Any]]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportRejected([Problem("-", "import.not_excel")], filename) from None
     try:
-        sheet = book.worksheets[0]
-        return list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+        named = {normalise_header(ws.title): ws for ws in book.worksheets}
+        sheet = next((named[n] for n in wanted if n in named), None) or next(
+            (ws for ws in book.worksheets if normalise_header(ws.title) not in INSTRUCTION_SHEETS), book.worksheets[0])
+        lines = [list(values) for values in sheet.iter_rows(min_row=1, values_only=True)]
+        _spread_merged(lines, _merged_ranges(content, getattr(sheet, "_worksheet_path", "")))
+        return sheet.title, list(enumerate(lines, start=1))
     finally:
         book.close()
+
+
+def _merged_ranges(content: bytes, part: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges as (first row, first column, last row, last column), read from the sheet's XML:
+    openpyxl's fast read-only mode does not report them."""
+    from openpyxl.utils import column_index_from_string
+
+    if not part:
+        return []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read(part.lstrip("/"))
+    ranges = []
+    for col1, row1, col2, row2 in MERGE.findall(xml[xml.rfind(b"</sheetData>"):]):
+        c1, r1 = column_index_from_string(col1.decode()), int(row1)
+        c2, r2 = (column_index_from_string(col2.decode()), int(row2)) if col2 else (c1, r1)
+        ranges.append((r1, c1, r2, c2))
+    return ranges
+
+
+def _spread_merged(lines: list[list[Any]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Give every cell of a merged range the value Excel shows in it (the top-left cell's)."""
+    for r1, c1, r2, c2 in ranges:
+        if r1 > len(lines):
+            continue
+        value = lines[r1 - 1][c1 - 1] if c1 - 1 < len(lines[r1 - 1]) else None
+        for r in range(r1, min(r2, len(lines)) + 1):
+            row = lines[r - 1]
+            if len(row) < c2:
+                row.extend([None] * (c2 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c - 1] = value

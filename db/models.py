@@ -20,6 +20,8 @@ class UnitBase(SQLModel):
     phone: str = Field(default="", max_length=40)
     email: str = Field(default="", max_length=120)
     website: str = Field(default="", max_length=200)
+    # All employees of the unit (not only ICT staff), for devices per employee and ICT staff per 100.
+    employees: int | None = None
 
 
 class Unit(UnitBase, table=True):

@@ -2,10 +2,11 @@
 
 import json
 
-from core.i18n import en
+from core.i18n import en, en_inventory, id_inventory
 from core.i18n import id as id_
 
-CATALOGUES: dict[str, dict[str, str]] = {"id": id_.MESSAGES, "en": en.MESSAGES}
+CATALOGUES: dict[str, dict[str, str]] = {"id": {**id_.MESSAGES, **id_inventory.MESSAGES},
+                                         "en": {**en.MESSAGES, **en_inventory.MESSAGES}}
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"
 
