@@ -6,6 +6,7 @@ what is wrong with which cell. Cells arrive as Excel typed them (int, float, dat
 
 import re
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from db.types import utcnow
@@ -65,7 +66,7 @@ def rupiah(value: Any) -> int | None:
             raise CellError("cell.not_money", value=raw) from None
     if number < 0:
         raise CellError("cell.negative_money", value=text(value))
-    return round(number)
+    return int(Decimal(str(number)).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # half a rupiah rounds up
 
 
 DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -122,8 +123,9 @@ def year(value: Any) -> int | None:
     return whole(value, 1980, utcnow().year + 1)
 
 
-def choice(value: Any, words: dict[str, str], default: str | None = None) -> str:
-    """The code a word stands for: `words` maps lower-case spellings (codes and labels) to codes."""
+def choice(value: Any, words: dict[str, str], default: str | None = None, allowed: str = "") -> str:
+    """The code a word stands for: `words` maps lower-case spellings (codes and labels) to codes;
+    `allowed` is how the error lists the choices (by default the codes)."""
     raw = text(value)
     if not raw:
         if default is None:
@@ -131,13 +133,13 @@ def choice(value: Any, words: dict[str, str], default: str | None = None) -> str
         return default
     code = words.get(raw.casefold())
     if code is None:
-        raise CellError("cell.not_in_list", value=raw, allowed=", ".join(sorted({*words.values()})))
+        raise CellError("cell.not_in_list", value=raw, allowed=allowed or ", ".join(sorted({str(v) for v in words.values()})))
     return code
 
 
 # NIP of an ASN (PP 17/2020 style): birth date YYYYMMDD, appointment YYYYMM, gender 1/2, sequence 3 digits.
 NIP_LENGTH = 18
-SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
+SCIENTIFIC = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)  # 1,98503E+17 in Indonesian Excel
 
 
 def nip(value: Any) -> str:
@@ -160,9 +162,11 @@ def nip(value: Any) -> str:
 
 
 def _shown_number(value: Any) -> str:
+    """The number as Excel shows it: 15 significant digits, the rest zeros (198503122010011000)."""
     try:
-        return f"{int(float(value))}"
-    except (TypeError, ValueError):
+        number = float(str(value).replace(",", "."))
+        return str(int(Decimal(f"{number:.15g}")))
+    except (TypeError, ValueError, ArithmeticError):
         return str(value)
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import demo_monitoring, passwords
+from core import demo_inventory, demo_monitoring, passwords
 from core.access import SYSTEM, Role
 from core.unit_import import parse_units_csv
 from core.units import import_units
@@ -47,6 +47,7 @@ def load(*, session: Session, zone: ZoneInfo | None = None) -> bool:
     if zone is not None:
         port = os.environ.get("MONEV_DEMO_SNMP_PORT")  # set by `make run` when it started snmpsim
         demo_monitoring.load(session=session, now=utcnow(), zone=zone, snmp_port=int(port) if port else None)
+    demo_inventory.load(session=session)
     return True
 
 

@@ -29,10 +29,10 @@ class Change:
     id: int | None = None
 
 
-def load_lookup(session: Session, viewer: Viewer) -> Lookup:
+def lookup(*, session: Session, viewer: Viewer) -> Lookup:
     """Units, lists, staff and targets by the names a person writes, limited to what the viewer may see."""
     units = session.execute(select(Unit.id, Unit.code)).all()
-    lookup = Lookup(
+    found = Lookup(
         unit_ids={code.upper(): uid for uid, code in units}, unit_codes=dict(units),
         categories=dict(session.execute(select(DeviceCategory.code, DeviceCategory.name)
                                         .order_by(DeviceCategory.sort)).all()),
@@ -41,36 +41,37 @@ def load_lookup(session: Session, viewer: Viewer) -> Lookup:
     )
     stmt = scoped(select(Staff.id, Staff.unit_id, Staff.nip, Staff.name), Staff.unit_id, session, viewer)
     for sid, unit_id, nip, name in session.execute(stmt):
-        lookup.staff_names[sid] = name
-        lookup.staff_refs.setdefault((unit_id, name.casefold()), sid)
+        found.staff_names[sid] = name
+        found.staff_refs.setdefault((unit_id, name.casefold()), sid)
         if nip:
-            lookup.staff_refs[(unit_id, nip)] = sid
+            found.staff_refs[(unit_id, nip)] = sid
     stmt = scoped(select(Target.id, Target.unit_id, Target.name), Target.unit_id, session, viewer)
     for tid, unit_id, name in session.execute(stmt):
-        lookup.targets[(unit_id, name.casefold())] = tid
-        lookup.target_names[tid] = name
-    return lookup
+        found.targets[(unit_id, name.casefold())] = tid
+        found.target_names[tid] = name
+    return found
 
 
 def categories(*, session: Session, viewer: Viewer) -> list[DeviceCategory]:
     return list(session.scalars(select(DeviceCategory).order_by(DeviceCategory.sort)))
 
 
-def set_useful_life(*, session: Session, viewer: Viewer, code: str, years: int) -> DeviceCategory:
-    """Change a category's useful life (admin), which moves every device's past-life flag and book value."""
+def set_useful_lives(*, session: Session, viewer: Viewer, lives: dict[str, int]) -> None:
+    """Change categories' useful life (admin), which moves every device's past-life flag and book value."""
     from core import audit
 
     require_role(viewer, Role.ADMIN)
-    category = session.get(DeviceCategory, code)
-    if category is None:
-        raise NotFound("inventory.category_unknown", code=code)
-    if not 1 <= years <= 30:
-        raise ValidationError("inventory.useful_life_range", field="useful_life_years")
-    audit.record(session, viewer=viewer, action="update", table="device_category", row_id=None, unit_id=None,
-                 old={"code": code, "useful_life_years": category.useful_life_years},
-                 new={"code": code, "useful_life_years": years})
-    category.useful_life_years = years
-    return category
+    for code, years in lives.items():
+        category = session.get(DeviceCategory, code)
+        if category is None:
+            raise NotFound("inventory.category_unknown", code=code)
+        if not 1 <= years <= 30:
+            raise ValidationError("inventory.useful_life_range", field="useful_life_years")
+        if category.useful_life_years != years:
+            audit.record(session, viewer=viewer, action="update", table="device_category", row_id=None,
+                         unit_id=None, old={"code": code, "useful_life_years": category.useful_life_years},
+                         new={"code": code, "useful_life_years": years})
+            category.useful_life_years = years
 
 
 def book_value(value: int | None, age: int | None, life: int, method: str = "straight_line") -> int | None:
@@ -136,7 +137,7 @@ def list_records(*, session: Session, viewer: Viewer, kind: str, unit_ids: list[
     stmt = stmt.order_by(getattr(model, spec.unit_field), model.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    lookup = load_lookup(session, viewer)
+    names = lookup(session=session, viewer=viewer)
     lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
     this_year = utcnow().year
     rows = []
@@ -151,23 +152,21 @@ def list_records(*, session: Session, viewer: Viewer, kind: str, unit_ids: list[
         for column in spec.columns:
             value = values.get(column.field)
             row[column.field] = ({True: "ya" if lang == "id" else "yes", False: "tidak" if lang == "id" else "no"}
-                                 .get(value, "") if column.field == "past_life" else column.show(value, lookup, lang))
+                                 .get(value, "") if column.field == "past_life" else column.show(value, names, lang))
         rows.append(row)
     return rows
 
 
-def natural_key(spec: RecordKind, values: dict[str, Any]) -> tuple | None:
-    """What identifies a record to a person: serial number or asset tag; NIP (or name); app name in its unit."""
+def natural_keys(spec: RecordKind, values: dict[str, Any]) -> list[tuple]:
+    """What identifies a record to a person, strongest first: serial number, then asset tag; NIP (or name
+    in the unit for non-ASN); an application's name in its owner unit."""
     unit = values.get("unit")
     if spec.name == "device":
-        if values.get("serial_number"):
-            return ("sn", values["serial_number"].casefold())
-        if values.get("asset_tag"):
-            return ("tag", values["asset_tag"].casefold())
-        return None
+        return [(kind, values[field].casefold()) for kind, field in (("sn", "serial_number"), ("tag", "asset_tag"))
+                if values.get(field)]
     if spec.name == "staff":
-        return ("nip", values["nip"]) if values.get("nip") else ("name", unit, (values.get("name") or "").casefold())
-    return ("app", unit, (values.get("name") or "").casefold())
+        return [("nip", values["nip"]) if values.get("nip") else ("name", unit, (values.get("name") or "").casefold())]
+    return [("app", unit, (values.get("name") or "").casefold())]
 
 
 def _row_rules(spec: RecordKind, values: dict[str, Any]) -> list[Problem]:
@@ -197,14 +196,13 @@ def save_records(
     spec = KINDS[kind]
     model = spec.model
     scope = unit_scope(session, viewer)
-    lookup = load_lookup(session, viewer)
+    names = lookup(session=session, viewer=viewer)
     unit_col = getattr(model, spec.unit_field)
     stored = {r.id: r for r in session.scalars(scoped(select(model), unit_col, session, viewer))}
     current = {rid: _model_values(spec, r) for rid, r in stored.items()}
     by_key: dict[tuple, list[int]] = {}
     for rid, values in current.items():
-        key = natural_key(spec, values)
-        if key is not None:
+        for key in natural_keys(spec, values):
             by_key.setdefault(key, []).append(rid)
 
     problems: list[Problem] = []
@@ -214,12 +212,12 @@ def save_records(
         row_problems: list[Problem] = []
         values: dict[str, Any] = {}
         try:
-            values["unit"] = spec.column("unit").read(change.cells.get("unit"), lookup, None)
+            values["unit"] = spec.column("unit").read(change.cells.get("unit"), names, None)
         except cells.CellError as exc:
             row_problems.append(Problem("unit", exc.key, **exc.params))
         unit_id = values.get("unit")
         if unit_id is not None and scope is not None and unit_id not in scope:
-            row_problems.append(Problem("unit", "inventory.unit_out_of_scope", code=lookup.unit_codes[unit_id]))
+            row_problems.append(Problem("unit", "inventory.unit_out_of_scope", code=names.unit_codes[unit_id]))
         record_id = change.id
         if record_id is not None and record_id not in current:
             raise NotFound("inventory.record_not_found")
@@ -229,25 +227,23 @@ def save_records(
             if column.field not in change.cells and (record_id is not None or upsert):
                 continue  # a column the file does not have keeps what is stored
             try:
-                values[column.field] = column.read(change.cells.get(column.field), lookup, unit_id)
+                values[column.field] = column.read(change.cells.get(column.field), names, unit_id)
             except cells.CellError as exc:
                 row_problems.append(Problem(column.field, exc.key, **exc.params))
         if row_problems:
             problems += _on(row_problems, change.line)
             continue
         if record_id is None and upsert:
-            key = natural_key(spec, {**values})
-            candidates = by_key.get(key, []) if key else []
+            candidates = [rid for key in natural_keys(spec, values) for rid in by_key.get(key, [])]
             same_unit = [rid for rid in candidates if current[rid]["unit"] == unit_id]
             record_id = (same_unit or candidates or [None])[0]
         merged = {**(current[record_id] if record_id is not None else {}), **values}
         if record_id is None:  # a new record: every column it does not name takes its default
             for column in spec.editable:
                 if column.field not in merged:
-                    merged[column.field] = column.read("", lookup, unit_id)
+                    merged[column.field] = column.read("", names, unit_id)
         rule_problems = _row_rules(spec, merged)
-        key = natural_key(spec, merged)
-        if key is not None:
+        for key in natural_keys(spec, merged):
             scoped_key = (merged["unit"], key)
             if scoped_key in seen:
                 rule_problems.append(Problem(_key_column(spec, key), "inventory.duplicate_in_file",
@@ -260,11 +256,10 @@ def save_records(
 
     touched = {rid for _l, rid, _v in plan if rid is not None} | set(deletes)
     for line, rid, merged in plan:  # a key already held by another record of the same unit
-        key = natural_key(spec, merged)
-        clash = [other for other in by_key.get(key, []) if other != rid and other not in touched
-                 and current[other]["unit"] == merged["unit"]] if key else []
-        if clash:
-            problems += _on([Problem(_key_column(spec, key), "inventory.key_taken", value=key[-1])], line)
+        for key in natural_keys(spec, merged):
+            if any(other != rid and other not in touched and current[other]["unit"] == merged["unit"]
+                   for other in by_key.get(key, [])):
+                problems += _on([Problem(_key_column(spec, key), "inventory.key_taken", value=key[-1])], line)
     for rid in deletes:
         if rid not in current:
             raise NotFound("inventory.record_not_found")

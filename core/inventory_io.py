@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from core import inventory
 from core.access import Viewer
+from core.errors import ImportRejected
 from core.export import safe_cell, to_csv
 from core.i18n import CATALOGUES, t
 from core.inventory_kinds import KINDS, Lookup, RecordKind
@@ -39,10 +40,16 @@ def changes_from(table: Table, kind: str) -> list[inventory.Change]:
 
 
 def import_upload(*, session: Session, viewer: Viewer, kind: str, table: Table, dry_run: bool = False) -> dict:
-    """Add or update every row of the file by natural key, or nothing (ImportRejected names each bad cell)."""
-    return inventory.save_records(session=session, viewer=viewer, kind=kind, changes=changes_from(table, kind),
-                                  filename=table.filename, sheet=table.sheet, labels=table.labels, upsert=True,
-                                  dry_run=dry_run)
+    """Add or update every row of the file by natural key, or nothing (ImportRejected names each bad cell,
+    row by row and left to right as the file has them)."""
+    try:
+        return inventory.save_records(session=session, viewer=viewer, kind=kind, changes=changes_from(table, kind),
+                                      filename=table.filename, sheet=table.sheet, labels=table.labels, upsert=True,
+                                      dry_run=dry_run)
+    except ImportRejected as exc:
+        position = {label: i for i, label in enumerate(table.labels.get(f, f) for f in table.columns.values())}
+        exc.problems.sort(key=lambda p: (p.row or 0, position.get(p.column, len(position))))
+        raise
 
 
 def template(*, session: Session, viewer: Viewer, kind: str, lang: str = "id") -> bytes:
@@ -53,7 +60,7 @@ def template(*, session: Session, viewer: Viewer, kind: str, lang: str = "id") -
     from openpyxl.worksheet.datavalidation import DataValidation
 
     spec = KINDS[kind]
-    lookup = inventory.load_lookup(session, viewer)
+    names = inventory.lookup(session=session, viewer=viewer)
     book = Workbook()
     data = book.active
     data.title = t(f"inventory.sheet.{kind}", lang)
@@ -68,7 +75,7 @@ def template(*, session: Session, viewer: Viewer, kind: str, lang: str = "id") -
         data.column_dimensions[letter].width = column.width
         if column.kind == "text":
             data.column_dimensions[letter].number_format = "@"  # NIP and codes stay text, all 18 digits
-        options = _options(column, lookup, lang, viewer, session)
+        options = _options(column, names, lang, viewer, session)
         if options:
             lists.cell(row=1, column=index, value=column.label(kind, lang)).font = Font(bold=True)
             for row, option in enumerate(options, start=2):

@@ -68,8 +68,9 @@ class Column:
 def _labelled(prefix: str, codes, default: str | None = None) -> dict:
     """read/show/options for a fixed list whose labels live in the catalogue."""
     spellings = words(prefix, codes)
+    allowed = ", ".join(t(f"{prefix}.{c}") for c in codes)
     return {
-        "read": lambda v, lk, u: cells.choice(v, spellings, default),
+        "read": lambda v, lk, u: cells.choice(v, spellings, default, allowed),
         "show": lambda v, lk, lang: t(f"{prefix}.{v}", lang) if v not in (None, "") else "",
         "options": lambda lk, lang: [t(f"{prefix}.{c}", lang) for c in codes],
         "kind": "list",
@@ -81,7 +82,7 @@ def _from_table(attr: str, default: str | None = None) -> dict:
     def read(v, lk, u):
         table = getattr(lk, attr)
         spellings = {**{c.casefold(): c for c in table}, **{n.casefold(): c for c, n in table.items()}}
-        return cells.choice(v, spellings, default)
+        return cells.choice(v, spellings, default, ", ".join(table.values()))
     return {"read": read, "show": lambda v, lk, lang: getattr(lk, attr).get(v, v or ""),
             "options": lambda lk, lang: list(getattr(lk, attr).values()), "kind": "list"}
 
@@ -164,9 +165,10 @@ def _unit_codes(v, lk: Lookup, u) -> list[str]:
 
 def _level(area: str) -> Column:
     spellings = words("competence_level", COMPETENCE_LEVELS)
+    allowed = ", ".join(t(f"competence_level.{c}") for c in COMPETENCE_LEVELS)
     return Column(
         f"competence_{area}",
-        read=lambda v, lk, u: int(cells.choice(v, spellings, 0)),
+        read=lambda v, lk, u: int(cells.choice(v, spellings, 0, allowed)),
         show=lambda v, lk, lang: t(f"competence_level.{v or 0}", lang),
         options=lambda lk, lang: [t(f"competence_level.{c}", lang) for c in COMPETENCE_LEVELS],
         kind="list", width=14,

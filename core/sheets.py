@@ -58,10 +58,7 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
     lookup = {normalise_header(name): f for f, names in headers.items() for name in names | {f}}
     header_at, columns, first_seen = None, {}, None
     for number, values in lines[:HEADER_SEARCH_ROWS]:
-        found: dict[int, str | None] = {}
-        for i, v in enumerate(values):  # a header merged across columns names its field once, at the left
-            field_name = lookup.get(normalise_header(v))
-            found[i] = field_name if field_name not in found.values() else None
+        found = _fields(values, lookup)
         if first_seen is None and any(_filled(v) for v in values):
             first_seen = (number, found)
         if all(f in found.values() for f in required):
@@ -74,7 +71,15 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
         missing = [f for f in required if f not in found.values()]
         raise ImportRejected([Problem(f, "import.missing_column", row=number, sheet=sheet or None,
                                       accepted=", ".join(sorted(headers[f] | {f}))) for f in missing], filename)
-    header_values = next(values for number, values in lines if number == header_at)
+    header_values = list(next(values for number, values in lines if number == header_at))
+    below = next(((n, v) for n, v in lines if n == header_at + 1), None)
+    if below is not None and _all_headers(below[1], lookup):
+        # A second header row (a group title merged over its sub-columns above it): its names win.
+        for i, field_name in _fields(below[1], lookup).items():
+            if field_name:
+                columns = {j: (None if f == field_name else f) for j, f in columns.items()}
+                columns[i], header_values[i] = field_name, below[1][i]
+        header_at += 1
     table = Table(filename, {i: f for i, f in columns.items() if f}, sheet,
                   ignored=[str(header_values[i]).strip() for i, f in columns.items()
                            if not f and _filled(header_values[i])])
@@ -86,6 +91,20 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
     if not table.rows:
         raise ImportRejected([Problem("-", "import.no_rows", sheet=sheet or None)], filename)
     return table
+
+
+def _fields(values, lookup: dict[str, str]) -> dict[int, str | None]:
+    """Which field each header cell names; a header merged across columns names its field once, at the left."""
+    found: dict[int, str | None] = {}
+    for i, v in enumerate(values):
+        field_name = lookup.get(normalise_header(v))
+        found[i] = field_name if field_name not in found.values() else None
+    return found
+
+
+def _all_headers(values, lookup: dict[str, str]) -> bool:
+    filled = [v for v in values if _filled(v)]
+    return bool(filled) and all(normalise_header(v) in lookup for v in filled)
 
 
 def _filled(value: Any) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+import db.inventory  # noqa: F401 - registers the inventory tables for the truncation below
 import db.monitoring  # noqa: F401 - registers the monitoring tables for the truncation below
 from core import passwords
 from core.access import SYSTEM, Viewer
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 PG_BASE_URL = os.environ.get("MONEV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "rahasia-123"
+SEEDED_TABLES = ("device_category", "staff_position")
 
 passwords.set_rounds(4)  # cheap hashes in tests; production keeps settings.bcrypt_rounds
 
@@ -76,7 +78,10 @@ def backend(request, tmp_path_factory):
     url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
     engine = make_engine(url)
     upgrade_to_head(engine)
-    yield ("postgresql", url, engine)
+    with engine.connect() as conn:  # lists the migrations seed; every test starts from them again
+        seeded = {table: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{table}"'))]
+                  for table in SEEDED_TABLES}
+    yield ("postgresql", url, engine, seeded)
     engine.dispose()
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -96,10 +101,13 @@ def store(backend, tmp_path) -> Store:
         yield Store("sqlite", url, engine)
         engine.dispose()
         return
-    _, url, engine = backend
+    _, url, engine, seeded = backend
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table, rows in seeded.items():
+            if rows:
+                conn.execute(SQLModel.metadata.tables[table].insert(), rows)
     yield Store("postgresql", url, engine)
 
 

@@ -12,6 +12,10 @@ from core import (
     access,
     audit,
     availability,
+    duplicates,
+    inventory,
+    inventory_io,
+    inventory_stats,
     maintenance,
     overview,
     status,
@@ -22,12 +26,13 @@ from core import (
     uptime,
     users,
 )
-from core.errors import NotFound, PermissionDenied
+from core.errors import ImportRejected, NotFound, PermissionDenied
 from core.units import UnitProfile, UnitRow
 from core.users import UserCreate, UserUpdate
 from db.engine import session_scope
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
+from tests.inventory import fill_every_unit
 from tests.monitoring import JAKARTA, add_target
 
 
@@ -69,7 +74,27 @@ READS = {
                              lambda rows: {t.unit_id for t, _state in rows}),
     "maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
                                  lambda rows: {w.unit_id or _unit_of_target(s_cache, w.target_id) for w in rows}),
+    "inventory.list_records": (lambda s, v: [r for kind in ("device", "staff", "application")
+                                             for r in inventory.list_records(session=s, viewer=v, kind=kind)],
+                               lambda rows: {s_cache_units[r["unit"]] for r in rows}),
+    "inventory.lookup": (lambda s, v: inventory.lookup(session=s, viewer=v),
+                              lambda lk: {u for u, _ref in lk.staff_refs} | {u for u, _name in lk.targets}),
+    "inventory_io.export": (lambda s, v: inventory_io.export(session=s, viewer=v, kind="device", fmt="csv"),
+                            lambda data: {s_cache_units[line.split(",")[0]]
+                                          for line in data.decode("utf-8-sig").splitlines()[1:]}),
+    "inventory_io.template": (lambda s, v: inventory_io.template(session=s, viewer=v, kind="device"),
+                              lambda data: {s_cache_units[code] for code in _template_units(data)}),
 }
+
+
+def _template_units(data: bytes) -> list[str]:
+    """The unit codes a template offers in its dropdown (first column of the Lists sheet)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    lists = load_workbook(io.BytesIO(data))["Daftar"]
+    return [row[0] for row in lists.iter_rows(min_row=2, max_col=1, values_only=True) if row[0]]
 s_cache: dict = {}
 s_cache_units: dict = {}
 
@@ -78,18 +103,25 @@ def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
 SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target", "target_detail.detail",
-          "availability.for_target", "availability.for_unit"]
+          "availability.for_target", "availability.for_unit", "inventory.get_record", "inventory.count_records",
+          "inventory_stats.summary"]
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
           "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window",
-          "target_import.import_targets"]
+          "target_import.import_targets", "inventory.save_records", "inventory_io.import_upload",
+          "inventory.set_employees"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.list_channels": {}, "alerts.get_channel": {"channel_id": 1}, "alerts.list_deliveries": {},
     "alerts.create_channel": {"data": None}, "alerts.update_channel": {"channel_id": 1, "data": None},
     "alerts.send_test": {"channel_id": 1},
+    "inventory.set_useful_lives": {"lives": {"pc": 9}}, "duplicates.resolve": {"key": "x", "action": "keep"},
 }
+# City-wide views across units (conflicts between units): admin and pimpinan only.
+CITY_ONLY = {"duplicates.find_conflicts": {}, "duplicates.kept_decisions": {}}
+# Lists every unit shares (device categories): no unit's rows in them.
+SHARED_LISTS = ["inventory.categories"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
@@ -109,7 +141,8 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
     # notify.test_now opens its own transactions (it must commit before sending) and is admin-only:
     # it goes through alerts.send_test, checked below, and tests/test_alerts.py refuses skpd and pimpinan.
     mechanism |= {"notify.test_now"}
-    assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT) | set(ADMIN_ONLY)
+    assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT) | set(ADMIN_ONLY) \
+        | set(CITY_ONLY) | set(SHARED_LISTS)
 
 
 def feed_every(store, city, ids):
@@ -140,6 +173,7 @@ def monitored(store, city, admin):
            for code, unit_id in city.units.items()}
     feed_every(store, city, ids)
     s_cache_units.update(city.units)
+    fill_every_unit(store, admin, city)
     with session_scope(store.engine) as s:
         for code, unit_id in city.units.items():
             s_cache[ids[code]] = unit_id
@@ -241,6 +275,12 @@ def writes_to_unit_b(city):
             kind="once", unit_id=b, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1))),
         "target_import.import_targets": dict(table=target_import.read_targets(
             b"unit;nama;jenis;host\nDINKES;x;ping;127.0.0.1\n", "target.csv")),
+        "inventory.save_records": dict(kind="device", changes=[inventory.Change(2, {
+            "unit": "DINKES", "category": "PC", "serial_number": "SN-X"})]),
+        "inventory_io.import_upload": dict(kind="staff", table=inventory_io.read_upload(
+            "Kode unit;Nama;Status kepegawaian\nKEC-KLOJEN;Boleh;Non-ASN\nDINKES;Bukan unit saya;Non-ASN\n"
+            .encode(), "sdm.csv", "staff")),
+        "inventory.set_employees": dict(unit_id=b, employees=10),
     }
 
 
@@ -248,17 +288,23 @@ def writes_to_unit_b(city):
 def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, operator_a, admin, name):
     module, fn = name.split(".")
     func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance,
-                   "target_import": target_import}[module], fn)
+                   "target_import": target_import, "inventory": inventory, "inventory_io": inventory_io}[module], fn)
     city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
     with store.session() as s:
-        before = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(
-            session=s, viewer=admin, include_inactive=True)]
-        with pytest.raises((PermissionDenied, NotFound)):
+        before = [(u.code, u.name, u.active, u.head_name, u.employees) for u in units.list_units(
+            session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin)
+        with pytest.raises((PermissionDenied, NotFound, ImportRejected)) as caught:
             func(session=s, viewer=operator_a, **writes_to_unit_b(city)[name])
+        if isinstance(caught.value, ImportRejected):  # a file or a table of rows: refused whole, saying why
+            assert "inventory.unit_out_of_scope" in {p.key for p in caught.value.problems}
         s.rollback()
-        after = [(u.code, u.name, u.active, u.head_name) for u in units.list_units(
-            session=s, viewer=admin, include_inactive=True)]
+        after = [(u.code, u.name, u.active, u.head_name, u.employees) for u in units.list_units(
+            session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin)
     assert after == before
+
+
+def _inventory_counts(s, admin) -> list[int]:
+    return [inventory.count_records(session=s, viewer=admin, kind=k) for k in ("device", "staff", "application")]
 
 
 def test_snmp_secrets_are_shown_to_admins_only(store, city, admin, operator_b):
@@ -289,9 +335,52 @@ def test_an_skpd_account_whose_unit_is_missing_sees_nothing(store, city):
 
 @pytest.mark.parametrize("name", sorted(ADMIN_ONLY))
 def test_admin_only_functions_refuse_everyone_else(store, city, operator_a, pimpinan, presenter, name):
-    from core import alerts
-
-    func = getattr(alerts, name.split(".")[1])
+    module, fn = name.split(".")
+    func = getattr(importlib.import_module(f"core.{module}"), fn)
     for viewer in (operator_a, pimpinan, presenter):
         with store.session() as s, pytest.raises(PermissionDenied):
             func(session=s, viewer=viewer, **ADMIN_ONLY[name])
+
+
+@pytest.mark.parametrize("name", sorted(CITY_ONLY))
+def test_views_across_units_refuse_unit_operators_and_the_presenter(store, city, operator_a, presenter, pimpinan,
+                                                                    name):
+    module, fn = name.split(".")
+    func = getattr(importlib.import_module(f"core.{module}"), fn)
+    for viewer in (operator_a, presenter):
+        with store.session() as s, pytest.raises(PermissionDenied):
+            func(session=s, viewer=viewer, **CITY_ONLY[name])
+    with store.session() as s:
+        assert func(session=s, viewer=pimpinan, **CITY_ONLY[name]) == []
+
+
+def test_skpd_cannot_open_count_or_sum_another_units_inventory(store, city, operator_a, admin):
+    fill_every_unit(store, admin, city)
+    own = city.subtree(UNIT_A)
+    with store.session() as s:
+        for kind in ("device", "staff", "application"):
+            records = inventory.list_records(session=s, viewer=admin, kind=kind)
+            assert inventory.count_records(session=s, viewer=operator_a, kind=kind) == len(own)
+            assert inventory.count_records(session=s, viewer=operator_a, kind=kind,
+                                           unit_ids=[city.units["DINKES"]]) == 0
+            for row in records:
+                if city.units[row["unit"]] in own:
+                    assert inventory.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
+                else:
+                    with pytest.raises(NotFound):
+                        inventory.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
+        others = [u for u in city.units.values() if u not in own]
+        theirs = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=others)
+        assert (theirs.devices, theirs.staff, theirs.applications) == (0, 0, 0)
+        mine = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=sorted(own))
+        assert (mine.devices, mine.staff, mine.applications) == (len(own),) * 3
+
+
+def test_presenter_sees_no_inventory(store, city, presenter, admin):
+    fill_every_unit(store, admin, city)
+    with store.session() as s:
+        for kind in ("device", "staff", "application"):
+            with pytest.raises(PermissionDenied):
+                inventory.list_records(session=s, viewer=presenter, kind=kind)
+        with pytest.raises(PermissionDenied):
+            inventory_stats.summary(session=s, viewer=presenter, unit_ids=list(city.units.values()))

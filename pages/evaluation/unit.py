@@ -6,6 +6,7 @@ from core import access, audit, units, users
 from core.access import Role
 from core.errors import MonevError
 from pages.common.shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
+from pages.evaluation import unit_inventory
 
 guard("unit")
 c = ctx()
@@ -61,6 +62,14 @@ with people_col:
                            t("users.role"): role_label(u.role)} for u in accounts], hide_index=True, width="stretch")
         else:
             st.caption(t("unit.no_accounts"))
+
+below, todo = [], [unit.id]
+while todo:  # every unit under this one, however deep
+    parent_id = todo.pop()
+    found = [u.id for u in visible if u.parent_id == parent_id]
+    below += found
+    todo += found
+unit_inventory.draw(unit.id, below)
 
 st.subheader(t("audit.title"))
 entries = call(audit.list_audit, unit_id=unit.id, limit=20)

@@ -1,0 +1,177 @@
+"""What the Perangkat, SDM TIK and Aplikasi pages share: filters, the paged table editor, the Excel
+round trip and the exports. Every read and write goes through core/, scoped to the viewer."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import formatting, inventory, inventory_io, units
+from core.access import Role
+from core.errors import MonevError
+from core.inventory_kinds import KINDS
+from pages.common.shell import cached, call, clear_cache, ctx, deferred, flash, show_error, t
+
+PAGE_SIZE = 200
+
+
+def filters(kind: str) -> tuple[list[int] | None, str]:
+    """Unit and search filters above the table; returns (unit ids or None for all in scope, search text)."""
+    visible = cached(units.list_units)
+    by_id = {u.id: u for u in visible}
+    left, right = st.columns([3, 2])
+    picked = left.multiselect(t("inventory.filter_units"), list(by_id), key=f"{kind}_units",
+                              format_func=lambda i: f"{by_id[i].short_name} ({by_id[i].code})",
+                              placeholder=t("inventory.all_units"))
+    hint = {"device": "inventory.search_hint", "staff": "inventory.search_hint_staff",
+            "application": "inventory.search_hint_application"}[kind]
+    search = right.text_input(t("inventory.search"), key=f"{kind}_search", placeholder=t(hint))
+    return (picked or None), search
+
+
+def may_edit() -> bool:
+    return ctx().viewer.role in (Role.ADMIN, Role.SKPD)
+
+
+def _shown(rows: list[dict], kind: str) -> pd.DataFrame:
+    """Rows as the editor shows them: money as Rupiah text and dates as dd/mm/yyyy, both read back as typed.
+    Row n of the frame is record `rows[n]["id"]`; the ids stay out of sight."""
+    spec = KINDS[kind]
+    data = {}
+    for column in spec.columns:
+        values = [r[column.field] for r in rows]
+        if column.kind == "money":
+            values = [formatting.rupiah(v) if v is not None else "" for v in values]
+        elif column.kind == "date":
+            values = [f"{v:%d/%m/%Y}" if isinstance(v, date) else "" for v in values]
+        elif column.kind == "number":
+            values = pd.array(values, dtype="Int64")
+        data[column.field] = values
+    return pd.DataFrame(data)
+
+
+def _config(kind: str, editable: bool) -> dict:
+    spec = KINDS[kind]
+    lang = ctx().lang
+    lookup = cached(inventory.lookup)
+    writable = [u.code for u in cached(units.list_units)]
+    config = {}
+    for column in spec.columns:
+        label = column.label(kind, lang)
+        help_text = t(f"{kind}.{column.field}.help")
+        disabled = column.read_only or not editable
+        if column.field == "unit":
+            config[column.field] = st.column_config.SelectboxColumn(label, options=writable, help=help_text,
+                                                                    disabled=disabled, required=True)
+        elif column.options is not None:
+            config[column.field] = st.column_config.SelectboxColumn(label, options=column.options(lookup, lang),
+                                                                    help=help_text, disabled=disabled)
+        elif column.kind == "number":
+            config[column.field] = st.column_config.NumberColumn(label, help=help_text, disabled=disabled, format="%d")
+        else:
+            config[column.field] = st.column_config.TextColumn(label, help=help_text, disabled=disabled)
+    return config
+
+
+def table(kind: str, unit_ids: list[int] | None, search: str) -> None:
+    """The records of the filter, a page at a time, editable in place by those who may change them."""
+    c = ctx()
+    total = cached(inventory.count_records, kind=kind, unit_ids=unit_ids, search=search)
+    pages = max(1, -(-total // PAGE_SIZE))
+    left, right = st.columns([4, 1])
+    page = right.number_input(t("inventory.page"), 1, pages, 1, key=f"{kind}_page") if pages > 1 else 1
+    rows = cached(inventory.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
+                  method=c.settings.depreciation, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    left.caption(t("inventory.count", shown=formatting.number(len(rows)), total=formatting.number(total)))
+    frame = _shown(rows, kind)
+    editable = may_edit()
+    config = _config(kind, editable)
+    if not editable:
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=_height(len(rows)))
+        st.caption(t("inventory.read_only"))
+        return
+    st.caption(t("inventory.edit_help"))
+    key = f"{kind}_editor_{page}_{len(rows)}_{hash((tuple(unit_ids or ()), search))}"
+    st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="dynamic", key=key,
+                   height=_height(len(rows) + 3))
+    if st.button(t("inventory.save"), type="primary", key=f"{kind}_save", icon=":material/save:"):
+        _save(kind, [r["id"] for r in rows], st.session_state.get(key, {}))
+
+
+def _height(rows: int) -> int:
+    return min(560, 35 * (rows + 1) + 3)
+
+
+def _save(kind: str, ids: list[int], edits: dict) -> None:
+    """Turn the editor's edits into changes for core: edited cells, added rows, deleted rows."""
+    changes = [inventory.Change(position + 1, dict(cells), ids[int(position)])
+               for position, cells in edits.get("edited_rows", {}).items()]
+    changes += [inventory.Change(len(ids) + n + 1, {k: v for k, v in row.items() if k != "id"})
+                for n, row in enumerate(edits.get("added_rows", []))]
+    deletes = [ids[int(position)] for position in edits.get("deleted_rows", [])]
+    if not changes and not deletes:
+        st.info(t("inventory.no_changes"))
+        return
+    try:
+        done = call(inventory.save_records, kind=kind, changes=changes, deletes=deletes)
+    except MonevError as exc:
+        show_error(exc)
+        return
+    clear_cache()
+    flash(t("inventory.saved", **done))
+
+
+def import_tab(kind: str) -> None:
+    """Template, upload, preview naming every bad cell, then import all or nothing."""
+    c = ctx()
+    st.markdown(t("inventory.import_help"))
+    template = deferred(inventory_io.template, kind=kind, lang=c.lang)
+    st.download_button(t("inventory.template"), data=template, file_name=f"templat-{kind}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{kind}_template", icon=":material/table_view:")
+    upload = st.file_uploader(t("inventory.import_file"), type=["xlsx", "csv"], key=f"{kind}_upload")
+    if upload is None:
+        return
+    try:
+        sheet = inventory_io.read_upload(upload.getvalue(), upload.name, kind)
+        plan = call(inventory_io.import_upload, kind=kind, table=sheet, dry_run=True)
+    except MonevError as exc:
+        show_error(exc)
+        return
+    st.success(t("inventory.import_preview", **plan))
+    if sheet.ignored:
+        st.caption(t("inventory.import_ignored", columns=", ".join(sheet.ignored)))
+    if st.button(t("inventory.import_commit"), type="primary", key=f"{kind}_import_commit"):
+        try:
+            done = call(inventory_io.import_upload, kind=kind, table=sheet)
+        except MonevError as exc:
+            show_error(exc)
+            return
+        clear_cache()
+        flash(t("inventory.import_done", **done))
+
+
+def export_tab(kind: str, unit_ids: list[int] | None, search: str) -> None:
+    c = ctx()
+    st.caption(t("inventory.export_help"))
+    left, right = st.columns(2)
+    for column, fmt, mime in ((left, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                              (right, "csv", "text/csv")):
+        data = deferred(inventory_io.export, kind=kind, fmt=fmt, unit_ids=unit_ids, search=search, lang=c.lang,
+                        method=c.settings.depreciation)
+        column.download_button(t(f"inventory.export_{fmt}"), data=data, file_name=f"monev-{kind}.{fmt}", mime=mime,
+                               key=f"{kind}_export_{fmt}", icon=":material/download:")
+
+
+def page(kind: str, extra_tabs: list[tuple[str, callable]] = ()) -> None:
+    """The whole page for one record kind: filters, then table, import and export tabs (lazy)."""
+    unit_ids, search = filters(kind)
+    names = [t("inventory.tab_table")] + ([t("inventory.tab_import")] if may_edit() else []) + \
+        [t("inventory.tab_export")] + [name for name, _draw in extra_tabs]
+    tabs = st.tabs(names, key=f"{kind}_tabs", on_change="rerun")
+    draws = [lambda: table(kind, unit_ids, search)] + ([lambda: import_tab(kind)] if may_edit() else []) + \
+        [lambda: export_tab(kind, unit_ids, search)] + [draw for _name, draw in extra_tabs]
+    for tab, draw in zip(tabs, draws, strict=True):
+        with tab:
+            if tab.open:
+                draw()
