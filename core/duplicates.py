@@ -20,7 +20,7 @@ from db.models import Unit
 
 SIMILAR_NAME = 88  # token-set ratio (0-100) from which two application names count as one application
 SAME_FUNCTION = 90
-NOISE = re.compile(r"\b(aplikasi|sistem|informasi|si|app|online|kota|malang|e|website|situs|web|portal)\b|[^a-z0-9 ]")
+NOISE = re.compile(r"\b(aplikasi|sistem|informasi|si|app|online|e|website|situs|web|portal)\b|[^a-z0-9 ]")
 
 
 @dataclass
@@ -41,9 +41,10 @@ class Conflict:
         return {"device": "device", "staff": "staff", "app": "application"}[self.kind.split("_")[0]]
 
 
-def _simple(name: str) -> str:
-    """A name without the words every Indonesian system name carries, for comparing what is left."""
-    return " ".join(NOISE.sub(" ", name.casefold()).split()) or name.casefold()
+def _simple(name: str, own_words: set[str] = frozenset()) -> str:
+    """A name without the words every Indonesian system name carries nor its owner's name ("SIMPEG Dinkes"
+    and "SIMPEG Setda" are both "simpeg"), for comparing what is left; "" when nothing distinctive is left."""
+    return " ".join(w for w in NOISE.sub(" ", name.casefold()).split() if w not in own_words)
 
 
 def find_conflicts(*, session: Session, viewer: Viewer, include_kept: bool = False) -> list[Conflict]:
@@ -84,8 +85,11 @@ def _application_conflicts(session: Session, names: dict[int, str]) -> list[Conf
                                   Application.app_type).where(Application.status != "inactive")).all()
     if len(apps) < 2:
         return []
-    simple = [_simple(a.name) for a in apps]
-    functions = [_simple(a.function) if a.function else "" for a in apps]
+    codes = dict(session.execute(select(Unit.id, Unit.code)).all())
+    own = {uid: set(re.split(r"[^a-z0-9]+", f"{names.get(uid, '')} {codes.get(uid, '')}".casefold())) - {""}
+           for uid in {a.owner_unit_id for a in apps}}
+    simple = [_simple(a.name, own[a.owner_unit_id]) for a in apps]
+    functions = [_simple(a.function) for a in apps]
     by_name = process.cdist(simple, simple, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR_NAME)
     by_function = process.cdist(functions, functions, scorer=fuzz.token_set_ratio, score_cutoff=SAME_FUNCTION)
     parent = list(range(len(apps)))
@@ -103,7 +107,7 @@ def _application_conflicts(session: Session, names: dict[int, str]) -> list[Conf
         for j in range(i + 1, len(apps)):
             if apps[i].owner_unit_id == apps[j].owner_unit_id:
                 continue
-            name_score = int(by_name[i][j])
+            name_score = int(by_name[i][j]) if simple[i] and simple[j] else 0
             function_score = int(by_function[i][j]) if functions[i] and functions[j] else 0
             if name_score or function_score:
                 links.append((i, j, max(name_score, function_score),

@@ -211,16 +211,19 @@ def save_records(
     for change in changes:
         row_problems: list[Problem] = []
         values: dict[str, Any] = {}
-        try:
-            values["unit"] = spec.column("unit").read(change.cells.get("unit"), names, None)
-        except cells.CellError as exc:
-            row_problems.append(Problem("unit", exc.key, **exc.params))
-        unit_id = values.get("unit")
-        if unit_id is not None and scope is not None and unit_id not in scope:
-            row_problems.append(Problem("unit", "inventory.unit_out_of_scope", code=names.unit_codes[unit_id]))
         record_id = change.id
         if record_id is not None and record_id not in current:
             raise NotFound("inventory.record_not_found")
+        if record_id is not None and "unit" not in change.cells:  # an edit that leaves the unit as it is
+            values["unit"] = current[record_id]["unit"]
+        else:
+            try:
+                values["unit"] = spec.column("unit").read(change.cells.get("unit"), names, None)
+            except cells.CellError as exc:
+                row_problems.append(Problem("unit", exc.key, **exc.params))
+        unit_id = values.get("unit")
+        if unit_id is not None and scope is not None and unit_id not in scope:
+            row_problems.append(Problem("unit", "inventory.unit_out_of_scope", code=names.unit_codes[unit_id]))
         for column in spec.editable:
             if column.field == "unit":
                 continue

@@ -44,8 +44,11 @@ def _shown(rows: list[dict], kind: str) -> pd.DataFrame:
             values = [formatting.rupiah(v) if v is not None else "" for v in values]
         elif column.kind == "date":
             values = [f"{v:%d/%m/%Y}" if isinstance(v, date) else "" for v in values]
-        elif column.kind == "number":
+        if column.kind == "number":
             values = pd.array(values, dtype="Int64")
+        else:  # text even when the page is empty, so the editor offers text cells
+            values = pd.array([None if v in (None, "") and column.kind != "text" else v for v in values],
+                              dtype="string")
         data[column.field] = values
     return pd.DataFrame(data)
 
@@ -91,7 +94,8 @@ def table(kind: str, unit_ids: list[int] | None, search: str) -> None:
         st.caption(t("inventory.read_only"))
         return
     st.caption(t("inventory.edit_help"))
-    key = f"{kind}_editor_{page}_{len(rows)}_{hash((tuple(unit_ids or ()), search))}"
+    # A new page or filter is a new editor: edits made on one never land on the rows of another.
+    key = f"{kind}_editor_{page}_{len(rows)}_{'-'.join(map(str, unit_ids or []))}_{search}"
     st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="dynamic", key=key,
                    height=_height(len(rows) + 3))
     if st.button(t("inventory.save"), type="primary", key=f"{kind}_save", icon=":material/save:"):
