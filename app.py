@@ -194,7 +194,8 @@ def _navigation(ctx: Ctx):
         if default:
             sections[""].append(st.Page(spec.script, title=t(spec.title_key, ctx.lang), icon=spec.icon,
                                         url_path=spec.url_path, visibility="hidden"))
-    return st.navigation({name: pages for name, pages in sections.items() if pages})
+    # Expanded: an admin's menu has more entries than Streamlit shows before folding the rest under "View more".
+    return st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True)
 
 
 def main() -> None:

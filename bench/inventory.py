@@ -60,7 +60,7 @@ def page_times(env: dict[str, str], folder: Path) -> None:
     from playwright.sync_api import sync_playwright
     from streamlit.testing.v1 import AppTest
 
-    from bench.pages import _finished
+    from bench.pages import _finished, demo_admin_page
     from core.navigation import PAGES
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app
 
@@ -87,18 +87,7 @@ def page_times(env: dict[str, str], folder: Path) -> None:
     done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
     with running_app(env, folder) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1920, "height": 1080})
-        page.goto(base)
-        page.get_by_label("Nama pengguna").wait_for(timeout=120_000)
-        page.get_by_label("Nama pengguna").fill("admin")
-        page.get_by_label("Kata sandi").fill("admin-demo")
-        page.get_by_role("button", name="Masuk").click()
-        page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
-        deadline = time.monotonic() + 30
-        while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
-            if time.monotonic() > deadline:
-                raise RuntimeError("no login cookie")
-            page.wait_for_timeout(100)
+        page = demo_admin_page(browser, base)
         opened, navigated = [], []
         for attempt in range(6):
             started = time.perf_counter()

@@ -111,6 +111,23 @@ def _finished(page, heading: str | None, done: str) -> None:
     page.locator(done).wait_for(timeout=60_000)
 
 
+def demo_admin_page(browser, base: str):
+    """A page logged in as the demo admin, with the re-login cookie set, so URLs open as a returning user."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(base)
+    page.get_by_label("Nama pengguna").wait_for(timeout=120_000)
+    page.get_by_label("Nama pengguna").fill("admin")
+    page.get_by_label("Kata sandi").fill("admin-demo")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
+    deadline = time.monotonic() + 30
+    while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise RuntimeError("no login cookie")
+        page.wait_for_timeout(100)
+    return page
+
+
 def browser_times(env: dict[str, str], folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -118,18 +135,7 @@ def browser_times(env: dict[str, str], folder: Path) -> None:
 
     with running_app(env, folder) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1920, "height": 1080})
-        page.goto(base)
-        page.get_by_label("Nama pengguna").wait_for(timeout=120_000)
-        page.get_by_label("Nama pengguna").fill("admin")
-        page.get_by_label("Kata sandi").fill("admin-demo")
-        page.get_by_role("button", name="Masuk").click()
-        page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
-        deadline = time.monotonic() + 30
-        while not any(c["name"] == "monev_tik_auth" for c in page.context.cookies()):
-            if time.monotonic() > deadline:
-                raise RuntimeError("no login cookie")
-            page.wait_for_timeout(100)
+        page = demo_admin_page(browser, base)
         done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
         for path, heading in PAGES:
             opened, navigated = [], []

@@ -12,7 +12,6 @@ from core import (
     access,
     audit,
     availability,
-    duplicates,
     inventory,
     inventory_io,
     inventory_stats,
@@ -278,8 +277,8 @@ def writes_to_unit_b(city):
         "inventory.save_records": dict(kind="device", changes=[inventory.Change(2, {
             "unit": "DINKES", "category": "PC", "serial_number": "SN-X"})]),
         "inventory_io.import_upload": dict(kind="staff", table=inventory_io.read_upload(
-            "Kode unit;Nama;Status kepegawaian\nKEC-KLOJEN;Boleh;Non-ASN\nDINKES;Bukan unit saya;Non-ASN\n"
-            .encode(), "sdm.csv", "staff")),
+            b"Kode unit;Nama;Status kepegawaian\nKEC-KLOJEN;Boleh;Non-ASN\nDINKES;Bukan unit saya;Non-ASN\n",
+            "sdm.csv", "staff")),
         "inventory.set_employees": dict(unit_id=b, employees=10),
     }
 

@@ -5,8 +5,8 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import db.inventory  # noqa: F401
+import db.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import db.monitoring  # noqa: F401
 from db.engine import make_engine
 
