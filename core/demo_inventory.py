@@ -90,6 +90,15 @@ APPS = [
     ("DPUPRPKP", "SIMBG", "persetujuan bangunan gedung", "umum", "pusat", "cloud", [], []),
     ("DPUPRPKP", "SI Jalan dan Jembatan", "data jalan dan jembatan", "khusus", "daerah", "own", [], []),
     ("DPUPRPKP", "SI Kepegawaian DPUPR", "kepegawaian", "khusus", "daerah", "own", [], []),  # duplicate
+    ("DISKOMINFO", "Satu Data Kota Malang", "portal data statistik sektoral", "umum", "daerah", "pdn", ["SIPD"],
+     ["*"]),
+    ("DISKOMINFO", "Malang Command Center", "pemantauan kota terpadu", "khusus", "daerah", "pdn",
+     ["ATCS Kota Malang"], []),
+    ("BKPSDM", "e-Presensi", "kehadiran pegawai", "umum", "daerah", "pdn", ["SIMPEG Kota Malang"], ["*"]),
+    ("BAPENDA", "e-SPTPD", "pelaporan pajak daerah", "khusus", "daerah", "pdn", ["e-Tax Hotel Restoran"], []),
+    # Three queue systems: one shared queue service would do (a deliberate duplicate by name).
+    ("DISPENDUKCAPIL", "Antrean Online Dispendukcapil", "antrean pelayanan", "khusus", "daerah", "cloud", [], []),
+    ("DINKES", "e-Puskesmas Antrean", "antrean puskesmas", "khusus", "daerah", "cloud", ["SIMPUS"], []),
 ]
 
 
@@ -207,7 +216,7 @@ def _applications(rng, by_code, units, now) -> list[dict]:
                          created_at=now, updated_at=now))
     # Larger units keep a handful of small systems each, so the register is about a hundred entries.
     for unit in units:
-        if unit.kind not in ("kelurahan", "bagian") and len(rows) < 100:
+        if unit.kind != "kelurahan" and len(rows) < 100:
             rows.append(dict(owner_unit_id=unit.id, name=f"Website {unit.short_name}",
                              function="", app_type="khusus", origin="daerah",
                              platform="web", url=f"https://{unit.code.lower()}.malangkota.go.id", hosting="pdn",

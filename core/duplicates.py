@@ -47,8 +47,9 @@ def _simple(name: str, own_words: set[str] = frozenset()) -> str:
     return " ".join(w for w in NOISE.sub(" ", name.casefold()).split() if w not in own_words)
 
 
-def find_conflicts(*, session: Session, viewer: Viewer, include_kept: bool = False) -> list[Conflict]:
-    """Every conflict across units, strongest first; those an admin kept are left out unless asked for."""
+def find_conflicts(*, session: Session, viewer: Viewer, include_kept: bool = False, org_name: str = "") -> list[Conflict]:
+    """Every conflict across units, strongest first; those an admin kept are left out unless asked for.
+    The organisation's own name ("Pemerintah Kota Malang") is in many system names and proves nothing."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN)
     names = dict(session.execute(select(Unit.id, Unit.short_name)).all())
     found: list[Conflict] = []
@@ -71,14 +72,18 @@ def find_conflicts(*, session: Session, viewer: Viewer, include_kept: bool = Fal
         if len({r.unit_id for r in rows}) > 1:
             found.append(Conflict("staff_nip", nip, [{"id": r.id, "unit_id": r.unit_id, "unit": names.get(r.unit_id, ""),
                                                       "label": r.name} for r in rows]))
-    found += _application_conflicts(session, names)
+    found += _application_conflicts(session, names, _words(org_name))
     kept = set(session.scalars(select(DuplicateDecision.conflict_key)))
     if not include_kept:
         found = [c for c in found if c.key not in kept]
     return sorted(found, key=lambda c: (-c.score, c.kind, c.value))
 
 
-def _application_conflicts(session: Session, names: dict[int, str]) -> list[Conflict]:
+def _words(text: str) -> set[str]:
+    return set(re.split(r"[^a-z0-9]+", text.casefold())) - {""}
+
+
+def _application_conflicts(session: Session, names: dict[int, str], org_words: set[str]) -> list[Conflict]:
     """Applications of different units linked by a similar name or the same function, grouped so that
     five look-alikes are one conflict (with the weakest link as its score), not ten pairs."""
     apps = session.execute(select(Application.id, Application.owner_unit_id, Application.name, Application.function,
@@ -86,10 +91,10 @@ def _application_conflicts(session: Session, names: dict[int, str]) -> list[Conf
     if len(apps) < 2:
         return []
     codes = dict(session.execute(select(Unit.id, Unit.code)).all())
-    own = {uid: set(re.split(r"[^a-z0-9]+", f"{names.get(uid, '')} {codes.get(uid, '')}".casefold())) - {""}
+    own = {uid: _words(f"{names.get(uid, '')} {codes.get(uid, '')}") | org_words
            for uid in {a.owner_unit_id for a in apps}}
     simple = [_simple(a.name, own[a.owner_unit_id]) for a in apps]
-    functions = [_simple(a.function) for a in apps]
+    functions = [_simple(a.function, org_words) for a in apps]
     by_name = process.cdist(simple, simple, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR_NAME)
     by_function = process.cdist(functions, functions, scorer=fuzz.token_set_ratio, score_cutoff=SAME_FUNCTION)
     parent = list(range(len(apps)))
@@ -134,18 +139,19 @@ def _application_conflicts(session: Session, names: dict[int, str]) -> list[Conf
     return conflicts
 
 
-def _conflict(session: Session, viewer: Viewer, key: str) -> Conflict:
-    found = next((c for c in find_conflicts(session=session, viewer=viewer, include_kept=True) if c.key == key), None)
+def _conflict(session: Session, viewer: Viewer, key: str, org_name: str) -> Conflict:
+    found = next((c for c in find_conflicts(session=session, viewer=viewer, include_kept=True, org_name=org_name)
+                  if c.key == key), None)
     if found is None:
         raise NotFound("duplicates.gone")
     return found
 
 
 def resolve(*, session: Session, viewer: Viewer, key: str, action: str, keep_id: int | None = None,
-            unit_id: int | None = None, reason: str = "") -> None:
+            unit_id: int | None = None, reason: str = "", org_name: str = "") -> None:
     """Merge into one record, transfer one record to a unit and drop the others, or keep all with a reason."""
     require_role(viewer, Role.ADMIN)
-    conflict = _conflict(session, viewer, key)
+    conflict = _conflict(session, viewer, key, org_name)
     reason = " ".join(reason.split())
     if action == "keep":
         if not reason:

@@ -78,4 +78,6 @@ class ImportRejected(MonevError):
     def __init__(self, problems: list[Problem], filename: str = ""):
         self.problems = problems
         self.filename = filename
-        super().__init__("import.rejected", count=len(problems), filename=filename)
+        # Without a file, the rows came from a table on the page: say so rather than name an empty file.
+        super().__init__("import.rejected" if filename else "import.rejected_edits", count=len(problems),
+                         filename=filename)

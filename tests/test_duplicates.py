@@ -140,3 +140,10 @@ def test_only_admins_resolve_and_a_record_outside_the_conflict_cannot_be_kept(st
         resolve(store, admin, key=conflict.key, action="merge", keep_id=other)
     with store.session() as s:
         assert len(list(s.scalars(select(Device)))) == 3
+
+
+def test_the_organisations_own_name_in_system_names_does_not_make_them_alike(store, city, admin):
+    add(store, admin, "application", {"unit": "DISKOMINFO", "name": "PPID Kota Malang", "function": "informasi publik"},
+        {"unit": "SETDA", "name": "JDIH Kota Malang", "function": "dokumentasi hukum"},
+        {"unit": "DINKES", "name": "SIMPUS Kota Malang", "function": "rekam medis"})
+    assert conflicts(store, admin, org_name="Pemerintah Kota Malang") == []

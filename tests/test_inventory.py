@@ -109,10 +109,35 @@ def test_changing_a_categorys_useful_life_moves_its_devices_and_is_audited(store
     year = utcnow().year
     add(store, admin, "device", device_cells("DINKES", "PC-1", purchase_year=year - 5))
     with session_scope(store.engine) as s:
-        inventory.set_useful_lives(session=s, viewer=admin, lives={"pc": 7})
+        inventory.save_list(session=s, viewer=admin, name="category",
+                            rows=[{"code": "pc", "name": "PC", "useful_life_years": 7}])
     assert rows(store, admin, "device")[0]["past_life"] == "tidak"
     entry, = audit_of(store, "device_category")
     assert entry.old_values == {"code": "pc", "useful_life_years": 4} and entry.new_values["useful_life_years"] == 7
+
+
+def test_admins_add_a_category_and_a_position_that_imports_then_accept(store, city, admin):
+    with session_scope(store.engine) as s:
+        assert inventory.save_list(session=s, viewer=admin, name="category", rows=[
+            {"code": "tablet", "name": "Tablet", "useful_life_years": 3}]) == {"created": 1, "updated": 0,
+                                                                               "unchanged": 0}
+        inventory.save_list(session=s, viewer=admin, name="position", rows=[
+            {"code": "analis_data", "name": "Analis Data"}])
+    add(store, admin, "device", device_cells("DINKES", "TB-1", category="Tablet"))
+    add(store, admin, "staff", {"unit": "DINKES", "name": "Rina", "employment": "Non-ASN", "position": "Analis Data"})
+    assert rows(store, admin, "device")[0]["category"] == "Tablet"
+    assert rows(store, admin, "staff")[0]["position"] == "Analis Data"
+
+
+def test_a_bad_list_entry_is_named_and_nothing_changes(store, city, admin):
+    with session_scope(store.engine) as s, pytest.raises(ImportRejected) as caught:
+        inventory.save_list(session=s, viewer=admin, name="category", rows=[
+            {"code": "pc", "name": "PC", "useful_life_years": 6}, {"code": "Kamera Saku!", "name": "",
+                                                                   "useful_life_years": 40}])
+    assert [(p.row, p.column, p.key) for p in caught.value.problems] == [
+        (2, "code", "inventory.list_code"), (2, "name", "cell.required"), (2, "useful_life_years", "cell.out_of_range")]
+    with store.session() as s:
+        assert inventory.categories(session=s, viewer=admin)[0].useful_life_years == 4
 
 
 def test_asn_staff_need_an_nip_and_non_asn_staff_have_none(store, city, admin):

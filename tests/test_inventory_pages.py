@@ -120,3 +120,29 @@ def test_admin_keeps_a_duplicate_with_a_reason_and_pimpinan_only_reads(env, city
     assert "Konflik diselesaikan." in texts(at) and "Tidak ada duplikat terbuka." in texts(at)
     with store.session() as s:
         assert s.scalars(select(DuplicateDecision)).one().reason == "Pinjam pakai antar-unit"
+
+
+def test_an_admin_changes_a_useful_life_and_adds_a_category_in_place(env, city, store):
+    from core import inventory
+    from db.engine import session_scope
+
+    at = open_page("admin", "devices")
+    at.session_state["device_tabs"] = "Masa manfaat"
+    at.session_state["list_category"] = {"edited_rows": {0: {"useful_life_years": 6}},
+                                         "added_rows": [{"code": "tablet", "name": "Tablet", "useful_life_years": 3}],
+                                         "deleted_rows": []}
+    at.run()
+    at.button(key="list_category_save").click().run()
+    assert_clean(at)
+    assert "Daftar disimpan: 1 ditambah, 1 diubah." in texts(at)
+    with session_scope(store.engine) as s:
+        lives = {c.code: c.useful_life_years for c in inventory.categories(session=s, viewer=city.viewers["admin"])}
+    assert (lives["pc"], lives["tablet"]) == (6, 3)
+
+
+def test_pimpinan_sees_the_useful_lives_but_cannot_change_them(env, city, store):
+    at = open_page("pimpinan", "devices")
+    at.session_state["device_tabs"] = "Masa manfaat"
+    at.run()
+    assert_clean(at)
+    assert not at.data_editor and "PC" in at.dataframe[0].value.to_csv()

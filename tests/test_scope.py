@@ -115,12 +115,12 @@ ADMIN_ONLY = {
     "alerts.list_channels": {}, "alerts.get_channel": {"channel_id": 1}, "alerts.list_deliveries": {},
     "alerts.create_channel": {"data": None}, "alerts.update_channel": {"channel_id": 1, "data": None},
     "alerts.send_test": {"channel_id": 1},
-    "inventory.set_useful_lives": {"lives": {"pc": 9}}, "duplicates.resolve": {"key": "x", "action": "keep"},
+    "inventory.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]}, "duplicates.resolve": {"key": "x", "action": "keep"},
 }
 # City-wide views across units (conflicts between units): admin and pimpinan only.
 CITY_ONLY = {"duplicates.find_conflicts": {}, "duplicates.kept_decisions": {}}
 # Lists every unit shares (device categories): no unit's rows in them.
-SHARED_LISTS = ["inventory.categories"]
+SHARED_LISTS = ["inventory.categories", "inventory.positions"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 

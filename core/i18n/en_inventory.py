@@ -280,4 +280,11 @@ MESSAGES: dict[str, str] = {
     "duplicates.same_function": "same function: {function}",
     "duplicates.read_only": "Only admins resolve conflicts.",
     "duplicates.count": "{count} open conflicts",
+    "inventory.list_code": "Code {code!r} is not valid: lower-case letters, digits or underscores, at most 30 characters.",
+    "inventory.position": "Position",
+    "inventory.code": "Code",
+    "inventory.tab_positions": "Positions",
+    "inventory.list_help": "Add a row for a new category or position; imports accept the code as well as the name. Entries in use are not removed here.",
+    "inventory.list_saved": "List saved: {created} added, {updated} changed.",
+    "import.rejected_edits": "Changes refused: {count} problems. Nothing was saved; fix the cells listed below and save again.",
 }

@@ -280,4 +280,11 @@ MESSAGES: dict[str, str] = {
     "duplicates.same_function": "fungsi sama: {function}",
     "duplicates.read_only": "Hanya admin yang menyelesaikan konflik.",
     "duplicates.count": "{count} konflik terbuka",
+    "inventory.list_code": "Kode {code!r} tidak sah: huruf kecil, angka atau garis bawah, paling banyak 30 karakter.",
+    "inventory.position": "Jabatan",
+    "inventory.code": "Kode",
+    "inventory.tab_positions": "Daftar jabatan",
+    "inventory.list_help": "Tambah baris untuk kategori atau jabatan baru; kode dipakai di berkas impor selain namanya. Data yang sudah dipakai tidak dihapus di sini.",
+    "inventory.list_saved": "Daftar disimpan: {created} ditambah, {updated} diubah.",
+    "import.rejected_edits": "Perubahan ditolak: {count} masalah. Tidak ada yang disimpan; perbaiki sel yang disebut di bawah lalu simpan lagi.",
 }

@@ -167,6 +167,32 @@ def export_tab(kind: str, unit_ids: list[int] | None, search: str) -> None:
                                key=f"{kind}_export_{fmt}", icon=":material/download:")
 
 
+def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> None:
+    """A list every unit draws on (categories, positions): admins add and rename entries in place.
+    `columns` maps a field to (label, kind)."""
+    editable = ctx().viewer.is_admin
+    frame = pd.DataFrame({field: [getattr(r, field) for r in rows] for field in columns})
+    config = {field: (st.column_config.NumberColumn(label, min_value=1, max_value=30, step=1, disabled=not editable)
+                      if kind == "number" else
+                      st.column_config.TextColumn(label, disabled=not editable))
+              for field, (label, kind) in columns.items()}
+    if not editable:
+        st.dataframe(frame, hide_index=True, column_config=config)
+        return
+    st.caption(t("inventory.list_help"))
+    edited = st.data_editor(frame, hide_index=True, column_config=config, key=f"list_{name}", num_rows="add")
+    before = {tuple(r) for r in frame.itertuples(index=False)}
+    changed = [dict(zip(columns, r, strict=True)) for r in edited.itertuples(index=False) if tuple(r) not in before]
+    if changed and st.button(t("inventory.save"), type="primary", key=f"list_{name}_save"):
+        try:
+            done = call(inventory.save_list, name=name, rows=changed)
+        except MonevError as exc:
+            show_error(exc)
+            return
+        clear_cache()
+        flash(t("inventory.list_saved", **done))
+
+
 def page(kind: str, extra_tabs: list[tuple[str, callable]] = ()) -> None:
     """The whole page for one record kind: filters, then table, import and export tabs (lazy)."""
     unit_ids, search = filters(kind)

@@ -12,7 +12,7 @@ st.title(t("duplicates.title"))
 st.caption(t("duplicates.caption"))
 show_flash()
 
-conflicts = cached(duplicates.find_conflicts)
+conflicts = cached(duplicates.find_conflicts, org_name=c.settings.org_name)
 kinds = sorted({x.kind for x in conflicts})
 cols = st.columns(max(1, len(kinds)) + 1)
 cols[0].metric(t("duplicates.open"), len(conflicts))
@@ -62,7 +62,7 @@ if conflicts and c.viewer.is_admin:
         reason = st.text_input(t("duplicates.reason"), key="dup_reason")
         if st.form_submit_button(t("duplicates.resolve"), type="primary"):
             save(duplicates.resolve, t("duplicates.done"), key=key, action=action, keep_id=keep_id,
-                 unit_id=unit_id if action == "transfer" else None, reason=reason)
+                 unit_id=unit_id if action == "transfer" else None, reason=reason, org_name=c.settings.org_name)
 elif conflicts:
     st.caption(t("duplicates.read_only"))
 

@@ -5,7 +5,7 @@ import streamlit as st
 from core import inventory, units
 from core.access import Role
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
-from pages.inventory.common import page
+from pages.inventory.common import list_editor, page
 
 guard("staff")
 c = ctx()
@@ -32,4 +32,9 @@ def headcount() -> None:
             save(inventory.set_employees, t("inventory.employees_saved"), unit_id=unit_id, employees=int(number))
 
 
-page("staff", [(t("inventory.employees"), headcount)])
+def position_list() -> None:
+    list_editor("position", cached(inventory.positions), {"code": (t("inventory.code"), "text"),
+                                                          "name": (t("inventory.position"), "text")})
+
+
+page("staff", [(t("inventory.employees"), headcount), (t("inventory.tab_positions"), position_list)])
