@@ -145,7 +145,7 @@ def load(*, session: Session, seed: int = 2026) -> dict[str, int]:
                 created_at=now, updated_at=now))
         for n in range(round(DEVICES_PER_KIND.get(unit.kind, 10) * rng.uniform(0.7, 1.3))):
             category, _share, (low, high), brands = rng.choices(DEVICE_MIX, [m[1] for m in DEVICE_MIX])[0]
-            year = rng.randint(2012, now.year)
+            year = min(now.year, int(rng.triangular(2012, now.year + 1, now.year - 3)))  # most bought recently
             age = now.year - year
             condition = rng.choices(["baik", "rusak_ringan", "rusak_berat"],
                                     [max(5, 90 - age * 8), 8 + age * 4, 2 + age * 3])[0]

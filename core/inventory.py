@@ -1,7 +1,6 @@
 """Devices, ICT staff and information systems: scoped reads, and one all-or-nothing save for the table
 editor and the workbook import alike, every change audited with its old and new values."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -51,68 +50,6 @@ def lookup(*, session: Session, viewer: Viewer) -> Lookup:
         found.targets[(unit_id, name.casefold())] = tid
         found.target_names[tid] = name
     return found
-
-
-def categories(*, session: Session, viewer: Viewer) -> list[DeviceCategory]:
-    return list(session.scalars(select(DeviceCategory).order_by(DeviceCategory.sort)))
-
-
-LIST_CODE = re.compile(r"^[a-z0-9_]{1,30}$")
-
-
-def positions(*, session: Session, viewer: Viewer) -> list[StaffPosition]:
-    return list(session.scalars(select(StaffPosition).order_by(StaffPosition.sort)))
-
-
-def save_list(*, session: Session, viewer: Viewer, name: str, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Add or change entries of a list every unit draws on (admin): device categories with their useful
-    life, or staff positions. Entries are never removed here: records may point at them."""
-    from core import audit
-
-    require_role(viewer, Role.ADMIN)
-    model = {"category": DeviceCategory, "position": StaffPosition}[name]
-    fields = ["name", "useful_life_years"] if model is DeviceCategory else ["name"]
-    problems, clean = [], []
-    for line, row in enumerate(rows, start=1):
-        code = cells.text(row.get("code")).lower()
-        label = cells.text(row.get("name"))
-        values = {"name": label}
-        if not LIST_CODE.match(code):
-            problems.append(Problem("code", "inventory.list_code", row=line, code=code))
-        if not label:
-            problems.append(Problem("name", "cell.required", row=line))
-        if model is DeviceCategory:
-            try:
-                values["useful_life_years"] = cells.whole(row.get("useful_life_years"), 1, 30)
-                if values["useful_life_years"] is None:
-                    raise cells.CellError("cell.required")
-            except cells.CellError as exc:
-                problems.append(Problem("useful_life_years", exc.key, row=line, **exc.params))
-        clean.append((code, values))
-    if problems:
-        raise ImportRejected(problems)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    last = session.scalar(select(func.max(model.sort))) or 0
-    for code, values in clean:
-        entry = session.get(model, code)
-        if entry is None:
-            last += 1
-            session.add(model(code=code, sort=last, **values))
-            audit.record(session, viewer=viewer, action="create", table=model.__tablename__, row_id=None,
-                         unit_id=None, new={"code": code, **values})
-            counts["created"] += 1
-            continue
-        old, new = audit.changed({f: getattr(entry, f) for f in fields}, values)
-        if not new:
-            counts["unchanged"] += 1
-            continue
-        for key, value in new.items():
-            setattr(entry, key, value)
-        audit.record(session, viewer=viewer, action="update", table=model.__tablename__, row_id=None,
-                     unit_id=None, old={"code": code, **old}, new={"code": code, **new})
-        counts["updated"] += 1
-    session.flush()
-    return counts
 
 
 def book_value(value: int | None, age: int | None, life: int, method: str = "straight_line") -> int | None:

@@ -28,7 +28,7 @@ def test_both_languages_have_every_key_with_the_same_placeholders():
 
 def test_every_key_the_code_names_exists_in_the_catalogue():
     used = set()
-    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("core/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("pages/**/*.py"), *ROOT.glob("core/**/*.py")]:
         used |= set(re.findall(r"""["']((?:[a-z_]+)\.(?:[a-z_]+(?:\.[a-z_]+)*))["']""", path.read_text()))
     # Names that look like keys but are files, modules or columns.
     not_keys = {name for name in used if name.split(".")[-1] in {"csv", "py", "db", "toml"}}

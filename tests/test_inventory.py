@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core import inventory, inventory_stats
+from core import inventory, inventory_lists, inventory_stats
 from core.errors import ImportRejected, NotFound, PermissionDenied
 from db.engine import session_scope
 from db.inventory import Device, Staff
@@ -109,7 +109,7 @@ def test_changing_a_categorys_useful_life_moves_its_devices_and_is_audited(store
     year = utcnow().year
     add(store, admin, "device", device_cells("DINKES", "PC-1", purchase_year=year - 5))
     with session_scope(store.engine) as s:
-        inventory.save_list(session=s, viewer=admin, name="category",
+        inventory_lists.save_list(session=s, viewer=admin, name="category",
                             rows=[{"code": "pc", "name": "PC", "useful_life_years": 7}])
     assert rows(store, admin, "device")[0]["past_life"] == "tidak"
     entry, = audit_of(store, "device_category")
@@ -118,10 +118,10 @@ def test_changing_a_categorys_useful_life_moves_its_devices_and_is_audited(store
 
 def test_admins_add_a_category_and_a_position_that_imports_then_accept(store, city, admin):
     with session_scope(store.engine) as s:
-        assert inventory.save_list(session=s, viewer=admin, name="category", rows=[
+        assert inventory_lists.save_list(session=s, viewer=admin, name="category", rows=[
             {"code": "tablet", "name": "Tablet", "useful_life_years": 3}]) == {"created": 1, "updated": 0,
                                                                                "unchanged": 0}
-        inventory.save_list(session=s, viewer=admin, name="position", rows=[
+        inventory_lists.save_list(session=s, viewer=admin, name="position", rows=[
             {"code": "analis_data", "name": "Analis Data"}])
     add(store, admin, "device", device_cells("DINKES", "TB-1", category="Tablet"))
     add(store, admin, "staff", {"unit": "DINKES", "name": "Rina", "employment": "Non-ASN", "position": "Analis Data"})
@@ -131,13 +131,13 @@ def test_admins_add_a_category_and_a_position_that_imports_then_accept(store, ci
 
 def test_a_bad_list_entry_is_named_and_nothing_changes(store, city, admin):
     with session_scope(store.engine) as s, pytest.raises(ImportRejected) as caught:
-        inventory.save_list(session=s, viewer=admin, name="category", rows=[
+        inventory_lists.save_list(session=s, viewer=admin, name="category", rows=[
             {"code": "pc", "name": "PC", "useful_life_years": 6}, {"code": "Kamera Saku!", "name": "",
                                                                    "useful_life_years": 40}])
     assert [(p.row, p.column, p.key) for p in caught.value.problems] == [
         (2, "code", "inventory.list_code"), (2, "name", "cell.required"), (2, "useful_life_years", "cell.out_of_range")]
     with store.session() as s:
-        assert inventory.categories(session=s, viewer=admin)[0].useful_life_years == 4
+        assert inventory_lists.categories(session=s, viewer=admin)[0].useful_life_years == 4
 
 
 def test_asn_staff_need_an_nip_and_non_asn_staff_have_none(store, city, admin):

@@ -115,12 +115,13 @@ ADMIN_ONLY = {
     "alerts.list_channels": {}, "alerts.get_channel": {"channel_id": 1}, "alerts.list_deliveries": {},
     "alerts.create_channel": {"data": None}, "alerts.update_channel": {"channel_id": 1, "data": None},
     "alerts.send_test": {"channel_id": 1},
-    "inventory.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]}, "duplicates.resolve": {"key": "x", "action": "keep"},
+    "inventory_lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
+    "duplicates.resolve": {"key": "x", "action": "keep"},
 }
 # City-wide views across units (conflicts between units): admin and pimpinan only.
 CITY_ONLY = {"duplicates.find_conflicts": {}, "duplicates.kept_decisions": {}}
 # Lists every unit shares (device categories): no unit's rows in them.
-SHARED_LISTS = ["inventory.categories", "inventory.positions"]
+SHARED_LISTS = ["inventory_lists.categories", "inventory_lists.positions"]
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import formatting, inventory, inventory_io, units
+from core import formatting, inventory, inventory_io, inventory_lists, units
 from core.access import Role
 from core.errors import MonevError
 from core.inventory_kinds import KINDS
@@ -185,7 +185,7 @@ def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> N
     changed = [dict(zip(columns, r, strict=True)) for r in edited.itertuples(index=False) if tuple(r) not in before]
     if changed and st.button(t("inventory.save"), type="primary", key=f"list_{name}_save"):
         try:
-            done = call(inventory.save_list, name=name, rows=changed)
+            done = call(inventory_lists.save_list, name=name, rows=changed)
         except MonevError as exc:
             show_error(exc)
             return

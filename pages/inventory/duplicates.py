@@ -35,12 +35,18 @@ if not conflicts:
 else:
     st.dataframe(pd.DataFrame({
         t("duplicates.col_kind"): [t(f"duplicates.kind.{x.kind}") for x in conflicts],
-        t("duplicates.col_value"): [x.value for x in conflicts],
-        t("duplicates.col_units"): [", ".join(r["unit"] for r in x.records) for x in conflicts],
-        t("duplicates.col_records"): [len(x.records) for x in conflicts],
         t("duplicates.col_score"): [x.score for x in conflicts],
+        t("duplicates.col_records"): [len(x.records) for x in conflicts],
+        t("duplicates.col_units"): [", ".join(r["unit"] for r in x.records) for x in conflicts],
+        t("duplicates.col_value"): [x.value for x in conflicts],
         t("duplicates.col_reason"): [_detail(x) for x in conflicts],
-    }), hide_index=True, width="stretch", height=min(38 * (len(conflicts) + 1), 420))
+    }), hide_index=True, width="stretch", height=min(35 * (len(conflicts) + 1) + 3, 420), column_config={
+        t("duplicates.col_score"): st.column_config.ProgressColumn(t("duplicates.col_score"), min_value=0,
+                                                                   max_value=100, format="%d", width="small"),
+        t("duplicates.col_records"): st.column_config.NumberColumn(width="small"),
+        t("duplicates.col_units"): st.column_config.TextColumn(width="large"),
+        t("duplicates.col_value"): st.column_config.TextColumn(width="large"),
+    })
 
 if conflicts and c.viewer.is_admin:
     st.subheader(t("duplicates.resolve"))

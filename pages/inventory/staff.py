@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import inventory, units
+from core import inventory, inventory_lists, units
 from core.access import Role
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.inventory.common import list_editor, page
@@ -33,7 +33,7 @@ def headcount() -> None:
 
 
 def position_list() -> None:
-    list_editor("position", cached(inventory.positions), {"code": (t("inventory.code"), "text"),
+    list_editor("position", cached(inventory_lists.positions), {"code": (t("inventory.code"), "text"),
                                                           "name": (t("inventory.position"), "text")})
 
 
