@@ -176,7 +176,13 @@ def save_records(
     scope = unit_scope(session, viewer)
     names = lookup(session=session, viewer=viewer)
     unit_col = getattr(model, spec.unit_field)
-    stored = {r.id: r for r in session.scalars(scoped(select(model), unit_col, session, viewer))}
+    stmt = scoped(select(model), unit_col, session, viewer)
+    if not upsert:  # the editor names its records: only their units' records can clash with the change
+        ids = [c.id for c in changes if c.id is not None] + list(deletes)
+        units = set(session.scalars(select(unit_col).where(model.id.in_(ids)))) if ids else set()
+        units |= {names.unit_ids.get(cells.text(c.cells.get("unit")).upper()) for c in changes if "unit" in c.cells}
+        stmt = stmt.where(unit_col.in_(units - {None}))
+    stored = {r.id: r for r in session.scalars(stmt)}
     current = {rid: _model_values(spec, r) for rid, r in stored.items()}
     by_key: dict[tuple, list[int]] = {}
     for rid, values in current.items():
