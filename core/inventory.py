@@ -12,7 +12,7 @@ from core import cells
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import ImportRejected, NotFound, Problem, ValidationError
 from core.inventory_kinds import COMPETENCE_AREAS, DEVICE, KINDS, STAFF, Lookup, RecordKind
-from db.inventory import Application, Device, DeviceCategory, Staff, StaffPosition
+from db.inventory import Device, DeviceCategory, Staff, StaffPosition
 from db.models import AuditLog, Unit
 from db.monitoring import Target
 from db.types import utcnow
@@ -129,8 +129,7 @@ def list_records(*, session: Session, viewer: Viewer, kind: str, unit_ids: list[
         row = {"id": record.id}
         for column in spec.columns:
             value = values.get(column.field)
-            row[column.field] = ({True: "ya" if lang == "id" else "yes", False: "tidak" if lang == "id" else "no"}
-                                 .get(value, "") if column.field == "past_life" else column.show(value, names, lang))
+            row[column.field] = column.show(value, names, lang)
         rows.append(row)
     return rows
 
@@ -167,8 +166,8 @@ def save_records(
 ) -> dict[str, int]:
     """Write every change and delete, or none: ImportRejected lists each bad cell (row, column, reason).
 
-    `upsert` (file imports) matches rows without an id to stored records by natural key; otherwise a row
-    without an id is new. A row for a unit outside the viewer's own rejects the whole save.
+    `upsert` (file imports) matches rows without an id to the same unit's stored records by natural key;
+    otherwise a row without an id is new. A row for a unit outside the viewer's own rejects the whole save.
     """
     require_role(viewer, Role.ADMIN, Role.SKPD)
     spec = KINDS[kind]
@@ -221,9 +220,10 @@ def save_records(
             problems += _on(row_problems, change.line)
             continue
         if record_id is None and upsert:
-            candidates = [rid for key in natural_keys(spec, values) for rid in by_key.get(key, [])]
-            same_unit = [rid for rid in candidates if current[rid]["unit"] == unit_id]
-            record_id = (same_unit or candidates or [None])[0]
+            # Matched only within the row's own unit: the same serial number in another unit is either a
+            # transfer or a double record, which the Duplikat view lists for an admin to decide.
+            record_id = next((rid for key in natural_keys(spec, values) for rid in by_key.get(key, [])
+                              if current[rid]["unit"] == unit_id), None)
         merged = {**(current[record_id] if record_id is not None else {}), **values}
         if record_id is None:  # a new record: every column it does not name takes its default
             for column in spec.editable:
@@ -354,5 +354,3 @@ def get_record(*, session: Session, viewer: Viewer, kind: str, record_id: int):
         raise NotFound("inventory.record_not_found")
     return record
 
-
-__all__ = ["Application", "Change", "Device", "Staff", "count_records", "list_records", "save_records"]

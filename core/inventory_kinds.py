@@ -6,7 +6,6 @@ column reads the same everywhere and an exported file imports back unchanged.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from core import cells
@@ -216,7 +215,8 @@ DEVICE = RecordKind("device", Device, "unit_id", [
     Column("ip_address", _ip, width=16),
     Column("target_id", _target_ref, lambda v, lk, lang: lk.target_names.get(v, ""), width=22),
     Column("age_years", lambda v, lk, u: None, kind="number", width=8, read_only=True),
-    Column("past_life", lambda v, lk, u: None, kind="text", width=10, read_only=True),
+    Column("past_life", lambda v, lk, u: None, lambda v, lk, lang: "" if v is None else t(f"answer.{v}", lang),
+           kind="text", width=10, read_only=True),
     Column("book_value", lambda v, lk, u: None, kind="money", read_only=True),
 ])
 
@@ -251,8 +251,3 @@ APPLICATION = RecordKind("application", Application, "owner_unit_id", [
 
 KINDS = {k.name: k for k in (DEVICE, STAFF, APPLICATION)}
 
-
-def today() -> date:
-    from db.types import utcnow
-
-    return utcnow().date()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core.access import Role, Viewer, require_role, unit_scope
+from core.access import Role, Viewer, require_role, subtree_ids, unit_scope
 from core.inventory_kinds import COMPETENCE_AREAS
 from db.inventory import Application, Device, DeviceCategory, Staff
 from db.models import Unit
@@ -37,10 +37,12 @@ class Summary:
         return self.staff * 100 / self.employees if self.employees else None
 
 
-def summary(*, session: Session, viewer: Viewer, unit_ids: list[int]) -> Summary:
-    """The inventory of these units, limited to those the viewer may see."""
+def summary(*, session: Session, viewer: Viewer, unit_ids: list[int], with_sub_units: bool = False) -> Summary:
+    """The inventory of these units (and every unit under them), limited to those the viewer may see."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
     scope = unit_scope(session, viewer)
+    if with_sub_units:
+        unit_ids = sorted({below for u in unit_ids for below in subtree_ids(session, u)})
     ids = [u for u in unit_ids if scope is None or u in scope]
     result = Summary()
     if not ids:

@@ -1,7 +1,6 @@
 """Helpers for inventory tests: rows in every unit, workbooks written by openpyxl as Excel users write them."""
 
 import io
-from datetime import date
 
 from openpyxl import Workbook
 
@@ -52,5 +51,3 @@ def workbook(rows: list[list], title: str = "Perangkat", merges: list[str] = (),
     book.save(out)
     return out.getvalue()
 
-
-TODAY = date.today()

@@ -234,3 +234,17 @@ def test_dates_and_money_typed_in_the_editor_are_read_like_the_workbook(store, c
     with store.session() as s:
         device = s.get(Device, device_id)
     assert (device.purchase_value, device.warranty_end) == (7_250_000, date(2027, 6, 30))
+
+
+def test_the_summary_with_sub_units_reaches_every_kelurahan_but_never_past_the_viewers_scope(store, city, admin,
+                                                                                             operator_a):
+    from tests.inventory import fill_every_unit
+
+    fill_every_unit(store, admin, city)
+    with session_scope(store.engine) as s:
+        mine = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-KLOJEN"]],
+                                       with_sub_units=True)
+        alone = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-KLOJEN"]])
+        theirs = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-SUKUN"]],
+                                         with_sub_units=True)
+    assert (mine.devices, alone.devices, theirs.devices) == (3, 1, 0)

@@ -260,3 +260,17 @@ def test_the_sheet_of_its_kind_is_read_from_a_workbook_of_several(store, city, a
     with session_scope(store.engine) as s:
         rows = inventory.list_records(session=s, viewer=admin, kind="application")
     assert rows[0]["integrations"] == "SATUSEHAT, SIMRS"
+
+
+def test_a_serial_number_known_in_another_unit_is_added_for_this_unit_and_listed_as_a_duplicate(store, city, admin):
+    from core import duplicates
+
+    add(store, admin, "device", device_cells("DINKES", "SN-1", location="Gudang Dinkes"))
+    result = upload(store, admin, "device", workbook([["Kode unit", "Kategori", "Nomor seri"], ["SETDA", "PC", "SN-1"],
+                                                      ["DINKES", "PC", "SN-1"]]))
+    assert result == {"created": 1, "updated": 0, "unchanged": 1, "deleted": 0}  # nothing moved between units
+    assert sorted((d.unit_id, d.location) for d in devices(store)) == sorted(
+        [(city.units["DINKES"], "Gudang Dinkes"), (city.units["SETDA"], "")])
+    with session_scope(store.engine) as s:
+        conflict, = duplicates.find_conflicts(session=s, viewer=admin)
+    assert conflict.kind == "device_serial"

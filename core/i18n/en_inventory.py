@@ -287,4 +287,6 @@ MESSAGES: dict[str, str] = {
     "inventory.list_help": "Add a row for a new category or position; imports accept the code as well as the name. Entries in use are not removed here.",
     "inventory.list_saved": "List saved: {created} added, {updated} changed.",
     "import.rejected_edits": "Changes refused: {count} problems. Nothing was saved; fix the cells listed below and save again.",
+    "answer.True": "yes",
+    "answer.False": "no",
 }

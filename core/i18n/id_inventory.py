@@ -287,4 +287,6 @@ MESSAGES: dict[str, str] = {
     "inventory.list_help": "Tambah baris untuk kategori atau jabatan baru; kode dipakai di berkas impor selain namanya. Data yang sudah dipakai tidak dihapus di sini.",
     "inventory.list_saved": "Daftar disimpan: {created} ditambah, {updated} diubah.",
     "import.rejected_edits": "Perubahan ditolak: {count} masalah. Tidak ada yang disimpan; perbaiki sel yang disebut di bawah lalu simpan lagi.",
+    "answer.True": "ya",
+    "answer.False": "tidak",
 }

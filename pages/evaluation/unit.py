@@ -63,13 +63,7 @@ with people_col:
         else:
             st.caption(t("unit.no_accounts"))
 
-below, todo = [], [unit.id]
-while todo:  # every unit under this one, however deep
-    parent_id = todo.pop()
-    found = [u.id for u in visible if u.parent_id == parent_id]
-    below += found
-    todo += found
-unit_inventory.draw(unit.id, below)
+unit_inventory.draw(unit.id, has_sub_units=bool(children))
 
 st.subheader(t("audit.title"))
 entries = call(audit.list_audit, unit_id=unit.id, limit=20)

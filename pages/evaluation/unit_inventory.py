@@ -18,10 +18,10 @@ def _ratio(value: float | None, decimals: int = 2) -> str:
     return formatting.number(value, decimals) if value is not None else "–"
 
 
-def draw(unit_id: int, sub_unit_ids: list[int]) -> None:
+def draw(unit_id: int, has_sub_units: bool) -> None:
     st.subheader(t("unit.inventory"))
-    with_subs = bool(sub_unit_ids) and st.toggle(t("unit.include_sub_units"), value=True, key="unit_inv_subs")
-    summary = cached(inventory_stats.summary, unit_ids=[unit_id, *(sub_unit_ids if with_subs else [])])
+    with_subs = has_sub_units and st.toggle(t("unit.include_sub_units"), value=True, key="unit_inv_subs")
+    summary = cached(inventory_stats.summary, unit_ids=[unit_id], with_sub_units=with_subs)
     if not (summary.devices or summary.staff or summary.applications):
         st.caption(t("unit.no_inventory"))
         return
