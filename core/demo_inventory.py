@@ -3,6 +3,7 @@ deliberate duplicates (a serial number and an NIP in two units, look-alike appli
 Duplikat view to find. Deterministic for a given seed."""
 
 import random
+import re
 import string
 from datetime import date
 
@@ -102,6 +103,10 @@ APPS = [
 ]
 
 
+def _slug(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
 def _serial(rng: random.Random) -> str:
     return "".join(rng.choices(string.ascii_uppercase + string.digits, k=10))
 
@@ -194,8 +199,8 @@ def _applications(rng, by_code, units, now) -> list[dict]:
         user_units = sorted(u.code for u in units if u.kind != "kelurahan" and u.code != owner) if users == ["*"] \
             else [u for u in users if u in by_code]
         rows.append(dict(owner_unit_id=by_code[owner].id, name=name, function=function, app_type=app_type,
-                         origin=origin, platform="web", url=f"https://{name.lower().split()[0].strip('!')}"
-                         f".malangkota.go.id" if origin == "daerah" else "", hosting=hosting, data_held=function,
+                         origin=origin, platform="web", url=f"https://{_slug(name)}.malangkota.go.id"
+                         if origin == "daerah" else "", hosting=hosting, data_held=function,
                          integrations=integrations, user_units=user_units, year_built=rng.randint(2015, 2025),
                          annual_cost=round(rng.uniform(0, 150_000_000), -5) if origin == "daerah" else 0,
                          status="active", created_at=now, updated_at=now))

@@ -72,18 +72,18 @@ def _labelled(prefix: str, codes, default: str | None = None) -> dict:
         "read": lambda v, lk, u: cells.choice(v, spellings, default, allowed),
         "show": lambda v, lk, lang: t(f"{prefix}.{v}", lang) if v not in (None, "") else "",
         "options": lambda lk, lang: [t(f"{prefix}.{c}", lang) for c in codes],
-        "kind": "list",
+        "kind": "list", "width": 14,
     }
 
 
-def _from_table(attr: str, default: str | None = None) -> dict:
+def _from_table(attr: str, default: str | None = None, width: int = 18) -> dict:
     """read/show/options for a list kept in the store (device categories, staff positions)."""
     def read(v, lk, u):
         table = getattr(lk, attr)
         spellings = {**{c.casefold(): c for c in table}, **{n.casefold(): c for c, n in table.items()}}
         return cells.choice(v, spellings, default, ", ".join(table.values()))
     return {"read": read, "show": lambda v, lk, lang: getattr(lk, attr).get(v, v or ""),
-            "options": lambda lk, lang: list(getattr(lk, attr).values()), "kind": "list"}
+            "options": lambda lk, lang: list(getattr(lk, attr).values()), "kind": "list", "width": width}
 
 
 def _text(limit: int, required: bool = False) -> Callable:
@@ -199,7 +199,7 @@ class RecordKind:
 
 
 DEVICE = RecordKind("device", Device, "unit_id", [
-    Column("unit", _unit, _show_unit, kind="text", width=16),
+    Column("unit", _unit, _show_unit, kind="text", width=20),
     Column("category", **_from_table("categories")),
     Column("brand_model", _text(120), width=24),
     Column("serial_number", _text(80), width=20),
@@ -221,18 +221,18 @@ DEVICE = RecordKind("device", Device, "unit_id", [
 ])
 
 STAFF = RecordKind("staff", Staff, "unit_id", [
-    Column("unit", _unit, _show_unit, width=16),
+    Column("unit", _unit, _show_unit, width=20),
     Column("nip", lambda v, lk, u: cells.nip(v), width=22),
     Column("name", _text(120, required=True), width=28),
     Column("employment", **_labelled("employment", EMPLOYMENT, "pns")),
-    Column("position", **_from_table("positions", "other")),
+    Column("position", **_from_table("positions", "other", 28)),
     Column("education", **_labelled("education", EDUCATION, "s1")),
     *[_level(area) for area in COMPETENCE_AREAS],
     Column("certifications", _text(500), width=30),
 ])
 
 APPLICATION = RecordKind("application", Application, "owner_unit_id", [
-    Column("unit", _unit, _show_unit, width=16),
+    Column("unit", _unit, _show_unit, width=20),
     Column("name", _text(150, required=True), width=28),
     Column("function", _text(150), width=24),
     Column("app_type", **_labelled("app_type", APP_TYPES, "khusus")),

@@ -62,17 +62,19 @@ def _config(kind: str, editable: bool) -> dict:
     for column in spec.columns:
         label = column.label(kind, lang)
         help_text = t(f"{kind}.{column.field}.help")
+        width = column.width * 7 + 10  # the template's column width in characters, as pixels
         disabled = column.read_only or not editable
         if column.field == "unit":
             config[column.field] = st.column_config.SelectboxColumn(label, options=writable, help=help_text,
-                                                                    disabled=disabled, required=True)
+                                                                    disabled=disabled, required=True, width=width)
         elif column.options is not None:
             config[column.field] = st.column_config.SelectboxColumn(label, options=column.options(lookup, lang),
-                                                                    help=help_text, disabled=disabled)
+                                                                    help=help_text, disabled=disabled, width=width)
         elif column.kind == "number":
-            config[column.field] = st.column_config.NumberColumn(label, help=help_text, disabled=disabled, format="%d")
+            config[column.field] = st.column_config.NumberColumn(label, help=help_text, disabled=disabled, format="%d",
+                                                                 width=width)
         else:
-            config[column.field] = st.column_config.TextColumn(label, help=help_text, disabled=disabled)
+            config[column.field] = st.column_config.TextColumn(label, help=help_text, disabled=disabled, width=width)
     return config
 
 
