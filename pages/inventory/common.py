@@ -10,7 +10,7 @@ from core import formatting, inventory, inventory_io, inventory_lists, units
 from core.access import Role
 from core.errors import MonevError
 from core.inventory_kinds import KINDS
-from pages.common.shell import cached, call, clear_cache, ctx, deferred, flash, show_error, t
+from pages.common.shell import cached, call, ctx, deferred, save, show_error, t
 
 PAGE_SIZE = 200
 
@@ -118,13 +118,8 @@ def _save(kind: str, ids: list[int], edits: dict) -> None:
     if not changes and not deletes:
         st.info(t("inventory.no_changes"))
         return
-    try:
-        done = call(inventory.save_records, kind=kind, changes=changes, deletes=deletes)
-    except MonevError as exc:
-        show_error(exc)
-        return
-    clear_cache()
-    flash(t("inventory.saved", **done))
+    save(inventory.save_records, lambda done: t("inventory.saved", **done), kind=kind, changes=changes,
+         deletes=deletes)
 
 
 def import_tab(kind: str) -> None:
@@ -148,13 +143,7 @@ def import_tab(kind: str) -> None:
     if sheet.ignored:
         st.caption(t("inventory.import_ignored", columns=", ".join(sheet.ignored)))
     if st.button(t("inventory.import_commit"), type="primary", key=f"{kind}_import_commit"):
-        try:
-            done = call(inventory_io.import_upload, kind=kind, table=sheet)
-        except MonevError as exc:
-            show_error(exc)
-            return
-        clear_cache()
-        flash(t("inventory.import_done", **done))
+        save(inventory_io.import_upload, lambda done: t("inventory.import_done", **done), kind=kind, table=sheet)
 
 
 def export_tab(kind: str, unit_ids: list[int] | None, search: str) -> None:
@@ -186,13 +175,7 @@ def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> N
     before = {tuple(r) for r in frame.itertuples(index=False)}
     changed = [dict(zip(columns, r, strict=True)) for r in edited.itertuples(index=False) if tuple(r) not in before]
     if changed and st.button(t("inventory.save"), type="primary", key=f"list_{name}_save"):
-        try:
-            done = call(inventory_lists.save_list, name=name, rows=changed)
-        except MonevError as exc:
-            show_error(exc)
-            return
-        clear_cache()
-        flash(t("inventory.list_saved", **done))
+        save(inventory_lists.save_list, lambda done: t("inventory.list_saved", **done), name=name, rows=changed)
 
 
 def page(kind: str, extra_tabs: list[tuple[str, callable]] = ()) -> None:
