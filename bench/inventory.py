@@ -19,8 +19,6 @@ from sqlalchemy import func, select
 
 from core import inventory, inventory_io
 from core.access import SYSTEM
-from core.config import load_settings
-from core.store import open_store, prepare
 from db.engine import session_scope
 from db.inventory import Device
 from db.models import AuditLog, Unit
@@ -112,15 +110,10 @@ def page_times(env: dict[str, str], folder: Path) -> None:
 
 
 def main() -> None:
-    import os
+    from bench.pages import demo_store
 
     folder = Path(tempfile.mkdtemp(prefix="monev-bench-inventory-"))
-    env = {"MONEV_DEMO": "true", "MONEV_DATABASE_URL": f"sqlite:///{folder}/monev.db",
-           "MONEV_DATA_DIR": str(folder / "data"), "MONEV_WORKER_IN_APP": "false", "MONEV_BCRYPT_ROUNDS": "4"}
-    os.environ.update(env)
-    settings = load_settings()
-    engine = open_store(settings)
-    prepare(engine, settings)
+    env, engine = demo_store(folder)
     with session_scope(engine) as s:
         codes = list(s.scalars(select(Unit.code).where(Unit.active.is_(True)).order_by(Unit.code)))
         before = s.scalar(select(func.count()).select_from(Device))

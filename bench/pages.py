@@ -36,14 +36,21 @@ MENU = {"status": "Status Langsung", "ketersediaan": "Ketersediaan", "target": "
         "admin-target": "Admin → Target", "ringkasan": "Ringkasan", "admin-notifikasi": "Admin → Notifikasi"}
 
 
-def build_city(folder: Path, targets: int = TARGETS) -> dict[str, str]:
-    """A demo store in `folder` with `targets` targets in all: the demo's own plus loopback pings."""
+def demo_store(folder: Path):
+    """The demo city in a fresh SQLite file under `folder`, and the environment that points the app at it."""
     env = {"MONEV_DEMO": "true", "MONEV_DATABASE_URL": f"sqlite:///{folder}/monev.db",
            "MONEV_DATA_DIR": str(folder / "data"), "MONEV_WORKER_IN_APP": "false", "MONEV_BCRYPT_ROUNDS": "4"}
     os.environ.update(env)
     settings = load_settings()
     engine = open_store(settings)
     prepare(engine, settings)
+    return env, engine
+
+
+def build_city(folder: Path, targets: int = TARGETS) -> dict[str, str]:
+    """A demo store in `folder` with `targets` targets in all: the demo's own plus loopback pings."""
+    env, engine = demo_store(folder)
+    settings = load_settings()
     now, rng = utcnow(), random.Random(7)
     with session_scope(engine) as s:
         have = s.scalar(select(func.count()).select_from(Target))

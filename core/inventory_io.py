@@ -104,17 +104,11 @@ def template(*, session: Session, viewer: Viewer, kind: str, lang: str = "id") -
 
 
 def _options(column, lookup: Lookup, lang: str, viewer: Viewer, session: Session) -> list[str]:
-    if column.field == "unit":
+    if column.field == "unit":  # the units the viewer sees are the ones an admin or operator may fill
         from core import units
 
-        return [u.code for u in units.list_units(session=session, viewer=viewer) if _writable(session, viewer, u.id)]
+        return [u.code for u in units.list_units(session=session, viewer=viewer)]
     return column.options(lookup, lang) if column.options else []
-
-
-def _writable(session: Session, viewer: Viewer, unit_id: int) -> bool:
-    from core.access import can_write_unit
-
-    return viewer.sees_all_units or can_write_unit(session=session, viewer=viewer, unit_id=unit_id)
 
 
 def export_columns(kind: str, lang: str) -> list[tuple[str, str]]:
