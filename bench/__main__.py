@@ -1,4 +1,4 @@
-"""`python -m bench [sweep|sustained|storage|availability|pages|inventory]`: figures on this machine."""
+"""`python -m bench [sweep|sustained|storage|availability|pages|inventory|evaluation]`: figures on this machine."""
 
 import asyncio
 import os
@@ -197,10 +197,11 @@ def availability_query(targets: int = 200) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from bench import inventory, pages
+    from bench import evaluation, inventory, pages
 
     parts = {"sweep": sweep, "sustained": sustained, "storage": storage, "availability": availability_query,
-             "pages": pages.main, "inventory": inventory.main}
+             "pages": pages.main, "inventory": inventory.main,
+             "evaluation": evaluation.main}
     for name in argv or list(parts):
         parts[name]()
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import demo_inventory, demo_monitoring, passwords
+from core import demo_evaluation, demo_inventory, demo_monitoring, passwords
 from core.access import SYSTEM, Role
 from core.unit_import import parse_units_csv
 from core.units import import_units
@@ -28,10 +28,10 @@ DEMO_USERS = [
 ]
 
 
-def load(*, session: Session, zone: ZoneInfo | None = None) -> bool:
+def load(*, session: Session, zone: ZoneInfo | None = None, org_name: str = "") -> bool:
     """Load the demo once; a store that already has units or users is left alone. True when loaded.
 
-    With a zone, the demo also gets its monitoring targets and a year of history cut in that zone.
+    Inventory and two evaluation periods are always loaded. With a zone, the demo also gets its monitoring targets and a year of history cut in that zone.
     """
     has_units = session.scalar(select(func.count()).select_from(Unit))
     has_users = session.scalar(select(func.count()).select_from(User))
@@ -48,6 +48,7 @@ def load(*, session: Session, zone: ZoneInfo | None = None) -> bool:
         port = os.environ.get("MONEV_DEMO_SNMP_PORT")  # set by `make run` when it started snmpsim
         demo_monitoring.load(session=session, now=utcnow(), zone=zone, snmp_port=int(port) if port else None)
     demo_inventory.load(session=session)
+    demo_evaluation.load(session=session, zone=zone or ZoneInfo("Asia/Jakarta"), org_name=org_name)
     return True
 
 

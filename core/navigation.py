@@ -23,6 +23,8 @@ PAGES: list[PageSpec] = [
     PageSpec("availability", "pages/monitoring/availability.py", "ketersediaan", "page.availability", "section.monitoring", ":material/insights:", frozenset({A, P, S})),
     PageSpec("target", "pages/monitoring/target.py", "target", "page.target", "section.monitoring", ":material/router:", frozenset({A, P, S})),
     PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
+    PageSpec("assessment", "pages/evaluation/assessment.py", "evaluasi-spbe", "page.assessment", "section.evaluation", ":material/fact_check:", frozenset({A, P, S})),
+    PageSpec("readiness", "pages/evaluation/readiness.py", "kesiapan-tik", "page.readiness", "section.evaluation", ":material/speed:", frozenset({A, P, S})),
     PageSpec("unit", "pages/evaluation/unit.py", "unit", "page.unit", "section.evaluation", ":material/apartment:", frozenset({A, P, S})),
     PageSpec("devices", "pages/inventory/devices.py", "perangkat", "page.devices", "section.inventory", ":material/devices:", frozenset({A, P, S})),
     PageSpec("staff", "pages/inventory/staff.py", "sdm", "page.staff", "section.inventory", ":material/badge:", frozenset({A, P, S})),
@@ -31,6 +33,7 @@ PAGES: list[PageSpec] = [
     PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
     PageSpec("admin_targets", "pages/admin/targets.py", "admin-target", "page.admin_targets", "section.admin", ":material/lan:", frozenset({A, P, S})),
     PageSpec("admin_alerts", "pages/admin/alerts.py", "admin-notifikasi", "page.admin_alerts", "section.admin", ":material/notifications:", frozenset({A})),
+    PageSpec("admin_evaluation", "pages/admin/evaluation.py", "admin-evaluasi", "page.admin_evaluation", "section.admin", ":material/tune:", frozenset({A})),
     PageSpec("admin_users", "pages/admin/users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
     PageSpec("account", "pages/account/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
 ]

@@ -109,14 +109,6 @@ def test_deactivated_account_is_logged_out_on_its_next_click(env, city, store, a
     assert at.text_input(key="login_username")
 
 
-def test_overview_counts_every_unit_for_admin_and_only_their_own_for_an_operator(env, city):
-    admin_view = open_page("admin", "overview")
-    operator_view = open_page("op_a", "overview")
-    assert admin_view.metric[0].value == str(len(city.units))
-    assert operator_view.metric[0].value == "3"
-    assert "DINKES" in frames(admin_view) and "DINKES" not in frames(operator_view)
-
-
 def test_unit_page_offers_an_operator_only_their_units_and_saves_their_profile(env, city, store):
     at = open_page("op_a", "unit")
     assert set(at.selectbox(key="unit_pick").options) == {

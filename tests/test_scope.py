@@ -12,11 +12,14 @@ from core import (
     access,
     audit,
     availability,
+    evaluation,
     inventory,
     inventory_io,
     inventory_stats,
+    leadership,
     maintenance,
-    overview,
+    readiness,
+    report,
     status,
     target_detail,
     target_import,
@@ -31,6 +34,7 @@ from core.users import UserCreate, UserUpdate
 from db.engine import session_scope
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
+from tests.evaluation import answers, assess, evaluated_city, new_period
 from tests.inventory import fill_every_unit
 from tests.monitoring import JAKARTA, add_target
 
@@ -46,8 +50,17 @@ READS = {
     "units.child_counts": (lambda s, v: units.child_counts(session=s, viewer=v), lambda rows: set(rows)),
     "users.list_users": (lambda s, v: users.list_users(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
     "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
-    "overview.unit_summaries": (lambda s, v: overview.unit_summaries(session=s, viewer=v),
-                                lambda rows: unit_ids_of(rows)),
+    "readiness.readiness": (lambda s, v: readiness.readiness(session=s, viewer=v, period_id=s_period["id"],
+                                                             zone=JAKARTA), lambda rows: unit_ids_of(rows)),
+    "leadership.overview": (lambda s, v: leadership.overview(session=s, viewer=v, period_id=s_period["id"],
+                                                             zone=JAKARTA),
+                            lambda view: unit_ids_of(view.rows) | {p["unit_id"] for items in view.problems.values()
+                                                                   for p in items if "unit_id" in p}
+                            | {s_cache_names[n] for items in view.problems.values() for p in items
+                               for n in p.get("units", [])}),
+    "report.build": (lambda s, v: report.build(session=s, viewer=v, period_id=s_period["id"], kind="xlsx", lang="id",
+                                               zone=JAKARTA, org_name="Kota Uji"),
+                     lambda data: _report_units(data)),
     "uptime.unit_report": (lambda s, v: uptime.unit_report(session=s, viewer=v, start=utcnow() - timedelta(days=1),
                                                           end=utcnow(), zone=JAKARTA), lambda rows: unit_ids_of(rows)),
     "uptime.daily": (lambda s, v: uptime.daily(session=s, viewer=v, start=utcnow() - timedelta(days=3),
@@ -94,14 +107,28 @@ def _template_units(data: bytes) -> list[str]:
 
     lists = load_workbook(io.BytesIO(data))["Daftar"]
     return [row[0] for row in lists.iter_rows(min_row=2, max_col=1, values_only=True) if row[0]]
+def _report_units(data: bytes) -> set[int]:
+    """The units a report's workbook names anywhere: unit codes and names in any cell of any sheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    cells = {str(v) for sheet in load_workbook(io.BytesIO(data)) for row in sheet.iter_rows(values_only=True)
+             for v in row if v is not None}
+    return {unit_id for key, unit_id in {**s_cache_units, **s_cache_names}.items()
+            if any(key in cell for cell in cells)}
+
+
 s_cache: dict = {}
 s_cache_units: dict = {}
+s_cache_names: dict = {}
+s_period: dict = {}
 
 
 def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
-SINGLE = ["units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target", "target_detail.detail",
+SINGLE = ["evaluation.assessment_view", "evaluation.evidence_file", "units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target", "target_detail.detail",
           "availability.for_target", "availability.for_unit", "inventory.get_record", "inventory.count_records",
           "inventory_stats.summary"]
 # Writes: each is tried against unit B by operator A and must be refused.
@@ -109,7 +136,8 @@ WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "un
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
           "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window",
           "target_import.import_targets", "inventory.save_records", "inventory_io.import_upload",
-          "inventory.set_employees"]
+          "inventory.set_employees", "evaluation.save_answers", "evaluation.submit", "evaluation.add_evidence",
+          "evaluation.remove_evidence"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.list_channels": {}, "alerts.get_channel": {"channel_id": 1}, "alerts.list_deliveries": {},
@@ -117,11 +145,16 @@ ADMIN_ONLY = {
     "alerts.send_test": {"channel_id": 1},
     "inventory_lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
     "duplicates.resolve": {"key": "x", "action": "keep"},
+    "evaluation.create_period": {"year": 2030}, "evaluation.set_city_method": {"period_id": 1, "method": "average"},
+    "evaluation.close_period": {"period_id": 1, "zone": JAKARTA}, "evaluation.reopen_period": {"period_id": 1},
+    "evaluation.return_assessment": {"assessment_id": 1, "reason": "x"}, "evaluation.verify": {"assessment_id": 1},
+    "readiness.save_rules": {"period_id": 1, "rules": {}},
 }
 # City-wide views across units (conflicts between units): admin and pimpinan only.
 CITY_ONLY = {"duplicates.find_conflicts": {}, "duplicates.kept_decisions": {}}
 # Lists every unit shares (device categories): no unit's rows in them.
-SHARED_LISTS = ["inventory_lists.categories", "inventory_lists.positions"]
+SHARED_LISTS = ["inventory_lists.categories", "inventory_lists.positions",
+                "evaluation.list_periods", "readiness.rule_versions"]  # periods and their rules: no unit's rows
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
@@ -184,8 +217,19 @@ def monitored(store, city, admin):
     return ids
 
 
+@pytest.fixture
+def evaluated(store, city, admin, monitored):
+    """Two evaluation periods with every unit assessed, for the evaluation reads."""
+    s_period["id"] = evaluated_city(store, city, admin)[1]
+    with store.session() as s:
+        visible = units.list_units(session=s, viewer=admin)
+    s_cache_names.update({u.name: u.id for u in visible} | {u.short_name: u.id for u in visible})
+
+
 @pytest.mark.parametrize("name", sorted(READS))
-def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name):
+def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name, request):
+    if name.split(".")[0] in ("readiness", "leadership", "report"):
+        request.getfixturevalue("evaluated")
     call, units_of = READS[name]
     own = city.subtree(UNIT_A)
     with store.session() as s:
@@ -281,6 +325,11 @@ def writes_to_unit_b(city):
             b"Kode unit;Nama;Status kepegawaian\nKEC-KLOJEN;Boleh;Non-ASN\nDINKES;Bukan unit saya;Non-ASN\n",
             "sdm.csv", "staff")),
         "inventory.set_employees": dict(unit_id=b, employees=10),
+        "evaluation.save_answers": dict(period_id=city.period_b, unit_id=b, answers=answers(5)),
+        "evaluation.submit": dict(period_id=city.period_b, unit_id=b),
+        "evaluation.add_evidence": dict(period_id=city.period_b, unit_id=b, indicator=1, filename="x.pdf",
+                                        data=b"%PDF-1.4 x"),
+        "evaluation.remove_evidence": dict(evidence_id=city.evidence_b),
     }
 
 
@@ -288,19 +337,35 @@ def writes_to_unit_b(city):
 def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, operator_a, admin, name):
     module, fn = name.split(".")
     func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance,
-                   "target_import": target_import, "inventory": inventory, "inventory_io": inventory_io}[module], fn)
+                   "target_import": target_import, "inventory": inventory, "inventory_io": inventory_io,
+                   "evaluation": evaluation}[module], fn)
     city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
+    city.period_b = city.evidence_b = None
+    if module == "evaluation":  # a draft of unit B with an evidence file, for the evaluation writes
+        city.period_b = new_period(store, admin)
+        assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)
+        with session_scope(store.engine) as s:
+            city.evidence_b = evaluation.add_evidence(session=s, viewer=admin, period_id=city.period_b,
+                                                      unit_id=city.units["DINKES"], indicator=1, filename="b.pdf",
+                                                      data=b"%PDF-1.4 b")
     with store.session() as s:
         before = [(u.code, u.name, u.active, u.head_name, u.employees) for u in units.list_units(
-            session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin)
+            session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin), _assessment_of_b(s, admin, city)
         with pytest.raises((PermissionDenied, NotFound, ImportRejected)) as caught:
             func(session=s, viewer=operator_a, **writes_to_unit_b(city)[name])
         if isinstance(caught.value, ImportRejected):  # a file or a table of rows: refused whole, saying why
             assert "inventory.unit_out_of_scope" in {p.key for p in caught.value.problems}
         s.rollback()
         after = [(u.code, u.name, u.active, u.head_name, u.employees) for u in units.list_units(
-            session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin)
+            session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin), _assessment_of_b(s, admin, city)
     assert after == before
+
+
+def _assessment_of_b(s, admin, city) -> tuple:
+    if city.period_b is None:
+        return ()
+    view = evaluation.assessment_view(session=s, viewer=admin, period_id=city.period_b, unit_id=city.units["DINKES"])
+    return view.status, sorted((a.indicator, a.level) for a in view.answers.values()), len(view.evidence)
 
 
 def _inventory_counts(s, admin) -> list[int]:

@@ -1,58 +1,154 @@
-"""Ringkasan: every unit the viewer may see, with counts of what the store holds about it."""
+"""Ringkasan pimpinan: the city's SPBE index and readiness, the ranking of units, the weakest domains,
+the top problems, trends, recommendations and the annual report. An skpd user sees their own unit
+beside the city figures, and no other unit's name."""
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import formatting, overview
-from pages.common.shell import call, guard, kind_label, t
+from core import charts, formatting, leadership, report, spbe
+from pages.common.shell import cached, ctx, deferred, guard, t
+from pages.evaluation.periods import pick_period
 
 guard("overview")
-st.title(t("overview.title"))
-rows = call(overview.unit_summaries)
-if not rows:
-    st.info(t("overview.empty"))
-    st.stop()
+c = ctx()
+head, picker = st.columns([3, 1], vertical_alignment="bottom")
+head.title(t("overview.title"))
+period = pick_period(picker)
+view = cached(leadership.overview, period_id=period.id, zone=c.settings.zone, org_name=c.settings.org_name)
+city, before = view.city, view.city_previous
+st.caption(t("overview.caption", org=c.settings.org_name, year=period.year,
+             method=t(f"eval.method.{view.city_method}")))
 
-kinds = overview.kind_counts(rows)
-top_level = sum(n for k, n in kinds.items() if k not in ("kelurahan", "bagian", "kecamatan", "upt"))
-cols = st.columns(4)
-cols[0].metric(t("overview.units"), formatting.number(len(rows)))
-cols[1].metric(t("overview.perangkat_daerah"), formatting.number(top_level))
-cols[2].metric(t("overview.kecamatan_kelurahan"),
-               f"{formatting.number(kinds.get('kecamatan', 0))} / {formatting.number(kinds.get('kelurahan', 0))}")
-cols[3].metric(t("overview.accounts"), formatting.number(sum(r.accounts for r in rows)))
 
-frame = pd.DataFrame(
-    {
-        t("unit.code"): [r.code for r in rows],
-        t("unit.name"): [r.name for r in rows],
-        t("unit.kind"): [kind_label(r.kind) for r in rows],
-        t("unit.parent"): [r.parent_name for r in rows],
-        t("overview.sub_units"): [r.sub_units for r in rows],
-        t("overview.accounts"): [r.accounts for r in rows],
-    }
-)
-left, right = st.columns([1, 2])
+def num(value, decimals=2):
+    return "–" if value is None else formatting.number(value, decimals)
+
+
+def delta(now, old):
+    if now is None or old is None:
+        return None
+    return report.change_text(now, old)
+
+
+cols = st.columns(5)
+cols[0].metric(t("eval.city_index"), num(city.index), delta(city.index, before.index if before else None),
+               help=t("eval.city_index_help"), border=True)
+cols[1].metric(t("spbe.predicate"), report.predicate_text(city.index, c.lang), border=True)
+cols[2].metric(t("eval.city_readiness"), num(city.readiness),
+               delta(city.readiness, before.readiness if before else None), help=t("eval.readiness_help"), border=True)
+cols[3].metric(t("eval.city_availability"), "–" if city.availability is None else
+               f"{formatting.number(city.availability, 2)} %", border=True)
+cols[4].metric(t("eval.verified_units"), f"{city.verified} / {city.units}",
+               help=t("eval.assessed_units", count=city.assessed), border=True)
+if city.index is None:
+    st.info(t(f"eval.city_missing.{view.city_method}"), icon=":material/info:")
+
+if view.own_only:
+    st.subheader(t("overview.own_units"))
+    for row in [r for r in view.rows if r.unit_id == c.viewer.unit_id]:
+        cols = st.columns(4)
+        cols[0].metric(row.name, num(row.spbe), delta(row.spbe, city.index) if row.spbe is not None else None,
+                       help=t("overview.vs_city"), border=True)
+        cols[1].metric(t("eval.rank"), t("eval.rank_of", rank=row.rank, of=city.ranked) if row.rank else "–",
+                       border=True)
+        cols[2].metric(t("eval.readiness"), num(row.readiness.index), border=True)
+        cols[3].metric(t("eval.status"), t(f"eval.status.{row.status}"), border=True)
+
+st.subheader(t("eval.ranking"))
+metric = st.segmented_control(t("overview.rank_by"), ["spbe", "readiness", "availability"], default="spbe",
+                              format_func=lambda m: t(f"overview.rank_by.{m}"), key="overview_rank_by") or "spbe"
+values = {"spbe": lambda r: r.spbe if r.rank else None, "readiness": lambda r: r.readiness.index,
+          "availability": lambda r: r.availability}
+ranked = sorted((r for r in view.rows if values[metric](r) is not None), key=lambda r: (-values[metric](r), r.code))
+pick = ranked if len(ranked) <= 15 else ranked[:10] + ranked[-5:]
+if not ranked:
+    st.caption(t("overview.nothing_ranked"))
+elif metric == "availability":
+    frame = pd.DataFrame({"unit": [r.short_name for r in pick], "value": [r.availability for r in pick]})
+    st.altair_chart(alt.Chart(frame, height=80 + 24 * len(pick)).mark_bar(color="#1e88e5").encode(
+        x=alt.X("value:Q", title=t("eval.availability") + " (%)", scale=alt.Scale(zero=False)),
+        y=alt.Y("unit:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        tooltip=[alt.Tooltip("unit:N", title=t("eval.unit")),
+                 alt.Tooltip("value:Q", title=t("eval.availability"), format=".2f")]), width="stretch")
+else:
+    st.altair_chart(charts.ranking([{"unit": r.short_name, "value": values[metric](r)} for r in pick], c.lang,
+                                   t(f"overview.rank_by.{metric}")), width="stretch")
+if len(ranked) > 15:
+    st.caption(t("overview.top_bottom", total=len(ranked)))
+if metric == "spbe":
+    st.caption(t("overview.ranked_verified"))
+table = pd.DataFrame({
+    t("eval.rank"): pd.array([r.rank for r in view.rows], dtype="Int64"),
+    t("eval.unit"): [r.name for r in view.rows],
+    t("eval.status"): [t(f"eval.status.{r.status}") for r in view.rows],
+    t("eval.index"): pd.array([r.spbe for r in view.rows], dtype="Float64"),
+    t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang) for r in view.rows],
+    t("eval.readiness"): pd.array([r.readiness.index for r in view.rows], dtype="Float64"),
+    t("eval.availability"): pd.array([r.availability for r in view.rows], dtype="Float64"),
+}).sort_values([t("eval.rank"), t("eval.index"), t("eval.unit")], ascending=[True, False, True],
+               na_position="last")
+st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)), column_config={
+    t("eval.rank"): st.column_config.NumberColumn(format="%d", width="small"),
+    t("eval.unit"): st.column_config.TextColumn(width="large"),
+    t("eval.index"): st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=5),
+    t("eval.readiness"): st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=5),
+    t("eval.availability"): st.column_config.NumberColumn(format="%.2f %%"),
+})
+
+st.subheader(t("eval.weakest"))
+own_row = next((r for r in view.rows if r.unit_id == c.viewer.unit_id), None) if view.own_only else None
+domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row else (city.domains, city.aspects)
+st.caption(t("eval.domains_unit") if own_row else t("eval.domains_city"))
+left, right = st.columns(2)
+if any(v is not None for v in domain_values.values()):
+    left.altair_chart(charts.groups(domain_values, {k: g.name for k, g in spbe.domains().items()}, c.lang,
+                                    t("eval.index")), width="stretch")
+if any(v is not None for v in aspect_values.values()):
+    right.altair_chart(charts.groups(aspect_values, {k: g.name for k, g in spbe.aspects().items()}, c.lang,
+                                     t("eval.index")), width="stretch")
+left, right = st.columns(2)
 with left:
-    st.subheader(t("overview.by_kind"))
-    by_kind = pd.DataFrame({"kind": [kind_label(k) for k in kinds], "n": list(kinds.values())})
-    chart = (
-        alt.Chart(by_kind)
-        .mark_bar(color="#1f6feb")
-        .encode(
-            x=alt.X("n:Q", title=t("overview.count")),
-            y=alt.Y("kind:N", sort="-x", title=None),
-            tooltip=[alt.Tooltip("kind:N", title=t("unit.kind")), alt.Tooltip("n:Q", title=t("overview.count"))],
-        )
-    )
-    st.altair_chart(chart, width="stretch")
+    st.caption(t("eval.weakest_indicators"))
+    st.dataframe(pd.DataFrame({
+        t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
+        t("eval.indicator"): [spbe.indicator(n).name for n, _ in view.weakest_indicators],
+        t("eval.mean_level"): [round(v, 2) for _, v in view.weakest_indicators],
+    }), hide_index=True, width="stretch", column_config={
+        t("eval.indicator_no"): st.column_config.NumberColumn(width="small"),
+        t("eval.indicator"): st.column_config.TextColumn(width="medium"),
+        t("eval.mean_level"): st.column_config.NumberColumn(format="%.2f", width="small")})
 with right:
-    st.subheader(t("overview.table"))
-    query = st.text_input(t("overview.search"), key="overview_search", placeholder=t("overview.search_hint"))
-    if query:
-        mask = frame[t("unit.name")].str.contains(query, case=False, regex=False) | frame[t("unit.code")].str.contains(
-            query, case=False, regex=False
-        )
-        frame = frame[mask]
-    st.dataframe(frame, hide_index=True, width="stretch", height=420)
+    st.caption(t("eval.trend"))
+    if view.trend:
+        st.altair_chart(charts.trend(view.trend, c.lang), width="stretch")
+    else:
+        st.caption(t("overview.no_trend"))
+
+st.subheader(t("eval.top_problems"))
+tabs = st.tabs([t(f"eval.problem.{k}") + f" ({len(v)})" for k, v in view.problems.items()])
+for tab, (kind, items) in zip(tabs, view.problems.items(), strict=True):
+    with tab:
+        if not items:
+            st.caption(t("overview.no_problem"))
+            continue
+        st.dataframe(pd.DataFrame({
+            t("eval.unit"): [p.get("unit") or ", ".join(p.get("units", [])) or "–" for p in items],
+            t("eval.detail"): [report.problem_detail(kind, p, c.lang) for p in items],
+        }), hide_index=True, width="stretch")
+
+st.subheader(t("eval.recommendations"))
+for key, params in leadership.recommendations(view):
+    st.markdown("- " + formatting.escape_markdown(report.recommendation_text(key, params, c.lang)))
+
+st.subheader(t("report.title", year=period.year))
+st.caption(t("report.caption"))
+cols = st.columns([1, 1, 3])
+base = f"laporan-monev-tik-{period.year}"
+for col, kind, mime in ((cols[0], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                        (cols[1], "pdf", "application/pdf")):
+    col.download_button(t(f"report.download_{kind}"), data=deferred(report.build, period_id=period.id, kind=kind,
+                                                                      lang=c.lang, zone=c.settings.zone,
+                                                                      org_name=c.settings.org_name),
+                        file_name=f"{base}.{kind}", mime=mime, icon=":material/download:", key=f"report_{kind}",
+                        on_click="ignore")

@@ -1,0 +1,48 @@
+"""Helpers for evaluation tests: periods and complete assessments written through core, as users would."""
+
+from core import evaluation, spbe
+from core.access import SYSTEM
+from db.engine import session_scope
+from tests.monitoring import JAKARTA
+
+
+def new_period(store, admin, year: int = 2026) -> int:
+    with session_scope(store.engine) as s:
+        return evaluation.create_period(session=s, viewer=admin, year=year).id
+
+
+def answers(level: int | dict[int, int] = 3, note: str = "SK Kepala Dinas") -> list[evaluation.AnswerInput]:
+    """All 47 indicators at one level (or at the levels given per indicator, 3 elsewhere)."""
+    levels = level if isinstance(level, dict) else {}
+    default = 3 if isinstance(level, dict) else level
+    return [evaluation.AnswerInput(i.number, levels.get(i.number, default), f"{note} {i.number}")
+            for i in spbe.indicators()]
+
+
+def assess(store, viewer, period_id: int, unit_id: int | None, level=3, submit: bool = True,
+           verify_as=None) -> int | None:
+    """Fill an assessment as `viewer`; submit it, and verify it as `verify_as` (an admin) when given."""
+    with session_scope(store.engine) as s:
+        evaluation.save_answers(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id, answers=answers(level))
+        if submit:
+            evaluation.submit(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id)
+        view = evaluation.assessment_view(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id)
+        assessment_id = view.assessment.id if view.assessment else None
+        if verify_as is not None:
+            evaluation.verify(session=s, viewer=verify_as, assessment_id=assessment_id)
+    return assessment_id
+
+
+def evaluated_city(store, city, admin, this_year: int = 2026) -> tuple[int, int]:
+    """Last year closed and this year open, every unit and the city government assessed (levels rising by
+    unit code order), last year all verified, this year verified for every other unit."""
+    last, current = new_period(store, admin, this_year - 1), new_period(store, admin, this_year)
+    for period_id, rise in ((last, 0), (current, 1)):
+        assess(store, admin, period_id, None, level=3, verify_as=admin)
+        for n, (_code, unit_id) in enumerate(sorted(city.units.items())):
+            level = min(5, 1 + (n + rise) % 5)
+            assess(store, admin, period_id, unit_id, level=level,
+                   verify_as=admin if period_id == last or n % 2 == 0 else None)
+    with session_scope(store.engine) as s:
+        evaluation.close_period(session=s, viewer=SYSTEM, period_id=last, zone=JAKARTA)
+    return last, current

@@ -1,0 +1,128 @@
+"""The evaluation pages through AppTest, on a city with two assessed periods: what each role sees and does."""
+
+import pytest
+from sqlalchemy import select
+
+from core import evaluation, readiness
+from db.engine import session_scope
+from db.evaluation import EvaluationPeriod
+from db.models import Unit
+from tests.apptest import assert_clean, frames, open_page, texts
+from tests.conftest import CITY, UNIT_A
+from tests.evaluation import evaluated_city, new_period
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+EVALUATION_PAGES = {"overview": ["admin", "pimpinan", "op_a"], "assessment": ["admin", "pimpinan", "op_a"],
+                    "readiness": ["admin", "pimpinan", "op_b"], "admin_evaluation": ["admin"]}
+
+
+@pytest.fixture
+def periods(env, store, city, admin):
+    return evaluated_city(store, city, admin)
+
+
+@pytest.mark.parametrize(("key", "username"), [(k, u) for k, users in EVALUATION_PAGES.items() for u in users])
+def test_evaluation_pages_render_with_data_for_each_role(periods, key, username):
+    at = open_page(username, key)
+    assert_clean(at)
+    assert at.title
+
+
+def test_overview_ranks_every_unit_for_pimpinan_and_shows_an_operator_only_their_own(periods, city):
+    everyone = open_page("pimpinan", "overview")
+    mine = open_page("op_a", "overview")
+    assert_clean(everyone)
+    assert_clean(mine)
+    own = {row.code for row in CITY if row.code == UNIT_A or row.parent_code == UNIT_A}
+    for row in CITY:
+        assert row.name in frames(everyone)
+        shown = frames(mine) + texts(mine)
+        if row.code in own:
+            assert row.name in shown
+        else:
+            assert row.name not in shown and row.short_name not in shown
+    assert "Indeks SPBE kota" in texts(mine) and "Unit Anda dibanding kota" in texts(mine)
+    assert any(m.label == "Indeks SPBE kota" and m.value == "3,00" for m in everyone.metric)
+
+
+def test_operator_fills_in_and_submits_through_the_page(env, store, city, admin):
+    period = new_period(store, admin)
+    at = open_page("op_a", "assessment")
+    editor = f"assessment_editor_{period}_{city.units[UNIT_A]}"
+    at.session_state[editor] = {"edited_rows": {str(n): {"level": 3, "justification": f"SK {n + 1}"}
+                                                for n in range(47)}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="assessment_submit").click().run()
+    assert_clean(at)
+    assert "Penilaian diajukan ke Kominfo." in texts(at)
+    with store.session() as s:
+        view = evaluation.assessment_view(session=s, viewer=city.viewers["op_a"], period_id=period,
+                                          unit_id=city.units[UNIT_A])
+    assert view.status == "submitted" and view.answers[47].justification == "SK 47"
+    assert not {"assessment_save", "assessment_submit"} & {b.key for b in at.button}
+    assert "terkunci" in texts(at)
+
+
+def test_submitting_an_incomplete_assessment_lists_what_is_missing(env, store, city, admin):
+    new_period(store, admin)
+    at = open_page("op_a", "assessment")
+    at.button(key="assessment_submit").click().run()
+    assert_clean(at)
+    problems = at.dataframe[-1].value
+    assert list(problems.iloc[:, 0]) == list(range(1, 48)) and set(problems.iloc[:, 2]) == {"Level belum diisi."}
+
+
+def test_admin_verifies_with_a_corrected_level_through_the_page(periods, store, city):
+    _last, current = periods
+    kauman = city.units["KEL-KAUMAN"]
+    with store.session() as s:
+        assert evaluation.assessment_view(session=s, viewer=city.viewers["admin"], period_id=current,
+                                          unit_id=kauman).status == "submitted"
+    at = open_page("admin", "assessment")
+    at.selectbox(key="assessment_unit").set_value(kauman).run()
+    at.session_state[f"assessment_editor_{current}_{kauman}"] = {
+        "edited_rows": {"0": {"verified_level": 1, "verify_reason": "Belum ada SK"}}, "added_rows": [],
+        "deleted_rows": []}
+    at.run()
+    at.button(key="assessment_verify").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        view = evaluation.assessment_view(session=s, viewer=city.viewers["admin"], period_id=current, unit_id=kauman)
+    assert view.status == "verified" and view.answers[1].verified_level == 1
+
+
+def test_pimpinan_reads_an_assessment_but_cannot_change_it(periods, city):
+    at = open_page("pimpinan", "assessment")
+    assert_clean(at)
+    keys = {b.key for b in at.button}
+    assert not keys & {"assessment_save", "assessment_submit", "assessment_verify"}
+
+
+def test_admin_creates_a_period_and_saves_rules_as_a_new_version(env, store, city):
+    at = open_page("admin", "admin_evaluation")
+    at.number_input(key="admin_eval_year").set_value(2027)
+    at.button[0].click().run()
+    assert_clean(at)
+    with store.session() as s:
+        period = s.scalars(select(EvaluationPeriod)).one()
+    assert period.year == 2027
+    at = open_page("admin", "admin_evaluation")
+    at.session_state[f"admin_eval_rules_{period.id}_1"] = {
+        "edited_rows": {"0": {"weight": 5.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="admin_eval_rules_save").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        assert readiness.rules_for(s, period.id)["availability"]["weight"] == 5.0
+        assert [v.version for v in readiness.rule_versions(session=s, viewer=city.viewers["admin"],
+                                                           period_id=period.id)] == [2, 1]
+
+
+def test_readiness_page_opens_a_units_inputs(periods, store, city, admin):
+    with session_scope(store.engine) as s:
+        s.get(Unit, city.units["DINKES"]).employees = 50
+    at = open_page("op_b", "readiness")
+    assert_clean(at)
+    assert "Dinas Kesehatan" in texts(at) + frames(at)
+    assert "Kecamatan Klojen" not in texts(at) + frames(at)
+    assert "Pegawai" in frames(at) and "50" in frames(at)
