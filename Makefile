@@ -20,6 +20,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 SNMP_PORT ?= 16161
+# Test files run in parallel, each file in one process (its peers, ports and namespaces stay its own).
+TEST_JOBS ?= 2
 
 # The dashboard plus its probe worker as a process of its own, so checks start at once rather than
 # with the first page view. With snmpsim installed (requirements-dev.txt) the demo also reads a
@@ -38,7 +40,7 @@ run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench $(BENCH)

@@ -66,3 +66,28 @@ def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
     assert all(h.startswith(("127.", "http://127.0.0.1:")) for h in hosts)  # only this machine
     assert {t.kind for t in targets} == {"ping", "http", "tcp"}
     assert 90 < year.percent < 100 and year.unknown_s > 0
+
+
+def test_demo_has_two_evaluation_periods_last_closed_this_one_partly_verified(store):
+    from collections import Counter
+
+    from core import leadership
+    from core.access import SYSTEM
+    from db.evaluation import Assessment, EvaluationPeriod, MeasureSnapshot
+    from tests.monitoring import JAKARTA
+
+    with store.session() as s:
+        demo.load(session=s, zone=JAKARTA)
+        s.commit()
+        last, current = s.scalars(select(EvaluationPeriod).order_by(EvaluationPeriod.year)).all()
+        assert (last.status, current.status, current.year - last.year) == ("closed", "open", 1)
+        assert s.scalar(select(func.count()).select_from(MeasureSnapshot).where(
+            MeasureSnapshot.period_id == last.id)) == 91 * 9
+        statuses = Counter(s.scalars(select(Assessment.status).where(Assessment.period_id == current.id,
+                                                                    Assessment.unit_id.is_not(None))))
+        assert set(statuses) == {"draft", "submitted", "returned", "verified"}
+        assert 20 < statuses["verified"] < 91
+        view = leadership.overview(session=s, viewer=SYSTEM, period_id=current.id, zone=JAKARTA)
+    assert view.city.index is not None and view.city_previous.index is not None  # a trend to show
+    assert {p["year"] for p in view.trend} == {last.year, current.year}
+    assert all(view.problems[k] for k in ("downtime", "past_life", "no_staff", "duplicate_apps"))
