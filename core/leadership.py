@@ -54,6 +54,7 @@ class CityFigures:
     verified: int
     units: int
     ranked: int  # units with a verified index
+    inputs: dict = field(default_factory=dict)  # what each city figure was computed from
 
 
 @dataclass
@@ -116,12 +117,17 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
         aspects = {a: _mean([(r.aspects[a], weight(r)) for r in verified]) for a in spbe.aspects()}
     measured = [u.measures["availability"].inputs for u in units if u.measures["availability"].value is not None]
     hours = sum(i["measured_h"] for i in measured)
+    up_hours = sum(i["up_h"] for i in measured)
+    own = by_unit.get(None)
+    inputs = {"city_assessment": own[0].status if own else "none", "verified_units": len(verified),
+              "readiness_units": sum(1 for u in units if u.index is not None), "units": len(units),
+              "measured_units": len(measured), "up_h": round(up_hours, 1), "measured_h": round(hours, 1)}
     figures = CityFigures(
         index=index, domains=domains, aspects=aspects,
         readiness=_mean([(u.index, 1) for u in units]),
-        availability=100 * sum(i["up_h"] for i in measured) / hours if hours else None,
+        availability=100 * up_hours / hours if hours else None,
         assessed=sum(1 for r in rows if r.status != "none"), verified=len(verified), units=len(rows),
-        ranked=len(ranked))
+        ranked=len(ranked), inputs=inputs)
     return figures, rows
 
 

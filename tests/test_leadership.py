@@ -47,6 +47,9 @@ def test_city_index_follows_the_method_chosen_in_settings(store, city, admin, pe
     view = overview(store, admin, current)
     assert view.city.index == pytest.approx(sum(verified) / len(verified))
     assert (view.city.verified, view.city.units) == (len(verified), len(city.units))
+    assert view.city.inputs | {"up_h": 0, "measured_h": 0} == {
+        "city_assessment": "verified", "verified_units": len(verified), "readiness_units": len(city.units),
+        "units": len(city.units), "measured_units": 0, "up_h": 0, "measured_h": 0}  # no targets in this city
     with session_scope(store.engine) as s:
         for unit_id, (_lv, ok) in levels.items():
             s.get(Unit, unit_id).employees = 100 if ok else None

@@ -4,7 +4,7 @@ Draft → submitted by the unit → verified (or returned) by Kominfo; every ste
 import pandas as pd
 import streamlit as st
 
-from core import audit, evaluation, formatting, spbe, units
+from core import audit, evaluation, formatting, report, spbe, units
 from core.access import Role
 from core.errors import MonevError
 from pages.common.shell import cached, call, ctx, deferred, guard, moment, save, show_error, show_flash, t
@@ -57,12 +57,10 @@ cols[3].metric(t("spbe.predicate"), t(f"spbe.predicate.{key}") if key else "–"
 with st.expander(t("assessment.domains"), icon=":material/account_tree:"):
     st.dataframe(pd.DataFrame({
         t("eval.domain"): [f"{code} {g.name}" for code, g in spbe.domains().items()],
-        t("assessment.index_self"): [own.domains[code] for code in spbe.domains()],
-        t("assessment.index_verified"): [checked.domains[code] if status == "verified" else None
+        t("assessment.index_self"): [report.num(own.domains[code]) for code in spbe.domains()],
+        t("assessment.index_verified"): [report.num(checked.domains[code] if status == "verified" else None)
                                          for code in spbe.domains()],
-    }), hide_index=True, width="stretch", column_config={
-        t("assessment.index_self"): st.column_config.NumberColumn(format="%.2f"),
-        t("assessment.index_verified"): st.column_config.NumberColumn(format="%.2f")})
+    }), hide_index=True, width="stretch")
     st.caption(t("assessment.formula"))
 
 files = {}

@@ -43,6 +43,16 @@ cols[4].metric(t("eval.verified_units"), f"{city.verified} / {city.units}",
                help=t("eval.assessed_units", count=city.assessed), border=True)
 if city.index is None:
     st.info(t(f"eval.city_missing.{view.city_method}"), icon=":material/info:")
+with st.expander(t("overview.city_inputs"), icon=":material/calculate:"):
+    i = city.inputs
+    st.markdown("\n".join([
+        "- " + t(f"overview.city_inputs.{view.city_method}", status=t(f"eval.status.{i['city_assessment']}"),
+                 verified=i["verified_units"], units=i["units"]),
+        "- " + t("overview.city_inputs.readiness", count=i["readiness_units"], units=i["units"]),
+        "- " + t("overview.city_inputs.availability", up=formatting.number(i["up_h"], 1),
+                 measured=formatting.number(i["measured_h"], 1), count=i["measured_units"]),
+    ]))
+    st.caption(t("overview.city_inputs.more"))
 
 if view.own_only:
     st.subheader(t("overview.own_units"))
@@ -78,22 +88,21 @@ if len(ranked) > 15:
     st.caption(t("overview.top_bottom", total=len(ranked)))
 if metric == "spbe":
     st.caption(t("overview.ranked_verified"))
+# Text cells: Indonesian decimals (3,28) and "–" where there is no figure; the rows are already in rank order.
+ordered = sorted(view.rows, key=lambda r: (r.rank or 10**6, -(r.spbe or 0), r.name))
 table = pd.DataFrame({
-    t("eval.rank"): pd.array([r.rank for r in view.rows], dtype="Int64"),
-    t("eval.unit"): [r.name for r in view.rows],
-    t("eval.status"): [t(f"eval.status.{r.status}") for r in view.rows],
-    t("eval.index"): pd.array([r.spbe for r in view.rows], dtype="Float64"),
-    t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang) for r in view.rows],
-    t("eval.readiness"): pd.array([r.readiness.index for r in view.rows], dtype="Float64"),
-    t("eval.availability"): pd.array([r.availability for r in view.rows], dtype="Float64"),
-}).sort_values([t("eval.rank"), t("eval.index"), t("eval.unit")], ascending=[True, False, True],
-               na_position="last")
+    t("eval.rank"): [str(r.rank) if r.rank else "–" for r in ordered],
+    t("eval.unit"): [r.name for r in ordered],
+    t("eval.status"): [t(f"eval.status.{r.status}") for r in ordered],
+    t("eval.index"): [num(r.spbe) for r in ordered],
+    t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang) for r in ordered],
+    t("eval.readiness"): [num(r.readiness.index) for r in ordered],
+    t("eval.availability"): ["–" if r.availability is None else f"{formatting.number(r.availability, 2)} %"
+                             for r in ordered],
+})
 st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)), column_config={
-    t("eval.rank"): st.column_config.NumberColumn(format="%d", width="small"),
+    t("eval.rank"): st.column_config.TextColumn(width="small"),
     t("eval.unit"): st.column_config.TextColumn(width="large"),
-    t("eval.index"): st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=5),
-    t("eval.readiness"): st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=5),
-    t("eval.availability"): st.column_config.NumberColumn(format="%.2f %%"),
 })
 
 st.subheader(t("eval.weakest"))
@@ -113,11 +122,11 @@ with left:
     st.dataframe(pd.DataFrame({
         t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
         t("eval.indicator"): [spbe.indicator(n).name for n, _ in view.weakest_indicators],
-        t("eval.mean_level"): [round(v, 2) for _, v in view.weakest_indicators],
+        t("eval.mean_level"): [num(v) for _, v in view.weakest_indicators],
     }), hide_index=True, width="stretch", column_config={
         t("eval.indicator_no"): st.column_config.NumberColumn(width="small"),
         t("eval.indicator"): st.column_config.TextColumn(width="medium"),
-        t("eval.mean_level"): st.column_config.NumberColumn(format="%.2f", width="small")})
+        t("eval.mean_level"): st.column_config.TextColumn(width="small")})
 with right:
     st.caption(t("eval.trend"))
     if view.trend:

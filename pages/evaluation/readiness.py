@@ -22,14 +22,13 @@ if not rows:
     st.info(t("overview.empty"))
     st.stop()
 
-table = pd.DataFrame({"unit": [r.name for r in rows],
-                      "index": [r.index for r in rows],
-                      **{m.code: [r.measures[m.code].level for r in rows] for m in readiness.MEASURES}})
+table = pd.DataFrame({"unit": [r.name for r in rows], "index": [report.num(r.index) for r in rows],
+                      **{m.code: [str(r.measures[m.code].level or "–") for r in rows] for m in readiness.MEASURES}})
 config = {"unit": st.column_config.TextColumn(t("eval.unit"), width="medium"),
-          "index": st.column_config.ProgressColumn(t("readiness.index"), format="%.2f", min_value=0, max_value=5)}
+          "index": st.column_config.TextColumn(t("readiness.index"), width="small")}
 for m in readiness.MEASURES:
-    config[m.code] = st.column_config.NumberColumn(t(f"measure.short.{m.code}"), help=t(f"measure.{m.code}"),
-                                                   format="%d", width="small")
+    config[m.code] = st.column_config.TextColumn(t(f"measure.short.{m.code}"), help=t(f"measure.{m.code}"),
+                                                 width="small")
 st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)), column_config=config)
 st.caption(t("readiness.levels_note"))
 
