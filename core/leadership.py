@@ -202,7 +202,7 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
                   {"year": older.year, "series": "city_readiness", "value": figures.readiness}]
         if own_only:
             for r in older_rows:
-                if scope is not None and r.unit_id in scope and viewer.unit_id == r.unit_id:
+                if r.unit_id == viewer.unit_id:
                     trend += [{"year": older.year, "series": "unit_spbe", "value": r.spbe},
                               {"year": older.year, "series": "unit_readiness", "value": r.readiness.index}]
     return Overview(period, previous, period.city_method, city, city_previous, rows, weakest[:TOP],
