@@ -87,11 +87,11 @@ def _mean(pairs: list[tuple[float | None, float]]) -> float | None:
     return sum(v * w for v, w in known) / total if total else None
 
 
-def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: str
+def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: str, conflicts: list
           ) -> tuple[CityFigures, list[UnitRow]]:
     """City figures and one row per active unit (all of them: the caller filters by scope)."""
     by_unit = _answers(session, period.id)
-    units = readiness.evaluate(session, period, readiness.active_unit_ids(session), zone, org_name)
+    units = readiness.evaluate(session, period, readiness.active_unit_ids(session), zone, org_name, conflicts)
     employees = dict(session.execute(select(Unit.id, Unit.employees)).all())
     rows = []
     for unit in units:
@@ -131,7 +131,7 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
     return figures, rows
 
 
-def _problems(rows: list[UnitRow], session: Session, viewer: Viewer, own_only: bool, org_name: str) -> dict:
+def _problems(rows: list[UnitRow], conflicts: list, own_only: bool) -> dict:
     def top(key, value, minimum=1):
         found = [(value(r), r) for r in rows]
         return [{"unit": r.short_name, "unit_id": r.unit_id, "value": v, **key(r)}
@@ -153,7 +153,7 @@ def _problems(rows: list[UnitRow], session: Session, viewer: Viewer, own_only: b
     }
     mine = {r.unit_id for r in rows}
     apps = []
-    for conflict in duplicates.find_conflicts(session=session, viewer=SYSTEM, org_name=org_name):
+    for conflict in conflicts:
         if not conflict.kind.startswith("app_"):
             continue
         involved = [rec for rec in conflict.records if rec["unit_id"] in mine]
@@ -176,11 +176,13 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
     period = get_period(session, period_id)
     scope = unit_scope(session, viewer)
     own_only = scope is not None
-    city, rows = _city(session, period, zone, org_name)
+    # Looked up once: the open-duplicates figure and the duplicate-application problems both need them.
+    conflicts = duplicates.find_conflicts(session=session, viewer=SYSTEM, org_name=org_name)
+    city, rows = _city(session, period, zone, org_name, conflicts)
     rows = [r for r in rows if scope is None or r.unit_id in scope]
     previous = session.scalar(select(EvaluationPeriod).where(EvaluationPeriod.year < period.year)
                               .order_by(EvaluationPeriod.year.desc()))
-    city_previous, previous_rows = (_city(session, previous, zone, org_name) if previous else (None, []))
+    city_previous, previous_rows = (_city(session, previous, zone, org_name, conflicts) if previous else (None, []))
 
     weakest = []
     for ind in spbe.indicators():
@@ -197,7 +199,7 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
         elif previous is not None and older.id == previous.id:
             figures, older_rows = city_previous, previous_rows
         else:
-            figures, older_rows = _city(session, older, zone, org_name)
+            figures, older_rows = _city(session, older, zone, org_name, conflicts)
         trend += [{"year": older.year, "series": "city_spbe", "value": figures.index},
                   {"year": older.year, "series": "city_readiness", "value": figures.readiness}]
         if own_only:
@@ -206,7 +208,7 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
                     trend += [{"year": older.year, "series": "unit_spbe", "value": r.spbe},
                               {"year": older.year, "series": "unit_readiness", "value": r.readiness.index}]
     return Overview(period, previous, period.city_method, city, city_previous, rows, weakest[:TOP],
-                    _problems(rows, session, viewer, own_only, org_name),
+                    _problems(rows, conflicts, own_only),
                     [p for p in trend if p["value"] is not None], own_only)
 
 

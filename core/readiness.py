@@ -164,9 +164,10 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int], zone: ZoneInfo,
-                  org_name: str = "") -> dict[int, dict[str, tuple[float | None, dict]]]:
+                  org_name: str = "", conflicts: list | None = None) -> dict[int, dict[str, tuple[float | None, dict]]]:
     """(value, inputs) of every measure for these units, measured from the store as it is now. Internal:
-    the callers below decide which units a viewer may see."""
+    the callers below decide which units a viewer may see. `conflicts`: the open duplicate conflicts, when
+    the caller has already looked them up."""
     ids = set(unit_ids)
     out: dict[int, dict[str, tuple[float | None, dict]]] = {u: {} for u in ids}
     start, end = period_window(period, zone)
@@ -207,7 +208,9 @@ def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int
         apps[unit_id]["integrated"] += bool(integrations)
     employees = dict(session.execute(select(Unit.id, Unit.employees).where(Unit.id.in_(ids))).all())
     open_dups: Counter = Counter()
-    for conflict in duplicates.find_conflicts(session=session, viewer=SYSTEM, org_name=org_name):
+    if conflicts is None:
+        conflicts = duplicates.find_conflicts(session=session, viewer=SYSTEM, org_name=org_name)
+    for conflict in conflicts:
         for unit_id in {r["unit_id"] for r in conflict.records}:
             open_dups[unit_id] += 1
 
@@ -231,9 +234,10 @@ def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int
     return out
 
 
-def _values(session: Session, period: EvaluationPeriod, unit_ids: list[int], zone: ZoneInfo, org_name: str):
+def _values(session: Session, period: EvaluationPeriod, unit_ids: list[int], zone: ZoneInfo, org_name: str,
+            conflicts: list | None):
     if period.status != "closed":
-        return measure_units(session, period, unit_ids, zone, org_name)
+        return measure_units(session, period, unit_ids, zone, org_name, conflicts)
     out: dict[int, dict] = {u: {} for u in unit_ids}
     for row in session.scalars(select(MeasureSnapshot).where(MeasureSnapshot.period_id == period.id,
                                                              MeasureSnapshot.unit_id.in_(unit_ids))):
@@ -242,10 +246,10 @@ def _values(session: Session, period: EvaluationPeriod, unit_ids: list[int], zon
 
 
 def evaluate(session: Session, period: EvaluationPeriod, unit_ids: list[int], zone: ZoneInfo,
-             org_name: str = "") -> list[UnitReadiness]:
+             org_name: str = "", conflicts: list | None = None) -> list[UnitReadiness]:
     """Levels and index of these units (internal: no scope check)."""
     rules = rules_for(session, period.id)
-    values = _values(session, period, unit_ids, zone, org_name)
+    values = _values(session, period, unit_ids, zone, org_name, conflicts)
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     result = []
     for unit_id in sorted(values, key=lambda u: units[u].code):
