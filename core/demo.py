@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import demo_evaluation, demo_inventory, demo_monitoring, passwords
+from core import demo_evaluation, demo_inventory, demo_monitoring, demo_needs, passwords
 from core.access import SYSTEM, Role
 from core.unit_import import parse_units_csv
 from core.units import import_units
@@ -31,7 +31,7 @@ DEMO_USERS = [
 def load(*, session: Session, zone: ZoneInfo | None = None, org_name: str = "") -> bool:
     """Load the demo once; a store that already has units or users is left alone. True when loaded.
 
-    Inventory and two evaluation periods are always loaded. With a zone, the demo also gets its monitoring targets and a year of history cut in that zone.
+    Inventory, two evaluation periods and two years of needs are always loaded. With a zone, the demo also gets its monitoring targets and a year of history cut in that zone.
     """
     has_units = session.scalar(select(func.count()).select_from(Unit))
     has_users = session.scalar(select(func.count()).select_from(User))
@@ -49,6 +49,7 @@ def load(*, session: Session, zone: ZoneInfo | None = None, org_name: str = "") 
         demo_monitoring.load(session=session, now=utcnow(), zone=zone, snmp_port=int(port) if port else None)
     demo_inventory.load(session=session)
     demo_evaluation.load(session=session, zone=zone or ZoneInfo("Asia/Jakarta"), org_name=org_name)
+    demo_needs.load(session=session, zone=zone or ZoneInfo("Asia/Jakarta"), org_name=org_name)
     return True
 
 

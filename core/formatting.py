@@ -27,6 +27,19 @@ def rupiah(value: float | int | None) -> str:
     return ("-" if value < 0 else "") + "Rp " + number(abs(value))
 
 
+SCALES = {"id": ((10**12, "T"), (10**9, "M"), (10**6, "jt")), "en": ((10**12, "tn"), (10**9, "bn"), (10**6, "m"))}
+
+
+def rupiah_short(value: float | int | None, lang: str = "id") -> str:
+    """Large sums as a metric shows them: `Rp 50,86 M` (miliar), `Rp 1,25 T`, `Rp 250 jt`."""
+    if value is None:
+        return "–"
+    for size, word in SCALES.get(lang, SCALES["id"]):
+        if abs(value) >= size:
+            return ("-" if value < 0 else "") + f"Rp {number(abs(value) / size, 2)} {word}"
+    return rupiah(value)
+
+
 def day(value: date | datetime | None, lang: str = "id", zone: ZoneInfo | None = None) -> str:
     if value is None:
         return "–"

@@ -11,8 +11,9 @@ from sqlmodel import Session
 from core import cells
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import ImportRejected, NotFound, Problem, ValidationError
-from core.inventory_kinds import COMPETENCE_AREAS, DEVICE, KINDS, STAFF, Lookup, RecordKind
-from db.inventory import Device, DeviceCategory, Staff, StaffPosition
+from core.i18n import t
+from core.inventory_kinds import COMPETENCE_AREAS, DEVICE, KINDS, NEED, STAFF, Lookup, RecordKind
+from db.inventory import Application, Device, DeviceCategory, Staff, StaffPosition
 from db.models import AuditLog, Unit
 from db.monitoring import Target
 from db.types import utcnow
@@ -29,8 +30,9 @@ class Change:
     id: int | None = None
 
 
-def lookup(*, session: Session, viewer: Viewer) -> Lookup:
-    """Units, lists, staff and targets by the names a person writes, limited to what the viewer may see."""
+def lookup(*, session: Session, viewer: Viewer, with_refs: bool = False) -> Lookup:
+    """Units, lists, staff and targets by the names a person writes, limited to what the viewer may see;
+    `with_refs` adds devices and applications (what a need replaces or improves)."""
     units = session.execute(select(Unit.id, Unit.code)).all()
     found = Lookup(
         unit_ids={code.upper(): uid for uid, code in units}, unit_codes=dict(units),
@@ -49,6 +51,19 @@ def lookup(*, session: Session, viewer: Viewer) -> Lookup:
     for tid, unit_id, name in session.execute(stmt):
         found.targets[(unit_id, name.casefold())] = tid
         found.target_names[tid] = name
+    if with_refs:
+        stmt = scoped(select(Device.id, Device.unit_id, Device.serial_number, Device.asset_tag), Device.unit_id,
+                      session, viewer)
+        for did, unit_id, serial, tag in session.execute(stmt):
+            found.device_names[did] = serial or tag
+            for key in (tag, serial):  # the serial number wins where one device's tag is another's serial
+                if key:
+                    found.device_refs[(unit_id, key.casefold())] = did
+        stmt = scoped(select(Application.id, Application.owner_unit_id, Application.name),
+                      Application.owner_unit_id, session, viewer)
+        for aid, unit_id, name in session.execute(stmt):
+            found.app_names[aid] = name
+            found.app_refs.setdefault((unit_id, name.casefold()), aid)
     return found
 
 
@@ -73,7 +88,7 @@ def _model_values(spec: RecordKind, record) -> dict[str, Any]:
 
 def _packed(spec: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
     """Column values as model fields: the reverse of `_model_values`."""
-    data = {k: v for k, v in values.items() if not k.startswith("competence_") and k != "unit"}
+    data = {k: v for k, v in values.items() if not (spec is STAFF and k.startswith("competence_")) and k != "unit"}
     if "unit" in values:
         data[spec.unit_field] = values["unit"]
     if spec is STAFF and any(k.startswith("competence_") for k in values):
@@ -81,41 +96,45 @@ def _packed(spec: RecordKind, values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _stmt(spec: RecordKind, session: Session, viewer: Viewer, unit_ids: list[int] | None, search: str):
+def _stmt(spec: RecordKind, session: Session, viewer: Viewer, unit_ids: list[int] | None, search: str,
+          fiscal_year: int | None = None):
     model = spec.model
     unit_col = getattr(model, spec.unit_field)
     stmt = scoped(select(model), unit_col, session, viewer)
     if unit_ids is not None:
         stmt = stmt.where(unit_col.in_(unit_ids))
+    if fiscal_year is not None and spec is NEED:
+        stmt = stmt.where(model.fiscal_year == fiscal_year)
     words = search.strip()
     if words:
         like = f"%{words.lower()}%"
         searched = {"device": ("brand_model", "serial_number", "asset_tag", "location", "ip_address"),
                     "staff": ("nip", "name", "certifications"),
-                    "application": ("name", "function", "url", "data_held")}[spec.name]
+                    "application": ("name", "function", "url", "data_held"),
+                    "need": ("item", "justification")}[spec.name]
         stmt = stmt.where(or_(*[func.lower(getattr(model, f)).like(like) for f in searched]))
     return stmt
 
 
 def count_records(*, session: Session, viewer: Viewer, kind: str, unit_ids: list[int] | None = None,
-                  search: str = "") -> int:
+                  search: str = "", fiscal_year: int | None = None) -> int:
     spec = KINDS[kind]
-    stmt = _stmt(spec, session, viewer, unit_ids, search)
+    stmt = _stmt(spec, session, viewer, unit_ids, search, fiscal_year)
     return session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
 def list_records(*, session: Session, viewer: Viewer, kind: str, unit_ids: list[int] | None = None,
                  search: str = "", lang: str = "id", method: str = "straight_line", offset: int = 0,
-                 limit: int | None = None) -> list[dict[str, Any]]:
+                 limit: int | None = None, fiscal_year: int | None = None) -> list[dict[str, Any]]:
     """Records the viewer may see, as rows of shown cells keyed by column (plus `id`), ordered by unit."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
     spec = KINDS[kind]
     model = spec.model
-    stmt = _stmt(spec, session, viewer, unit_ids, search)
+    stmt = _stmt(spec, session, viewer, unit_ids, search, fiscal_year)
     stmt = stmt.order_by(getattr(model, spec.unit_field), model.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    names = lookup(session=session, viewer=viewer)
+    names = lookup(session=session, viewer=viewer, with_refs=spec is NEED)
     lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
     this_year = utcnow().year
     rows = []
@@ -126,6 +145,9 @@ def list_records(*, session: Session, viewer: Viewer, kind: str, unit_ids: list[
             life = lives.get(record.category, 4)
             values.update(age_years=age, past_life=None if age is None else age >= life,
                           book_value=book_value(record.purchase_value, age, life, method))
+        if spec is NEED:
+            values.update(total=record.quantity * record.unit_price, status=record.status,
+                          review_note=record.review_note)
         row = {"id": record.id}
         for column in spec.columns:
             value = values.get(column.field)
@@ -143,6 +165,8 @@ def natural_keys(spec: RecordKind, values: dict[str, Any]) -> list[tuple]:
                 if values.get(field)]
     if spec.name == "staff":
         return [("nip", values["nip"]) if values.get("nip") else ("name", unit, (values.get("name") or "").casefold())]
+    if spec.name == "need":
+        return [("need", unit, values.get("fiscal_year"), " ".join((values.get("item") or "").casefold().split()))]
     return [("app", unit, (values.get("name") or "").casefold())]
 
 
@@ -156,6 +180,8 @@ def _row_rules(spec: RecordKind, values: dict[str, Any]) -> list[Problem]:
             return [Problem("nip", "inventory.asn_needs_nip")]
         if not asn and values.get("nip"):
             return [Problem("nip", "inventory.non_asn_has_nip")]
+    if spec.name == "need" and values.get("replaces") and not values.get("device_category"):
+        return [Problem("device_category", "needs.replaces_needs_category")]
     return []
 
 
@@ -173,7 +199,7 @@ def save_records(
     spec = KINDS[kind]
     model = spec.model
     scope = unit_scope(session, viewer)
-    names = lookup(session=session, viewer=viewer)
+    names = lookup(session=session, viewer=viewer, with_refs=spec is NEED)
     unit_col = getattr(model, spec.unit_field)
     stmt = scoped(select(model), unit_col, session, viewer)
     if not upsert:  # the editor names its records: only their units' records can clash with the change
@@ -183,6 +209,9 @@ def save_records(
         stmt = stmt.where(unit_col.in_(units - {None}))
     stored = {r.id: r for r in session.scalars(stmt)}
     current = {rid: _model_values(spec, r) for rid, r in stored.items()}
+    # A unit changes a need only while it is its own (draft, or sent back for revision); Kominfo may always.
+    locked = {rid for rid, r in stored.items() if spec is NEED and r.status not in ("draft", "revised")
+              and viewer.role is not Role.ADMIN}
     by_key: dict[tuple, list[int]] = {}
     for rid, values in current.items():
         for key in natural_keys(spec, values):
@@ -236,6 +265,8 @@ def save_records(
                 rule_problems.append(Problem(_key_column(spec, key), "inventory.duplicate_in_file",
                                              first=seen[scoped_key]))
             seen[scoped_key] = change.line
+        if record_id in locked:
+            rule_problems.append(Problem("status", "needs.locked", status=t(f"need_status.{stored[record_id].status}")))
         if rule_problems:
             problems += _on(rule_problems, change.line)
             continue
@@ -250,6 +281,8 @@ def save_records(
     for rid in deletes:
         if rid not in current:
             raise NotFound("inventory.record_not_found")
+        if rid in locked:
+            problems.append(Problem("status", "needs.locked", status=t(f"need_status.{stored[rid].status}")))
     if problems:
         located = [_label(p, labels, spec, sheet) for p in problems]
         raise ImportRejected(located, filename)
@@ -300,7 +333,7 @@ def _detach(session: Session, spec: RecordKind, ids: list[int]) -> None:
 
 
 def _key_column(spec: RecordKind, key: tuple) -> str:
-    return {"sn": "serial_number", "tag": "asset_tag", "nip": "nip"}.get(key[0], "name")
+    return {"sn": "serial_number", "tag": "asset_tag", "nip": "nip", "need": "item"}.get(key[0], "name")
 
 
 def _on(problems: list[Problem], line: int) -> list[Problem]:
@@ -311,8 +344,6 @@ def _on(problems: list[Problem], line: int) -> list[Problem]:
 
 def _label(problem: Problem, labels: dict[str, str] | None, spec: RecordKind, sheet: str) -> Problem:
     """Name the column as the file (or else the catalogue) names it, and the sheet it is on."""
-    from core.i18n import t
-
     field = problem.column
     problem.column = (labels or {}).get(field) or (t(f"{spec.name}.{field}") if field != "-" else field)
     problem.sheet = sheet or None

@@ -151,10 +151,11 @@ def _cell(value: Any) -> Any:
 
 
 def export(*, session: Session, viewer: Viewer, kind: str, fmt: str, unit_ids: list[int] | None = None,
-           search: str = "", lang: str = "id", method: str = "straight_line") -> bytes:
+           search: str = "", lang: str = "id", method: str = "straight_line",
+           fiscal_year: int | None = None) -> bytes:
     """The filtered view as .xlsx or .csv, as the viewer sees it, ready to edit and import back."""
     rows = inventory.list_records(session=session, viewer=viewer, kind=kind, unit_ids=unit_ids, search=search,
-                                  lang=lang, method=method)
+                                  lang=lang, method=method, fiscal_year=fiscal_year)
     columns = export_columns(kind, lang)
     if fmt == "csv":
         return to_csv(rows, columns)

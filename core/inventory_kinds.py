@@ -11,6 +11,7 @@ from typing import Any
 from core import cells
 from core.i18n import CATALOGUES, t
 from db.inventory import Application, Device, Staff
+from db.needs import Need
 
 CONDITIONS = ("baik", "rusak_ringan", "rusak_berat")
 DEVICE_STATUSES = ("in_use", "spare", "in_repair", "disposed")
@@ -24,6 +25,12 @@ ORIGINS = ("pusat", "daerah")
 PLATFORMS = ("web", "mobile", "desktop", "other")
 HOSTING = ("pdn", "own", "cloud")
 APP_STATUSES = ("active", "development", "inactive")
+NEED_CATEGORIES = ("infrastructure", "hardware", "software", "application", "connectivity", "training", "service")
+NEED_STATUSES = ("draft", "submitted", "approved", "revised", "rejected")
+# Readiness measures a need can promise to raise (the device measures follow from its device category).
+NEED_INDICATORS = ("availability", "devices_in_life", "devices_good", "devices_per_employee", "staff_per_100",
+                   "competence_coverage", "apps_pdn", "apps_integrated")
+YES_NO = (True, False)
 
 
 @dataclass
@@ -38,6 +45,11 @@ class Lookup:
     staff_names: dict[int, str] = field(default_factory=dict)
     targets: dict[tuple[int, str], int] = field(default_factory=dict)  # (unit, target name) → target id
     target_names: dict[int, str] = field(default_factory=dict)
+    # Filled for needs only: a unit's devices by serial number or asset tag, its applications by name.
+    device_refs: dict[tuple[int, str], int] = field(default_factory=dict)
+    device_names: dict[int, str] = field(default_factory=dict)
+    app_refs: dict[tuple[int, str], int] = field(default_factory=dict)
+    app_names: dict[int, str] = field(default_factory=dict)
 
 
 def words(prefix: str, codes) -> dict[str, str]:
@@ -178,6 +190,66 @@ def _join(v, lk, lang) -> str:
     return ", ".join(v or [])
 
 
+def _labelled_list(prefix: str, codes) -> dict:
+    """read/show for a cell holding several entries of a fixed list, comma separated."""
+    spellings = words(prefix, codes)
+    allowed = ", ".join(t(f"{prefix}.{c}") for c in codes)
+
+    def read(v, lk, u):
+        found = []
+        for name in _names(v, lk, u):
+            code = cells.choice(name, spellings, None, allowed)
+            if code not in found:
+                found.append(code)
+        return found
+    return {"read": read, "show": lambda v, lk, lang: ", ".join(t(f"{prefix}.{c}", lang) for c in v or []),
+            "width": 30}
+
+
+def _refs(refs: str, names: str, error: str):
+    """read/show for a cell naming records of the row's unit (devices by serial number or asset tag,
+    applications by name), comma separated, stored as their ids."""
+    def read(v, lk, unit_id):
+        found = []
+        for name in _names(v, lk, unit_id):
+            rid = getattr(lk, refs).get((unit_id, name.casefold()))
+            if rid is None:
+                raise cells.CellError(error, value=name)
+            if rid not in found:
+                found.append(rid)
+        return found
+    def show(v, lk, lang):  # a device disposed of or an application removed since drops out
+        known = getattr(lk, names)
+        return ", ".join(known[i] for i in v or [] if i in known)
+    return {"read": read, "show": show, "width": 30}
+
+
+def _priority(v, lk, u):
+    value = cells.whole(v, 1, 5)
+    return 3 if value is None else value
+
+
+def _quantity(v, lk, u):
+    value = cells.whole(v, 1, 100_000)
+    if value is None:
+        raise cells.CellError("cell.required")
+    return value
+
+
+def _price(v, lk, u):
+    value = cells.rupiah(v)
+    if value is None:
+        raise cells.CellError("cell.required")
+    return value
+
+
+def _fiscal_year(v, lk, u):
+    value = cells.year(v)
+    if value is None:
+        raise cells.CellError("cell.required")
+    return value
+
+
 MONEY = {"read": lambda v, lk, u: cells.rupiah(v), "kind": "money"}
 DAY = {"read": lambda v, lk, u: cells.day(v), "kind": "date"}
 YEAR = {"read": lambda v, lk, u: cells.year(v), "kind": "number", "width": 10}
@@ -249,5 +321,26 @@ APPLICATION = RecordKind("application", Application, "owner_unit_id", [
     Column("status", **_labelled("app_status", APP_STATUSES, "active")),
 ])
 
-KINDS = {k.name: k for k in (DEVICE, STAFF, APPLICATION)}
+NEED = RecordKind("need", Need, "unit_id", [
+    Column("unit", _unit, _show_unit, width=20),
+    Column("fiscal_year", _fiscal_year, kind="number", width=10),
+    Column("item", _text(200, required=True), width=32),
+    Column("category", **_labelled("need_category", NEED_CATEGORIES, None)),
+    Column("device_category", **_from_table("categories", "", 16)),
+    Column("quantity", _quantity, kind="number", width=8),
+    Column("unit_price", _price, kind="money"),
+    Column("total", lambda v, lk, u: None, kind="money", read_only=True),
+    Column("priority", _priority, kind="number", width=8),
+    Column("mandatory", **_labelled("answer", YES_NO, False)),
+    Column("justification", _text(1000), width=36),
+    Column("replaces", **_refs("device_refs", "device_names", "cell.device_unknown")),
+    Column("improves_apps", **_refs("app_refs", "app_names", "cell.app_unknown")),
+    Column("indicators", **_labelled_list("measure", NEED_INDICATORS)),
+    Column("competence_areas", **_labelled_list("competence", COMPETENCE_AREAS)),
+    Column("status", lambda v, lk, u: None, lambda v, lk, lang: t(f"need_status.{v}", lang) if v else "",
+           width=12, read_only=True),
+    Column("review_note", lambda v, lk, u: None, width=30, read_only=True),
+])
+
+KINDS = {k.name: k for k in (DEVICE, STAFF, APPLICATION, NEED)}
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 import db.evaluation  # noqa: F401 - registers the evaluation tables for the truncation below
 import db.inventory  # noqa: F401 - registers the inventory tables for the truncation below
 import db.monitoring  # noqa: F401 - registers the monitoring tables for the truncation below
+import db.needs  # noqa: F401 - registers the needs tables for the truncation below
 from core import passwords
 from core.access import SYSTEM, Viewer
 from core.units import UnitRow, create_unit
@@ -201,3 +202,15 @@ def operator_b(city) -> Viewer:
 @pytest.fixture
 def presenter(city) -> Viewer:
     return city.viewers["presenter"]
+
+
+# The global 120 s timeout guards against hangs. A browser test walks several roles through several pages
+# of a real app (80-90 s alone on a 2-core machine, well over 120 s while the other process runs its own
+# heavy file, as CI showed); it gets more room, still a hang guard, never a speed assertion.
+BROWSER_TIMEOUT_S = 420
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_S))

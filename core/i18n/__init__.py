@@ -2,11 +2,13 @@
 
 import json
 
-from core.i18n import en, en_evaluation, en_inventory, id_evaluation, id_inventory
+from core.i18n import en, en_evaluation, en_inventory, en_needs, id_evaluation, id_inventory, id_needs
 from core.i18n import id as id_
 
-CATALOGUES: dict[str, dict[str, str]] = {"id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES},
-                                         "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES}}
+CATALOGUES: dict[str, dict[str, str]] = {
+    "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES},
+    "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES},
+}
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"
 

@@ -18,6 +18,7 @@ from db.engine import session_scope
 CTX_KEY = "_monev_ctx"
 # Read results are shared between reruns and sessions for at most half a refresh of the live wall.
 CACHE_TTL_S = 5
+BASE_TTL_S = 120  # the budget page's needs and measured figures: reloaded every 2 min or after any save
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,22 @@ def cached(fn: Callable[..., Any], **kwargs) -> Any:
                               fn, c.engine, viewer, kwargs)
 
 
+@st.cache_data(ttl=BASE_TTL_S, max_entries=20, show_spinner=False)
+def _kept_call_keyed(store: str, name: str, viewer_key: tuple, args: str, _fn, _engine, _viewer, _kwargs) -> Any:
+    with session_scope(_engine) as session:
+        return _fn(session=session, viewer=_viewer, **_kwargs)
+
+
+def kept(fn: Callable[..., Any], **kwargs) -> Any:
+    """`cached` for the heavy inputs a page reuses while its controls move (a budget's needs and measured
+    figures), kept BASE_TTL_S; every write through `save` empties it too."""
+    c = ctx()
+    viewer = c.viewer
+    return _kept_call_keyed(c.engine.url.render_as_string(), f"{fn.__module__}.{fn.__qualname__}",
+                            (viewer.user_id, viewer.role.value, viewer.unit_id), repr(sorted(kwargs.items())),
+                            fn, c.engine, viewer, kwargs)
+
+
 def deferred(fn: Callable[..., Any], **kwargs) -> Callable[[], Any]:
     """`call` later, e.g. when a download button is clicked, for the viewer of this run."""
     c = ctx()
@@ -86,6 +103,7 @@ def deferred(fn: Callable[..., Any], **kwargs) -> Callable[[], Any]:
 
 def clear_cache() -> None:
     _cached_call_keyed.clear()
+    _kept_call_keyed.clear()
 
 
 def show_error(exc: MonevError) -> None:

@@ -24,7 +24,7 @@ def filters(kind: str) -> tuple[list[int] | None, str]:
                               format_func=lambda i: f"{by_id[i].short_name} ({by_id[i].code})",
                               placeholder=t("inventory.all_units"))
     hint = {"device": "inventory.search_hint", "staff": "inventory.search_hint_staff",
-            "application": "inventory.search_hint_application"}[kind]
+            "application": "inventory.search_hint_application", "need": "needs.search_hint"}[kind]
     search = right.text_input(t("inventory.search"), key=f"{kind}_search", placeholder=t(hint))
     return (picked or None), search
 
@@ -78,15 +78,17 @@ def _config(kind: str, editable: bool) -> dict:
     return config
 
 
-def table(kind: str, unit_ids: list[int] | None, search: str) -> None:
-    """The records of the filter, a page at a time, editable in place by those who may change them."""
+def table(kind: str, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
+    """The records of the filter, a page at a time, editable in place by those who may change them.
+    `year`: needs of that fiscal year only (and new rows get it when left empty)."""
     c = ctx()
-    total = cached(inventory.count_records, kind=kind, unit_ids=unit_ids, search=search)
+    scope = {"fiscal_year": year} if year is not None else {}
+    total = cached(inventory.count_records, kind=kind, unit_ids=unit_ids, search=search, **scope)
     pages = max(1, -(-total // PAGE_SIZE))
     left, right = st.columns([4, 1])
     page = right.number_input(t("inventory.page"), 1, pages, 1, key=f"{kind}_page") if pages > 1 else 1
     rows = cached(inventory.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
-                  method=c.settings.depreciation, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+                  method=c.settings.depreciation, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **scope)
     left.caption(t("inventory.count", shown=formatting.number(len(rows)), total=formatting.number(total)))
     frame = _shown(rows, kind)
     editable = may_edit()
@@ -97,23 +99,26 @@ def table(kind: str, unit_ids: list[int] | None, search: str) -> None:
         return
     st.caption(t("inventory.edit_help"))
     # A new page or filter is a new editor: edits made on one never land on the rows of another.
-    key = f"{kind}_editor_{page}_{len(rows)}_{'-'.join(map(str, unit_ids or []))}_{search}"
+    key = f"{kind}_editor_{page}_{len(rows)}_{'-'.join(map(str, unit_ids or []))}_{search}_{year}"
     st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="dynamic", key=key,
                    height=_height(len(rows) + 3))
     if st.button(t("inventory.save"), type="primary", key=f"{kind}_save", icon=":material/save:"):
-        _save(kind, [r["id"] for r in rows], st.session_state.get(key, {}))
+        _save(kind, [r["id"] for r in rows], st.session_state.get(key, {}),
+              {"fiscal_year": year} if year is not None else {})
 
 
 def _height(rows: int) -> int:
     return min(560, 35 * (rows + 1) + 3)
 
 
-def _save(kind: str, ids: list[int], edits: dict) -> None:
-    """Turn the editor's edits into changes for core: edited cells, added rows, deleted rows."""
+def _save(kind: str, ids: list[int], edits: dict, defaults: dict | None = None) -> None:
+    """Turn the editor's edits into changes for core: edited cells, added rows, deleted rows. `defaults`
+    fill the cells an added row leaves empty (the fiscal year the page shows)."""
     changes = [inventory.Change(position + 1, dict(cells), ids[int(position)])
                for position, cells in edits.get("edited_rows", {}).items()]
-    changes += [inventory.Change(len(ids) + n + 1, {k: v for k, v in row.items() if k != "id"})
-                for n, row in enumerate(edits.get("added_rows", []))]
+    for n, row in enumerate(edits.get("added_rows", [])):
+        cells = {**(defaults or {}), **{k: v for k, v in row.items() if k != "id" and v not in (None, "")}}
+        changes.append(inventory.Change(len(ids) + n + 1, cells))
     deletes = [ids[int(position)] for position in edits.get("deleted_rows", [])]
     if not changes and not deletes:
         st.info(t("inventory.no_changes"))
@@ -146,14 +151,15 @@ def import_tab(kind: str) -> None:
         save(inventory_io.import_upload, lambda done: t("inventory.import_done", **done), kind=kind, table=sheet)
 
 
-def export_tab(kind: str, unit_ids: list[int] | None, search: str) -> None:
+def export_tab(kind: str, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
     c = ctx()
+    scope = {"fiscal_year": year} if year is not None else {}
     st.caption(t("inventory.export_help"))
     left, right = st.columns(2)
     for column, fmt, mime in ((left, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                               (right, "csv", "text/csv")):
         data = deferred(inventory_io.export, kind=kind, fmt=fmt, unit_ids=unit_ids, search=search, lang=c.lang,
-                        method=c.settings.depreciation)
+                        method=c.settings.depreciation, **scope)
         column.download_button(t(f"inventory.export_{fmt}"), data=data, file_name=f"monev-{kind}.{fmt}", mime=mime,
                                key=f"{kind}_export_{fmt}", icon=":material/download:")
 
@@ -178,14 +184,15 @@ def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> N
         save(inventory_lists.save_list, lambda done: t("inventory.list_saved", **done), name=name, rows=changed)
 
 
-def page(kind: str, extra_tabs: list[tuple[str, callable]] = ()) -> None:
+def page(kind: str, extra_tabs: list[tuple[str, callable]] = (), year: int | None = None,
+         filtered: tuple[list[int] | None, str] | None = None) -> None:
     """The whole page for one record kind: filters, then table, import and export tabs (lazy)."""
-    unit_ids, search = filters(kind)
+    unit_ids, search = filtered if filtered is not None else filters(kind)
     names = [t("inventory.tab_table")] + ([t("inventory.tab_import")] if may_edit() else []) + \
         [t("inventory.tab_export")] + [name for name, _draw in extra_tabs]
     tabs = st.tabs(names, key=f"{kind}_tabs", on_change="rerun")
-    draws = [lambda: table(kind, unit_ids, search)] + ([lambda: import_tab(kind)] if may_edit() else []) + \
-        [lambda: export_tab(kind, unit_ids, search)] + [draw for _name, draw in extra_tabs]
+    draws = [lambda: table(kind, unit_ids, search, year)] + ([lambda: import_tab(kind)] if may_edit() else []) + \
+        [lambda: export_tab(kind, unit_ids, search, year)] + [draw for _name, draw in extra_tabs]
     for tab, draw in zip(tabs, draws, strict=True):
         with tab:
             if tab.open:

@@ -1,0 +1,333 @@
+"""Skenario Anggaran: what-if views of next year's ICT budget. Leadership and admin move the ceiling, limit
+categories, add price escalation, choose a policy and include or exclude needs by hand; the optimiser picks
+the funded set, and the page shows spend and the projected readiness and availability beside today's.
+Scenarios are saved under a name, compared side by side and exported like an RKA annex. A unit's
+operator reads the outcome of the saved scenarios for their own unit."""
+
+import pandas as pd
+import streamlit as st
+
+from core import budget, budget_io, charts, formatting, needs
+from core.access import Role
+from core.errors import MonevError
+from core.inventory_kinds import NEED_CATEGORIES
+from db.types import utcnow
+from pages.common.shell import cached, ctx, deferred, guard, kept, save, show_error, show_flash, t
+
+MILLION = 1_000_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+guard("budget")
+c = ctx()
+st.title(t("page.budget"))
+show_flash()
+st.caption(t("budget.caption"))
+leader = c.viewer.role in (Role.ADMIN, Role.PIMPINAN)
+this_year = utcnow().year
+years = sorted(set(cached(needs.years)) | {this_year + 1}, reverse=True)
+top = st.columns([1, 2, 2])
+year = top[0].selectbox(t("needs.fiscal_year"), years, key="budget_year")
+saved = cached(budget.scenarios, fiscal_year=year)
+by_id = {s.id: s for s in saved}
+
+
+def num(value: float | None, decimals: int = 2) -> str:
+    return "–" if value is None else formatting.number(value, decimals)
+
+
+def change(before: float | None, after: float | None, decimals: int = 2) -> str | None:
+    if before is None or after is None:
+        return None
+    return ("+" if after >= before else "") + formatting.number(after - before, decimals)
+
+
+def scenario_label(sid: int | None) -> str:
+    if sid is None:
+        return t("budget.new_scenario")
+    s = by_id[sid]
+    return s.name + (f" ({t('budget.adopted')})" if s.adopted_at else "") + f" — {s.owner}"
+
+
+def headline(result: budget.Outcome, ceiling: int | None) -> None:
+    """Requested, funded, needs funded and the projected figures, now → after funding."""
+    a, b, d, e, f = st.columns(5)
+    a.metric(t("budget.requested"), formatting.rupiah_short(result.requested, c.lang), border=True,
+             help=t("budget.requested_help") + " " + formatting.rupiah(result.requested))
+    share = t("budget.of_ceiling", share=formatting.number(100 * result.funded / ceiling, 1)) if ceiling else None
+    b.metric(t("budget.funded"), formatting.rupiah_short(result.funded, c.lang), share, delta_color="off",
+             delta_arrow="off", border=True, help=formatting.rupiah(result.funded))
+    funded = sum(1 for r in result.rows if r["funded"])
+    d.metric(t("budget.funded_needs"), f"{formatting.number(funded)} / {formatting.number(len(result.rows))}",
+             border=True)
+    city = result.city
+    if result.own_only:  # the unit's own readiness beside the city's
+        now = [u.readiness for u in result.units if u.readiness is not None]
+        after = [u.readiness_after for u in result.units if u.readiness_after is not None]
+        mine = (sum(now) / len(now) if now else None, sum(after) / len(after) if after else None)
+        e.metric(t("budget.own_readiness"), f"{num(mine[0])} → {num(mine[1])}", change(*mine), border=True,
+                 help=t("budget.readiness_help"))
+        f.metric(t("budget.city_readiness"), f"{num(city['readiness'])} → {num(city['readiness_after'])}",
+                 change(city["readiness"], city["readiness_after"]), border=True, help=t("budget.readiness_help"))
+        return
+    e.metric(t("budget.city_readiness"), f"{num(city['readiness'])} → {num(city['readiness_after'])}",
+             change(city["readiness"], city["readiness_after"]), border=True, help=t("budget.readiness_help"))
+    f.metric(t("budget.city_availability"), f"{num(city['availability'])} → {num(city['availability_after'])}",
+             change(city["availability"], city["availability_after"], 3), border=True,
+             help=t("budget.availability_help"))
+
+
+def needs_table(result: budget.Outcome, key: str) -> None:
+    shown = st.radio(t("budget.show"), ["all", "funded", "unfunded"], horizontal=True, key=f"{key}_show",
+                     format_func=lambda s: t(f"budget.show.{s}"))
+    rows = [r for r in result.rows if shown == "all" or r["funded"] == (shown == "funded")]
+    frame = pd.DataFrame({
+        "funded": [t("budget.yes") if r["funded"] else t("budget.no") for r in rows],
+        "unit": [r["unit"] for r in rows], "item": [r["item"] for r in rows],
+        "category": [t(f"need_category.{r['category']}") for r in rows],
+        "priority": [str(r["priority"]) for r in rows],
+        "mandatory": [t("budget.yes") if r["mandatory"] else "" for r in rows],
+        "cost": [formatting.rupiah(r["cost"]) for r in rows],
+        "gain": [formatting.number(r["gain"], 3) if r["gain"] else "–" for r in rows],
+        "why": [t(f"budget.why.{r['why']}") for r in rows]})
+    config = {k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns}
+    config["item"] = st.column_config.TextColumn(t("budget.col.item"), width="large")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=min(520, 38 + 35 * len(rows)))
+
+
+def units_table(result: budget.Outcome) -> None:
+    units = [u for u in result.units if u.needs or not result.own_only]
+    frame = pd.DataFrame({
+        "unit": [u.name for u in units], "requested": [formatting.rupiah(u.requested) for u in units],
+        "funded": [formatting.rupiah(u.funded) for u in units],
+        "needs": [f"{formatting.number(u.funded_needs)} / {formatting.number(u.needs)}" for u in units],
+        "readiness": [num(u.readiness) for u in units], "readiness_after": [num(u.readiness_after) for u in units],
+        "readiness_change": [change(u.readiness, u.readiness_after) or "–" for u in units],
+        "availability": [num(u.availability, 3) for u in units],
+        "availability_after": [num(u.availability_after, 3) for u in units]})
+    config = {k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns}
+    config["unit"] = st.column_config.TextColumn(t("budget.col.unit"), width="medium")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=min(520, 38 + 35 * len(units)))
+    st.caption(t("budget.projection_note", year=result.period_year or "–"))
+
+
+def categories(result: budget.Outcome) -> None:
+    rows = [{"group": t(f"need_category.{cat}"), "requested": req, "funded": paid}
+            for cat, (req, paid) in result.by_category.items() if req]
+    if rows:
+        st.altair_chart(charts.spend(rows, c.lang, t("budget.category")), width="stretch")
+    frame = pd.DataFrame({
+        "category": [t(f"need_category.{cat}") for cat in NEED_CATEGORIES],
+        "limit": [formatting.rupiah(result.plan.limits[cat]) if cat in result.plan.limits else "–"
+                  for cat in NEED_CATEGORIES],
+        "requested": [formatting.rupiah(result.by_category[cat][0]) for cat in NEED_CATEGORIES],
+        "funded": [formatting.rupiah(result.by_category[cat][1]) for cat in NEED_CATEGORIES]})
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns})
+
+
+def by_unit_chart(result: budget.Outcome) -> None:
+    top_units = sorted(result.units, key=lambda u: -u.requested)[:15]
+    rows = [{"group": u.name, "requested": u.requested, "funded": u.funded} for u in top_units if u.requested]
+    if rows:
+        st.caption(t("budget.top_units", count=len(rows)))
+        st.altair_chart(charts.spend(rows, c.lang, t("budget.unit")), width="stretch")
+
+
+def compare_tab() -> None:
+    if not saved:
+        st.info(t("budget.none_saved"))
+        return
+    picked = st.multiselect(t("budget.compare_pick"), list(by_id), default=list(by_id)[:budget.MAX_COMPARED],
+                            max_selections=budget.MAX_COMPARED, format_func=scenario_label, key="budget_compare")
+    if not picked:
+        return
+    try:
+        results = cached(budget.compare, scenario_ids=picked, zone=c.settings.zone, org_name=c.settings.org_name)
+    except MonevError as exc:
+        show_error(exc)
+        return
+    lines = ["ceiling", "policy", "requested", "funded", "funded_needs", "readiness", "readiness_after",
+             "availability", "availability_after", *[f"cat_{cat}" for cat in NEED_CATEGORIES]]
+    table = {"what": [t(f"budget.line.{x}") if not x.startswith("cat_") else
+                      t("budget.line.category", category=t(f"need_category.{x[4:]}")) for x in lines]}
+    for scenario, result in results:
+        p = result.params
+        values = {"ceiling": formatting.rupiah(p.ceiling), "policy": t(f"budget.policy.{p.policy}"),
+                  "requested": formatting.rupiah(result.requested), "funded": formatting.rupiah(result.funded),
+                  "funded_needs": formatting.number(sum(1 for r in result.rows if r["funded"])),
+                  "readiness": num(result.city["readiness"]), "readiness_after": num(result.city["readiness_after"]),
+                  "availability": num(result.city["availability"], 3),
+                  "availability_after": num(result.city["availability_after"], 3),
+                  **{f"cat_{cat}": formatting.rupiah(result.by_category[cat][1]) for cat in NEED_CATEGORIES}}
+        table[scenario.name] = [values[x] for x in lines]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=38 + 35 * len(lines),
+                 column_config={"what": st.column_config.TextColumn(" ", width="medium"),
+                                **{s.name: st.column_config.TextColumn(s.name) for s, _r in results}})
+    if not results[0][1].own_only:
+        spend = pd.DataFrame([{"scenario": s.name, "category": t(f"need_category.{cat}"),
+                               "billion": r.by_category[cat][1] / 1e9} for s, r in results for cat in NEED_CATEGORIES])
+        import altair as alt
+
+        st.altair_chart(alt.Chart(spend, height=320).mark_bar().encode(
+            x=alt.X("scenario:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
+            y=alt.Y("billion:Q", title=t("budget.billion"), stack="zero"),
+            color=alt.Color("category:N", title=t("budget.category")),
+            tooltip=["scenario:N", "category:N", alt.Tooltip("billion:Q", format=",.2f")]), width="stretch")
+
+
+# An skpd user: the outcome of the saved scenarios for their own unit ----------------------------------------
+if not leader:
+    if not saved:
+        st.info(t("budget.none_saved_unit"))
+        st.stop()
+    sid = top[1].selectbox(t("budget.scenario"), list(by_id), format_func=scenario_label, key="budget_scenario_unit")
+    chosen = by_id[sid]
+    params = budget.Params.from_json(chosen.params)
+    try:
+        result = cached(budget.outcome, fiscal_year=year, params=params, zone=c.settings.zone,
+                        org_name=c.settings.org_name)
+    except MonevError as exc:
+        show_error(exc)
+        st.stop()
+    st.caption(t("budget.unit_view", name=chosen.name))
+    headline(result, None)
+    tabs = st.tabs([t("budget.tab_needs"), t("budget.tab_units"), t("budget.tab_compare")])
+    with tabs[0]:
+        needs_table(result, "unit")
+    with tabs[1]:
+        units_table(result)
+    with tabs[2]:
+        compare_tab()
+    st.download_button(t("budget.export"), data=deferred(budget_io.export, fiscal_year=year, params=params,
+                                                         name=chosen.name, zone=c.settings.zone,
+                                                         org_name=c.settings.org_name, lang=c.lang),
+                       file_name=f"rka-tik-{year}.xlsx", mime=XLSX, icon=":material/download:", key="budget_export_unit")
+    st.stop()
+
+
+# Leadership and admin: the controls ----------------------------------------------------------------------
+def load_scenario() -> None:
+    """Put a saved scenario's rules into the controls (or defaults for a new one)."""
+    sid = st.session_state.get("budget_scenario")
+    params = budget.Params.from_json(by_id[sid].params) if sid in by_id else None
+    st.session_state["budget_ceiling"] = round((params.ceiling if params else 0) / MILLION)
+    st.session_state["budget_policy"] = params.policy if params else "priority"
+    st.session_state["budget_escalation"] = params.escalation if params else 0.0
+    st.session_state["budget_submitted"] = params.with_submitted if params else False
+    st.session_state["budget_include"] = list(params.include) if params else []
+    st.session_state["budget_exclude"] = list(params.exclude) if params else []
+    st.session_state["budget_limits_src"] = (params.category_limits, params.category_cuts) if params else ({}, {})
+    st.session_state["budget_name"] = by_id[sid].name if sid in by_id else ""
+    st.session_state["budget_loaded"] = (year, sid)
+
+
+options = [None, *by_id]
+sid = top[1].selectbox(t("budget.scenario"), options, format_func=scenario_label, key="budget_scenario",
+                       on_change=load_scenario, index=1 if saved else 0)
+if st.session_state.get("budget_loaded", (None, None))[0] != year or \
+        st.session_state.get("budget_loaded", (None, None))[1] not in options:
+    load_scenario()
+with_submitted = top[2].toggle(t("budget.with_submitted"), key="budget_submitted", help=t("budget.with_submitted_help"))
+try:
+    base = kept(budget.base_for, fiscal_year=year, zone=c.settings.zone, org_name=c.settings.org_name,
+                with_submitted=with_submitted)
+except MonevError as exc:
+    show_error(exc)
+    st.stop()
+if not base.candidates:
+    st.info(t("budget.no_needs", year=year))
+    st.stop()
+requested_m = -(-sum(cand.requested for cand in base.candidates) // MILLION)
+if not st.session_state.get("budget_ceiling"):
+    st.session_state["budget_ceiling"] = round(requested_m * 0.6)
+high = max(requested_m * 3 // 2, st.session_state["budget_ceiling"], 1)
+
+left, right = st.columns([3, 2])
+ceiling_m = left.slider(t("budget.ceiling_m"), 0, int(high), step=max(1, int(high) // 400), key="budget_ceiling",
+                        help=t("budget.ceiling_help"))
+left.caption(t("budget.ceiling_is", rupiah=formatting.rupiah(ceiling_m * MILLION),
+               share=formatting.number(100 * ceiling_m / requested_m if requested_m else 0, 1)))
+policy = right.selectbox(t("budget.policy"), list(budget.POLICIES), key="budget_policy",
+                         format_func=lambda p: t(f"budget.policy.{p}"), help=t("budget.policy_help"))
+escalation = right.number_input(t("budget.escalation_pct"), -50.0, 200.0, step=0.5, key="budget_escalation",
+                                help=t("budget.escalation_help"))
+
+with st.expander(t("budget.category_limits"), icon=":material/tune:"):
+    limits_src, cuts_src = st.session_state.get("budget_limits_src", ({}, {}))
+    frame = pd.DataFrame({
+        "category": [t(f"need_category.{cat}") for cat in NEED_CATEGORIES],
+        "cut": [float(cuts_src.get(cat, 0.0)) for cat in NEED_CATEGORIES],
+        "limit": [float(limits_src[cat] / MILLION) if cat in limits_src else None for cat in NEED_CATEGORIES]})
+    edited = st.data_editor(frame, hide_index=True, width="stretch", key=f"budget_limits_{year}_{sid}",
+                            disabled=["category"], column_config={
+                                "category": st.column_config.TextColumn(t("budget.category")),
+                                "cut": st.column_config.NumberColumn(t("budget.cut_pct"), min_value=0.0,
+                                                                     max_value=100.0, step=1.0, format="%.1f"),
+                                "limit": st.column_config.NumberColumn(t("budget.limit_m"), min_value=0.0,
+                                                                       step=1.0, format="%.0f")})
+    st.caption(t("budget.category_limits_help"))
+cuts = {cat: float(v) for cat, v in zip(NEED_CATEGORIES, edited["cut"], strict=True) if pd.notna(v) and v > 0}
+category_limits = {cat: int(v * MILLION) for cat, v in zip(NEED_CATEGORIES, edited["limit"], strict=True)
+                   if pd.notna(v)}
+
+labels = {cand.id: f"{base.units[cand.unit_id][0]} — {cand.item} ({formatting.rupiah(cand.requested)})"
+          for cand in base.candidates}
+with st.expander(t("budget.manual"), icon=":material/checklist:"):
+    st.session_state["budget_include"] = [i for i in st.session_state.get("budget_include", []) if i in labels]
+    st.session_state["budget_exclude"] = [i for i in st.session_state.get("budget_exclude", []) if i in labels]
+    a, b = st.columns(2)
+    include = a.multiselect(t("budget.include"), list(labels), format_func=labels.get, key="budget_include")
+    exclude = b.multiselect(t("budget.exclude"), list(labels), format_func=labels.get, key="budget_exclude")
+
+params = budget.Params(ceiling=ceiling_m * MILLION, category_limits=category_limits, category_cuts=cuts,
+                       escalation=float(escalation), policy=policy, include=tuple(include), exclude=tuple(exclude),
+                       with_submitted=with_submitted)
+try:
+    plan = budget.optimise(base, params)
+except MonevError as exc:
+    show_error(exc)
+    st.stop()
+result = budget.evaluate_plan(base, params, plan)
+
+headline(result, params.ceiling)
+st.caption(t(f"budget.solver.{plan.status}", gap=formatting.number(100 * plan.gap, 3),
+             seconds=formatting.number(plan.seconds, 2), needs=formatting.number(len(base.candidates)),
+             year=base.period_year or "–"))
+
+tabs = st.tabs([t("budget.tab_needs"), t("budget.tab_units"), t("budget.tab_categories"), t("budget.tab_compare"),
+                t("budget.tab_save")], key="budget_tabs", on_change="rerun")
+with tabs[0]:
+    if tabs[0].open:
+        needs_table(result, "lead")
+with tabs[1]:
+    if tabs[1].open:
+        by_unit_chart(result)
+        units_table(result)
+with tabs[2]:
+    if tabs[2].open:
+        categories(result)
+with tabs[3]:
+    if tabs[3].open:
+        compare_tab()
+with tabs[4]:
+    if tabs[4].open:
+        mine = sid in by_id and (by_id[sid].owner_id == c.viewer.user_id or c.viewer.is_admin)
+        name = st.text_input(t("budget.name"), key="budget_name", max_chars=80)
+        a, b, d, e = st.columns(4)
+        if a.button(t("budget.save_new"), type="primary", icon=":material/add:", key="budget_save_new"):
+            save(budget.save_scenario, t("budget.saved", name=name), fiscal_year=year, name=name, params=params)
+        if b.button(t("budget.save_over"), disabled=not mine, icon=":material/save:", key="budget_save_over"):
+            save(budget.save_scenario, t("budget.saved", name=name), fiscal_year=year, name=name, params=params,
+                 scenario_id=sid)
+        if d.button(t("budget.adopt"), disabled=sid not in by_id, icon=":material/verified:", key="budget_adopt",
+                    help=t("budget.adopt_help")):
+            save(budget.adopt, lambda n: t("budget.adopted_done", count=formatting.number(n)), scenario_id=sid,
+                 zone=c.settings.zone, org_name=c.settings.org_name)
+        if e.button(t("common.delete"), disabled=not mine, icon=":material/delete:", key="budget_delete"):
+            save(budget.delete_scenario, t("budget.deleted"), scenario_id=sid)
+        st.caption(t("budget.save_help"))
+        st.download_button(t("budget.export"), data=deferred(budget_io.export, fiscal_year=year, params=params,
+                                                             name=name or t("budget.new_scenario"),
+                                                             zone=c.settings.zone, org_name=c.settings.org_name,
+                                                             lang=c.lang),
+                           file_name=f"rka-tik-{year}.xlsx", mime=XLSX, icon=":material/download:", key="budget_export")

@@ -1,0 +1,101 @@
+"""Cek Anggaran Ganda: what in a fiscal year's needs would pay twice or keep data twice, each finding with
+its evidence and the action suggested; admins keep the data centre's spare capacity here."""
+
+import pandas as pd
+import streamlit as st
+
+from core import formatting, need_checks, needs
+from core.access import Role
+from db.types import utcnow
+from pages.common.shell import cached, ctx, guard, save, show_flash, t
+
+guard("need_checks")
+c = ctx()
+st.title(t("page.need_checks"))
+show_flash()
+st.caption(t("checks.caption"))
+
+this_year = utcnow().year
+years = sorted(set(cached(needs.years)) | {this_year + 1}, reverse=True)
+year = st.columns([1, 3])[0].selectbox(t("needs.fiscal_year"), years, key="checks_year")
+found = cached(need_checks.find, fiscal_year=year, org_name=c.settings.org_name)
+
+cols = st.columns(len(need_checks.KINDS))
+for col, kind in zip(cols, need_checks.KINDS, strict=True):
+    mine = [f for f in found if f.kind == kind]
+    col.metric(t(f"checks.kind.{kind}"), formatting.number(len(mine)),
+               formatting.rupiah(sum(f.amount for f in mine)), delta_color="off", delta_arrow="off",
+               help=t(f"checks.kind.{kind}.help"), border=True)
+st.caption(t("checks.amount_note"))
+
+
+def _detail(e: dict) -> str:
+    d = e.get("detail", {})
+    if e["what"] == "need":
+        return t("checks.detail.need", year=d["year"], quantity=formatting.number(d["quantity"]),
+                 total=formatting.rupiah(d["total"]), status=t(f"need_status.{d['status']}"))
+    if e["what"] == "device":
+        if "life_end" in d:
+            return t("checks.detail.device_life", serial=d["serial"], bought=d["purchase_year"], end=d["life_end"])
+        return t("checks.detail.device_spare", serial=d["serial"], condition=t(f"condition.{d['condition']}"))
+    if e["what"] == "application":
+        return t("checks.detail.application", function=d.get("function") or "–", kind=t(f"app_type.{d['app_type']}"))
+    return t("checks.detail.capacity", vcpu=formatting.number(d["vcpu_free"]), ram=formatting.number(d["ram_gb_free"]),
+             storage=formatting.number(d["storage_tb_free"], 1), note=d.get("note") or "")
+
+
+def show_kind(kind: str) -> None:
+    mine = [f for f in found if f.kind == kind]
+    st.caption(t(f"checks.kind.{kind}.help"))
+    if not mine:
+        st.success(t("checks.none"), icon=":material/check_circle:")
+        return
+    table = pd.DataFrame({
+        "item": [f.item for f in mine],
+        "units": [formatting.number(len(f.unit_ids) + f.others) for f in mine],
+        "needs": [formatting.number(len(f.need_ids)) for f in mine],
+        "amount": [formatting.rupiah(f.amount) for f in mine],
+        "suggestion": [t(f.suggestion) for f in mine]})
+    config = {k: st.column_config.TextColumn(t(f"checks.col.{k}")) for k in table.columns}
+    config["suggestion"] = st.column_config.TextColumn(t("checks.col.suggestion"), width="large")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, height=min(360, 38 + 35 * len(mine)))
+    chosen = st.selectbox(t("checks.open"), range(len(mine)), key=f"checks_open_{kind}",
+                          format_func=lambda i: f"{mine[i].item} — {formatting.rupiah(mine[i].amount)}")
+    finding = mine[chosen]
+    st.markdown(f"**{t('checks.suggestion')}:** {t(finding.suggestion)}")
+    evidence = pd.DataFrame({
+        "what": [t(f"checks.what.{e['what']}") for e in finding.evidence],
+        "unit": [e.get("unit") or "–" for e in finding.evidence],
+        "label": [e["label"] for e in finding.evidence],
+        "detail": [_detail(e) for e in finding.evidence]})
+    st.dataframe(evidence, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(finding.evidence)),
+                 column_config={k: st.column_config.TextColumn(t(f"checks.col.{k}")) for k in evidence.columns})
+    if finding.others:
+        st.caption(t("checks.others", count=finding.others))
+
+
+tabs = st.tabs([t(f"checks.kind.{k}") for k in need_checks.KINDS], key="checks_tabs", on_change="rerun")
+for tab, kind in zip(tabs, need_checks.KINDS, strict=True):
+    with tab:
+        if tab.open:
+            show_kind(kind)
+
+room = cached(needs.capacity, fiscal_year=year)
+with st.expander(t("checks.capacity", year=year), icon=":material/dns:"):
+    st.caption(t("checks.capacity_help"))
+    if c.viewer.role is Role.ADMIN:
+        with st.form("capacity"):
+            a, b, d = st.columns(3)
+            vcpu = a.number_input(t("checks.vcpu"), 0, 100_000, room.vcpu_free if room else 0, key="cap_vcpu")
+            ram = b.number_input(t("checks.ram"), 0, 1_000_000, room.ram_gb_free if room else 0, key="cap_ram")
+            storage = d.number_input(t("checks.storage"), 0.0, 100_000.0, float(room.storage_tb_free) if room else 0.0,
+                                     step=0.5, key="cap_storage")
+            note = st.text_input(t("checks.note"), room.note if room else "", max_chars=300, key="cap_note")
+            if st.form_submit_button(t("inventory.save"), type="primary"):
+                save(needs.save_capacity, t("checks.capacity_saved"), fiscal_year=year, vcpu_free=int(vcpu),
+                     ram_gb_free=int(ram), storage_tb_free=float(storage), note=note)
+    elif room:
+        st.text(_detail({"what": "capacity", "detail": {"vcpu_free": room.vcpu_free, "ram_gb_free": room.ram_gb_free,
+                                                         "storage_tb_free": room.storage_tb_free, "note": room.note}}))
+    else:
+        st.caption(t("checks.no_capacity"))

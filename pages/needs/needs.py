@@ -1,0 +1,100 @@
+"""Kebutuhan TIK: each unit's ICT needs for a fiscal year, editable in place and through the Excel round
+trip like the inventory, and the review: a unit submits, Kominfo approves, sends back or rejects."""
+
+import pandas as pd
+import streamlit as st
+
+from core import formatting, needs
+from core.access import Role
+from core.inventory_kinds import NEED_STATUSES
+from db.types import utcnow
+from pages.common.shell import cached, ctx, guard, save, show_flash, t
+from pages.inventory.common import filters, page
+
+guard("needs")
+c = ctx()
+st.title(t("page.needs"))
+show_flash()
+st.caption(t("needs.caption"))
+
+this_year = utcnow().year
+years = sorted(set(cached(needs.years)) | {this_year + 1}, reverse=True)
+top = st.columns([1, 3])
+year = top[0].selectbox(t("needs.fiscal_year"), years, key="needs_year")
+unit_ids, search = filters("need")
+
+counts = cached(needs.status_counts, fiscal_year=year, unit_ids=unit_ids)
+cols = st.columns(len(counts))
+for col, count in zip(cols, counts, strict=True):
+    col.metric(t(f"need_status.{count.status}"), formatting.number(count.needs), formatting.rupiah(count.total),
+               delta_color="off", delta_arrow="off")
+
+
+def _pick_table(rows: list[dict], key: str) -> list[int]:
+    """The rows with a tick column; returns the ids ticked."""
+    frame = pd.DataFrame({
+        "pick": [False] * len(rows), "unit": [r["unit"] for r in rows], "item": [r["item"] for r in rows],
+        "category": [r["category"] for r in rows], "quantity": [str(r["quantity"] or "") for r in rows],
+        "total": [formatting.rupiah(r["total"]) if r["total"] is not None else "–" for r in rows],
+        "priority": [str(r["priority"] or "") for r in rows], "status": [r["status"] for r in rows],
+        "review_note": [r["review_note"] or "" for r in rows]})
+    config = {"pick": st.column_config.CheckboxColumn(t("needs.pick"), width="small"),
+              **{k: st.column_config.TextColumn(t(f"need.{k}"), disabled=True)
+                 for k in ("unit", "item", "category", "quantity", "total", "priority", "status", "review_note")}}
+    all_rows = st.checkbox(t("needs.pick_all", count=len(rows)), key=f"{key}_all")
+    if all_rows:
+        frame["pick"] = True
+    edited = st.data_editor(frame, hide_index=True, width="stretch", column_config=config, key=f"{key}_{all_rows}",
+                            height=min(460, 38 + 35 * len(rows)), disabled=[k for k in frame.columns if k != "pick"])
+    return [r["id"] for r, picked in zip(rows, edited["pick"], strict=True) if picked]
+
+
+def _rows(statuses: tuple[str, ...]) -> list[dict]:
+    from core import inventory
+
+    labels = {t(f"need_status.{s}") for s in statuses}
+    rows = cached(inventory.list_records, kind="need", unit_ids=unit_ids, search=search, lang=c.lang,
+                  fiscal_year=year)
+    return [r for r in rows if r["status"] in labels]
+
+
+def submit_tab() -> None:
+    """The unit sends its draft and revised needs to Kominfo."""
+    st.caption(t("needs.submit_help"))
+    rows = _rows(needs.EDITABLE)
+    if not rows:
+        st.info(t("needs.nothing_to_submit"))
+        return
+    picked = _pick_table(rows, "needs_submit")
+    if st.button(t("needs.submit", count=len(picked)), type="primary", disabled=not picked, key="needs_submit_go",
+                 icon=":material/send:"):
+        save(needs.submit, lambda n: t("needs.submitted", count=n), need_ids=picked)
+
+
+def review_tab() -> None:
+    """Kominfo decides on submitted needs (and may revisit a decision)."""
+    shown = st.multiselect(t("needs.review_statuses"), list(needs.REVIEWABLE), default=["submitted"],
+                           format_func=lambda s: t(f"need_status.{s}"), key="needs_review_statuses")
+    rows = _rows(tuple(shown))
+    if not rows:
+        st.info(t("needs.nothing_to_review"))
+        return
+    picked = _pick_table(rows, "needs_review")
+    left, right = st.columns([1, 2])
+    decision = left.radio(t("needs.decision"), list(needs.DECISIONS), key="needs_decision",
+                          format_func=lambda d: t(f"need_status.{d}"))
+    reason = right.text_area(t("needs.reason"), key="needs_reason", max_chars=500,
+                             help=t("needs.reason_help"))
+    if st.button(t("needs.apply_decision", count=len(picked)), type="primary", disabled=not picked,
+                 key="needs_review_go", icon=":material/gavel:"):
+        save(needs.review, lambda n: t("needs.reviewed", count=n, decision=t(f"need_status.{decision}")),
+             need_ids=picked, decision=decision, reason=reason)
+
+
+extra = []
+if c.viewer.role in (Role.ADMIN, Role.SKPD):
+    extra.append((t("needs.tab_submit"), submit_tab))
+if c.viewer.role is Role.ADMIN:
+    extra.append((t("needs.tab_review"), review_tab))
+page("need", extra, year=year, filtered=(unit_ids, search))
+st.caption(t("needs.statuses_note", statuses=", ".join(t(f"need_status.{s}") for s in NEED_STATUSES)))
