@@ -1,4 +1,4 @@
-"""`python -m bench [sweep|sustained|storage|availability|pages|inventory|evaluation]`: figures on this machine."""
+"""`python -m bench [sweep|sustained|storage|availability|pages|inventory|evaluation|budget]`: figures on this machine."""
 
 import asyncio
 import os
@@ -197,11 +197,11 @@ def availability_query(targets: int = 200) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from bench import evaluation, inventory, pages
+    from bench import budget, evaluation, inventory, pages
 
     parts = {"sweep": sweep, "sustained": sustained, "storage": storage, "availability": availability_query,
              "pages": pages.main, "inventory": inventory.main,
-             "evaluation": evaluation.main}
+             "evaluation": evaluation.main, "budget": budget.main}
     for name in argv or list(parts):
         parts[name]()
 

@@ -50,7 +50,7 @@ def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], headin
         cell.font, cell.alignment, cell.border = Font(italic=True, size=9), Alignment(horizontal="center"), BOX
     sheet.freeze_panes = sheet.cell(row=at + 2, column=1)
     line = at + 2
-    names = {u.unit_id: u.name for u in outcome.units}
+    names = {u.unit_id: u.full_name for u in outcome.units}
     by_unit: dict[str, list[dict]] = {}
     for row in rows:
         by_unit.setdefault(row["unit"], []).append(row)
@@ -147,7 +147,7 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for u in outcome.units:
-        summary.append([safe_cell(u.name), safe_cell(u.code), u.requested, u.funded,
+        summary.append([safe_cell(u.full_name), safe_cell(u.code), u.requested, u.funded,
                         None if u.readiness is None else round(u.readiness, 4),
                         None if u.readiness_after is None else round(u.readiness_after, 4),
                         None if u.availability is None else round(u.availability, 4),

@@ -244,7 +244,9 @@ def _price(v, lk, u):
 
 
 def _fiscal_year(v, lk, u):
-    value = cells.year(v)
+    from datetime import date
+
+    value = cells.whole(v, 2000, date.today().year + 5)  # plans reach a few years ahead (RPJMD, Renstra)
     if value is None:
         raise cells.CellError("cell.required")
     return value

@@ -91,3 +91,31 @@ def test_demo_has_two_evaluation_periods_last_closed_this_one_partly_verified(st
     assert view.city.index is not None and view.city_previous.index is not None  # a trend to show
     assert {p["year"] for p in view.trend} == {last.year, current.year}
     assert all(view.problems[k] for k in ("downtime", "past_life", "no_staff", "duplicate_apps"))
+
+
+def test_demo_has_a_year_of_needs_with_doubles_for_every_check_and_scenarios_to_compare(store):
+    from collections import Counter
+
+    from core import budget, need_checks
+    from core.access import SYSTEM
+    from db.needs import Need, Scenario
+    from db.types import utcnow
+    from tests.monitoring import JAKARTA
+
+    next_year = utcnow().year + 1
+    with store.session() as s:
+        demo.load(session=s, zone=JAKARTA)
+        s.commit()
+        per_year = Counter(s.scalars(select(Need.fiscal_year)))
+        assert per_year[next_year] > 1500 and per_year[next_year - 1] > 300  # a few thousand needs in all
+        units_with_needs = s.scalar(select(func.count(func.distinct(Need.unit_id))).where(Need.fiscal_year == next_year))
+        assert units_with_needs == 91
+        assert s.scalar(select(func.count()).select_from(Need).where(Need.fiscal_year == next_year - 1,
+                                                                   Need.funded.is_(True))) > 0
+        found = Counter(f.kind for f in need_checks.find(session=s, viewer=SYSTEM, fiscal_year=next_year))
+        assert set(found) == set(need_checks.KINDS)
+        scenarios = s.scalars(select(Scenario).where(Scenario.fiscal_year == next_year)).all()
+        assert len(scenarios) == 3
+        compared = budget.compare(session=s, viewer=SYSTEM, scenario_ids=[x.id for x in scenarios], zone=JAKARTA)
+    assert all(0 < o.funded <= o.params.ceiling for _x, o in compared)
+    assert all(o.city["readiness_after"] > o.city["readiness"] for _x, o in compared)

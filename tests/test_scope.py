@@ -12,12 +12,16 @@ from core import (
     access,
     audit,
     availability,
+    budget,
+    budget_io,
     evaluation,
     inventory,
     inventory_io,
     inventory_stats,
     leadership,
     maintenance,
+    need_checks,
+    needs,
     readiness,
     report,
     status,
@@ -37,6 +41,7 @@ from tests.conftest import PASSWORD, UNIT_A
 from tests.evaluation import answers, assess, evaluated_city, new_period
 from tests.inventory import fill_every_unit
 from tests.monitoring import JAKARTA, add_target
+from tests.needs import NEXT_YEAR, add_needs, need_cells, needs_in_every_unit
 
 
 def unit_ids_of(rows, attr="unit_id"):
@@ -96,7 +101,22 @@ READS = {
                                           for line in data.decode("utf-8-sig").splitlines()[1:]}),
     "inventory_io.template": (lambda s, v: inventory_io.template(session=s, viewer=v, kind="device"),
                               lambda data: {s_cache_units[code] for code in _template_units(data)}),
+    "need_checks.find": (lambda s, v: need_checks.find(session=s, viewer=v, fiscal_year=NEXT_YEAR),
+                         lambda found: {e["unit_id"] for f in found for e in f.evidence} | {u for f in found
+                                                                                             for u in f.unit_ids}),
+    "budget.outcome": (lambda s, v: budget.outcome(session=s, viewer=v, fiscal_year=NEXT_YEAR,
+                                                   params=budget.Params(ceiling=10**9), zone=JAKARTA),
+                       lambda o: _outcome_units(o)),
+    "budget.compare": (lambda s, v: budget.compare(session=s, viewer=v, scenario_ids=[s_scenario["id"]], zone=JAKARTA),
+                       lambda pairs: {u for _scenario, o in pairs for u in _outcome_units(o)}),
+    "budget_io.export": (lambda s, v: budget_io.export(session=s, viewer=v, fiscal_year=NEXT_YEAR, name="Uji",
+                                                       params=budget.Params(ceiling=10**9), zone=JAKARTA),
+                         lambda data: _report_units(data)),
 }
+
+
+def _outcome_units(outcome) -> set[int]:
+    return {r["unit_id"] for r in outcome.rows} | {u.unit_id for u in outcome.units}
 
 
 def _template_units(data: bytes) -> list[str]:
@@ -123,6 +143,7 @@ s_cache: dict = {}
 s_cache_units: dict = {}
 s_cache_names: dict = {}
 s_period: dict = {}
+s_scenario: dict = {}
 
 
 def _unit_of_target(cache, target_id):
@@ -130,14 +151,14 @@ def _unit_of_target(cache, target_id):
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
 SINGLE = ["evaluation.assessment_view", "evaluation.evidence_file", "units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target", "target_detail.detail",
           "availability.for_target", "availability.for_unit", "inventory.get_record", "inventory.count_records",
-          "inventory_stats.summary"]
+          "inventory_stats.summary", "needs.get_need", "needs.status_counts"]  # needs: tests/test_needs.py
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
           "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
           "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window",
           "target_import.import_targets", "inventory.save_records", "inventory_io.import_upload",
           "inventory.set_employees", "evaluation.save_answers", "evaluation.submit", "evaluation.add_evidence",
-          "evaluation.remove_evidence"]
+          "evaluation.remove_evidence", "needs.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.list_channels": {}, "alerts.get_channel": {"channel_id": 1}, "alerts.list_deliveries": {},
@@ -149,12 +170,22 @@ ADMIN_ONLY = {
     "evaluation.close_period": {"period_id": 1, "zone": JAKARTA}, "evaluation.reopen_period": {"period_id": 1},
     "evaluation.return_assessment": {"assessment_id": 1, "reason": "x"}, "evaluation.verify": {"assessment_id": 1},
     "readiness.save_rules": {"period_id": 1, "rules": {}},
+    "needs.review": {"need_ids": [], "decision": "approved"},
+    "needs.save_capacity": {"fiscal_year": NEXT_YEAR, "vcpu_free": 1, "ram_gb_free": 1, "storage_tb_free": 1},
+}
+# The budget scenarios: leadership and admin own them; a unit's operator and the presenter may not.
+LEADERSHIP_ONLY = {
+    "budget.save_scenario": {"fiscal_year": NEXT_YEAR, "name": "x", "params": budget.Params(ceiling=1)},
+    "budget.delete_scenario": {"scenario_id": 1}, "budget.adopt": {"scenario_id": 1, "zone": JAKARTA},
+    "budget.base_for": {"fiscal_year": NEXT_YEAR, "zone": JAKARTA},
 }
 # City-wide views across units (conflicts between units): admin and pimpinan only.
 CITY_ONLY = {"duplicates.find_conflicts": {}, "duplicates.kept_decisions": {}}
 # Lists every unit shares (device categories): no unit's rows in them.
 SHARED_LISTS = ["inventory_lists.categories", "inventory_lists.positions",
-                "evaluation.list_periods", "readiness.rule_versions"]  # periods and their rules: no unit's rows
+                "evaluation.list_periods", "readiness.rule_versions",  # periods and their rules: no unit's rows
+                "needs.years", "needs.capacity",  # fiscal years in use, the data centre's capacity
+                "budget.scenarios", "budget.get_scenario"]  # a scenario's rules; its outcome is read scoped
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
 
@@ -175,7 +206,7 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
     # it goes through alerts.send_test, checked below, and tests/test_alerts.py refuses skpd and pimpinan.
     mechanism |= {"notify.test_now"}
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT) | set(ADMIN_ONLY) \
-        | set(CITY_ONLY) | set(SHARED_LISTS)
+        | set(CITY_ONLY) | set(SHARED_LISTS) | set(LEADERSHIP_ONLY)
 
 
 def feed_every(store, city, ids):
@@ -226,10 +257,21 @@ def evaluated(store, city, admin, monitored):
     s_cache_names.update({u.name: u.id for u in visible} | {u.short_name: u.id for u in visible})
 
 
+@pytest.fixture
+def needed(store, city, admin, pimpinan, evaluated):
+    """The same approved need in every unit and a saved scenario, for the needs and budget reads."""
+    needs_in_every_unit(store, admin, city)
+    with session_scope(store.engine) as s:
+        s_scenario["id"] = budget.save_scenario(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, name="Semua",
+                                                params=budget.Params(ceiling=10**9)).id
+
+
 @pytest.mark.parametrize("name", sorted(READS))
 def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name, request):
     if name.split(".")[0] in ("readiness", "leadership", "report"):
         request.getfixturevalue("evaluated")
+    if name.split(".")[0] in ("need_checks", "budget", "budget_io"):
+        request.getfixturevalue("needed")
     call, units_of = READS[name]
     own = city.subtree(UNIT_A)
     with store.session() as s:
@@ -330,6 +372,7 @@ def writes_to_unit_b(city):
         "evaluation.add_evidence": dict(period_id=city.period_b, unit_id=b, indicator=1, filename="x.pdf",
                                         data=b"%PDF-1.4 x"),
         "evaluation.remove_evidence": dict(evidence_id=city.evidence_b),
+        "needs.submit": dict(need_ids=[city.need_b]),
     }
 
 
@@ -338,8 +381,9 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
     module, fn = name.split(".")
     func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance,
                    "target_import": target_import, "inventory": inventory, "inventory_io": inventory_io,
-                   "evaluation": evaluation}[module], fn)
+                   "evaluation": evaluation, "needs": needs}[module], fn)
     city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
+    [city.need_b] = add_needs(store, admin, need_cells("DINKES", "Kebutuhan unit B", 1_000_000))
     city.period_b = city.evidence_b = None
     if module == "evaluation":  # a draft of unit B with an evidence file, for the evaluation writes
         city.period_b = new_period(store, admin)
@@ -368,8 +412,9 @@ def _assessment_of_b(s, admin, city) -> tuple:
     return view.status, sorted((a.indicator, a.level) for a in view.answers.values()), len(view.evidence)
 
 
-def _inventory_counts(s, admin) -> list[int]:
-    return [inventory.count_records(session=s, viewer=admin, kind=k) for k in ("device", "staff", "application")]
+def _inventory_counts(s, admin) -> list:
+    return [inventory.count_records(session=s, viewer=admin, kind=k) for k in ("device", "staff", "application")] \
+        + [(r["id"], r["status"], r["total"]) for r in inventory.list_records(session=s, viewer=admin, kind="need")]
 
 
 def test_snmp_secrets_are_shown_to_admins_only(store, city, admin, operator_b):
@@ -405,6 +450,15 @@ def test_admin_only_functions_refuse_everyone_else(store, city, operator_a, pimp
     for viewer in (operator_a, pimpinan, presenter):
         with store.session() as s, pytest.raises(PermissionDenied):
             func(session=s, viewer=viewer, **ADMIN_ONLY[name])
+
+
+@pytest.mark.parametrize("name", sorted(LEADERSHIP_ONLY))
+def test_budget_scenarios_refuse_unit_operators_and_the_presenter(store, city, operator_a, presenter, name):
+    module, fn = name.split(".")
+    func = getattr(importlib.import_module(f"core.{module}"), fn)
+    for viewer in (operator_a, presenter):
+        with store.session() as s, pytest.raises(PermissionDenied):
+            func(session=s, viewer=viewer, **LEADERSHIP_ONLY[name])
 
 
 @pytest.mark.parametrize("name", sorted(CITY_ONLY))

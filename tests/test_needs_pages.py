@@ -1,0 +1,116 @@
+"""The needs, checks and budget pages through AppTest: what each role sees and does, and that an
+operator's pages never name another unit."""
+
+import pytest
+from sqlalchemy import select
+
+from core import budget
+from db.engine import session_scope
+from db.needs import Need, Scenario
+from tests.apptest import assert_clean, frames, open_page, texts
+from tests.conftest import CITY, UNIT_A
+from tests.evaluation import new_period
+from tests.needs import NEXT_YEAR, add_needs, need_cells, needs_in_every_unit
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+PAGES = {"needs": ["admin", "pimpinan", "op_a"], "need_checks": ["admin", "pimpinan", "op_a"],
+         "budget": ["admin", "pimpinan", "op_a"]}
+
+
+@pytest.fixture
+def planned(env, store, city, admin, pimpinan):
+    """An evaluation period to project from, the same approved need in every unit, a saved scenario."""
+    new_period(store, admin, NEXT_YEAR - 1)
+    ids = needs_in_every_unit(store, admin, city)
+    with session_scope(store.engine) as s:
+        budget.save_scenario(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, name="Pagu awal",
+                             params=budget.Params(ceiling=16_000_000))
+    return ids
+
+
+def other_units(shown: str) -> list[str]:
+    own = {row.code for row in CITY if row.code == UNIT_A or row.parent_code == UNIT_A}
+    return [name for row in CITY if row.code not in own for name in (row.code, row.name, row.short_name)
+            if name in shown]
+
+
+@pytest.mark.parametrize(("key", "username"), [(k, u) for k, users in PAGES.items() for u in users])
+def test_needs_pages_render_with_data_for_each_role(planned, key, username):
+    at = open_page(username, key)
+    assert_clean(at)
+    assert at.title
+    if username == "op_a":
+        assert other_units(texts(at) + frames(at)) == []
+
+
+def test_an_operator_adds_a_need_in_the_table_and_submits_it_through_the_page(env, store, city):
+    at = open_page("op_a", "needs")
+    key = at.data_editor[0].key  # the year is left out: the page fills in the fiscal year it shows
+    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"unit": UNIT_A, "item": "Laptop pelayanan", "category": "Perangkat keras", "quantity": 2,
+         "unit_price": "Rp 15.000.000", "priority": 1}]}
+    at.button(key="need_save").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        [need] = s.scalars(select(Need))
+    assert (need.fiscal_year, need.quantity, need.unit_price, need.status) == (NEXT_YEAR, 2, 15_000_000, "draft")
+    at = open_page("op_a", "needs")
+    at.session_state["need_tabs"] = "Ajukan"
+    at.run()
+    at.checkbox(key="needs_submit_all").check().run()
+    at.button(key="needs_submit_go").click().run()
+    assert_clean(at)
+    assert "1 kebutuhan diajukan ke Kominfo." in texts(at)
+    with store.session() as s:
+        assert s.get(Need, need.id).status == "submitted"
+
+
+def test_kominfo_sends_a_need_back_with_a_reason_through_the_page(env, store, city, admin):
+    [need_id] = add_needs(store, admin, need_cells("DINKES", "Server sendiri", 150_000_000, device_category="Server"))
+    with session_scope(store.engine) as s:
+        from core import needs
+
+        needs.submit(session=s, viewer=admin, need_ids=[need_id])
+    at = open_page("admin", "needs")
+    at.session_state["need_tabs"] = "Tinjau"
+    at.run()
+    at.checkbox(key="needs_review_all").check().run()
+    at.radio(key="needs_decision").set_value("revised").run()
+    at.button(key="needs_review_go").click().run()
+    assert "Tuliskan alasan" in texts(at)  # no reason: refused, nothing changed
+    at.text_area(key="needs_reason").input("Gunakan VM Pusat Data").run()
+    at.button(key="needs_review_go").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        need = s.get(Need, need_id)
+    assert (need.status, need.review_note) == ("revised", "Gunakan VM Pusat Data")
+
+
+def test_leadership_moves_the_ceiling_and_saves_the_scenario(planned, store):
+    at = open_page("pimpinan", "budget")
+    assert_clean(at)
+    funded = next(m for m in at.metric if m.label == "Kebutuhan didanai")
+    assert funded.value == f"4 / {len(CITY)}"  # the saved scenario: 16 M for needs of 4 M each
+    at.slider(key="budget_ceiling").set_value(36).run()
+    assert next(m for m in at.metric if m.label == "Kebutuhan didanai").value == f"9 / {len(CITY)}"
+    at.session_state["budget_tabs"] = "Simpan & ekspor"
+    at.run()
+    at.text_input(key="budget_name").input("Pagu penuh").run()
+    at.button(key="budget_save_new").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        saved = s.scalar(select(Scenario).where(Scenario.name == "Pagu penuh"))
+    assert saved.params["ceiling"] == 36_000_000 and saved.owner == "pimpinan"
+
+
+def test_an_operator_sees_their_units_outcome_and_the_checks_of_their_own_needs_only(planned):
+    at = open_page("op_a", "budget")
+    assert_clean(at)
+    shown = texts(at) + frames(at)
+    assert "Indeks kesiapan unit Anda" in shown and "KEC-KLOJEN" in shown
+    assert other_units(shown) == []
+    checks = open_page("op_a", "need_checks")
+    assert_clean(checks)
+    assert "Lisensi antivirus" in frames(checks)
+    assert "Melibatkan juga 6 unit lain" in texts(checks)
+    assert other_units(texts(checks) + frames(checks)) == []
