@@ -31,12 +31,12 @@ SCALES = {"id": ((10**12, "T"), (10**9, "M"), (10**6, "jt")), "en": ((10**12, "t
 
 
 def rupiah_short(value: float | int | None, lang: str = "id") -> str:
-    """Large sums as a metric shows them: `Rp 50,86 M` (miliar), `Rp 1,25 T`, `Rp 250 jt`."""
+    """Large sums as a metric shows them: `Rp 50,86 M` (miliar), `Rp 1,25 T`, `Rp 250 jt` (juta, whole)."""
     if value is None:
         return "–"
     for size, word in SCALES.get(lang, SCALES["id"]):
         if abs(value) >= size:
-            return ("-" if value < 0 else "") + f"Rp {number(abs(value) / size, 2)} {word}"
+            return ("-" if value < 0 else "") + f"Rp {number(abs(value) / size, 0 if size == 10**6 else 2)} {word}"
     return rupiah(value)
 
 

@@ -98,7 +98,9 @@ def find(*, session: Session, viewer: Viewer, fiscal_year: int, kinds: tuple[str
         found += checks[kind](session, needs, units, fiscal_year, org_name)
     scope = unit_scope(session, viewer)
     if scope is not None:
-        found = [_redact(f, scope) for f in found if set(f.unit_ids) & scope]
+        # Only findings about the viewer's own needs (not, say, another unit's request that the viewer's
+        # own application already covers: that request is the other unit's business).
+        found = [r for r in (_redact(f, scope) for f in found if set(f.unit_ids) & scope) if r.need_ids]
     return sorted(found, key=lambda f: (-f.amount, f.kind, f.item))
 
 

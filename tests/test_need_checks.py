@@ -156,3 +156,14 @@ def test_an_operator_reads_findings_about_their_own_needs_with_other_units_count
     assert mine.amount == 800_000 and len(mine.need_ids) == 2
     assert {f.item for f in theirs} == {"Lisensi antivirus", "Server"}
     assert all(e["unit"] in ("Dinkes", "") for f in theirs for e in f.evidence)
+
+
+def test_an_operator_is_not_shown_another_units_request_that_their_own_application_covers(store, city, admin,
+                                                                                         operator_a, operator_b):
+    add(store, admin, "application", {"unit": UNIT_A, "name": "SIDAK Klojen", "function": "layanan kecamatan"})
+    add_needs(store, admin, need_cells("DINKES", "Aplikasi SIDAK", 90_000_000, category="Aplikasi"))
+    with store.session() as s:
+        assert need_checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR) == []
+        [theirs] = need_checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
+    assert theirs.kind == "app_exists" and theirs.others == 1
+    assert [e["what"] for e in theirs.evidence] == ["need"]  # the other unit's application is not named

@@ -36,7 +36,8 @@ def num(value: float | None, decimals: int = 2) -> str:
 
 
 def change(before: float | None, after: float | None, decimals: int = 2) -> str | None:
-    if before is None or after is None:
+    """The change as the figures show it; None (no arrow) when it does not show at this precision."""
+    if before is None or after is None or round(after - before, decimals) == 0:
         return None
     return ("+" if after >= before else "") + formatting.number(after - before, decimals)
 
