@@ -49,7 +49,7 @@ def test_leadership_moves_the_ceiling_and_downloads_the_rka_annex_an_operator_se
         page = browser.new_context(viewport={"width": 1600, "height": 1400}).new_page()
         log_in(page, base, "op_a")
         open_url(page, base, "skenario-anggaran", "Skenario Anggaran")
-        page.get_by_text("Indeks kesiapan unit Anda").wait_for(timeout=30_000)
+        page.get_by_text("Kesiapan unit Anda, proyeksi").wait_for(timeout=30_000)
         shot(page, "op_a-skenario-anggaran")
         open_url(page, base, "cek-anggaran-ganda", "Cek Anggaran Ganda")
         page.get_by_text("Lihat bukti temuan").wait_for(timeout=30_000)

@@ -107,7 +107,7 @@ def test_an_operator_sees_their_units_outcome_and_the_checks_of_their_own_needs_
     at = open_page("op_a", "budget")
     assert_clean(at)
     shown = texts(at) + frames(at)
-    assert "Indeks kesiapan unit Anda" in shown and "KEC-KLOJEN" in shown
+    assert "Kesiapan unit Anda, proyeksi" in shown and "KEC-KLOJEN" in shown
     assert other_units(shown) == []
     checks = open_page("op_a", "need_checks")
     assert_clean(checks)

@@ -7,12 +7,12 @@ operator reads the outcome of the saved scenarios for their own unit."""
 import pandas as pd
 import streamlit as st
 
-from core import budget, budget_io, charts, formatting, needs
+from core import budget, budget_io, charts, formatting
 from core.access import Role
 from core.errors import MonevError
 from core.inventory_kinds import NEED_CATEGORIES
-from db.types import utcnow
 from pages.common.shell import cached, ctx, deferred, guard, kept, save, show_error, show_flash, t
+from pages.needs.years import pick_year
 
 MILLION = 1_000_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,10 +23,8 @@ st.title(t("page.budget"))
 show_flash()
 st.caption(t("budget.caption"))
 leader = c.viewer.role in (Role.ADMIN, Role.PIMPINAN)
-this_year = utcnow().year
-years = sorted(set(cached(needs.years)) | {this_year + 1}, reverse=True)
 top = st.columns([1, 2, 2])
-year = top[0].selectbox(t("needs.fiscal_year"), years, key="budget_year")
+year = pick_year(top[0], "budget_year")
 saved = cached(budget.scenarios, fiscal_year=year)
 by_id = {s.id: s for s in saved}
 
@@ -40,6 +38,14 @@ def change(before: float | None, after: float | None, decimals: int = 2) -> str 
     if before is None or after is None or round(after - before, decimals) == 0:
         return None
     return ("+" if after >= before else "") + formatting.number(after - before, decimals)
+
+
+def projected(box, label: str, before: float | None, after: float | None, decimals: int, help_text: str) -> None:
+    """A figure after funding, with the change from today's value under it."""
+    moved = change(before, after, decimals)
+    now = t("budget.from_now", value=num(before, decimals))
+    box.metric(label, num(after, decimals), f"{moved} {now}" if moved else now, border=True, help=help_text,
+               delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off")
 
 
 def scenario_label(sid: int | None) -> str:
@@ -65,16 +71,13 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
         now = [u.readiness for u in result.units if u.readiness is not None]
         after = [u.readiness_after for u in result.units if u.readiness_after is not None]
         mine = (sum(now) / len(now) if now else None, sum(after) / len(after) if after else None)
-        e.metric(t("budget.own_readiness"), f"{num(mine[0])} → {num(mine[1])}", change(*mine), border=True,
-                 help=t("budget.readiness_help"))
-        f.metric(t("budget.city_readiness"), f"{num(city['readiness'])} → {num(city['readiness_after'])}",
-                 change(city["readiness"], city["readiness_after"]), border=True, help=t("budget.readiness_help"))
+        projected(e, t("budget.own_readiness"), *mine, 2, t("budget.readiness_help"))
+        projected(f, t("budget.city_readiness"), city["readiness"], city["readiness_after"], 2,
+                  t("budget.readiness_help"))
         return
-    e.metric(t("budget.city_readiness"), f"{num(city['readiness'])} → {num(city['readiness_after'])}",
-             change(city["readiness"], city["readiness_after"]), border=True, help=t("budget.readiness_help"))
-    f.metric(t("budget.city_availability"), f"{num(city['availability'])} → {num(city['availability_after'])}",
-             change(city["availability"], city["availability_after"], 3), border=True,
-             help=t("budget.availability_help"))
+    projected(e, t("budget.city_readiness"), city["readiness"], city["readiness_after"], 2, t("budget.readiness_help"))
+    projected(f, t("budget.city_availability"), city["availability"], city["availability_after"], 3,
+              t("budget.availability_help"))
 
 
 def needs_table(result: budget.Outcome, key: str) -> None:
@@ -291,7 +294,7 @@ except MonevError as exc:
 result = budget.evaluate_plan(base, params, plan)
 
 headline(result, params.ceiling)
-st.caption(t(f"budget.solver.{plan.status}", gap=formatting.number(100 * plan.gap, 3),
+st.caption(t(f"budget.solver.{plan.status}", gap=formatting.number(100 * plan.gap, 4),
              seconds=formatting.number(plan.seconds, 2), needs=formatting.number(len(base.candidates)),
              year=base.period_year or "–"))
 

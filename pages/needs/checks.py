@@ -6,8 +6,8 @@ import streamlit as st
 
 from core import formatting, need_checks, needs
 from core.access import Role
-from db.types import utcnow
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
+from pages.needs.years import pick_year
 
 guard("need_checks")
 c = ctx()
@@ -15,9 +15,7 @@ st.title(t("page.need_checks"))
 show_flash()
 st.caption(t("checks.caption"))
 
-this_year = utcnow().year
-years = sorted(set(cached(needs.years)) | {this_year + 1}, reverse=True)
-year = st.columns([1, 3])[0].selectbox(t("needs.fiscal_year"), years, key="checks_year")
+year = pick_year(st.columns([1, 3])[0], "checks_year")
 found = cached(need_checks.find, fiscal_year=year, org_name=c.settings.org_name)
 
 cols = st.columns(len(need_checks.KINDS))

@@ -7,9 +7,9 @@ import streamlit as st
 from core import formatting, needs
 from core.access import Role
 from core.inventory_kinds import NEED_STATUSES
-from db.types import utcnow
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.inventory.common import filters, page
+from pages.needs.years import pick_year
 
 guard("needs")
 c = ctx()
@@ -17,10 +17,7 @@ st.title(t("page.needs"))
 show_flash()
 st.caption(t("needs.caption"))
 
-this_year = utcnow().year
-years = sorted(set(cached(needs.years)) | {this_year + 1}, reverse=True)
-top = st.columns([1, 3])
-year = top[0].selectbox(t("needs.fiscal_year"), years, key="needs_year")
+year = pick_year(st.columns([1, 3])[0], "needs_year")
 unit_ids, search = filters("need")
 
 counts = cached(needs.status_counts, fiscal_year=year, unit_ids=unit_ids)
