@@ -79,6 +79,22 @@ def find_conflicts(*, session: Session, viewer: Viewer, include_kept: bool = Fal
     return sorted(found, key=lambda c: (-c.score, c.kind, c.value))
 
 
+def components(count: int, pairs: list[tuple[int, int]]) -> list[int]:
+    """Which group each of `count` items falls in when every pair links two of them (union-find): items
+    linked directly or through others share a label."""
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        parent[root(i)] = root(j)
+    return [root(i) for i in range(count)]
+
+
 def _words(text: str) -> set[str]:
     return set(re.split(r"[^a-z0-9]+", text.casefold())) - {""}
 
@@ -97,14 +113,6 @@ def _application_conflicts(session: Session, names: dict[int, str], org_words: s
     functions = [_simple(a.function, org_words) for a in apps]
     by_name = process.cdist(simple, simple, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR_NAME)
     by_function = process.cdist(functions, functions, scorer=fuzz.token_set_ratio, score_cutoff=SAME_FUNCTION)
-    parent = list(range(len(apps)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     weakest: dict[int, int] = {}
     why: dict[int, set[str]] = {}
     links = []
@@ -117,16 +125,15 @@ def _application_conflicts(session: Session, names: dict[int, str], org_words: s
             if name_score or function_score:
                 links.append((i, j, max(name_score, function_score),
                               f"function:{apps[i].function}" if function_score >= name_score else "name"))
-    for i, j, _score, _reason in links:
-        parent[root(i)] = root(j)
+    label = components(len(apps), [(i, j) for i, j, _score, _reason in links])
     for i, _j, score, reason in links:
-        group = root(i)
+        group = label[i]
         weakest[group] = min(weakest.get(group, 100), score)
         why.setdefault(group, set()).add(reason)
     groups: dict[int, list[int]] = {}
     for i in range(len(apps)):
-        if root(i) in weakest:
-            groups.setdefault(root(i), []).append(i)
+        if label[i] in weakest:
+            groups.setdefault(label[i], []).append(i)
     conflicts = []
     for group, members in groups.items():
         kinds = {apps[i].app_type for i in members}

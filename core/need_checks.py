@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.access import Role, Viewer, require_role, unit_scope
-from core.duplicates import NOISE, SAME_FUNCTION, SIMILAR_NAME
+from core.duplicates import NOISE, SAME_FUNCTION, SIMILAR_NAME, components
 from db.inventory import Application, Device, DeviceCategory
 from db.models import Unit
 from db.needs import DataCentreCapacity, Need
@@ -59,21 +59,11 @@ def _groups(names: list[str], cutoff: int) -> list[list[int]]:
     if len(names) < 2:
         return []
     scores = process.cdist(names, names, scorer=fuzz.token_set_ratio, score_cutoff=cutoff)
-    parent = list(range(len(names)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            if scores[i][j] and names[i] and names[j]:
-                parent[root(i)] = root(j)
+    label = components(len(names), [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))
+                                     if scores[i][j] and names[i] and names[j]])
     groups: dict[int, list[int]] = {}
-    for i in range(len(names)):
-        groups.setdefault(root(i), []).append(i)
+    for i, group in enumerate(label):
+        groups.setdefault(group, []).append(i)
     return [g for g in groups.values() if len(g) > 1]
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, ValidationError
+from core.inventory_kinds import NEED_STATUSES
 from db.needs import DataCentreCapacity, Need
 from db.types import utcnow
 
@@ -46,8 +47,6 @@ def status_counts(*, session: Session, viewer: Viewer, fiscal_year: int,
     if unit_ids is not None:
         stmt = stmt.where(Need.unit_id.in_(unit_ids))
     found = {status: (count, int(total or 0)) for status, count, total in session.execute(stmt)}
-    from core.inventory_kinds import NEED_STATUSES
-
     return [StatusCount(s, *found.get(s, (0, 0))) for s in NEED_STATUSES]
 
 

@@ -4,7 +4,7 @@ trip like the inventory, and the review: a unit submits, Kominfo approves, sends
 import pandas as pd
 import streamlit as st
 
-from core import formatting, needs
+from core import formatting, inventory, needs
 from core.access import Role
 from core.inventory_kinds import NEED_STATUSES
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
@@ -47,8 +47,6 @@ def _pick_table(rows: list[dict], key: str) -> list[int]:
 
 
 def _rows(statuses: tuple[str, ...]) -> list[dict]:
-    from core import inventory
-
     labels = {t(f"need_status.{s}") for s in statuses}
     rows = cached(inventory.list_records, kind="need", unit_ids=unit_ids, search=search, lang=c.lang,
                   fiscal_year=year)
