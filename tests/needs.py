@@ -4,10 +4,11 @@ from sqlalchemy import select
 
 from core import needs
 from db.engine import session_scope
+from db.types import utcnow
 from db.needs import Need
 from tests.inventory import add
 
-NEXT_YEAR = 2027
+NEXT_YEAR = utcnow().year + 1  # the year being planned, as the pages default to it
 
 
 def need_cells(unit: str, item: str, price: int = 10_000_000, **extra) -> dict:

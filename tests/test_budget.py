@@ -35,7 +35,7 @@ def candidate(i: int, price: int, unit: int = 1, category: str = "hardware", pri
 
 def base_of(candidates: list[Candidate], measures=None, devices=None, gains=None) -> Base:
     units = {c.unit_id: (f"U{c.unit_id}", f"Unit {c.unit_id}", f"Unit nomor {c.unit_id}") for c in candidates}
-    base = Base(NEXT_YEAR, candidates, units, 2026 if measures else None, readiness.default_rules(), measures or {},
+    base = Base(NEXT_YEAR, candidates, units, NEXT_YEAR - 1 if measures else None, readiness.default_rules(), measures or {},
                 devices or {}, {})
     base.gains = gains if gains is not None else budget._gains(base)
     return base
@@ -292,7 +292,7 @@ def test_the_rka_workbook_groups_by_unit_and_category_and_totals_the_funded_need
 def test_the_projection_reads_the_inventory_a_funded_replacement_changes(store, city, admin):
     period = new_period(store, admin, NEXT_YEAR - 1)
     add(store, admin, "device", *[device_cells(UNIT_A, f"SN-OLD-{n}", purchase_year=2012) for n in range(3)],
-        device_cells(UNIT_A, "SN-NEW", purchase_year=2025))
+        device_cells(UNIT_A, "SN-NEW", purchase_year=NEXT_YEAR - 2))
     [need] = add_needs(store, admin, need_cells(UNIT_A, "PC pengganti", 10_000_000, quantity=3, device_category="PC",
                                                 replaces="SN-OLD-0, SN-OLD-1, SN-OLD-2"))
     approve(store, admin, [need])

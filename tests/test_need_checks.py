@@ -58,16 +58,16 @@ def test_a_device_asked_for_while_the_unit_keeps_a_usable_spare(store, city, adm
 
 
 def test_replacing_devices_still_in_their_useful_life_and_in_good_condition(store, city, admin):
-    add(store, admin, "device", device_cells(UNIT_A, "SN-NEW", purchase_year=2025),
+    add(store, admin, "device", device_cells(UNIT_A, "SN-NEW", purchase_year=NEXT_YEAR - 2),
         device_cells(UNIT_A, "SN-OLD", purchase_year=2018),
-        device_cells(UNIT_A, "SN-NEW-BROKEN", purchase_year=2025, condition="Rusak berat"))
+        device_cells(UNIT_A, "SN-NEW-BROKEN", purchase_year=NEXT_YEAR - 2, condition="Rusak berat"))
     add_needs(store, admin, need_cells(UNIT_A, "PC pengganti", 10_000_000, quantity=3, device_category="PC",
                                        replaces="SN-NEW, SN-OLD, SN-NEW-BROKEN"),
               need_cells(UNIT_A, "PC pengganti lama", 10_000_000, device_category="PC", replaces="SN-OLD"))
     [finding] = find(store, admin, "device_in_life")
     young = [e for e in finding.evidence if e["what"] == "device"]
     assert [e["detail"]["serial"] for e in young] == ["SN-NEW"]
-    assert young[0]["detail"]["life_end"] == 2029  # PC: four years from 2025
+    assert young[0]["detail"]["life_end"] == NEXT_YEAR + 2  # PC: four years from its purchase
     assert finding.amount == 10_000_000 and finding.suggestion == "needs.suggest.wait_life"
 
 

@@ -114,3 +114,14 @@ def test_an_operator_sees_their_units_outcome_and_the_checks_of_their_own_needs_
     assert "Lisensi antivirus" in frames(checks)
     assert "Melibatkan juga 6 unit lain" in texts(checks)
     assert other_units(texts(checks) + frames(checks)) == []
+
+
+def test_an_operators_unit_page_counts_their_needs_by_status(env, store, city, admin, operator_a):
+    add_needs(store, operator_a, need_cells(UNIT_A, "Printer", 3_000_000, quantity=2),
+              need_cells(UNIT_A, "UPS", 2_000_000))
+    add_needs(store, admin, need_cells("KEL-KAUMAN", "PC", 9_000_000))  # under the kecamatan: its own page
+    at = open_page("op_a", "unit")
+    assert_clean(at)
+    draft = next(m for m in at.metric if m.label == "Draf")
+    assert (draft.value, draft.delta) == ("2", "Rp 8.000.000")
+    assert f"Kebutuhan TIK tahun anggaran {NEXT_YEAR}" in texts(at)

@@ -5,6 +5,9 @@ MESSAGES: dict[str, str] = {
     "page.need_checks": "Double budget checks",
     "page.budget": "Budget scenarios",
     "section.budget": "Needs & budget",
+    "unit.needs": "ICT needs for fiscal year {year}",
+    "unit.needs_where": "Enter, import and submit them on the ICT needs page; see the budget's outcome under Budget scenarios.",
+    "unit.no_needs": "No needs for this fiscal year yet; enter them on the ICT needs page.",
     "audit.action.approved": "approved",
     "audit.action.revised": "sent back for revision",
     "audit.action.rejected": "rejected",
@@ -200,7 +203,7 @@ MESSAGES: dict[str, str] = {
     "budget.availability_after": "Projected availability (%)",
     "budget.from_now": "from {value}",
     "budget.billion": "Billion Rp",
-    "budget.solver.optimal": "Optimal choice (HiGHS, proven gap ≤ {gap} %) among {needs} needs in {seconds} s. "
+    "budget.solver.optimal": "Optimal choice (HiGHS: proven within {tolerance} % of the best) among {needs} needs in {seconds} s. "
                              "Projections start from the measured figures of evaluation period {year}.",
     "budget.solver.time_limit": "The optimiser's time limit was reached: the best choice found (gap {gap} %) among "
                                 "{needs} needs. Projections from period {year}.",

@@ -5,6 +5,9 @@ MESSAGES: dict[str, str] = {
     "page.need_checks": "Cek Anggaran Ganda",
     "page.budget": "Skenario Anggaran",
     "section.budget": "Kebutuhan & Anggaran",
+    "unit.needs": "Kebutuhan TIK tahun anggaran {year}",
+    "unit.needs_where": "Isi, impor dan ajukan di halaman Kebutuhan TIK; lihat hasil anggaran di Skenario Anggaran.",
+    "unit.no_needs": "Belum ada kebutuhan untuk tahun anggaran ini; isi di halaman Kebutuhan TIK.",
     "audit.action.approved": "disetujui",
     "audit.action.revised": "dikembalikan untuk revisi",
     "audit.action.rejected": "ditolak",
@@ -207,7 +210,7 @@ MESSAGES: dict[str, str] = {
     "budget.availability_after": "Ketersediaan proyeksi (%)",
     "budget.from_now": "dari {value}",
     "budget.billion": "Miliar Rp",
-    "budget.solver.optimal": "Pilihan optimal (HiGHS, selisih terbukti ≤ {gap} %) untuk {needs} kebutuhan dalam "
+    "budget.solver.optimal": "Pilihan optimal (HiGHS: terbukti paling jauh {tolerance} % dari yang terbaik) untuk {needs} kebutuhan dalam "
                              "{seconds} detik. Proyeksi berangkat dari angka terukur periode evaluasi {year}.",
     "budget.solver.time_limit": "Batas waktu pengoptimal tercapai: pilihan terbaik yang ditemukan (selisih {gap} %) "
                                 "untuk {needs} kebutuhan. Proyeksi dari periode {year}.",

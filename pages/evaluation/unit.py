@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core import access, audit, units, users
+from core import access, audit, formatting, needs, units, users
 from core.access import Role
 from core.errors import MonevError
+from db.types import utcnow
 from pages.common.shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
 from pages.evaluation import unit_inventory
 
@@ -64,6 +65,17 @@ with people_col:
             st.caption(t("unit.no_accounts"))
 
 unit_inventory.draw(unit.id, has_sub_units=bool(children))
+
+year = utcnow().year + 1  # the year being planned
+st.subheader(t("unit.needs", year=year))
+counts = call(needs.status_counts, fiscal_year=year, unit_ids=[unit.id])
+if any(count.needs for count in counts):
+    for col, count in zip(st.columns(len(counts)), counts, strict=True):
+        col.metric(t(f"need_status.{count.status}"), formatting.number(count.needs), formatting.rupiah(count.total),
+                   delta_color="off", delta_arrow="off")
+    st.caption(t("unit.needs_where"))
+else:
+    st.caption(t("unit.no_needs"))
 
 st.subheader(t("audit.title"))
 entries = call(audit.list_audit, unit_id=unit.id, limit=20)

@@ -294,7 +294,9 @@ except MonevError as exc:
 result = budget.evaluate_plan(base, params, plan)
 
 headline(result, params.ceiling)
-st.caption(t(f"budget.solver.{plan.status}", gap=formatting.number(100 * plan.gap, 4),
+tolerance = budget.GAIN_GAP if policy == "gain" else budget.GAP
+st.caption(t(f"budget.solver.{plan.status}", gap=formatting.number(100 * max(plan.gap, 0.0), 4),
+             tolerance=formatting.number(100 * tolerance, 2),
              seconds=formatting.number(plan.seconds, 2), needs=formatting.number(len(base.candidates)),
              year=base.period_year or "–"))
 
