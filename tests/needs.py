@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from core import needs
 from db.engine import session_scope
-from db.types import utcnow
 from db.needs import Need
+from db.types import utcnow
 from tests.inventory import add
 
 NEXT_YEAR = utcnow().year + 1  # the year being planned, as the pages default to it
