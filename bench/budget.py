@@ -9,7 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.pages import demo_store
+from bench.evaluation import median_of
+from bench.pages import demo_store, page_as
 from core import budget, readiness
 from core.access import SYSTEM
 from core.budget import Base, Candidate, Params
@@ -18,15 +19,6 @@ from db.engine import session_scope
 from db.types import utcnow
 
 CATEGORIES = ("infrastructure", "hardware", "software", "application", "connectivity", "training", "service")
-
-
-def _median(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def synthetic(count: int = 5000, seed: int = 11) -> Base:
@@ -51,7 +43,7 @@ def optimiser() -> None:
     for policy in budget.POLICIES:
         params = Params(ceiling=round(total * 0.55), policy=policy, category_cuts={"hardware": 10.0},
                         category_limits={"training": round(total * 0.05)})
-        seconds, plan = _median(lambda params=params: budget.optimise(base, params), 5)
+        seconds, plan = median_of(lambda params=params: budget.optimise(base, params))
         print(f"budget: optimiser, {len(base.candidates)} needs, policy {policy}: median {seconds:.3f} s "
               f"({len(plan.funded)} funded, {plan.status}, proven gap {100 * plan.gap:.4f} %)")
 
@@ -67,7 +59,7 @@ def demo() -> None:
             return budget.base_for(session=s, viewer=SYSTEM, fiscal_year=year, zone=settings.zone,
                                    org_name=settings.org_name)
 
-    seconds, base = _median(load, 5)
+    seconds, base = median_of(load)
     print(f"budget: demo year {year}: {len(base.candidates)} approved needs with measured figures loaded: "
           f"median {seconds:.2f} s (kept 2 min by the page)")
     total = sum(c.requested for c in base.candidates)
@@ -81,16 +73,7 @@ def demo() -> None:
     print(f"budget: demo slider move in-process (optimise + project {len(base.units)} units): "
           f"median {statistics.median(moves):.3f} s over {len(moves)}")
 
-    from streamlit.testing.v1 import AppTest
-
-    from core.navigation import PAGES
-
-    spec = next(p for p in PAGES if p.key == "budget")
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "pimpinan"
-    at.run()
-    at.switch_page(spec.script).run()
+    at = page_as("pimpinan", "budget", timeout=120)
     runs = []
     for ceiling in ceilings * 3:
         start = time.perf_counter()

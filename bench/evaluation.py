@@ -18,7 +18,7 @@ from db.evaluation import EvaluationPeriod
 RUNS = 5
 
 
-def _median(fn) -> tuple[float, object]:
+def median_of(fn) -> tuple[float, object]:
     times, result = [], None
     for _ in range(RUNS):
         start = time.perf_counter()
@@ -39,8 +39,8 @@ def main() -> None:
             return fn(session=s, viewer=SYSTEM, period_id=period.id, zone=settings.zone,
                       org_name=settings.org_name, **kw)
 
-    seconds, view = _median(lambda: run(leadership.overview))
+    seconds, view = median_of(lambda: run(leadership.overview))
     print(f"evaluation: overview data, {len(view.rows)} units, two periods: median {seconds:.2f} s")
     for kind in ("xlsx", "pdf"):
-        seconds, data = _median(lambda kind=kind: run(report.build, kind=kind, lang="id"))
+        seconds, data = median_of(lambda kind=kind: run(report.build, kind=kind, lang="id"))
         print(f"evaluation: annual report {kind}: median {seconds:.2f} s, {len(data) / 1024:.0f} KiB")

@@ -76,6 +76,20 @@ def median_ms(samples: list[float]) -> str:
     return f"{1000 * statistics.median(samples):.0f} ms"
 
 
+def page_as(username: str, key: str, timeout: int = 60):
+    """AppTest logged in as `username` (the session state a login leaves) with page `key` open."""
+    from streamlit.testing.v1 import AppTest
+
+    from core.navigation import PAGES as SPECS
+
+    spec = next(p for p in SPECS if p.key == key)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=timeout)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.run()
+    return at.switch_page(spec.script).run()
+
+
 def wall_server_time(env: dict[str, str]) -> None:
     settings = load_settings()
     engine = open_store(settings)
@@ -89,16 +103,7 @@ def wall_server_time(env: dict[str, str]) -> None:
     print(f"(f) wall data for {sum(u.targets for u in wall.units)} targets in {len(wall.units)} units "
           f"(status.freshness + status.wall, uncached): median {median_ms(uncached)} over 21")
 
-    from streamlit.testing.v1 import AppTest
-
-    from core.navigation import PAGES as SPECS
-
-    spec = next(p for p in SPECS if p.key == "status")
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "admin"
-    at.run()
-    at.switch_page(spec.script).run()
+    at = page_as("admin", "status")
     runs = []
     for _ in range(21):
         started = time.perf_counter()

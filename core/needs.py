@@ -59,20 +59,31 @@ def _scoped_needs(session: Session, viewer: Viewer, ids: list[int]) -> list[Need
     return needs
 
 
+def _move(session: Session, viewer: Viewer, need_ids: list[int], allowed: tuple[str, ...], refused: str,
+          status: str, note: str | None = None) -> int:
+    """Move the named needs (all in the viewer's units, all in an `allowed` state, or none) to `status`,
+    each audited; `note` (Kominfo's reason) is set too when given. Returns how many moved."""
+    needs = _scoped_needs(session, viewer, need_ids)
+    wrong = [n for n in needs if n.status not in allowed]
+    if wrong:
+        raise ValidationError(refused, field="status", item=wrong[0].item)
+    now = utcnow()
+    for need in needs:
+        old, new = {"status": need.status}, {"status": status}
+        if note is not None:
+            old["review_note"], new["review_note"] = need.review_note, note
+            need.review_note, need.reviewed_by, need.reviewed_at = note, viewer.username, now
+        audit.record(session, viewer=viewer, action="submit" if status == "submitted" else status, table="need",
+                     row_id=need.id, unit_id=need.unit_id, old=old, new=new)
+        need.status, need.updated_at = status, now
+    session.flush()
+    return len(needs)
+
+
 def submit(*, session: Session, viewer: Viewer, need_ids: list[int]) -> int:
     """Send draft or revised needs to Kominfo; returns how many went. A need in another state stops all."""
     require_role(viewer, Role.ADMIN, Role.SKPD)
-    needs = _scoped_needs(session, viewer, need_ids)
-    wrong = [n for n in needs if n.status not in EDITABLE]
-    if wrong:
-        raise ValidationError("needs.not_submittable", field="status", item=wrong[0].item)
-    now = utcnow()
-    for need in needs:
-        audit.record(session, viewer=viewer, action="submit", table="need", row_id=need.id, unit_id=need.unit_id,
-                     old={"status": need.status}, new={"status": "submitted"})
-        need.status, need.updated_at = "submitted", now
-    session.flush()
-    return len(needs)
+    return _move(session, viewer, need_ids, EDITABLE, "needs.not_submittable", "submitted")
 
 
 def review(*, session: Session, viewer: Viewer, need_ids: list[int], decision: str, reason: str = "") -> int:
@@ -86,19 +97,7 @@ def review(*, session: Session, viewer: Viewer, need_ids: list[int], decision: s
         raise ValidationError("needs.reason_required", field="reason")
     if len(reason) > 500:
         raise ValidationError("needs.reason_long", field="reason")
-    needs = _scoped_needs(session, viewer, need_ids)
-    wrong = [n for n in needs if n.status not in REVIEWABLE]
-    if wrong:
-        raise ValidationError("needs.not_reviewable", field="status", item=wrong[0].item)
-    now = utcnow()
-    for need in needs:
-        audit.record(session, viewer=viewer, action=decision, table="need", row_id=need.id, unit_id=need.unit_id,
-                     old={"status": need.status, "review_note": need.review_note},
-                     new={"status": decision, "review_note": reason})
-        need.status, need.review_note, need.reviewed_by, need.reviewed_at = decision, reason, viewer.username, now
-        need.updated_at = now
-    session.flush()
-    return len(needs)
+    return _move(session, viewer, need_ids, REVIEWABLE, "needs.not_reviewable", decision, reason)
 
 
 def capacity(*, session: Session, viewer: Viewer, fiscal_year: int) -> DataCentreCapacity | None:
