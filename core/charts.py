@@ -6,8 +6,37 @@ import io
 import altair as alt
 import pandas as pd
 
-from core import spbe
+from core import formatting, spbe
 from core.i18n import t
+
+# Numbers in a chart read as everywhere else in the app (1.250.000 and 99,95, in both languages);
+# month and day names follow the reader's language, as formatting.day does.
+NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp ", ""]}
+TIME_LOCALES = {
+    "id": {"dateTime": "%A, %e %B %Y %H.%M.%S", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["AM", "PM"],
+           "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+           "shortDays": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+           "months": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+                      "Oktober", "November", "Desember"],
+           "shortMonths": formatting.MONTHS["id"]},
+    "en": {"dateTime": "%A, %e %B %Y %H:%M:%S", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+           "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+           "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+           "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                      "October", "November", "December"],
+           "shortMonths": formatting.MONTHS["en"]},
+}
+
+# A time axis or tooltip as formatting.moment writes it (27 Nov 2026 14.05), without the zone name that
+# the page states once; HOUR_FORMATS for ticks within a few days.
+MOMENT_FORMATS = {"id": "%-d %b %Y %H.%M", "en": "%-d %b %Y %H:%M"}
+HOUR_FORMATS = {"id": "%-d %b %H.%M", "en": "%-d %b %H:%M"}
+
+
+def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """The chart with the app's number and date conventions, for axes, legends and tooltips alike."""
+    return chart.configure(locale={"number": NUMBER_LOCALE, "time": TIME_LOCALES.get(lang, TIME_LOCALES["id"])})
+
 
 PREDICATE_ORDER = ("memuaskan", "sangat_baik", "baik", "cukup", "kurang")
 PREDICATE_COLOURS = ("#1b5e20", "#43a047", "#1e88e5", "#fb8c00", "#e53935")
@@ -65,10 +94,10 @@ def trend(points: list[dict], lang: str) -> alt.Chart:
     )
 
 
-def png(chart: alt.Chart, width: int = 720) -> bytes:
+def png(chart: alt.Chart, lang: str, width: int = 720) -> bytes:
     """The chart as a PNG image (for the PDF report)."""
     out = io.BytesIO()
-    chart.properties(width=width).save(out, format="png", scale_factor=2)
+    localised(chart.properties(width=width), lang).save(out, format="png", scale_factor=2)
     return out.getvalue()
 
 

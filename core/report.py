@@ -291,17 +291,17 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
     doc.h2(t("eval.domains", lang))
     domain_chart = charts.groups(city.domains, {c: g.name for c, g in spbe.domains().items()}, lang,
                                  t("eval.index", lang))
-    doc.image(io.BytesIO(charts.png(domain_chart, 560)), w=178)
+    doc.image(io.BytesIO(charts.png(domain_chart, lang, 560)), w=178)
     if view.trend:
         doc.h2(t("eval.trend", lang))
-        doc.image(io.BytesIO(charts.png(charts.trend(view.trend, lang), 560)), w=178)
+        doc.image(io.BytesIO(charts.png(charts.trend(view.trend, lang), lang, 560)), w=178)
     ranked = sorted((r for r in view.rows if r.rank), key=lambda r: r.rank)
     if ranked:
         doc.add_page()
         doc.h1(t("eval.ranking", lang))
         top = ranked[:25]
         chart = charts.ranking([{"unit": r.short_name, "value": r.spbe} for r in top], lang, t("eval.index", lang))
-        doc.image(io.BytesIO(charts.png(chart, 560)), w=170)
+        doc.image(io.BytesIO(charts.png(chart, lang, 560)), w=170)
         if len(ranked) > len(top):
             doc.para(t("report.ranking_more", lang, shown=len(top), total=len(ranked)), 9)
 

@@ -1,5 +1,7 @@
 """The evaluation pages through AppTest, on a city with two assessed periods: what each role sees and does."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -43,6 +45,16 @@ def test_overview_ranks_every_unit_for_pimpinan_and_shows_an_operator_only_their
             assert row.name not in shown and row.short_name not in shown
     assert "Indeks SPBE kota" in texts(mine) and "Unit Anda dibanding kota" in texts(mine)
     assert any(m.label == "Indeks SPBE kota" and m.value == "3,00" for m in everyone.metric)
+
+
+def test_overview_charts_carry_the_viewers_number_and_date_conventions(periods):
+    at = open_page("pimpinan", "overview")
+    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    assert len(specs) >= 3  # ranking, domains, aspects (and the trend over the two periods)
+    for spec in specs:
+        locale = spec["config"]["locale"]
+        assert (locale["number"]["decimal"], locale["number"]["thousands"]) == (",", ".")
+        assert locale["time"]["shortMonths"][4] == "Mei"
 
 
 def test_operator_fills_in_and_submits_through_the_page(env, store, city, admin):

@@ -436,6 +436,8 @@ MESSAGES: dict[str, str] = {
     "channel.email": "E-mail",
     "channel.webhook": "Webhook",
     "availability.calendar_weekly": "Weekly calendar (unit × week, mean of days)",
+    "availability.day": "Day",
+    "availability.week_of": "Week of",
     "availability.timeline_top": "The chart shows the {count} targets with the longest outages; the table below lists all.",
     "availability.tab_ranking": "Unit ranking",
     "availability.tab_calendar": "Calendar",

@@ -436,6 +436,8 @@ MESSAGES: dict[str, str] = {
     "channel.email": "E-mail",
     "channel.webhook": "Webhook",
     "availability.calendar_weekly": "Kalender mingguan (unit × minggu, rata-rata harian)",
+    "availability.day": "Hari",
+    "availability.week_of": "Minggu mulai",
     "availability.timeline_top": "Grafik memuat {count} target dengan gangguan terlama; tabel di bawahnya memuat semua.",
     "availability.tab_ranking": "Peringkat unit",
     "availability.tab_calendar": "Kalender",

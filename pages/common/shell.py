@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from core import formatting
+from core import charts, formatting
 from core.access import Viewer
 from core.config import Settings
 from core.errors import ImportRejected, MonevError
@@ -104,6 +104,11 @@ def deferred(fn: Callable[..., Any], **kwargs) -> Callable[[], Any]:
 def clear_cache() -> None:
     _cached_call_keyed.clear()
     _kept_call_keyed.clear()
+
+
+def chart(spec, where=None) -> None:
+    """An Altair chart across its container, its numbers and dates read in the viewer's language."""
+    (where or st).altair_chart(charts.localised(spec, ctx().lang), width="stretch")
 
 
 def show_error(exc: MonevError) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts, formatting, leadership, report, spbe
-from pages.common.shell import cached, ctx, deferred, guard, t
+from pages.common.shell import cached, chart, ctx, deferred, guard, t
 from pages.evaluation.periods import pick_period
 
 guard("overview")
@@ -76,14 +76,14 @@ if not ranked:
     st.caption(t("overview.nothing_ranked"))
 elif metric == "availability":
     frame = pd.DataFrame({"unit": [r.short_name for r in pick], "value": [r.availability for r in pick]})
-    st.altair_chart(alt.Chart(frame, height=80 + 24 * len(pick)).mark_bar(color="#1e88e5").encode(
+    chart(alt.Chart(frame, height=80 + 24 * len(pick)).mark_bar(color="#1e88e5").encode(
         x=alt.X("value:Q", title=t("eval.availability") + " (%)", scale=alt.Scale(zero=False)),
         y=alt.Y("unit:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         tooltip=[alt.Tooltip("unit:N", title=t("eval.unit")),
-                 alt.Tooltip("value:Q", title=t("eval.availability"), format=".2f")]), width="stretch")
+                 alt.Tooltip("value:Q", title=t("eval.availability"), format=".2f")]))
 else:
-    st.altair_chart(charts.ranking([{"unit": r.short_name, "value": values[metric](r)} for r in pick], c.lang,
-                                   t(f"overview.rank_by.{metric}")), width="stretch")
+    chart(charts.ranking([{"unit": r.short_name, "value": values[metric](r)} for r in pick], c.lang,
+                                   t(f"overview.rank_by.{metric}")))
 if len(ranked) > 15:
     st.caption(t("overview.top_bottom", total=len(ranked)))
 if metric == "spbe":
@@ -111,11 +111,11 @@ domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row els
 st.caption(t("eval.domains_unit") if own_row else t("eval.domains_city"))
 left, right = st.columns(2)
 if any(v is not None for v in domain_values.values()):
-    left.altair_chart(charts.groups(domain_values, {k: g.name for k, g in spbe.domains().items()}, c.lang,
-                                    t("eval.index")), width="stretch")
+    chart(charts.groups(domain_values, {k: g.name for k, g in spbe.domains().items()}, c.lang,
+                                    t("eval.index")), where=left)
 if any(v is not None for v in aspect_values.values()):
-    right.altair_chart(charts.groups(aspect_values, {k: g.name for k, g in spbe.aspects().items()}, c.lang,
-                                     t("eval.index")), width="stretch")
+    chart(charts.groups(aspect_values, {k: g.name for k, g in spbe.aspects().items()}, c.lang,
+                                     t("eval.index")), where=right)
 left, right = st.columns(2)
 with left:
     st.caption(t("eval.weakest_indicators"))
@@ -130,7 +130,7 @@ with left:
 with right:
     st.caption(t("eval.trend"))
     if view.trend:
-        st.altair_chart(charts.trend(view.trend, c.lang), width="stretch")
+        chart(charts.trend(view.trend, c.lang))
     else:
         st.caption(t("overview.no_trend"))
 

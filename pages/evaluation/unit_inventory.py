@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import formatting, inventory_stats
 from core.inventory_kinds import COMPETENCE_AREAS
-from pages.common.shell import cached, t
+from pages.common.shell import cached, chart, t
 
 COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 LABEL_AXIS = alt.Axis(labelLimit=220, labelOverlap=False)
@@ -41,7 +41,7 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
         frame["condition_label"] = [t(f"condition.{k}") for k in frame["condition"]]
         order = [t(f"condition.{k}") for k in CONDITION_COLOURS]
         left.markdown(f"**{t('unit.by_category')}**")
-        left.altair_chart(alt.Chart(frame).mark_bar().encode(
+        chart(alt.Chart(frame).mark_bar().encode(
             y=alt.Y("category:N", title=None, sort="-x", axis=LABEL_AXIS),
             x=alt.X("sum(count):Q", title=t("unit.count"), axis=COUNT_AXIS),
             color=alt.Color("condition_label:N", title=t("device.condition"), sort=order,
@@ -50,15 +50,14 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
             tooltip=[alt.Tooltip("category:N", title=t("device.category")),
                      alt.Tooltip("condition_label:N", title=t("device.condition")),
                      alt.Tooltip("count:Q", title=t("unit.count"))],
-        ).properties(height=max(200, 40 * frame["category"].nunique())), width="stretch")
+        ).properties(height=max(200, 40 * frame["category"].nunique())), where=left)
     if summary.ages:
         ages = pd.DataFrame(summary.ages)
         right.markdown(f"**{t('unit.age_distribution')}**")
-        right.altair_chart(alt.Chart(ages).mark_bar(color="#1f6feb").encode(
+        chart(alt.Chart(ages).mark_bar(color="#1f6feb").encode(
             x=alt.X("age:O", title=t("unit.age"), axis=alt.Axis(labelAngle=0)), y=alt.Y("count:Q", title=t("unit.count"), axis=COUNT_AXIS),
             tooltip=[alt.Tooltip("age:O", title=t("unit.age")), alt.Tooltip("count:Q", title=t("unit.count"))],
-        ).properties(height=max(200, 40 * frame["category"].nunique()) if summary.by_category else 200),
-            width="stretch")
+        ).properties(height=max(200, 40 * frame["category"].nunique()) if summary.by_category else 200), where=right)
 
     left, right = st.columns(2)
     if summary.staff:
@@ -67,7 +66,7 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
         competence["area_label"] = [t(f"competence.{a}") for a in competence["area"]]
         competence["level_label"] = [t(f"competence_level.{lv}") for lv in competence["level"]]
         levels = [t(f"competence_level.{lv}") for lv in (1, 2, 3)]
-        left.altair_chart(alt.Chart(competence).mark_bar().encode(
+        chart(alt.Chart(competence).mark_bar().encode(
             y=alt.Y("area_label:N", title=None, sort=[t(f"competence.{a}") for a in COMPETENCE_AREAS], axis=LABEL_AXIS),
             x=alt.X("sum(count):Q", title=t("unit.count"), axis=COUNT_AXIS),
             color=alt.Color("level_label:N", title=t("unit.competence_level"), sort=levels,
@@ -75,7 +74,7 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
             tooltip=[alt.Tooltip("area_label:N", title=t("unit.competence_area")),
                      alt.Tooltip("level_label:N", title=t("unit.competence_level")),
                      alt.Tooltip("count:Q", title=t("unit.count"))],
-        ).properties(height=200), width="stretch")
+        ).properties(height=200), where=left)
         if summary.areas_without_staff:
             left.warning(t("unit.no_staff_in_area", areas=", ".join(t(f"competence.{a}")
                                                                       for a in summary.areas_without_staff)))
@@ -84,7 +83,7 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
         apps = pd.DataFrame(summary.apps_by_hosting)
         apps["hosting_label"] = [t(f"hosting.{h}") for h in apps["hosting"]]
         apps["integration"] = [t("unit.integrated") if i else t("unit.not_integrated") for i in apps["integrated"]]
-        right.altair_chart(alt.Chart(apps).mark_bar().encode(
+        chart(alt.Chart(apps).mark_bar().encode(
             y=alt.Y("hosting_label:N", title=None, axis=LABEL_AXIS), x=alt.X("sum(count):Q", title=t("unit.count"), axis=COUNT_AXIS),
             color=alt.Color("integration:N", title=t("unit.integration"),
                             scale=alt.Scale(domain=[t("unit.integrated"), t("unit.not_integrated")],
@@ -92,7 +91,7 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
             tooltip=[alt.Tooltip("hosting_label:N", title=t("application.hosting")),
                      alt.Tooltip("integration:N", title=t("unit.integration")),
                      alt.Tooltip("count:Q", title=t("unit.count"))],
-        ).properties(height=200), width="stretch")
+        ).properties(height=200), where=right)
 
     if summary.past_life:
         with st.expander(t("unit.past_life_list", count=len(summary.past_life)), icon=":material/history:"):

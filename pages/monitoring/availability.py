@@ -6,11 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import formatting, uptime
+from core import charts, formatting, uptime
 from core.availability import PRESETS
 from core.i18n import reason_text
 from db.types import utcnow
-from pages.common.shell import cached, ctx, guard, moment, t
+from pages.common.shell import cached, chart, ctx, guard, moment, t
 
 guard("availability")
 GANTT_ROWS = 30
@@ -82,7 +82,7 @@ with tab_rank:
             goals = alt.Chart(worst).mark_tick(color="#111", thickness=2, size=16).encode(
                 x=alt.X("goal:Q", scale=scale), y=alt.Y("unit:N", sort=None))
             # A step per unit keeps each bar readable however few units the viewer has.
-            st.altair_chart(alt.layer(bars, goals).properties(height=alt.Step(28)), width="stretch")
+            chart(alt.layer(bars, goals).properties(height=alt.Step(28)))
 
         st.dataframe(pd.DataFrame({
             t("users.unit"): [r.name for r in report],
@@ -110,13 +110,15 @@ with tab_days:
             if weekly:
                 heat = heat.groupby(["unit", "day"], as_index=False)["availability"].mean()
             heat["availability"] = heat["availability"].round(3)
-            st.altair_chart(alt.Chart(heat).mark_rect().encode(
+            chart(alt.Chart(heat).mark_rect().encode(
                 x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
                 y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),
                 color=alt.Color("availability:Q", title="%", scale=alt.Scale(domain=[95, 100], scheme="redyellowgreen",
                                                                              clamp=True)),
-                tooltip=["unit:N", "day:O", alt.Tooltip("availability:Q", format=".2f")],
-            ).properties(height=max(200, 16 * heat["unit"].nunique())), width="stretch")
+                tooltip=[alt.Tooltip("unit:N", title=t("users.unit")),
+                         alt.Tooltip("day:O", title=t("availability.week_of" if weekly else "availability.day")),
+                         alt.Tooltip("availability:Q", title="%", format=".2f")],
+            ).properties(height=max(200, 16 * heat["unit"].nunique())))
 
 with tab_events:
     if tab_events.open:
@@ -137,13 +139,17 @@ with tab_events:
             shown = timeline[timeline["target"].isin(longest)]
             span = alt.Scale(domain=[formatting.local(start, c.settings.zone).replace(tzinfo=None).isoformat(),
                                      formatting.local(end, c.settings.zone).replace(tzinfo=None).isoformat()])
-            x = alt.X("start:T", title=None, axis=alt.Axis(format="%d/%m"), scale=span)
-            y = alt.Y("target:N", title=None)
-            tips = ["target:N", "start:T", "end:T", "reason:N"]
+            x = alt.X("start:T", title=None, axis=alt.Axis(format="%-d %b"), scale=span)
+            y = alt.Y("target:N", title=None, axis=alt.Axis(labelLimit=260))
+            when = charts.MOMENT_FORMATS[c.lang]
+            tips = [alt.Tooltip("target:N", title=t("availability.target")),
+                    alt.Tooltip("start:T", title=t("availability.started"), format=when),
+                    alt.Tooltip("end:T", title=t("availability.ended"), format=when),
+                    alt.Tooltip("reason:N", title=t("availability.reason"))]
             bars = alt.Chart(shown).mark_bar(color="#c62828").encode(x=x, x2="end:T", y=y, tooltip=tips)
             starts = alt.Chart(shown).mark_tick(color="#c62828", thickness=2).encode(x=x, y=y, tooltip=tips)
             # The tick marks where each incident began: a few minutes would be thinner than a pixel.
-            st.altair_chart(alt.layer(bars, starts).properties(height=alt.Step(22)), width="stretch")
+            chart(alt.layer(bars, starts).properties(height=alt.Step(22)))
             st.dataframe(pd.DataFrame({
                 t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
                 t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],

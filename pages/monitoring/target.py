@@ -4,10 +4,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import formatting, target_detail, targets
+from core import charts, formatting, target_detail, targets
 from core.i18n import reason_text
 from db.types import utcnow
-from pages.common.shell import cached, call, ctx, guard, moment, t
+from pages.common.shell import cached, call, chart, ctx, guard, moment, t
 
 guard("target")
 c = ctx()
@@ -46,6 +46,7 @@ if info.cert_days is not None:
 elif info.reboots:
     cols[3].metric(t("target.last_reboot"), moment(info.reboots[0].at))
 
+zone = formatting.zone_name(c.settings.zone)
 if info.latency_hourly:
     st.subheader(t("target.latency_chart"))
     frame = pd.DataFrame({"hour": [formatting.local(h, c.settings.zone).replace(tzinfo=None)
@@ -53,9 +54,11 @@ if info.latency_hourly:
                           "p50": [a for _h, a, _b, _n in info.latency_hourly],
                           "p95": [b for _h, _a, b, _n in info.latency_hourly]})
     long = frame.melt("hour", var_name="percentile", value_name="ms")
-    st.altair_chart(alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("hour:T", title=None, axis=alt.Axis(format="%d/%m %H.%M")), y=alt.Y("ms:Q", title="ms"), color=alt.Color("percentile:N", title=None),
-        tooltip=["hour:T", "percentile:N", alt.Tooltip("ms:Q", format=".2f")]), width="stretch")
+    chart(alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("hour:T", title=None, axis=alt.Axis(format=charts.HOUR_FORMATS[c.lang])), y=alt.Y("ms:Q", title="ms"),
+        color=alt.Color("percentile:N", title=None),
+        tooltip=[alt.Tooltip("hour:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
+                 alt.Tooltip("percentile:N", title=" "), alt.Tooltip("ms:Q", title="ms", format=".2f")]))
 
 if info.interfaces:
     st.subheader(t("target.interfaces"))
@@ -75,9 +78,12 @@ if info.interfaces:
             "interface": [f"{s.name} ↓" for s in traffic] + [f"{s.name} ↑" for s in traffic],
             "mbps": [s.in_bps / 1e6 for s in traffic] + [(s.out_bps or 0) / 1e6 for s in traffic],
         })
-        st.altair_chart(alt.Chart(series).mark_line().encode(
-            x=alt.X("at:T", title=None, axis=alt.Axis(format="%H.%M")), y=alt.Y("mbps:Q", title="Mbit/s"), color=alt.Color("interface:N", title=None),
-        ), width="stretch")
+        chart(alt.Chart(series).mark_line().encode(
+            x=alt.X("at:T", title=None, axis=alt.Axis(format=charts.HOUR_FORMATS[c.lang])), y=alt.Y("mbps:Q", title="Mbit/s"),
+            color=alt.Color("interface:N", title=None),
+            tooltip=[alt.Tooltip("at:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
+                     alt.Tooltip("interface:N", title=t("target.interface")),
+                     alt.Tooltip("mbps:Q", title="Mbit/s", format=".2f")]))
 
 left, right = st.columns(2)
 with left:

@@ -11,7 +11,7 @@ from core import budget, budget_io, charts, formatting
 from core.access import Role
 from core.errors import MonevError
 from core.inventory_kinds import NEED_CATEGORIES
-from pages.common.shell import cached, ctx, deferred, guard, kept, save, show_error, show_flash, t
+from pages.common.shell import cached, chart, ctx, deferred, guard, kept, save, show_error, show_flash, t
 from pages.needs.years import pick_year
 
 MILLION = 1_000_000
@@ -57,7 +57,8 @@ def scenario_label(sid: int | None) -> str:
 
 def headline(result: budget.Outcome, ceiling: int | None) -> None:
     """Requested, funded, needs funded and the projected figures, now → after funding."""
-    a, b, d, e, f = st.columns(5)
+    # Two rows, so that a Rupiah figure and a projection's label read whole on a laptop screen.
+    a, b, d = st.columns(3)
     a.metric(t("budget.requested"), formatting.rupiah_short(result.requested, c.lang), border=True,
              help=t("budget.requested_help") + " " + formatting.rupiah(result.requested))
     share = t("budget.of_ceiling", share=formatting.number(100 * result.funded / ceiling, 1)) if ceiling else None
@@ -67,6 +68,7 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
     d.metric(t("budget.funded_needs"), f"{formatting.number(funded)} / {formatting.number(len(result.rows))}",
              border=True)
     city = result.city
+    e, f = st.columns(2)
     if result.own_only:  # the unit's own readiness beside the city's
         now = [u.readiness for u in result.units if u.readiness is not None]
         after = [u.readiness_after for u in result.units if u.readiness_after is not None]
@@ -118,7 +120,7 @@ def categories(result: budget.Outcome) -> None:
     rows = [{"group": t(f"need_category.{cat}"), "requested": req, "funded": paid}
             for cat, (req, paid) in result.by_category.items() if req]
     if rows:
-        st.altair_chart(charts.spend(rows, c.lang, t("budget.category")), width="stretch")
+        chart(charts.spend(rows, c.lang, t("budget.category")))
     frame = pd.DataFrame({
         "category": [t(f"need_category.{cat}") for cat in NEED_CATEGORIES],
         "limit": [formatting.rupiah(result.plan.limits[cat]) if cat in result.plan.limits else "–"
@@ -134,7 +136,7 @@ def by_unit_chart(result: budget.Outcome) -> None:
     rows = [{"group": u.name, "requested": u.requested, "funded": u.funded} for u in top_units if u.requested]
     if rows:
         st.caption(t("budget.top_units", count=len(rows)))
-        st.altair_chart(charts.spend(rows, c.lang, t("budget.unit")), width="stretch")
+        chart(charts.spend(rows, c.lang, t("budget.unit")))
 
 
 def compare_tab() -> None:
@@ -172,11 +174,11 @@ def compare_tab() -> None:
                                "billion": r.by_category[cat][1] / 1e9} for s, r in results for cat in NEED_CATEGORIES])
         import altair as alt
 
-        st.altair_chart(alt.Chart(spend, height=320).mark_bar().encode(
+        chart(alt.Chart(spend, height=320).mark_bar().encode(
             x=alt.X("scenario:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=200)),
             y=alt.Y("billion:Q", title=t("budget.billion"), stack="zero"),
             color=alt.Color("category:N", title=t("budget.category")),
-            tooltip=["scenario:N", "category:N", alt.Tooltip("billion:Q", format=",.2f")]), width="stretch")
+            tooltip=["scenario:N", "category:N", alt.Tooltip("billion:Q", format=",.2f")]))
 
 
 # An skpd user: the outcome of the saved scenarios for their own unit ----------------------------------------
