@@ -6,17 +6,20 @@ as available (the service answered) and is reported too.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from core import buckets
 from core.access import Viewer, scoped, subtree_ids
+from db.models import AppMeta
 from db.monitoring import RollupDay, RollupHour, RollupMinute, Target
 
 TABLES = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
+COARSER = {"minute": "hour", "hour": "day"}
 PRESETS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30),
            "90d": timedelta(days=90), "365d": timedelta(days=365)}
 
@@ -62,17 +65,64 @@ def _pieces(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[str, d
     return [p for p in pieces if p[1] < p[2]]
 
 
+def _kept_key(level: str) -> str:
+    return f"rollup_{level}_kept_from"
+
+
+def kept_from(session: Session) -> dict[str, datetime]:
+    """Per level, the time from which its buckets are all still stored (what retention last left)."""
+    keys = {_kept_key(level): level for level in COARSER}
+    rows = session.scalars(select(AppMeta).where(AppMeta.key.in_(keys)))
+    return {keys[row.key]: datetime.fromisoformat(row.value) for row in rows}
+
+
+def set_kept_from(session: Session, level: str, at: datetime) -> None:
+    """Record that `level` buckets before `at` are gone (written by retention, and by the demo's history).
+    Only ever moves forward: a longer retention set later does not bring removed buckets back."""
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    value = at.astimezone(UTC).isoformat(timespec="microseconds")
+    stmt = dialect.insert(AppMeta).values(key=_kept_key(level), value=value)
+    later = case((stmt.excluded.value > AppMeta.__table__.c.value, stmt.excluded.value),
+                 else_=AppMeta.__table__.c.value)  # one fixed-width UTC ISO form: text order is time order
+    session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": later}))
+
+
+def reads(start: datetime, end: datetime, zone: ZoneInfo, kept: dict[str, datetime]):
+    """(level, from, to, share) to sum for [start, end): `_pieces`, except that a piece whose fine buckets
+    retention has removed reads the coarser bucket that holds it, weighted by the share of it inside."""
+    out = []
+    for level, a, b in _pieces(start, end, zone):
+        out += _covering(level, a, b, zone, kept, 1.0)
+    return out
+
+
+def _covering(level: str, a: datetime, b: datetime, zone: ZoneInfo, kept: dict[str, datetime], share: float):
+    first = buckets.ceil(kept[level], level, zone) if level in COARSER and level in kept else None
+    if first is None or a >= first:
+        return [(level, a, b, share)]
+    out = [(level, first, b, share)] if first < b else []
+    lost_to, coarse = min(b, first), COARSER[level]
+    at = buckets.floor(a, coarse, zone)
+    while at < lost_to:
+        following = buckets.following(at, coarse, zone)
+        inside = (min(lost_to, following) - max(a, at)) / (following - at)
+        if inside > 0:
+            out += _covering(coarse, at, following, zone, kept, share * inside)
+        at = following
+    return out
+
+
 def _sum(session: Session, target_ids: list[int], start: datetime, end: datetime, zone: ZoneInfo) -> dict:
     totals = dict.fromkeys(("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s", "checks", "latency_n",
                             "latency_sum_ms"), 0.0)
-    for level, a, b in _pieces(start, end, zone):
+    for level, a, b, share in reads(start, end, zone, kept_from(session)):
         table = TABLES[level]
         row = session.execute(
             select(*(func.coalesce(func.sum(getattr(table, k)), 0) for k in totals))
             .where(table.target_id.in_(target_ids), table.bucket >= a, table.bucket < b)
         ).one()
         for key, value in zip(totals, row, strict=True):
-            totals[key] += float(value)
+            totals[key] += float(value) * share
     return totals
 
 

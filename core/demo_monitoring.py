@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from core import buckets
+from core import availability, buckets
 from core.i18n import encode_reason
 from db.models import Unit
 from db.monitoring import Incident, MaintenanceWindow, RollupDay, RollupHour, Target, TargetState
@@ -88,6 +88,18 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
                              maintenance_s=0, unknown_s=blind, checks=checks, latency_n=checks - down // 60,
                              latency_sum_ms=latency * (checks - down // 60), latency_min_ms=latency * 0.6,
                              latency_max_ms=latency * 3))
+        # Today up to the current hour, so that "today" is not a stretch without data before the worker's checks.
+        done = int((buckets.floor(now, "hour", zone) - today).total_seconds() // 3600)
+        if done:
+            latency = max(0.2, rng.gauss(base, base * 0.15))
+            hours += _hours(target.id, today, None, 0, latency, rng)[:done]
+            days.append(dict(target_id=target.id, bucket=today, up_s=3600 * done, down_s=0, degraded_s=0,
+                             maintenance_s=0, unknown_s=0, checks=60 * done, latency_n=60 * done,
+                             latency_sum_ms=latency * 60 * done, latency_min_ms=latency * 0.6, latency_max_ms=latency * 3))
+    # The demo has no minute history and keeps hours for a month: windows reaching further back read the
+    # hour (or day) that holds their edge, as they do after retention has run.
+    availability.set_kept_from(session, "minute", buckets.floor(now, "hour", zone))
+    availability.set_kept_from(session, "hour", today - timedelta(days=HOURLY_DAYS))
     for rows, table in ((days, RollupDay), (hours, RollupHour), (incidents, Incident)):
         for i in range(0, len(rows), 5000):
             session.execute(insert(table), rows[i:i + 5000])

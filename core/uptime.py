@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Viewer, scoped
-from core.availability import TABLES, Availability, _pieces
+from core.availability import TABLES, Availability, kept_from, reads
 from db.models import Unit
 from db.monitoring import Incident, RollupDay, Target
 from db.types import utcnow
@@ -54,14 +54,14 @@ def _totals_by_target(session: Session, ids: list[int], start: datetime, end: da
     totals: dict[int, dict[str, float]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0.0))
     if not ids:
         return totals
-    for level, a, b in _pieces(start, end, zone):
+    for level, a, b, share in reads(start, end, zone, kept_from(session)):
         table = TABLES[level]
         rows = session.execute(
             select(table.target_id, *(func.sum(getattr(table, f)) for f in FIELDS))
             .where(table.target_id.in_(ids), table.bucket >= a, table.bucket < b).group_by(table.target_id))
         for target_id, *values in rows:
             for name, value in zip(FIELDS, values, strict=True):
-                totals[target_id][name] += float(value or 0)
+                totals[target_id][name] += float(value or 0) * share
     return totals
 
 

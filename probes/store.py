@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core import buckets
+from core import availability, buckets
 from core.alerts import Router, raise_alert
 from core.maintenance import Window, load_windows
 from core.state_machine import Status, apply
@@ -240,10 +240,13 @@ def prune(engine: Engine, *, now: datetime, keep: Retention) -> int:
                 result = session.execute(delete(model).where(model.target_id.in_(ids[chunk:chunk + 500]),
                                                              model.at < now - keep.heartbeats))
                 removed += result.rowcount or 0
-    for model, age in ((RollupMinute, keep.minutes), (RollupHour, keep.hours), (RollupDay, keep.days)):
+    for level, model, age in (("minute", RollupMinute, keep.minutes), ("hour", RollupHour, keep.hours),
+                              ("day", RollupDay, keep.days)):
         with Session(engine) as session, session.begin():
             result = session.execute(delete(model).where(model.bucket < now - age))
             removed += result.rowcount or 0
+            if level in availability.COARSER:  # windows reaching further back read the coarser buckets
+                availability.set_kept_from(session, level, now - age)
     return removed
 
 

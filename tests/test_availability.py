@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from core import availability, buckets
+from core import availability, buckets, uptime
 from core.maintenance import Window
 from db.engine import session_scope
-from db.monitoring import RollupDay, Target
+from db.monitoring import RollupDay, RollupMinute, Target
 from probes import store as probe_store
 from probes.base import Check
 from tests.monitoring import JAKARTA, add_target
@@ -105,6 +105,52 @@ def test_an_operator_gets_no_figures_for_another_units_target(store, admin, city
     feed(store, target, city.units["DINKES"], ["UP"] * 10)
     result = measure(store, operator_a, target, T0, T0 + timedelta(hours=1))
     assert result.window_s == 0 and result.percent is None
+
+
+def prune(store, now, **keep):
+    return probe_store.prune(store.engine, now=now, keep=probe_store.Retention(**keep))
+
+
+def test_once_minutes_are_pruned_a_windows_edge_reads_the_share_of_its_hour(store, admin, city, target):
+    feed(store, target, city.units["DINKES"], ["UP"] * 30 + ["DOWN"] * 30)  # the first hour: half down
+    prune(store, T0 + timedelta(days=3))  # minutes are kept 48 hours
+    with store.session() as s:
+        assert s.scalar(select(RollupMinute).limit(1)) is None
+    result = measure(store, admin, target, T0 + timedelta(minutes=15), T0 + timedelta(hours=1))
+    # 45 of the hour's 60 minutes lie in the window: they count as the hour did, half up and half down.
+    assert (result.up_s, result.down_s, result.unknown_s) == pytest.approx((1350, 1350, 0))
+    assert result.percent == pytest.approx(50.0)
+
+
+def test_a_long_window_after_retention_has_no_unknown_at_its_edges(store, admin, city, target):
+    feed(store, target, city.units["DINKES"], ["UP"] * (3 * 24 * 60 // 10), interval=600)
+    prune(store, T0 + timedelta(days=5))
+    start, end = T0 + timedelta(hours=5, minutes=30), T0 + timedelta(days=2, hours=7, minutes=20)
+    result = measure(store, admin, target, start, end)
+    assert result.up_s == pytest.approx((end - start).total_seconds(), abs=600)
+    assert result.unknown_s == pytest.approx(0, abs=1)  # before: the 30 and 20 pruned minutes were unknown
+    with store.session() as s:
+        (row,) = uptime.unit_report(session=s, viewer=admin, start=start, end=end, zone=JAKARTA)
+    assert row.figure.up_s == pytest.approx(result.up_s) and row.figure.unknown_s == pytest.approx(0, abs=1)
+
+
+def test_hours_pruned_too_read_the_share_of_their_day(store, admin, city, target):
+    midnight = T0 - timedelta(hours=7)  # 00.00 WIB on 1 Nov: whole days checked
+    feed(store, target, city.units["DINKES"], ["UP"] * (3 * 24 * 60 // 10), start=midnight, interval=600)
+    prune(store, T0 + timedelta(days=5), hours=timedelta(days=3))
+    start = T0 + timedelta(hours=5, minutes=30)  # 12.30 WIB on the first day: 11.5 hours to its midnight
+    result = measure(store, admin, target, start, T0 + timedelta(days=2))
+    assert result.up_s == pytest.approx((T0 + timedelta(days=2) - start).total_seconds(), abs=600)
+    assert result.unknown_s == pytest.approx(0, abs=1)
+
+
+def test_what_retention_removed_is_never_read_as_kept_again(store):
+    now = T0 + timedelta(days=10)
+    prune(store, now)
+    prune(store, now, minutes=timedelta(days=9))  # a longer retention set later does not bring minutes back
+    with store.session() as s:
+        kept = availability.kept_from(s)
+    assert kept == {"minute": now - timedelta(hours=48), "hour": now - timedelta(days=90)}
 
 
 @pytest.mark.parametrize("when", ["2026-11-01T16:59:00+00:00", "2026-11-01T17:00:00+00:00"])

@@ -48,7 +48,7 @@ def test_demo_passwords_are_listed_for_the_login_page_and_work(store):
 def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
     from datetime import timedelta
 
-    from core import availability
+    from core import availability, buckets
     from core.access import SYSTEM
     from db.monitoring import Target
     from db.types import utcnow
@@ -63,9 +63,14 @@ def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
         dinkes = s.scalar(select(Unit.id).where(Unit.code == "DINKES"))
         year = availability.for_unit(session=s, viewer=SYSTEM, unit_id=dinkes, start=now - timedelta(days=365),
                                      end=now, zone=JAKARTA)
+        month = availability.for_unit(session=s, viewer=SYSTEM, unit_id=dinkes, start=now - timedelta(days=30),
+                                      end=now, zone=JAKARTA)
     assert all(h.startswith(("127.", "http://127.0.0.1:")) for h in hosts)  # only this machine
     assert {t.kind for t in targets} == {"ping", "http", "tcp"}
-    assert 90 < year.percent < 100 and year.unknown_s > 0
+    assert 90 < year.percent < 100 and year.unknown_s > 0  # two evenings without a worker, 47 and 180 days ago
+    # The last 30 days are history up to this hour: only the minutes since it began wait for the worker.
+    this_hour = (now - buckets.floor(now, "hour", JAKARTA)).total_seconds()
+    assert month.unknown_s <= sum(1 for t in targets if t.unit_id == dinkes) * this_hour + 1
 
 
 def test_demo_has_two_evaluation_periods_last_closed_this_one_partly_verified(store):
