@@ -1,11 +1,14 @@
 """Every page for every role through Streamlit's AppTest: what each person sees, and what they may not."""
 
+import json
 import threading
 
+import pyarrow
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from core import formatting
 from core.config import load_settings
 from core.navigation import PAGES
 from core.store import open_store
@@ -234,6 +237,23 @@ def test_availability_page_shows_the_units_figures_and_an_operator_only_theirs(e
     assert at.metric[2].value == str(sum(r.incidents for r in expected)) == "2"
     mine = open_page("op_a", "availability")
     assert "Kelurahan Kauman" in frames(mine) and "Dinas Kesehatan" not in frames(mine)
+
+    # The calendar and the incident timeline name days and times as the rest of the app does.
+    today = formatting.day(utcnow(), "id", JAKARTA)
+    at.session_state["availability_tab"] = "Kalender"
+    at.run()
+    assert_clean(at)
+    (calendar,) = at.get("vega_lite_chart")
+    tips = {tip["field"]: tip["title"] for tip in json.loads(calendar.proto.spec)["encoding"]["tooltip"]}
+    days = pyarrow.ipc.open_stream(calendar.proto.datasets[0].data.data).read_pandas()
+    assert tips["day_label"] == "Hari" and today in set(days["day_label"])
+    at.session_state["availability_tab"] = "Insiden"
+    at.run()
+    assert_clean(at)
+    (timeline,) = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    tips = [layer["encoding"]["tooltip"] for layer in timeline["layer"]]
+    assert {(tip["title"], tip.get("format")) for tip in tips[0]} >= {("Mulai", "%-d %b %Y %H.%M"),
+                                                                      ("Selesai", "%-d %b %Y %H.%M")}
 
 
 def test_admin_adds_a_target_and_a_bad_host_is_refused_in_indonesian(env, city, store):

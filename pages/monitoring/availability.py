@@ -1,6 +1,6 @@
 """Ketersediaan: availability per unit over a window, against its goal; ranking, days, incidents."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import altair as alt
 import pandas as pd
@@ -110,13 +110,14 @@ with tab_days:
             if weekly:
                 heat = heat.groupby(["unit", "day"], as_index=False)["availability"].mean()
             heat["availability"] = heat["availability"].round(3)
+            heat["day_label"] = [formatting.day(date.fromisoformat(d), c.lang) for d in heat["day"]]
             chart(alt.Chart(heat).mark_rect().encode(
                 x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
                 y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),
                 color=alt.Color("availability:Q", title="%", scale=alt.Scale(domain=[95, 100], scheme="redyellowgreen",
                                                                              clamp=True)),
                 tooltip=[alt.Tooltip("unit:N", title=t("users.unit")),
-                         alt.Tooltip("day:O", title=t("availability.week_of" if weekly else "availability.day")),
+                         alt.Tooltip("day_label:N", title=t("availability.week_of" if weekly else "availability.day")),
                          alt.Tooltip("availability:Q", title="%", format=".2f")],
             ).properties(height=max(200, 16 * heat["unit"].nunique())))
 
