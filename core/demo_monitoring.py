@@ -91,11 +91,9 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
         # Today up to the current hour, so that "today" is not a stretch without data before the worker's checks.
         done = int((buckets.floor(now, "hour", zone) - today).total_seconds() // 3600)
         if done:
-            latency = max(0.2, rng.gauss(base, base * 0.15))
-            hours += _hours(target.id, today, None, 0, latency, rng)[:done]
-            days.append(dict(target_id=target.id, bucket=today, up_s=3600 * done, down_s=0, degraded_s=0,
-                             maintenance_s=0, unknown_s=0, checks=60 * done, latency_n=60 * done,
-                             latency_sum_ms=latency * 60 * done, latency_min_ms=latency * 0.6, latency_max_ms=latency * 3))
+            so_far = _hours(target.id, today, None, 0, max(0.2, rng.gauss(base, base * 0.15)), rng)[:done]
+            hours += so_far
+            days.append(_day_of(target.id, today, so_far))
     # The demo has no minute history and keeps hours for a month: windows reaching further back read the
     # hour (or day) that holds their edge, as they do after retention has run.
     availability.set_kept_from(session, "minute", buckets.floor(now, "hour", zone))
@@ -103,6 +101,14 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
     for rows, table in ((days, RollupDay), (hours, RollupHour), (incidents, Incident)):
         for i in range(0, len(rows), 5000):
             session.execute(insert(table), rows[i:i + 5000])
+
+
+def _day_of(target_id, day, hours: list[dict]) -> dict:
+    """The day bucket that adds up the given hour buckets."""
+    counters = ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s", "checks", "latency_n", "latency_sum_ms")
+    return dict(target_id=target_id, bucket=day, **{k: sum(h[k] for h in hours) for k in counters},
+                latency_min_ms=min(h["latency_min_ms"] for h in hours),
+                latency_max_ms=max(h["latency_max_ms"] for h in hours))
 
 
 def _hours(target_id, day, outage, blind, latency, rng) -> list[dict]:

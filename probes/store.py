@@ -25,9 +25,6 @@ from db.monitoring import (
     Heartbeat,
     Incident,
     InterfaceSample,
-    RollupDay,
-    RollupHour,
-    RollupMinute,
     Target,
     TargetEvent,
     TargetState,
@@ -37,7 +34,7 @@ from db.types import utcnow
 from probes.base import Check
 
 log = logging.getLogger(__name__)
-ROLLUPS = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
+ROLLUPS = availability.TABLES  # level → rollup table, one map for writer and readers
 STATUS_COLUMN = {"UP": "up_s", "DEGRADED": "degraded_s", "DOWN": "down_s", "MAINTENANCE": "maintenance_s"}
 
 
@@ -240,8 +237,8 @@ def prune(engine: Engine, *, now: datetime, keep: Retention) -> int:
                 result = session.execute(delete(model).where(model.target_id.in_(ids[chunk:chunk + 500]),
                                                              model.at < now - keep.heartbeats))
                 removed += result.rowcount or 0
-    for level, model, age in (("minute", RollupMinute, keep.minutes), ("hour", RollupHour, keep.hours),
-                              ("day", RollupDay, keep.days)):
+    for level, age in (("minute", keep.minutes), ("hour", keep.hours), ("day", keep.days)):
+        model = ROLLUPS[level]
         with Session(engine) as session, session.begin():
             result = session.execute(delete(model).where(model.bucket < now - age))
             removed += result.rowcount or 0
