@@ -10,7 +10,7 @@ from sqlmodel import Session
 from core import availability, buckets
 from core.i18n import encode_reason
 from db.models import Unit
-from db.monitoring import Incident, MaintenanceWindow, RollupDay, RollupHour, Target, TargetState
+from db.monitoring import Incident, MaintenanceWindow, RollupDay, RollupHour, RollupMinute, Target, TargetState
 
 HISTORY_DAYS = 365
 HOURLY_DAYS = 30  # hour buckets for the last month; older history is kept per day
@@ -64,7 +64,10 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
     today = buckets.floor(now, "day", zone)
     # Two city-wide evenings without a worker, so the views have 'unknown' time to show.
     blind_days = {today - timedelta(days=d) for d in (47, 180)}
-    days, hours, incidents = [], [], []
+    days, hours, minutes, incidents = [], [], [], []
+    hour_start = buckets.floor(now, "hour", zone)
+    hours_done = int((hour_start - today).total_seconds() // 3600)
+    minutes_done = int((buckets.floor(now, "minute", zone) - hour_start).total_seconds() // 60)
     for target in targets:
         base = rng.uniform(2, 25) if target.kind == "ping" else rng.uniform(20, 120)
         flaky = rng.random() < 0.15  # some units have a poor link and miss their goal
@@ -88,27 +91,34 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
                              maintenance_s=0, unknown_s=blind, checks=checks, latency_n=checks - down // 60,
                              latency_sum_ms=latency * (checks - down // 60), latency_min_ms=latency * 0.6,
                              latency_max_ms=latency * 3))
-        # Today up to the current hour, so that "today" is not a stretch without data before the worker's checks.
-        done = int((buckets.floor(now, "hour", zone) - today).total_seconds() // 3600)
-        if done:
-            so_far = _hours(target.id, today, None, 0, max(0.2, rng.gauss(base, base * 0.15)), rng)[:done]
+        # Today up to this minute, so that "today" is not a stretch without data before the worker's checks.
+        latency = max(0.2, rng.gauss(base, base * 0.15))
+        so_far = _hours(target.id, today, None, 0, latency, rng)[:hours_done]
+        if minutes_done:
+            this_hour = [dict(target_id=target.id, bucket=hour_start + timedelta(minutes=m), up_s=60, down_s=0,
+                              degraded_s=0, maintenance_s=0, unknown_s=0, checks=1, latency_n=1,
+                              latency_sum_ms=latency, latency_min_ms=latency, latency_max_ms=latency)
+                         for m in range(minutes_done)]
+            minutes += this_hour
+            so_far.append(_sum_of(target.id, hour_start, this_hour))
+        if so_far:
             hours += so_far
-            days.append(_day_of(target.id, today, so_far))
-    # The demo has no minute history and keeps hours for a month: windows reaching further back read the
-    # hour (or day) that holds their edge, as they do after retention has run.
-    availability.set_kept_from(session, "minute", buckets.floor(now, "hour", zone))
+            days.append(_sum_of(target.id, today, so_far))
+    # The demo keeps minutes from this hour on and hours for a month: windows reaching further back read
+    # the hour (or day) that holds their edge, as they do after retention has run.
+    availability.set_kept_from(session, "minute", hour_start)
     availability.set_kept_from(session, "hour", today - timedelta(days=HOURLY_DAYS))
-    for rows, table in ((days, RollupDay), (hours, RollupHour), (incidents, Incident)):
+    for rows, table in ((days, RollupDay), (hours, RollupHour), (minutes, RollupMinute), (incidents, Incident)):
         for i in range(0, len(rows), 5000):
             session.execute(insert(table), rows[i:i + 5000])
 
 
-def _day_of(target_id, day, hours: list[dict]) -> dict:
-    """The day bucket that adds up the given hour buckets."""
+def _sum_of(target_id, bucket, rows: list[dict]) -> dict:
+    """The coarser bucket that adds up the given finer ones."""
     counters = ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s", "checks", "latency_n", "latency_sum_ms")
-    return dict(target_id=target_id, bucket=day, **{k: sum(h[k] for h in hours) for k in counters},
-                latency_min_ms=min(h["latency_min_ms"] for h in hours),
-                latency_max_ms=max(h["latency_max_ms"] for h in hours))
+    return dict(target_id=target_id, bucket=bucket, **{k: sum(r[k] for r in rows) for k in counters},
+                latency_min_ms=min(r["latency_min_ms"] for r in rows),
+                latency_max_ms=max(r["latency_max_ms"] for r in rows))
 
 
 def _hours(target_id, day, outage, blind, latency, rng) -> list[dict]:
