@@ -71,11 +71,21 @@ def chromium():
             browser.close()
 
 
+def login_form(page, timeout_ms=20_000):
+    """The username field of the login form, once the run drawing it has finished: while a rerun draws
+    (after logging out), the form of the run before can stay on screen beside it for a moment."""
+    from playwright.sync_api import expect  # imported where chromium() has made sure playwright is there
+
+    page.get_by_label("Nama pengguna").first.wait_for(timeout=timeout_ms)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout_ms)
+    expect(page.get_by_label("Nama pengguna")).to_have_count(1, timeout=10_000)
+    return page.get_by_label("Nama pengguna")
+
+
 def log_in(page, base, username, password=PASSWORD):
     page.goto(base)
     # A cold server imports pandas, altair and the app on the first session: allow for a slow machine.
-    page.get_by_label("Nama pengguna").wait_for(timeout=60_000)
-    page.get_by_label("Nama pengguna").fill(username)
+    login_form(page, 60_000).fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=20_000)

@@ -5,7 +5,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.i18n import t
 from core.navigation import PAGES
-from tests.browser import chromium, log_in, running_app
+from tests.browser import chromium, log_in, login_form, running_app
 
 # The login and menus are under test here, not the stores (covered below the pages on both).
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -66,9 +66,9 @@ def test_role_logs_in_sees_its_menu_is_refused_elsewhere_and_stays_logged_out(ap
         heading(page, "Akun saya")
 
         page.get_by_role("button", name="Keluar").click()
-        page.get_by_label("Nama pengguna").wait_for(timeout=20_000)
+        login_form(page)
         page.reload()
-        page.get_by_label("Nama pengguna").wait_for(timeout=20_000)
+        login_form(page)
         page.wait_for_timeout(1500)  # give a lingering cookie the chance to log us back in
         assert page.get_by_test_id("stSidebarNav").count() == 0
         assert page.get_by_label("Nama pengguna").is_visible()
