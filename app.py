@@ -7,15 +7,15 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from sqlalchemy.engine import Engine
 
-from core import users
-from core.auth_cookie import read_token
+from core.alerts.notify import Notifier
 from core.config import Settings, load_settings
 from core.demo import demo_logins
 from core.errors import AccountLocked, LoginFailed, MonevError
 from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
-from core.notify import Notifier
-from core.store import open_store, prepare
+from core.org import users
+from core.org.cookies import read_token
+from core.startup import open_store, prepare
 from db.engine import session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed
 from probes.store import Retention

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text
 
-from core import availability
 from core.access import SYSTEM
+from core.monitoring import availability
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade_to_head
 from db.models import Unit

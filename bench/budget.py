@@ -11,10 +11,11 @@ from pathlib import Path
 
 from bench.evaluation import median_of
 from bench.pages import demo_store, page_as
-from core import budget, readiness
 from core.access import SYSTEM
-from core.budget import Base, Candidate, Params
 from core.config import load_settings
+from core.evaluation import readiness
+from core.needs import budget
+from core.needs.budget import Base, Candidate, Params
 from db.engine import session_scope
 from db.types import utcnow
 

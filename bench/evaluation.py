@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.pages import demo_store
-from core import leadership, report
 from core.access import SYSTEM
 from core.config import load_settings
+from core.evaluation import leadership, report
 from db.engine import session_scope
 from db.evaluation import EvaluationPeriod
 

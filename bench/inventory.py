@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core import inventory, inventory_io
 from core.access import SYSTEM
+from core.records import registers, roundtrip
 from db.engine import session_scope
 from db.inventory import Device
 from db.models import AuditLog, Unit
@@ -122,15 +122,15 @@ def main() -> None:
           f"(demo city already holds {before:,} devices)")
 
     started = time.perf_counter()
-    table = inventory_io.read_upload(content, "perangkat.xlsx", "device")
+    table = roundtrip.read_upload(content, "perangkat.xlsx", "device")
     read_s = time.perf_counter() - started
     started = time.perf_counter()
     with session_scope(engine) as s:
-        plan = inventory_io.import_upload(session=s, viewer=SYSTEM, kind="device", table=table, dry_run=True)
+        plan = roundtrip.import_upload(session=s, viewer=SYSTEM, kind="device", table=table, dry_run=True)
     preview_s = time.perf_counter() - started
     started = time.perf_counter()
     with session_scope(engine) as s:
-        done = inventory_io.import_upload(session=s, viewer=SYSTEM, kind="device", table=table)
+        done = roundtrip.import_upload(session=s, viewer=SYSTEM, kind="device", table=table)
     commit_s = time.perf_counter() - started
     with session_scope(engine) as s:
         stored = s.scalar(select(func.count()).select_from(Device))
@@ -142,8 +142,8 @@ def main() -> None:
     for n in range(5):
         started = time.perf_counter()
         with session_scope(engine) as s:
-            inventory.save_records(session=s, viewer=SYSTEM, kind="device",
-                                   changes=[inventory.Change(1, {"location": f"Ruang {n}"}, device_id)])
+            registers.save_records(session=s, viewer=SYSTEM, kind="device",
+                                   changes=[registers.Change(1, {"location": f"Ruang {n}"}, device_id)])
         saves.append(time.perf_counter() - started)
     print(f"table editor: one changed cell saved (checked against its unit, audited): median {median(saves)}")
     print(f"import: read {read_s:.1f} s + preview {preview_s:.1f} s + commit {commit_s:.1f} s = "

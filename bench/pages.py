@@ -20,10 +20,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core import demo_monitoring, status
 from core.access import SYSTEM
 from core.config import load_settings
-from core.store import open_store, prepare
+from core.demo import monitoring
+from core.monitoring import status
+from core.startup import open_store, prepare
 from db.engine import session_scope
 from db.models import Unit
 from db.monitoring import Target, TargetState
@@ -55,7 +56,7 @@ def build_city(folder: Path, targets: int = TARGETS) -> dict[str, str]:
     with session_scope(engine) as s:
         have = s.scalar(select(func.count()).select_from(Target))
         units = list(s.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id)))
-        created = now - timedelta(days=demo_monitoring.HISTORY_DAYS)
+        created = now - timedelta(days=monitoring.HISTORY_DAYS)
         extra = []
         for i in range(targets - have):
             unit = units[i % len(units)]
@@ -68,7 +69,7 @@ def build_city(folder: Path, targets: int = TARGETS) -> dict[str, str]:
         s.flush()
         for target in extra:
             s.add(TargetState(target_id=target.id, next_due_at=now + timedelta(seconds=rng.uniform(0, 60))))
-        demo_monitoring._history(s, extra, now, settings.zone, rng)
+        monitoring._history(s, extra, now, settings.zone, rng)
     return env
 
 

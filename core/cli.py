@@ -5,7 +5,7 @@ import sys
 
 from core.config import load_settings
 from core.errors import MonevError
-from core.store import open_store, prepare
+from core.startup import open_store, prepare
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,10 +5,10 @@ import signal
 import sys
 import threading
 
+from core.alerts.notify import Notifier
 from core.config import load_settings
 from core.errors import MonevError
-from core.notify import Notifier
-from core.store import open_store
+from core.startup import open_store
 from probes.store import Retention
 from probes.worker import ProbeWorker
 

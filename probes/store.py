@@ -17,10 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core import availability, buckets
-from core.alerts import Router, raise_alert
-from core.maintenance import Window, load_windows
-from core.state_machine import Status, apply
+from core.alerts.alerts import Router, raise_alert
+from core.monitoring import availability, buckets
+from core.monitoring.maintenance import Window, load_windows
+from core.monitoring.state_machine import Status, apply
 from db.monitoring import (
     Heartbeat,
     Incident,

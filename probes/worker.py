@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from core.notify import Notifier
+from core.alerts.notify import Notifier
 from db.types import utcnow
 from probes import store
 from probes.base import DOWN, ProbeFailure, encode_reason

@@ -16,10 +16,10 @@ import db.evaluation  # noqa: F401 - registers the evaluation tables for the tru
 import db.inventory  # noqa: F401 - registers the inventory tables for the truncation below
 import db.monitoring  # noqa: F401 - registers the monitoring tables for the truncation below
 import db.needs  # noqa: F401 - registers the needs tables for the truncation below
-from core import passwords
 from core.access import SYSTEM, Viewer
-from core.units import UnitRow, create_unit
-from core.users import UserCreate, create_user, viewer_for
+from core.org import passwords
+from core.org.units import UnitRow, create_unit
+from core.org.users import UserCreate, create_user, viewer_for
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade_to_head
 

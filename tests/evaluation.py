@@ -1,21 +1,21 @@
 """Helpers for evaluation tests: periods and complete assessments written through core, as users would."""
 
-from core import evaluation, spbe
 from core.access import SYSTEM
+from core.evaluation import assessment, lifecycle, spbe
 from db.engine import session_scope
 from tests.monitoring import JAKARTA
 
 
 def new_period(store, admin, year: int = 2026) -> int:
     with session_scope(store.engine) as s:
-        return evaluation.create_period(session=s, viewer=admin, year=year).id
+        return lifecycle.create_period(session=s, viewer=admin, year=year).id
 
 
-def answers(level: int | dict[int, int] = 3, note: str = "SK Kepala Dinas") -> list[evaluation.AnswerInput]:
+def answers(level: int | dict[int, int] = 3, note: str = "SK Kepala Dinas") -> list[assessment.AnswerInput]:
     """All 47 indicators at one level (or at the levels given per indicator, 3 elsewhere)."""
     levels = level if isinstance(level, dict) else {}
     default = 3 if isinstance(level, dict) else level
-    return [evaluation.AnswerInput(i.number, levels.get(i.number, default), f"{note} {i.number}")
+    return [assessment.AnswerInput(i.number, levels.get(i.number, default), f"{note} {i.number}")
             for i in spbe.indicators()]
 
 
@@ -23,13 +23,13 @@ def assess(store, viewer, period_id: int, unit_id: int | None, level=3, submit: 
            verify_as=None) -> int | None:
     """Fill an assessment as `viewer`; submit it, and verify it as `verify_as` (an admin) when given."""
     with session_scope(store.engine) as s:
-        evaluation.save_answers(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id, answers=answers(level))
+        assessment.save_answers(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id, answers=answers(level))
         if submit:
-            evaluation.submit(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id)
-        view = evaluation.assessment_view(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id)
+            assessment.submit(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id)
+        view = assessment.assessment_view(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id)
         assessment_id = view.assessment.id if view.assessment else None
         if verify_as is not None:
-            evaluation.verify(session=s, viewer=verify_as, assessment_id=assessment_id)
+            assessment.verify(session=s, viewer=verify_as, assessment_id=assessment_id)
     return assessment_id
 
 
@@ -44,5 +44,5 @@ def evaluated_city(store, city, admin, this_year: int = 2026) -> tuple[int, int]
             assess(store, admin, period_id, unit_id, level=level,
                    verify_as=admin if period_id == last or n % 2 == 0 else None)
     with session_scope(store.engine) as s:
-        evaluation.close_period(session=s, viewer=SYSTEM, period_id=last, zone=JAKARTA)
+        lifecycle.close_period(session=s, viewer=SYSTEM, period_id=last, zone=JAKARTA)
     return last, current

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook
 
-from core import inventory
+from core.records import registers
 from db.engine import session_scope
 
 # NIPs that pass every check: born 12 Mar 1985, appointed Jan 2010, male/female, sequence 001/002.
@@ -19,8 +19,8 @@ def device_cells(unit: str, serial: str, **extra) -> dict:
 
 def add(store, viewer, kind: str, *rows: dict) -> dict:
     with session_scope(store.engine) as s:
-        return inventory.save_records(session=s, viewer=viewer, kind=kind,
-                                      changes=[inventory.Change(n + 2, row) for n, row in enumerate(rows)])
+        return registers.save_records(session=s, viewer=viewer, kind=kind,
+                                      changes=[registers.Change(n + 2, row) for n, row in enumerate(rows)])
 
 
 def fill_every_unit(store, admin, city) -> None:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from core.targets import TargetCreate, create_target
+from core.monitoring.targets import TargetCreate, create_target
 from db.engine import session_scope
 from db.monitoring import Heartbeat, Incident, TargetState
 from db.types import utcnow

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from core import needs
+from core.needs import workflow
 from db.engine import session_scope
 from db.needs import Need
 from db.types import utcnow
@@ -27,8 +27,8 @@ def add_needs(store, viewer, *rows: dict) -> list[int]:
 
 def approve(store, admin, ids: list[int]) -> None:
     with session_scope(store.engine) as s:
-        needs.submit(session=s, viewer=admin, need_ids=ids)
-        needs.review(session=s, viewer=admin, need_ids=ids, decision="approved")
+        workflow.submit(session=s, viewer=admin, need_ids=ids)
+        workflow.review(session=s, viewer=admin, need_ids=ids, decision="approved")
 
 
 def needs_in_every_unit(store, admin, city, item: str = "Lisensi antivirus", category: str = "Perangkat lunak/lisensi",

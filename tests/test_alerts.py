@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from core import alerts, notify
+from core.alerts import alerts, notify
 from core.config import Settings
 from core.errors import PermissionDenied, ValidationError
 from db.engine import session_scope

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from core import availability, buckets, uptime
-from core.maintenance import Window
+from core.monitoring import availability, buckets, uptime
+from core.monitoring.maintenance import Window
 from db.engine import session_scope
 from db.monitoring import RollupDay, RollupMinute, Target
 from probes import store as probe_store

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core import budget
+from core.needs import budget
 from db.engine import session_scope
 from tests.browser import chromium, log_in, running_app
 from tests.conftest import CITY, UNIT_A

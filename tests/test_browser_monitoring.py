@@ -14,8 +14,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core import formatting, status, uptime
+from core import formatting
 from core.i18n import t
+from core.monitoring import status, uptime
 from db.monitoring import TargetState
 from db.types import utcnow
 from pages.common.shell import CACHE_TTL_S

@@ -10,10 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core import budget, budget_io, need_checks, readiness
 from core.access import Role, Viewer
-from core.budget import Base, Candidate, Params
 from core.errors import NotFound, PermissionDenied, ValidationError
+from core.evaluation import readiness
+from core.needs import budget, checks, rka
+from core.needs.budget import Base, Candidate, Params
 from db.engine import session_scope
 from db.needs import Need
 from tests.conftest import UNIT_A
@@ -268,9 +269,9 @@ def test_the_rka_workbook_groups_by_unit_and_category_and_totals_the_funded_need
     approve(store, admin, [pc, licence, formula])
     params = Params(ceiling=40_000_000)
     with store.session() as s:
-        data = budget_io.export(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, params=params, name="Uji",
+        data = rka.export(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, params=params, name="Uji",
                                 zone=JAKARTA, org_name="Kota Uji")
-        theirs = budget_io.export(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, params=params, name="Uji",
+        theirs = rka.export(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, params=params, name="Uji",
                                   zone=JAKARTA, org_name="Kota Uji")
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Ringkasan", "Rincian Belanja", "Tidak Didanai"]
@@ -318,4 +319,4 @@ def test_checks_and_budget_agree_on_what_an_adopted_year_funded(store, city, adm
         budget.adopt(session=s, viewer=pimpinan, scenario_id=scenario.id, zone=JAKARTA)  # funds nothing
     add_needs(store, admin, need_cells(UNIT_A, "PC", 10_000_000, device_category="PC", replaces="SN-OLD"))
     with store.session() as s:
-        assert need_checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("funded_before",)) == []
+        assert checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("funded_before",)) == []

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from core import cells
-from core.cells import CellError
+from core.records import cells
+from core.records.cells import CellError
 
 
 @pytest.mark.parametrize(("written", "rupiah"), [

@@ -2,8 +2,9 @@
 
 from sqlalchemy import func, select
 
-from core import demo, units, users
+from core import demo
 from core.access import Role
+from core.org import units, users
 from db.models import Unit, User
 
 
@@ -48,8 +49,8 @@ def test_demo_passwords_are_listed_for_the_login_page_and_work(store):
 def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
     from datetime import timedelta
 
-    from core import availability, buckets
     from core.access import SYSTEM
+    from core.monitoring import availability, buckets
     from db.monitoring import Target
     from db.types import utcnow
     from tests.monitoring import JAKARTA
@@ -77,8 +78,8 @@ def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
 def test_demo_has_two_evaluation_periods_last_closed_this_one_partly_verified(store):
     from collections import Counter
 
-    from core import leadership
     from core.access import SYSTEM
+    from core.evaluation import leadership
     from db.evaluation import Assessment, EvaluationPeriod, MeasureSnapshot
     from tests.monitoring import JAKARTA
 
@@ -102,8 +103,8 @@ def test_demo_has_two_evaluation_periods_last_closed_this_one_partly_verified(st
 def test_demo_has_a_year_of_needs_with_doubles_for_every_check_and_scenarios_to_compare(store):
     from collections import Counter
 
-    from core import budget, need_checks
     from core.access import SYSTEM
+    from core.needs import budget, checks
     from db.needs import Need, Scenario
     from db.types import utcnow
     from tests.monitoring import JAKARTA
@@ -118,8 +119,8 @@ def test_demo_has_a_year_of_needs_with_doubles_for_every_check_and_scenarios_to_
         assert units_with_needs == 91
         assert s.scalar(select(func.count()).select_from(Need).where(Need.fiscal_year == next_year - 1,
                                                                    Need.funded.is_(True))) > 0
-        found = Counter(f.kind for f in need_checks.find(session=s, viewer=SYSTEM, fiscal_year=next_year))
-        assert set(found) == set(need_checks.KINDS)
+        found = Counter(f.kind for f in checks.find(session=s, viewer=SYSTEM, fiscal_year=next_year))
+        assert set(found) == set(checks.KINDS)
         scenarios = s.scalars(select(Scenario).where(Scenario.fiscal_year == next_year)).all()
         assert len(scenarios) == 3
         compared = budget.compare(session=s, viewer=SYSTEM, scenario_ids=[x.id for x in scenarios], zone=JAKARTA)

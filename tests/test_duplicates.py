@@ -4,8 +4,8 @@ transfers or keeps them, every decision audited."""
 import pytest
 from sqlalchemy import select
 
-from core import duplicates
 from core.errors import PermissionDenied, ValidationError
+from core.inventory import duplicates
 from db.engine import session_scope
 from db.inventory import Application, Device, Staff
 from db.models import AuditLog

@@ -6,8 +6,8 @@ import pytest
 from fpdf import FPDF
 from sqlalchemy import select
 
-from core import evaluation, spbe
 from core.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from core.evaluation import assessment, lifecycle, periods, spbe
 from db.engine import session_scope
 from db.models import AuditLog
 from tests.evaluation import answers, assess, new_period
@@ -24,34 +24,34 @@ def pdf_bytes() -> bytes:
 
 def status_of(store, viewer, period_id, unit_id):
     with store.session() as s:
-        return evaluation.assessment_view(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id).status
+        return assessment.assessment_view(session=s, viewer=viewer, period_id=period_id, unit_id=unit_id).status
 
 
 def test_the_unit_fills_in_submits_and_kominfo_verifies_with_a_different_level(store, city, admin, operator_a):
     period = new_period(store, admin)
     klojen = city.units["KEC-KLOJEN"]
     with session_scope(store.engine) as s:
-        evaluation.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
+        assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
                                 answers=answers(3)[:40])
     with store.session() as s, pytest.raises(ImportRejected) as refused:
-        evaluation.submit(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
+        assessment.submit(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
     assert sorted(p.row for p in refused.value.problems) == list(range(41, 48))  # says which are missing
     assert status_of(store, operator_a, period, klojen) == "draft"
 
     assessment_id = assess(store, operator_a, period, klojen, level={1: 4})
     assert status_of(store, operator_a, period, klojen) == "submitted"
     with store.session() as s, pytest.raises(PermissionDenied) as locked:
-        evaluation.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen, answers=answers(5))
+        assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen, answers=answers(5))
     assert locked.value.key == "evaluation.locked"
 
     with store.session() as s, pytest.raises(ImportRejected) as no_reason:
-        evaluation.verify(session=s, viewer=admin, assessment_id=assessment_id, corrections={1: (2, "")})
+        assessment.verify(session=s, viewer=admin, assessment_id=assessment_id, corrections={1: (2, "")})
     assert [(p.row, p.key) for p in no_reason.value.problems] == [(1, "evaluation.reason_required_level")]
     with session_scope(store.engine) as s:
-        evaluation.verify(session=s, viewer=admin, assessment_id=assessment_id,
+        assessment.verify(session=s, viewer=admin, assessment_id=assessment_id,
                           corrections={1: (2, "SK belum ditandatangani")})
     with store.session() as s:
-        view = evaluation.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
+        view = assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
         actions = [e.action for e in s.scalars(select(AuditLog).where(AuditLog.table_name == "assessment",
                                                                     AuditLog.row_id == assessment_id)
                                                .order_by(AuditLog.id))]
@@ -67,16 +67,16 @@ def test_kominfo_returns_with_a_reason_and_the_unit_may_edit_again(store, city, 
     klojen = city.units["KEC-KLOJEN"]
     assessment_id = assess(store, operator_a, period, klojen)
     with store.session() as s, pytest.raises(ValidationError):
-        evaluation.return_assessment(session=s, viewer=admin, assessment_id=assessment_id, reason="  ")
+        assessment.return_assessment(session=s, viewer=admin, assessment_id=assessment_id, reason="  ")
     with session_scope(store.engine) as s:
-        evaluation.return_assessment(session=s, viewer=admin, assessment_id=assessment_id,
+        assessment.return_assessment(session=s, viewer=admin, assessment_id=assessment_id,
                                      reason="Bukti indikator 8 belum ada")
     with session_scope(store.engine) as s:
-        view = evaluation.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
+        view = assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
         assert (view.status, view.assessment.note, view.can_edit) == ("returned", "Bukti indikator 8 belum ada", True)
-        assert evaluation.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
+        assert assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
                                        answers=answers(4)[:1]) == 1
-        evaluation.submit(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
+        assessment.submit(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
     assert status_of(store, operator_a, period, klojen) == "submitted"
 
 
@@ -91,11 +91,11 @@ def test_who_may_fill_in_a_draft(store, city, admin, who, unit, allowed):
     viewer, unit_id = city.viewers[who], city.units.get(unit)
     with session_scope(store.engine) as s:
         if allowed:
-            assert evaluation.save_answers(session=s, viewer=viewer, period_id=period, unit_id=unit_id,
+            assert assessment.save_answers(session=s, viewer=viewer, period_id=period, unit_id=unit_id,
                                            answers=answers(2)[:3]) == 3
         else:
             with pytest.raises((PermissionDenied, NotFound)):
-                evaluation.save_answers(session=s, viewer=viewer, period_id=period, unit_id=unit_id,
+                assessment.save_answers(session=s, viewer=viewer, period_id=period, unit_id=unit_id,
                                         answers=answers(2)[:3])
 
 
@@ -106,9 +106,9 @@ def test_only_kominfo_verifies_or_returns(store, city, admin, operator_a, who):
     viewer = city.viewers[who]
     with store.session() as s:
         with pytest.raises(PermissionDenied):
-            evaluation.verify(session=s, viewer=viewer, assessment_id=assessment_id)
+            assessment.verify(session=s, viewer=viewer, assessment_id=assessment_id)
         with pytest.raises(PermissionDenied):
-            evaluation.return_assessment(session=s, viewer=viewer, assessment_id=assessment_id, reason="x")
+            assessment.return_assessment(session=s, viewer=viewer, assessment_id=assessment_id, reason="x")
     assert status_of(store, admin, period, city.units["KEC-KLOJEN"]) == "submitted"
 
 
@@ -117,32 +117,32 @@ def test_a_draft_cannot_be_verified_and_a_closed_period_changes_no_more(store, c
     klojen, kauman = city.units["KEC-KLOJEN"], city.units["KEL-KAUMAN"]
     draft_id = assess(store, operator_a, period, kauman, submit=False)
     with store.session() as s, pytest.raises(ValidationError):
-        evaluation.verify(session=s, viewer=admin, assessment_id=draft_id)
+        assessment.verify(session=s, viewer=admin, assessment_id=draft_id)
     submitted_id = assess(store, operator_a, period, klojen)
     with session_scope(store.engine) as s:
-        evaluation.close_period(session=s, viewer=admin, period_id=period, zone=JAKARTA)
+        lifecycle.close_period(session=s, viewer=admin, period_id=period, zone=JAKARTA)
     with store.session() as s:
         with pytest.raises(PermissionDenied) as closed:
-            evaluation.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=kauman, answers=answers())
+            assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=kauman, answers=answers())
         assert closed.value.key == "evaluation.period_closed"
         with pytest.raises(PermissionDenied):
-            evaluation.verify(session=s, viewer=admin, assessment_id=submitted_id)
+            assessment.verify(session=s, viewer=admin, assessment_id=submitted_id)
         with pytest.raises(PermissionDenied):
-            evaluation.save_answers(session=s, viewer=admin, period_id=period, unit_id=None, answers=answers())
+            assessment.save_answers(session=s, viewer=admin, period_id=period, unit_id=None, answers=answers())
 
 
 def test_bad_answers_are_refused_whole_saying_which_indicator_and_column(store, city, admin, operator_a):
     period = new_period(store, admin)
     klojen = city.units["KEC-KLOJEN"]
-    bad = [evaluation.AnswerInput(1, 3, "ok"), evaluation.AnswerInput(2, 7, "x"),
-           evaluation.AnswerInput(3, 2, "x", ["javascript:alert(1)"]), evaluation.AnswerInput(48, 1, "x")]
+    bad = [assessment.AnswerInput(1, 3, "ok"), assessment.AnswerInput(2, 7, "x"),
+           assessment.AnswerInput(3, 2, "x", ["javascript:alert(1)"]), assessment.AnswerInput(48, 1, "x")]
     with store.session() as s, pytest.raises(ImportRejected) as refused:
-        evaluation.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen, answers=bad)
+        assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen, answers=bad)
     assert {(p.row, p.column, p.key) for p in refused.value.problems} == {
         (2, "level", "evaluation.level_invalid"), (3, "links", "evaluation.link_invalid"),
         (48, "indicator", "evaluation.indicator_unknown")}
     with store.session() as s:
-        assert evaluation.assessment_view(session=s, viewer=operator_a, period_id=period,
+        assert assessment.assessment_view(session=s, viewer=operator_a, period_id=period,
                                           unit_id=klojen).answers == {}
 
 
@@ -150,39 +150,39 @@ def test_evidence_is_type_checked_size_limited_and_kept_to_its_unit(store, city,
     period = new_period(store, admin)
     klojen = city.units["KEC-KLOJEN"]
     with session_scope(store.engine) as s:
-        evidence_id = evaluation.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
+        evidence_id = assessment.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
                                               indicator=1, filename="C:\\dokumen\\sk-arsitektur.pdf",
                                               data=pdf_bytes())
     with store.session() as s:
-        name, content_type, data = evaluation.evidence_file(session=s, viewer=admin, evidence_id=evidence_id)
+        name, content_type, data = assessment.evidence_file(session=s, viewer=admin, evidence_id=evidence_id)
         assert (name, content_type, data[:5]) == ("sk-arsitektur.pdf", "application/pdf", b"%PDF-")
         with pytest.raises(NotFound):
-            evaluation.evidence_file(session=s, viewer=operator_b, evidence_id=evidence_id)
+            assessment.evidence_file(session=s, viewer=operator_b, evidence_id=evidence_id)
         with pytest.raises(NotFound):
-            evaluation.remove_evidence(session=s, viewer=operator_b, evidence_id=evidence_id)
+            assessment.remove_evidence(session=s, viewer=operator_b, evidence_id=evidence_id)
         for filename, data, key in [
             ("bukti.pdf", b"MZ\x90\x00 not a pdf", "evaluation.evidence_type"),
             ("bukti.exe", pdf_bytes(), "evaluation.evidence_type"),
-            ("besar.pdf", b"%PDF-" + b"0" * evaluation.MAX_EVIDENCE_BYTES, "evaluation.evidence_too_large"),
+            ("besar.pdf", b"%PDF-" + b"0" * assessment.MAX_EVIDENCE_BYTES, "evaluation.evidence_too_large"),
             ("kosong.pdf", b"", "evaluation.evidence_empty"),
         ]:
             with pytest.raises(ValidationError) as refused:
-                evaluation.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
+                assessment.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
                                         indicator=1, filename=filename, data=data)
             assert refused.value.key == key and refused.value.params["filename"] == filename
         with pytest.raises(NotFound):
-            evaluation.add_evidence(session=s, viewer=operator_b, period_id=period, unit_id=klojen, indicator=1,
+            assessment.add_evidence(session=s, viewer=operator_b, period_id=period, unit_id=klojen, indicator=1,
                                     filename="x.pdf", data=pdf_bytes())
     png = io.BytesIO()
     from PIL import Image
 
     Image.new("RGB", (4, 4), "white").save(png, format="PNG")
     with session_scope(store.engine) as s:
-        evaluation.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen, indicator=25,
+        assessment.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen, indicator=25,
                                 filename="foto.png", data=png.getvalue())
-        evaluation.remove_evidence(session=s, viewer=operator_a, evidence_id=evidence_id)
+        assessment.remove_evidence(session=s, viewer=operator_a, evidence_id=evidence_id)
     with store.session() as s:
-        view = evaluation.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
+        view = assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
     assert [(e.indicator, e.filename) for e in view.evidence] == [(25, "foto.png")]
 
 
@@ -191,14 +191,14 @@ def test_skpd_cannot_open_another_units_assessment(store, city, admin, operator_
     assess(store, operator_b, period, city.units["DINKES"])
     with store.session() as s:
         with pytest.raises(NotFound):
-            evaluation.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=city.units["DINKES"])
+            assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=city.units["DINKES"])
         # the city government's assessment is no unit's data: everyone evaluating may read it
-        assert evaluation.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=None).can_edit \
+        assert assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=None).can_edit \
             is False
 
 
 def test_periods_are_unique_per_year_and_start_with_the_previous_rules(store, city, admin):
-    from core import readiness
+    from core.evaluation import readiness
 
     first = new_period(store, admin, 2025)
     with session_scope(store.engine) as s:
@@ -208,8 +208,8 @@ def test_periods_are_unique_per_year_and_start_with_the_previous_rules(store, ci
     with store.session() as s:
         assert readiness.rules_for(s, second)["availability"] == {"thresholds": [90, 95, 97, 99], "weight": 3}
         with pytest.raises(ValidationError):
-            evaluation.create_period(session=s, viewer=admin, year=2026)
-        assert [p.year for p in evaluation.list_periods(session=s, viewer=admin)] == [2026, 2025]
+            lifecycle.create_period(session=s, viewer=admin, year=2026)
+        assert [p.year for p in periods.list_periods(session=s, viewer=admin)] == [2026, 2025]
 
 
 def test_indicator_level_names_follow_their_scale():

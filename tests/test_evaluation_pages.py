@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from core import evaluation, readiness
+from core.evaluation import assessment, readiness
 from db.engine import session_scope
 from db.evaluation import EvaluationPeriod
 from db.models import Unit
@@ -68,7 +68,7 @@ def test_operator_fills_in_and_submits_through_the_page(env, store, city, admin)
     assert_clean(at)
     assert "Penilaian diajukan ke Kominfo." in texts(at)
     with store.session() as s:
-        view = evaluation.assessment_view(session=s, viewer=city.viewers["op_a"], period_id=period,
+        view = assessment.assessment_view(session=s, viewer=city.viewers["op_a"], period_id=period,
                                           unit_id=city.units[UNIT_A])
     assert view.status == "submitted" and view.answers[47].justification == "SK 47"
     assert not {"assessment_save", "assessment_submit"} & {b.key for b in at.button}
@@ -88,7 +88,7 @@ def test_admin_verifies_with_a_corrected_level_through_the_page(periods, store, 
     _last, current = periods
     kauman = city.units["KEL-KAUMAN"]
     with store.session() as s:
-        assert evaluation.assessment_view(session=s, viewer=city.viewers["admin"], period_id=current,
+        assert assessment.assessment_view(session=s, viewer=city.viewers["admin"], period_id=current,
                                           unit_id=kauman).status == "submitted"
     at = open_page("admin", "assessment")
     at.selectbox(key="assessment_unit").set_value(kauman).run()
@@ -99,7 +99,7 @@ def test_admin_verifies_with_a_corrected_level_through_the_page(periods, store, 
     at.button(key="assessment_verify").click().run()
     assert_clean(at)
     with store.session() as s:
-        view = evaluation.assessment_view(session=s, viewer=city.viewers["admin"], period_id=current, unit_id=kauman)
+        view = assessment.assessment_view(session=s, viewer=city.viewers["admin"], period_id=current, unit_id=kauman)
     assert view.status == "verified" and view.answers[1].verified_level == 1
 
 

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from core import targets
 from core.export import safe_cell, to_csv
+from core.monitoring import targets
 from tests.monitoring import add_target
 
 

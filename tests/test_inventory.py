@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core import inventory, inventory_lists, inventory_stats
 from core.errors import ImportRejected, NotFound, PermissionDenied
+from core.inventory import lists, summary
+from core.records import registers
 from db.engine import session_scope
 from db.inventory import Device, Staff
 from db.models import AuditLog, Unit
@@ -17,13 +18,13 @@ from tests.inventory import NIP_A, NIP_B, add, device_cells
 
 def save(store, viewer, kind, changes=(), deletes=()):
     with session_scope(store.engine) as s:
-        return inventory.save_records(session=s, viewer=viewer, kind=kind, changes=list(changes),
+        return registers.save_records(session=s, viewer=viewer, kind=kind, changes=list(changes),
                                       deletes=list(deletes))
 
 
 def rows(store, viewer, kind, **kwargs):
     with session_scope(store.engine) as s:
-        return inventory.list_records(session=s, viewer=viewer, kind=kind, **kwargs)
+        return registers.list_records(session=s, viewer=viewer, kind=kind, **kwargs)
 
 
 def audit_of(store, table):
@@ -34,7 +35,7 @@ def audit_of(store, table):
 def test_an_edited_cell_is_saved_and_audited_with_its_old_and_new_value(store, city, operator_b):
     add(store, operator_b, "device", device_cells("DINKES", "SN-1", location="Ruang TU"))
     device_id = rows(store, operator_b, "device")[0]["id"]
-    result = save(store, operator_b, "device", [inventory.Change(1, {"location": "Ruang Server",
+    result = save(store, operator_b, "device", [registers.Change(1, {"location": "Ruang Server",
                                                                     "condition": "Rusak Berat"}, device_id)])
     assert result == {"created": 0, "updated": 1, "unchanged": 0, "deleted": 0}
     created, updated = audit_of(store, "device")
@@ -57,38 +58,38 @@ def test_one_bad_row_among_good_ones_saves_nothing(store, city, admin):
     add(store, admin, "device", device_cells("DINKES", "SN-1"))
     device_id = rows(store, admin, "device")[0]["id"]
     with pytest.raises(ImportRejected) as caught:
-        save(store, admin, "device", [inventory.Change(1, {"location": "Gudang"}, device_id),
-                                      inventory.Change(2, device_cells("DINKES", "SN-2", purchase_value="mahal"))])
+        save(store, admin, "device", [registers.Change(1, {"location": "Gudang"}, device_id),
+                                      registers.Change(2, device_cells("DINKES", "SN-2", purchase_value="mahal"))])
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "Nilai perolehan")]
     assert [r["location"] for r in rows(store, admin, "device")] == [""]
 
 
 def test_a_device_needs_a_serial_number_or_an_asset_tag(store, city, admin):
     with pytest.raises(ImportRejected) as caught:
-        save(store, admin, "device", [inventory.Change(1, {"unit": "DINKES", "category": "PC"})])
+        save(store, admin, "device", [registers.Change(1, {"unit": "DINKES", "category": "PC"})])
     assert caught.value.problems[0].key == "inventory.device_needs_key"
 
 
 def test_a_serial_number_already_in_the_unit_is_refused_but_another_unit_may_hold_it(store, city, admin):
     add(store, admin, "device", device_cells("DINKES", "SN-1"))
     with pytest.raises(ImportRejected) as caught:
-        save(store, admin, "device", [inventory.Change(1, device_cells("DINKES", "sn-1"))])
+        save(store, admin, "device", [registers.Change(1, device_cells("DINKES", "sn-1"))])
     assert caught.value.problems[0].message("id") == "'sn-1' sudah dipakai data lain di unit ini."
     # In another unit it is saved, and the Duplikat view lists it (tests/test_duplicates.py).
-    assert save(store, admin, "device", [inventory.Change(1, device_cells("SETDA", "SN-1"))])["created"] == 1
+    assert save(store, admin, "device", [registers.Change(1, device_cells("SETDA", "SN-1"))])["created"] == 1
 
 
 def test_pimpinan_and_the_presenter_change_nothing(store, city, pimpinan, presenter):
     for viewer in (pimpinan, presenter):
         with pytest.raises(PermissionDenied):
-            save(store, viewer, "device", [inventory.Change(1, device_cells("DINKES", "SN-1"))])
+            save(store, viewer, "device", [registers.Change(1, device_cells("DINKES", "SN-1"))])
 
 
 def test_an_operator_cannot_edit_or_delete_another_units_record_by_id(store, city, admin, operator_a):
     add(store, admin, "device", device_cells("DINKES", "SN-1"))
     device_id = rows(store, admin, "device")[0]["id"]
     with pytest.raises(NotFound):
-        save(store, operator_a, "device", [inventory.Change(1, {"location": "x"}, device_id)])
+        save(store, operator_a, "device", [registers.Change(1, {"location": "x"}, device_id)])
     with pytest.raises(NotFound):
         save(store, operator_a, "device", deletes=[device_id])
     assert len(rows(store, admin, "device")) == 1
@@ -109,7 +110,7 @@ def test_changing_a_categorys_useful_life_moves_its_devices_and_is_audited(store
     year = utcnow().year
     add(store, admin, "device", device_cells("DINKES", "PC-1", purchase_year=year - 5))
     with session_scope(store.engine) as s:
-        inventory_lists.save_list(session=s, viewer=admin, name="category",
+        lists.save_list(session=s, viewer=admin, name="category",
                             rows=[{"code": "pc", "name": "PC", "useful_life_years": 7}])
     assert rows(store, admin, "device")[0]["past_life"] == "tidak"
     entry, = audit_of(store, "device_category")
@@ -118,10 +119,10 @@ def test_changing_a_categorys_useful_life_moves_its_devices_and_is_audited(store
 
 def test_admins_add_a_category_and_a_position_that_imports_then_accept(store, city, admin):
     with session_scope(store.engine) as s:
-        assert inventory_lists.save_list(session=s, viewer=admin, name="category", rows=[
+        assert lists.save_list(session=s, viewer=admin, name="category", rows=[
             {"code": "tablet", "name": "Tablet", "useful_life_years": 3}]) == {"created": 1, "updated": 0,
                                                                                "unchanged": 0}
-        inventory_lists.save_list(session=s, viewer=admin, name="position", rows=[
+        lists.save_list(session=s, viewer=admin, name="position", rows=[
             {"code": "analis_data", "name": "Analis Data"}])
     add(store, admin, "device", device_cells("DINKES", "TB-1", category="Tablet"))
     add(store, admin, "staff", {"unit": "DINKES", "name": "Rina", "employment": "Non-ASN", "position": "Analis Data"})
@@ -131,19 +132,19 @@ def test_admins_add_a_category_and_a_position_that_imports_then_accept(store, ci
 
 def test_a_bad_list_entry_is_named_and_nothing_changes(store, city, admin):
     with session_scope(store.engine) as s, pytest.raises(ImportRejected) as caught:
-        inventory_lists.save_list(session=s, viewer=admin, name="category", rows=[
+        lists.save_list(session=s, viewer=admin, name="category", rows=[
             {"code": "pc", "name": "PC", "useful_life_years": 6}, {"code": "Kamera Saku!", "name": "",
                                                                    "useful_life_years": 40}])
     assert [(p.row, p.column, p.key) for p in caught.value.problems] == [
         (2, "code", "inventory.list_code"), (2, "name", "cell.required"), (2, "useful_life_years", "cell.out_of_range")]
     with store.session() as s:
-        assert inventory_lists.categories(session=s, viewer=admin)[0].useful_life_years == 4
+        assert lists.categories(session=s, viewer=admin)[0].useful_life_years == 4
 
 
 def test_asn_staff_need_an_nip_and_non_asn_staff_have_none(store, city, admin):
     with pytest.raises(ImportRejected) as caught:
-        save(store, admin, "staff", [inventory.Change(1, {"unit": "DINKES", "name": "A", "employment": "PPPK"}),
-                                     inventory.Change(2, {"unit": "DINKES", "name": "B", "employment": "Non-ASN",
+        save(store, admin, "staff", [registers.Change(1, {"unit": "DINKES", "name": "A", "employment": "PPPK"}),
+                                     registers.Change(2, {"unit": "DINKES", "name": "B", "employment": "Non-ASN",
                                                           "nip": NIP_A})])
     assert [p.key for p in caught.value.problems] == ["inventory.asn_needs_nip", "inventory.non_asn_has_nip"]
 
@@ -167,7 +168,7 @@ def test_staff_competences_are_kept_per_area_and_a_device_holder_is_found_by_nip
 def test_a_holder_from_another_unit_is_not_found(store, city, admin):
     add(store, admin, "staff", {"unit": "DINKES", "nip": NIP_A, "name": "Agus"})
     with pytest.raises(ImportRejected) as caught:
-        save(store, admin, "device", [inventory.Change(1, device_cells("SETDA", "SN-1", staff_id=NIP_A))])
+        save(store, admin, "device", [registers.Change(1, device_cells("SETDA", "SN-1", staff_id=NIP_A))])
     assert caught.value.problems[0].key == "cell.staff_unknown"
 
 
@@ -175,8 +176,8 @@ def test_search_and_unit_filters_narrow_the_list(store, city, admin):
     add(store, admin, "device", device_cells("DINKES", "SN-1", brand_model="HP ProDesk"),
         device_cells("DINKES", "SN-2", brand_model="Lenovo"), device_cells("SETDA", "SN-3", brand_model="HP Elite"))
     with session_scope(store.engine) as s:
-        assert inventory.count_records(session=s, viewer=admin, kind="device", search="hp") == 2
-        assert inventory.count_records(session=s, viewer=admin, kind="device", search="hp",
+        assert registers.count_records(session=s, viewer=admin, kind="device", search="hp") == 2
+        assert registers.count_records(session=s, viewer=admin, kind="device", search="hp",
                                        unit_ids=[city.units["SETDA"]]) == 1
     ordered = [r["serial_number"] for r in rows(store, admin, "device")]
     assert ordered == ["SN-3", "SN-1", "SN-2"]  # by unit (SETDA was created first), then as entered
@@ -198,29 +199,29 @@ def test_the_unit_summary_adds_up_devices_staff_ratios_and_applications(store, c
     ids = sorted(city.subtree("KEC-KLOJEN"))
     with session_scope(store.engine) as s:
         for code, employees in (("KEC-KLOJEN", 40), ("KEL-KAUMAN", 12), ("KEL-ORO-ORO-DOWO", 8)):
-            inventory.set_employees(session=s, viewer=operator_a, unit_id=city.units[code], employees=employees)
+            registers.set_employees(session=s, viewer=operator_a, unit_id=city.units[code], employees=employees)
     with session_scope(store.engine) as s:
-        summary = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=ids)
-    assert (summary.devices, summary.in_use, summary.staff, summary.applications) == (3, 2, 2, 2)
-    assert [r["serial"] for r in summary.past_life] == ["A"]
-    assert {(r["category"], r["condition"]): r["count"] for r in summary.by_category} == {
+        totals = summary.summary(session=s, viewer=operator_a, unit_ids=ids)
+    assert (totals.devices, totals.in_use, totals.staff, totals.applications) == (3, 2, 2, 2)
+    assert [r["serial"] for r in totals.past_life] == ["A"]
+    assert {(r["category"], r["condition"]): r["count"] for r in totals.by_category} == {
         ("PC", "rusak_berat"): 1, ("Laptop", "baik"): 1, ("PC", "baik"): 1}
-    assert summary.employees == 60
-    assert summary.devices_per_employee == pytest.approx(2 / 60)
-    assert summary.staff_per_100 == pytest.approx(2 * 100 / 60)
-    assert {(r["area"], r["level"]): r["count"] for r in summary.competence} == {
+    assert totals.employees == 60
+    assert totals.devices_per_employee == pytest.approx(2 / 60)
+    assert totals.staff_per_100 == pytest.approx(2 * 100 / 60)
+    assert {(r["area"], r["level"]): r["count"] for r in totals.competence} == {
         ("data", 3): 1, ("data", 1): 1, ("infrastruktur", 2): 1}
-    assert summary.areas_without_staff == ["proses_bisnis", "arsitektur", "keamanan", "aplikasi"]
-    assert {(r["hosting"], r["integrated"]): r["count"] for r in summary.apps_by_hosting} == {
+    assert totals.areas_without_staff == ["proses_bisnis", "arsitektur", "keamanan", "aplikasi"]
+    assert {(r["hosting"], r["integrated"]): r["count"] for r in totals.apps_by_hosting} == {
         ("pdn", True): 1, ("own", False): 1}
 
 
 def test_ratios_are_unknown_until_every_unit_has_entered_its_employees(store, city, admin):
     add(store, admin, "device", device_cells("KEC-KLOJEN", "A"))
     with session_scope(store.engine) as s:
-        inventory.set_employees(session=s, viewer=admin, unit_id=city.units["KEC-KLOJEN"], employees=40)
-        summary = inventory_stats.summary(session=s, viewer=admin, unit_ids=sorted(city.subtree("KEC-KLOJEN")))
-        assert summary.employees is None and summary.devices_per_employee is None
+        registers.set_employees(session=s, viewer=admin, unit_id=city.units["KEC-KLOJEN"], employees=40)
+        totals = summary.summary(session=s, viewer=admin, unit_ids=sorted(city.subtree("KEC-KLOJEN")))
+        assert totals.employees is None and totals.devices_per_employee is None
         assert s.get(Unit, city.units["KEC-KLOJEN"]).employees == 40
     entry, = [e for e in audit_of(store, "unit") if e.new_values == {"employees": 40}]
     assert entry.old_values == {"employees": None}
@@ -229,7 +230,7 @@ def test_ratios_are_unknown_until_every_unit_has_entered_its_employees(store, ci
 def test_dates_and_money_typed_in_the_editor_are_read_like_the_workbook(store, city, admin):
     add(store, admin, "device", device_cells("DINKES", "SN-1"))
     device_id = rows(store, admin, "device")[0]["id"]
-    save(store, admin, "device", [inventory.Change(1, {"purchase_value": "Rp 7.250.000",
+    save(store, admin, "device", [registers.Change(1, {"purchase_value": "Rp 7.250.000",
                                                       "warranty_end": "30/06/2027"}, device_id)])
     with store.session() as s:
         device = s.get(Device, device_id)
@@ -242,9 +243,9 @@ def test_the_summary_with_sub_units_reaches_every_kelurahan_but_never_past_the_v
 
     fill_every_unit(store, admin, city)
     with session_scope(store.engine) as s:
-        mine = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-KLOJEN"]],
+        mine = summary.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-KLOJEN"]],
                                        with_sub_units=True)
-        alone = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-KLOJEN"]])
-        theirs = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-SUKUN"]],
+        alone = summary.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-KLOJEN"]])
+        theirs = summary.summary(session=s, viewer=operator_a, unit_ids=[city.units["KEC-SUKUN"]],
                                          with_sub_units=True)
     assert (mine.devices, alone.devices, theirs.devices) == (3, 1, 0)

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from core import inventory, inventory_io
 from core.errors import ImportRejected
+from core.records import registers, roundtrip
 from db.engine import session_scope
 from db.inventory import Application, Device, Staff
 from db.models import AuditLog
@@ -21,9 +21,9 @@ DEVICE_HEADER = ["Kode unit", "Kategori", "Merek/tipe", "Nomor seri", "Kode bara
 
 
 def upload(store, viewer, kind: str, content: bytes, filename: str = "isian.xlsx", dry_run: bool = False) -> dict:
-    table = inventory_io.read_upload(content, filename, kind)
+    table = roundtrip.read_upload(content, filename, kind)
     with session_scope(store.engine) as s:
-        return inventory_io.import_upload(session=s, viewer=viewer, kind=kind, table=table, dry_run=dry_run)
+        return roundtrip.import_upload(session=s, viewer=viewer, kind=kind, table=table, dry_run=dry_run)
 
 
 def rejected(store, viewer, kind: str, content: bytes, filename: str = "isian.xlsx") -> list:
@@ -44,7 +44,7 @@ def devices(store) -> list[Device]:
 
 def test_a_filled_template_previews_then_imports_and_a_second_upload_changes_nothing(store, city, admin):
     with session_scope(store.engine) as s:
-        book = load_workbook(io.BytesIO(inventory_io.template(session=s, viewer=admin, kind="device")))
+        book = load_workbook(io.BytesIO(roundtrip.template(session=s, viewer=admin, kind="device")))
     sheet = book["Perangkat"]
     sheet.append(["DINKES", "Laptop", "Lenovo ThinkPad E14", "PF3K9X2A", "1.3.2.10.02.001.0001", "Ruang TU", 2021,
                   "Rp 14.250.000", "APBD", "Baik", "Dipakai", "31/12/2024"])
@@ -66,7 +66,7 @@ def test_a_filled_template_previews_then_imports_and_a_second_upload_changes_not
 
 def test_the_template_has_indonesian_headers_dropdowns_and_an_instructions_sheet(store, city, operator_a):
     with session_scope(store.engine) as s:
-        book = load_workbook(io.BytesIO(inventory_io.template(session=s, viewer=operator_a, kind="staff")))
+        book = load_workbook(io.BytesIO(roundtrip.template(session=s, viewer=operator_a, kind="staff")))
     assert book.sheetnames[0] == "Petunjuk" and "SDM TIK" in book.sheetnames and "Daftar" in book.sheetnames
     data = book["SDM TIK"]
     headers = [c.value for c in data[1]]
@@ -215,7 +215,7 @@ def test_an_export_imports_back_unchanged(store, city, admin, kind, fmt):
     add(store, admin, "application", {"unit": "DINKES", "name": "SIMPUS", "integrations": "SATUSEHAT, SIMRS",
                                       "user_units": "KEL-KAUMAN", "annual_cost": "Rp 25.000.000", "app_type": "Khusus"})
     with session_scope(store.engine) as s:
-        data = inventory_io.export(session=s, viewer=admin, kind=kind, fmt=fmt)
+        data = roundtrip.export(session=s, viewer=admin, kind=kind, fmt=fmt)
     result = upload(store, admin, kind, data, f"ekspor.{fmt}")
     assert result["created"] == 0 and result["updated"] == 0 and result["unchanged"] > 0
 
@@ -227,8 +227,8 @@ def test_exports_never_hand_excel_a_formula(store, city, admin):
     add(store, admin, "device", *[device_cells("DINKES", f"SN-{n}", brand_model=text, location=text)
                                   for n, text in enumerate(FORMULAS)])
     with session_scope(store.engine) as s:
-        xlsx = inventory_io.export(session=s, viewer=admin, kind="device", fmt="xlsx")
-        text = inventory_io.export(session=s, viewer=admin, kind="device", fmt="csv").decode("utf-8-sig")
+        xlsx = roundtrip.export(session=s, viewer=admin, kind="device", fmt="xlsx")
+        text = roundtrip.export(session=s, viewer=admin, kind="device", fmt="csv").decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(xlsx)).active
     brands = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert brands == ["'" + f for f in FORMULAS]
@@ -258,12 +258,12 @@ def test_the_sheet_of_its_kind_is_read_from_a_workbook_of_several(store, city, a
         app = s.scalars(select(Application)).one()
     assert (app.name, app.hosting, app.integrations) == ("SIMPUS", "own", ["SATUSEHAT", "SIMRS"])
     with session_scope(store.engine) as s:
-        rows = inventory.list_records(session=s, viewer=admin, kind="application")
+        rows = registers.list_records(session=s, viewer=admin, kind="application")
     assert rows[0]["integrations"] == "SATUSEHAT, SIMRS"
 
 
 def test_a_serial_number_known_in_another_unit_is_added_for_this_unit_and_listed_as_a_duplicate(store, city, admin):
-    from core import duplicates
+    from core.inventory import duplicates
 
     add(store, admin, "device", device_cells("DINKES", "SN-1", location="Gudang Dinkes"))
     result = upload(store, admin, "device", workbook([["Kode unit", "Kategori", "Nomor seri"], ["SETDA", "PC", "SN-1"],

@@ -123,7 +123,7 @@ def test_admin_keeps_a_duplicate_with_a_reason_and_pimpinan_only_reads(env, city
 
 
 def test_an_admin_changes_a_useful_life_and_adds_a_category_in_place(env, city, store):
-    from core import inventory_lists
+    from core.inventory import lists
     from db.engine import session_scope
 
     at = open_page("admin", "devices")
@@ -136,7 +136,7 @@ def test_an_admin_changes_a_useful_life_and_adds_a_category_in_place(env, city, 
     assert_clean(at)
     assert "Daftar disimpan: 1 ditambah, 1 diubah." in texts(at)
     with session_scope(store.engine) as s:
-        lives = {c.code: c.useful_life_years for c in inventory_lists.categories(session=s, viewer=city.viewers["admin"])}
+        lives = {c.code: c.useful_life_years for c in lists.categories(session=s, viewer=city.viewers["admin"])}
     assert (lives["pc"], lives["tablet"]) == (6, 3)
 
 

@@ -8,8 +8,9 @@ import pypdfium2
 import pytest
 from openpyxl import load_workbook
 
-from core import evaluation, leadership, report
-from core.units import UnitRow, update_unit
+from core.evaluation import leadership, report
+from core.evaluation.periods import set_city_method
+from core.org.units import UnitRow, update_unit
 from db.engine import session_scope
 from db.models import Unit
 from tests.conftest import CITY, ROOT, UNIT_A
@@ -43,7 +44,7 @@ def test_city_index_follows_the_method_chosen_in_settings(store, city, admin, pe
     verified = [lv for lv, ok in levels.values() if ok]
     assert overview(store, admin, current).city.index == pytest.approx(3.0)  # Kominfo's own: all at level 3
     with session_scope(store.engine) as s:
-        evaluation.set_city_method(session=s, viewer=admin, period_id=current, method="average")
+        set_city_method(session=s, viewer=admin, period_id=current, method="average")
     view = overview(store, admin, current)
     assert view.city.index == pytest.approx(sum(verified) / len(verified))
     assert (view.city.verified, view.city.units) == (len(verified), len(city.units))
@@ -55,7 +56,7 @@ def test_city_index_follows_the_method_chosen_in_settings(store, city, admin, pe
             s.get(Unit, unit_id).employees = 100 if ok else None
         heavy = next(u for u, (_lv, ok) in levels.items() if ok)
         s.get(Unit, heavy).employees = 1000
-        evaluation.set_city_method(session=s, viewer=admin, period_id=current, method="employees")
+        set_city_method(session=s, viewer=admin, period_id=current, method="employees")
     weighted = sum(lv * (1000 if u == heavy else 100) for u, (lv, ok) in levels.items() if ok) / \
         (1000 + 100 * (len(verified) - 1))
     assert overview(store, admin, current).city.index == pytest.approx(weighted)

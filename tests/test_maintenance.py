@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.errors import PermissionDenied, ValidationError
-from core.maintenance import Window, WindowCreate, create_window, validate
+from core.monitoring.maintenance import Window, WindowCreate, create_window, validate
 from tests.monitoring import JAKARTA, add_target
 
 SUNDAY_2300_WIB = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """Each double-budget and double-data check on its own: what it finds, the evidence, the suggested action,
 what it leaves alone, and what an skpd user may read of it."""
 
-from core import budget, need_checks, needs
+from core.needs import budget, checks, workflow
 from db.engine import session_scope
 from tests.conftest import UNIT_A
 from tests.inventory import add, device_cells
@@ -11,7 +11,7 @@ from tests.needs import NEXT_YEAR, add_needs, approve, need_cells
 
 def find(store, viewer, kind, year=NEXT_YEAR):
     with store.session() as s:
-        return need_checks.find(session=s, viewer=viewer, fiscal_year=year, kinds=(kind,))
+        return checks.find(session=s, viewer=viewer, fiscal_year=year, kinds=(kind,))
 
 
 def test_the_same_licence_asked_for_by_three_units_is_one_shared_procurement(store, city, admin):
@@ -121,11 +121,11 @@ def test_a_server_or_hosting_asked_for_while_the_data_centre_has_room(store, cit
               need_cells("SETDA", "Printer", 3_000_000, device_category="Printer"))
     assert find(store, admin, "hosting_capacity") == []  # no capacity recorded: nothing to suggest
     with session_scope(store.engine) as s:
-        needs.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=0, ram_gb_free=0,
+        workflow.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=0, ram_gb_free=0,
                             storage_tb_free=0)
     assert find(store, admin, "hosting_capacity") == []  # full
     with session_scope(store.engine) as s:
-        needs.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=48, ram_gb_free=192,
+        workflow.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=48, ram_gb_free=192,
                             storage_tb_free=20)
     found = find(store, admin, "hosting_capacity")
     assert sorted(f.item for f in found) == ["Server aplikasi", "Sewa hosting VPS"]
@@ -137,8 +137,8 @@ def test_rejected_needs_are_not_checked(store, city, admin):
                     need_cells("DINKES", "Lisensi antivirus", 400_000, category="Perangkat lunak/lisensi"))
     assert len(find(store, admin, "shared_item")) == 1
     with session_scope(store.engine) as s:
-        needs.submit(session=s, viewer=admin, need_ids=ids[1:])
-        needs.review(session=s, viewer=admin, need_ids=ids[1:], decision="rejected", reason="Tercakup Diskominfo")
+        workflow.submit(session=s, viewer=admin, need_ids=ids[1:])
+        workflow.review(session=s, viewer=admin, need_ids=ids[1:], decision="rejected", reason="Tercakup Diskominfo")
     assert find(store, admin, "shared_item") == []
 
 
@@ -149,8 +149,8 @@ def test_an_operator_reads_findings_about_their_own_needs_with_other_units_count
               need_cells("DINKES", "Server", 100_000_000, device_category="Server"),
               need_cells("SETDA", "Server", 100_000_000, device_category="Server"))
     with store.session() as s:
-        [mine] = need_checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR)
-        theirs = need_checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
+        [mine] = checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR)
+        theirs = checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
     assert mine.others == 2
     assert {e["unit"] for e in mine.evidence} == {"Kec. Klojen", "Kel. Kauman"}
     assert mine.amount == 800_000 and len(mine.need_ids) == 2
@@ -163,7 +163,7 @@ def test_an_operator_is_not_shown_another_units_request_that_their_own_applicati
     add(store, admin, "application", {"unit": UNIT_A, "name": "SIDAK Klojen", "function": "layanan kecamatan"})
     add_needs(store, admin, need_cells("DINKES", "Aplikasi SIDAK", 90_000_000, category="Aplikasi"))
     with store.session() as s:
-        assert need_checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR) == []
-        [theirs] = need_checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
+        assert checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR) == []
+        [theirs] = checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
     assert theirs.kind == "app_exists" and theirs.others == 1
     assert [e["what"] for e in theirs.evidence] == ["need"]  # the other unit's application is not named

@@ -6,8 +6,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from core import audit, inventory, inventory_io, needs
+from core import audit
 from core.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from core.needs import workflow
+from core.records import registers, roundtrip
 from db.engine import session_scope
 from tests.conftest import UNIT_A
 from tests.inventory import add, device_cells, workbook
@@ -16,7 +18,7 @@ from tests.needs import NEXT_YEAR, add_needs, approve, need_cells
 
 def rows_of(store, viewer, **filters):
     with store.session() as s:
-        return inventory.list_records(session=s, viewer=viewer, kind="need", **filters)
+        return registers.list_records(session=s, viewer=viewer, kind="need", **filters)
 
 
 def test_a_unit_enters_its_needs_and_reads_them_with_total_and_draft_status(store, city, operator_a):
@@ -61,19 +63,19 @@ def test_a_workbook_exported_imports_back_unchanged_and_an_edited_one_updates_in
               need_cells(UNIT_A, "Internet cadangan", 20_000_000, category="Konektivitas", mandatory="ya",
                          indicators="Ketersediaan infrastruktur"))
     with store.session() as s:
-        data = inventory_io.export(session=s, viewer=operator_a, kind="need", fmt="xlsx", fiscal_year=NEXT_YEAR)
+        data = roundtrip.export(session=s, viewer=operator_a, kind="need", fmt="xlsx", fiscal_year=NEXT_YEAR)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     with session_scope(store.engine) as s:
-        table = inventory_io.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", "need")
-        assert inventory_io.import_upload(session=s, viewer=operator_a, kind="need", table=table) == \
+        table = roundtrip.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", "need")
+        assert roundtrip.import_upload(session=s, viewer=operator_a, kind="need", table=table) == \
             {"created": 0, "updated": 0, "unchanged": 2, "deleted": 0}
     header = rows[0]
     rows[1][header.index("Volume")] = 5
     rows[2][header.index("Prioritas")] = 1
     with session_scope(store.engine) as s:
-        table = inventory_io.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", "need")
-        assert inventory_io.import_upload(session=s, viewer=operator_a, kind="need", table=table)["updated"] == 2
+        table = roundtrip.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", "need")
+        assert roundtrip.import_upload(session=s, viewer=operator_a, kind="need", table=table)["updated"] == 2
     laptop, internet = rows_of(store, operator_a)
     assert (laptop["quantity"], laptop["total"], internet["priority"], internet["mandatory"]) == (5, 75_000_000, 1, "ya")
 
@@ -90,24 +92,24 @@ def test_the_same_item_twice_in_one_file_is_refused_but_another_year_is_another_
 def test_workflow_submit_lock_revise_resubmit_approve_each_step_audited(store, city, operator_a, admin):
     [need_id] = add_needs(store, operator_a, need_cells(UNIT_A, "Switch 24 port", 9_000_000))
     with session_scope(store.engine) as s:
-        assert needs.submit(session=s, viewer=operator_a, need_ids=[need_id]) == 1
+        assert workflow.submit(session=s, viewer=operator_a, need_ids=[need_id]) == 1
     with pytest.raises(ImportRejected) as caught:  # submitted: the unit can no longer change it
         with session_scope(store.engine) as s:
-            inventory.save_records(session=s, viewer=operator_a, kind="need",
-                                   changes=[inventory.Change(1, {"quantity": 4}, need_id)])
+            registers.save_records(session=s, viewer=operator_a, kind="need",
+                                   changes=[registers.Change(1, {"quantity": 4}, need_id)])
     assert {p.key for p in caught.value.problems} == {"needs.locked"}
     with session_scope(store.engine) as s, pytest.raises(ValidationError) as refused:
-        needs.review(session=s, viewer=admin, need_ids=[need_id], decision="revised", reason="  ")
+        workflow.review(session=s, viewer=admin, need_ids=[need_id], decision="revised", reason="  ")
     assert refused.value.key == "needs.reason_required"
     with session_scope(store.engine) as s:
-        needs.review(session=s, viewer=admin, need_ids=[need_id], decision="revised", reason="Harga di atas SSH")
+        workflow.review(session=s, viewer=admin, need_ids=[need_id], decision="revised", reason="Harga di atas SSH")
     [row] = rows_of(store, operator_a)
     assert (row["status"], row["review_note"]) == ("Revisi", "Harga di atas SSH")
     with session_scope(store.engine) as s:  # sent back: the unit edits and submits again
-        inventory.save_records(session=s, viewer=operator_a, kind="need",
-                               changes=[inventory.Change(1, {"unit_price": "Rp 7.500.000"}, need_id)])
-        needs.submit(session=s, viewer=operator_a, need_ids=[need_id])
-        needs.review(session=s, viewer=admin, need_ids=[need_id], decision="approved")
+        registers.save_records(session=s, viewer=operator_a, kind="need",
+                               changes=[registers.Change(1, {"unit_price": "Rp 7.500.000"}, need_id)])
+        workflow.submit(session=s, viewer=operator_a, need_ids=[need_id])
+        workflow.review(session=s, viewer=admin, need_ids=[need_id], decision="approved")
     [row] = rows_of(store, operator_a)
     assert (row["status"], row["total"]) == ("Disetujui", 7_500_000)
     with store.session() as s:
@@ -122,55 +124,55 @@ def test_who_may_do_what_at_each_step(store, city, operator_a, operator_b, admin
     [theirs] = add_needs(store, operator_b, need_cells("DINKES", "UPS", 2_000_000))
     with session_scope(store.engine) as s:
         with pytest.raises(NotFound):
-            needs.submit(session=s, viewer=operator_a, need_ids=[theirs])
+            workflow.submit(session=s, viewer=operator_a, need_ids=[theirs])
         for viewer in (pimpinan, presenter):
             with pytest.raises(PermissionDenied):
-                needs.submit(session=s, viewer=viewer, need_ids=[mine])
+                workflow.submit(session=s, viewer=viewer, need_ids=[mine])
         for viewer in (operator_a, pimpinan, presenter):
             with pytest.raises(PermissionDenied):
-                needs.review(session=s, viewer=viewer, need_ids=[mine], decision="approved")
+                workflow.review(session=s, viewer=viewer, need_ids=[mine], decision="approved")
         with pytest.raises(ValidationError) as early:  # Kominfo decides only on what was submitted
-            needs.review(session=s, viewer=admin, need_ids=[mine], decision="approved")
+            workflow.review(session=s, viewer=admin, need_ids=[mine], decision="approved")
         assert early.value.key == "needs.not_reviewable"
     approve(store, admin, [mine])
     with session_scope(store.engine) as s, pytest.raises(ValidationError) as again:
-        needs.submit(session=s, viewer=operator_a, need_ids=[mine])
+        workflow.submit(session=s, viewer=operator_a, need_ids=[mine])
     assert again.value.key == "needs.not_submittable"
     with pytest.raises(ImportRejected):  # approved: deleting it is refused to the unit too
         with session_scope(store.engine) as s:
-            inventory.save_records(session=s, viewer=operator_a, kind="need", changes=[], deletes=[mine])
+            registers.save_records(session=s, viewer=operator_a, kind="need", changes=[], deletes=[mine])
     with session_scope(store.engine) as s:  # Kominfo may correct an approved need
-        inventory.save_records(session=s, viewer=admin, kind="need",
-                               changes=[inventory.Change(1, {"quantity": 2}, mine)])
+        registers.save_records(session=s, viewer=admin, kind="need",
+                               changes=[registers.Change(1, {"quantity": 2}, mine)])
 
 
 def test_status_counts_and_years_stay_inside_the_viewers_units(store, city, operator_a, admin):
     add_needs(store, admin, need_cells(UNIT_A, "A", 1_000_000), need_cells("DINKES", "B", 2_000_000),
               need_cells("DINKES", "C", 3_000_000, fiscal_year=NEXT_YEAR + 1))
     with store.session() as s:
-        mine = {c.status: (c.needs, c.total) for c in needs.status_counts(session=s, viewer=operator_a,
+        mine = {c.status: (c.needs, c.total) for c in workflow.status_counts(session=s, viewer=operator_a,
                                                                            fiscal_year=NEXT_YEAR)}
-        theirs = needs.status_counts(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR,
+        theirs = workflow.status_counts(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR,
                                      unit_ids=[city.units["DINKES"]])
         assert mine["draft"] == (1, 1_000_000)
         assert all(c.needs == 0 for c in theirs)
-        assert needs.years(session=s, viewer=operator_a) == [NEXT_YEAR]
-        assert needs.years(session=s, viewer=admin) == [NEXT_YEAR + 1, NEXT_YEAR]
+        assert workflow.years(session=s, viewer=operator_a) == [NEXT_YEAR]
+        assert workflow.years(session=s, viewer=admin) == [NEXT_YEAR + 1, NEXT_YEAR]
         with pytest.raises(NotFound):
-            needs.get_need(session=s, viewer=operator_a, need_id=max(r["id"] for r in rows_of(store, admin)))
+            workflow.get_need(session=s, viewer=operator_a, need_id=max(r["id"] for r in rows_of(store, admin)))
 
 
 def test_data_centre_capacity_is_admins_to_set_and_audited(store, city, admin, pimpinan):
     with session_scope(store.engine) as s:
-        needs.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=64, ram_gb_free=256,
+        workflow.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=64, ram_gb_free=256,
                             storage_tb_free=12.5, note="Klaster VM")
         with pytest.raises(PermissionDenied):
-            needs.save_capacity(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, vcpu_free=1, ram_gb_free=1,
+            workflow.save_capacity(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, vcpu_free=1, ram_gb_free=1,
                                 storage_tb_free=1)
         with pytest.raises(ValidationError):
-            needs.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=-1, ram_gb_free=1,
+            workflow.save_capacity(session=s, viewer=admin, fiscal_year=NEXT_YEAR, vcpu_free=-1, ram_gb_free=1,
                                 storage_tb_free=1)
     with store.session() as s:
-        room = needs.capacity(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR)
+        room = workflow.capacity(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR)
         assert (room.vcpu_free, room.storage_tb_free, room.updated_by) == (64, 12.5, "admin")
         assert [e.action for e in audit.list_audit(session=s, viewer=admin, table="data_centre_capacity")] == ["update"]

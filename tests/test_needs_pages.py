@@ -4,7 +4,7 @@ operator's pages never name another unit."""
 import pytest
 from sqlalchemy import select
 
-from core import budget
+from core.needs import budget
 from db.engine import session_scope
 from db.needs import Need, Scenario
 from tests.apptest import assert_clean, frames, open_page, texts
@@ -68,9 +68,9 @@ def test_an_operator_adds_a_need_in_the_table_and_submits_it_through_the_page(en
 def test_kominfo_sends_a_need_back_with_a_reason_through_the_page(env, store, city, admin):
     [need_id] = add_needs(store, admin, need_cells("DINKES", "Server sendiri", 150_000_000, device_category="Server"))
     with session_scope(store.engine) as s:
-        from core import needs
+        from core.needs import workflow
 
-        needs.submit(session=s, viewer=admin, need_ids=[need_id])
+        workflow.submit(session=s, viewer=admin, need_ids=[need_id])
     at = open_page("admin", "needs")
     at.session_state["need_tabs"] = "Tinjau"
     at.run()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import formatting
 from core.config import load_settings
 from core.navigation import PAGES
-from core.store import open_store
+from core.startup import open_store
 from db.models import AuditLog, User
 from pages.common.shell import CTX_KEY, Ctx
 from tests.apptest import app, assert_clean, frames, open_page, texts
@@ -218,7 +218,7 @@ def test_the_app_starts_one_probe_worker_per_process_however_many_sessions_and_r
 def test_availability_page_shows_the_units_figures_and_an_operator_only_theirs(env, city, store, admin):
     from datetime import timedelta
 
-    from core import uptime
+    from core.monitoring import uptime
     from db.types import utcnow
     from probes.worker import ProbeWorker
     from tests.monitoring import JAKARTA, add_target, rounds

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from core import evaluation, inventory, readiness
 from core.errors import ImportRejected, PermissionDenied
+from core.evaluation import lifecycle, readiness
+from core.records import registers
 from db.engine import session_scope
 from db.evaluation import ReadinessRule
 from db.types import utcnow
@@ -18,7 +19,7 @@ YEAR = utcnow().year
 def dinkes_inventory(store, admin, city):
     """100 employees; 3 devices (one past its life, one damaged); 2 staff covering 2 areas; 2 applications."""
     with session_scope(store.engine) as s:
-        inventory.set_employees(session=s, viewer=admin, unit_id=city.units["DINKES"], employees=100)
+        registers.set_employees(session=s, viewer=admin, unit_id=city.units["DINKES"], employees=100)
     add(store, admin, "device", device_cells("DINKES", "SN-1", purchase_year=YEAR - 1),
         device_cells("DINKES", "SN-2", purchase_year=YEAR - 2, condition="Rusak Ringan"),
         device_cells("DINKES", "SN-3", purchase_year=YEAR - 12))
@@ -104,12 +105,12 @@ def test_closing_a_period_freezes_its_figures(store, city, admin):
     period = new_period(store, admin, YEAR)
     dinkes_inventory(store, admin, city)
     with session_scope(store.engine) as s:
-        evaluation.close_period(session=s, viewer=admin, period_id=period, zone=JAKARTA)
+        lifecycle.close_period(session=s, viewer=admin, period_id=period, zone=JAKARTA)
     add(store, admin, "device", *[device_cells("DINKES", f"SN-NEW-{n}", purchase_year=YEAR) for n in range(5)])
     frozen = measured(store, admin, period, city.units["DINKES"])
     assert frozen.measures["devices_in_life"].inputs["dated"] == 3
     with session_scope(store.engine) as s:
-        evaluation.reopen_period(session=s, viewer=admin, period_id=period)
+        lifecycle.reopen_period(session=s, viewer=admin, period_id=period)
     live = measured(store, admin, period, city.units["DINKES"])
     assert live.measures["devices_in_life"].inputs["dated"] == 8
 

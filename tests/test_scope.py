@@ -8,33 +8,16 @@ from datetime import timedelta
 import pytest
 
 import core
-from core import (
-    access,
-    audit,
-    availability,
-    budget,
-    budget_io,
-    evaluation,
-    inventory,
-    inventory_io,
-    inventory_stats,
-    leadership,
-    maintenance,
-    need_checks,
-    needs,
-    readiness,
-    report,
-    status,
-    target_detail,
-    target_import,
-    targets,
-    units,
-    uptime,
-    users,
-)
+from core import access, audit
 from core.errors import ImportRejected, NotFound, PermissionDenied
-from core.units import UnitProfile, UnitRow
-from core.users import UserCreate, UserUpdate
+from core.evaluation import assessment, leadership, readiness, report
+from core.inventory import summary
+from core.monitoring import availability, maintenance, status, target_detail, target_import, targets, uptime
+from core.needs import budget, checks, rka
+from core.org import units, users
+from core.org.units import UnitProfile, UnitRow
+from core.org.users import UserCreate, UserUpdate
+from core.records import registers, roundtrip
 from db.engine import session_scope
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
@@ -44,72 +27,78 @@ from tests.monitoring import JAKARTA, add_target
 from tests.needs import NEXT_YEAR, add_needs, need_cells, needs_in_every_unit
 
 
+def function(name: str):
+    """The core function a name such as "org.units.create_unit" stands for."""
+    module, fn = name.rsplit(".", 1)
+    return getattr(importlib.import_module(f"core.{module}"), fn)
+
+
 def unit_ids_of(rows, attr="unit_id"):
     return {getattr(r, attr) for r in rows}
 
 
 # Each read: how to call it, and which unit each returned row belongs to.
 READS = {
-    "units.list_units": (lambda s, v: units.list_units(session=s, viewer=v, include_inactive=True),
+    "org.units.list_units": (lambda s, v: units.list_units(session=s, viewer=v, include_inactive=True),
                          lambda rows: unit_ids_of(rows, "id")),
-    "units.child_counts": (lambda s, v: units.child_counts(session=s, viewer=v), lambda rows: set(rows)),
-    "users.list_users": (lambda s, v: users.list_users(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "org.units.child_counts": (lambda s, v: units.child_counts(session=s, viewer=v), lambda rows: set(rows)),
+    "org.users.list_users": (lambda s, v: users.list_users(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
     "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
-    "readiness.readiness": (lambda s, v: readiness.readiness(session=s, viewer=v, period_id=s_period["id"],
+    "evaluation.readiness.readiness": (lambda s, v: readiness.readiness(session=s, viewer=v, period_id=s_period["id"],
                                                              zone=JAKARTA), lambda rows: unit_ids_of(rows)),
-    "leadership.overview": (lambda s, v: leadership.overview(session=s, viewer=v, period_id=s_period["id"],
+    "evaluation.leadership.overview": (lambda s, v: leadership.overview(session=s, viewer=v, period_id=s_period["id"],
                                                              zone=JAKARTA),
                             lambda view: unit_ids_of(view.rows) | {p["unit_id"] for items in view.problems.values()
                                                                    for p in items if "unit_id" in p}
                             | {s_cache_names[n] for items in view.problems.values() for p in items
                                for n in p.get("units", [])}),
-    "report.build": (lambda s, v: report.build(session=s, viewer=v, period_id=s_period["id"], kind="xlsx", lang="id",
+    "evaluation.report.build": (lambda s, v: report.build(session=s, viewer=v, period_id=s_period["id"], kind="xlsx", lang="id",
                                                zone=JAKARTA, org_name="Kota Uji"),
                      lambda data: _report_units(data)),
-    "uptime.unit_report": (lambda s, v: uptime.unit_report(session=s, viewer=v, start=utcnow() - timedelta(days=1),
+    "monitoring.uptime.unit_report": (lambda s, v: uptime.unit_report(session=s, viewer=v, start=utcnow() - timedelta(days=1),
                                                           end=utcnow(), zone=JAKARTA), lambda rows: unit_ids_of(rows)),
-    "uptime.daily": (lambda s, v: uptime.daily(session=s, viewer=v, start=utcnow() - timedelta(days=3),
+    "monitoring.uptime.daily": (lambda s, v: uptime.daily(session=s, viewer=v, start=utcnow() - timedelta(days=3),
                                                end=utcnow() + timedelta(days=1)), lambda rows: {u for u, _d, _p in rows}),
-    "uptime.incidents": (lambda s, v: uptime.incidents(session=s, viewer=v, start=utcnow() - timedelta(days=1),
+    "monitoring.uptime.incidents": (lambda s, v: uptime.incidents(session=s, viewer=v, start=utcnow() - timedelta(days=1),
                                                        end=utcnow() + timedelta(days=1)),
                          lambda rows: {i.unit_id for i, _n, _u in rows}),
-    "status.open_incidents": (lambda s, v: status.open_incidents(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
-    "status.latency_trend": (lambda s, v: status.latency_trend(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
+    "monitoring.status.open_incidents": (lambda s, v: status.open_incidents(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "monitoring.status.latency_trend": (lambda s, v: status.latency_trend(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
                              lambda rows: set(rows)),
-    "status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
+    "monitoring.status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
                              lambda rows: unit_ids_of(rows)),
-    "targets.export_rows": (lambda s, v: targets.export_rows(session=s, viewer=v),
+    "monitoring.targets.export_rows": (lambda s, v: targets.export_rows(session=s, viewer=v),
                             lambda rows: {s_cache_units[r["unit"]] for r in rows}),
-    "targets.target_rows": (lambda s, v: targets.target_rows(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
-    "uptime.window_view": (lambda s, v: uptime.window_view(session=s, viewer=v, preset="24h", zone=JAKARTA),
+    "monitoring.targets.target_rows": (lambda s, v: targets.target_rows(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "monitoring.uptime.window_view": (lambda s, v: uptime.window_view(session=s, viewer=v, preset="24h", zone=JAKARTA),
                            lambda w: unit_ids_of(w.report) | {d[0] for d in w.days}
                            | {i.unit_id for i, _n, _u in w.incidents}),
-    "status.wall": (lambda s, v: status.wall(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
+    "monitoring.status.wall": (lambda s, v: status.wall(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
                     lambda w: {u.unit_id for u in w.units if u.targets} | {i.unit_id for i in w.incidents}
                     | set(w.trends)),
-    "targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
+    "monitoring.targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
                              lambda rows: {t.unit_id for t, _state in rows}),
-    "maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
+    "monitoring.maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
                                  lambda rows: {w.unit_id or _unit_of_target(s_cache, w.target_id) for w in rows}),
-    "inventory.list_records": (lambda s, v: [r for kind in ("device", "staff", "application")
-                                             for r in inventory.list_records(session=s, viewer=v, kind=kind)],
+    "records.registers.list_records": (lambda s, v: [r for kind in ("device", "staff", "application")
+                                             for r in registers.list_records(session=s, viewer=v, kind=kind)],
                                lambda rows: {s_cache_units[r["unit"]] for r in rows}),
-    "inventory.lookup": (lambda s, v: inventory.lookup(session=s, viewer=v),
+    "records.registers.lookup": (lambda s, v: registers.lookup(session=s, viewer=v),
                               lambda lk: {u for u, _ref in lk.staff_refs} | {u for u, _name in lk.targets}),
-    "inventory_io.export": (lambda s, v: inventory_io.export(session=s, viewer=v, kind="device", fmt="csv"),
+    "records.roundtrip.export": (lambda s, v: roundtrip.export(session=s, viewer=v, kind="device", fmt="csv"),
                             lambda data: {s_cache_units[line.split(",")[0]]
                                           for line in data.decode("utf-8-sig").splitlines()[1:]}),
-    "inventory_io.template": (lambda s, v: inventory_io.template(session=s, viewer=v, kind="device"),
+    "records.roundtrip.template": (lambda s, v: roundtrip.template(session=s, viewer=v, kind="device"),
                               lambda data: {s_cache_units[code] for code in _template_units(data)}),
-    "need_checks.find": (lambda s, v: need_checks.find(session=s, viewer=v, fiscal_year=NEXT_YEAR),
+    "needs.checks.find": (lambda s, v: checks.find(session=s, viewer=v, fiscal_year=NEXT_YEAR),
                          lambda found: {e["unit_id"] for f in found for e in f.evidence} | {u for f in found
                                                                                              for u in f.unit_ids}),
-    "budget.outcome": (lambda s, v: budget.outcome(session=s, viewer=v, fiscal_year=NEXT_YEAR,
+    "needs.budget.outcome": (lambda s, v: budget.outcome(session=s, viewer=v, fiscal_year=NEXT_YEAR,
                                                    params=budget.Params(ceiling=10**9), zone=JAKARTA),
                        lambda o: _outcome_units(o)),
-    "budget.compare": (lambda s, v: budget.compare(session=s, viewer=v, scenario_ids=[s_scenario["id"]], zone=JAKARTA),
+    "needs.budget.compare": (lambda s, v: budget.compare(session=s, viewer=v, scenario_ids=[s_scenario["id"]], zone=JAKARTA),
                        lambda pairs: {u for _scenario, o in pairs for u in _outcome_units(o)}),
-    "budget_io.export": (lambda s, v: budget_io.export(session=s, viewer=v, fiscal_year=NEXT_YEAR, name="Uji",
+    "needs.rka.export": (lambda s, v: rka.export(session=s, viewer=v, fiscal_year=NEXT_YEAR, name="Uji",
                                                        params=budget.Params(ceiling=10**9), zone=JAKARTA),
                          lambda data: _report_units(data)),
 }
@@ -149,62 +138,62 @@ s_scenario: dict = {}
 def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
-SINGLE = ["evaluation.assessment_view", "evaluation.evidence_file", "units.get_unit", "users.get_user", "access.can_write_unit", "targets.get_target", "target_detail.detail",
-          "availability.for_target", "availability.for_unit", "inventory.get_record", "inventory.count_records",
-          "inventory_stats.summary", "needs.get_need", "needs.status_counts"]  # needs: tests/test_needs.py
+SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
+          "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.registers.get_record", "records.registers.count_records",
+          "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts"]  # needs: tests/test_needs.py
 # Writes: each is tried against unit B by operator A and must be refused.
-WRITES = ["units.create_unit", "units.update_unit", "units.set_unit_active", "units.update_unit_profile",
-          "units.import_units", "users.create_user", "users.update_user", "users.reset_password",
-          "users.unlock_user", "targets.create_target", "targets.update_target", "targets.set_enabled", "maintenance.create_window",
-          "target_import.import_targets", "inventory.save_records", "inventory_io.import_upload",
-          "inventory.set_employees", "evaluation.save_answers", "evaluation.submit", "evaluation.add_evidence",
-          "evaluation.remove_evidence", "needs.submit"]
+WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
+          "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
+          "org.users.unlock_user", "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
+          "monitoring.target_import.import_targets", "records.registers.save_records", "records.roundtrip.import_upload",
+          "records.registers.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
+          "evaluation.assessment.remove_evidence", "needs.workflow.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
-    "alerts.list_channels": {}, "alerts.get_channel": {"channel_id": 1}, "alerts.list_deliveries": {},
-    "alerts.create_channel": {"data": None}, "alerts.update_channel": {"channel_id": 1, "data": None},
-    "alerts.send_test": {"channel_id": 1},
-    "inventory_lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
-    "duplicates.resolve": {"key": "x", "action": "keep"},
-    "evaluation.create_period": {"year": 2030}, "evaluation.set_city_method": {"period_id": 1, "method": "average"},
-    "evaluation.close_period": {"period_id": 1, "zone": JAKARTA}, "evaluation.reopen_period": {"period_id": 1},
-    "evaluation.return_assessment": {"assessment_id": 1, "reason": "x"}, "evaluation.verify": {"assessment_id": 1},
-    "readiness.save_rules": {"period_id": 1, "rules": {}},
-    "needs.review": {"need_ids": [], "decision": "approved"},
-    "needs.save_capacity": {"fiscal_year": NEXT_YEAR, "vcpu_free": 1, "ram_gb_free": 1, "storage_tb_free": 1},
+    "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
+    "alerts.alerts.create_channel": {"data": None}, "alerts.alerts.update_channel": {"channel_id": 1, "data": None},
+    "alerts.alerts.send_test": {"channel_id": 1},
+    "inventory.lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
+    "inventory.duplicates.resolve": {"key": "x", "action": "keep"},
+    "evaluation.lifecycle.create_period": {"year": 2030}, "evaluation.periods.set_city_method": {"period_id": 1, "method": "average"},
+    "evaluation.lifecycle.close_period": {"period_id": 1, "zone": JAKARTA}, "evaluation.lifecycle.reopen_period": {"period_id": 1},
+    "evaluation.assessment.return_assessment": {"assessment_id": 1, "reason": "x"}, "evaluation.assessment.verify": {"assessment_id": 1},
+    "evaluation.readiness.save_rules": {"period_id": 1, "rules": {}},
+    "needs.workflow.review": {"need_ids": [], "decision": "approved"},
+    "needs.workflow.save_capacity": {"fiscal_year": NEXT_YEAR, "vcpu_free": 1, "ram_gb_free": 1, "storage_tb_free": 1},
 }
 # The budget scenarios: leadership and admin own them; a unit's operator and the presenter may not.
 LEADERSHIP_ONLY = {
-    "budget.save_scenario": {"fiscal_year": NEXT_YEAR, "name": "x", "params": budget.Params(ceiling=1)},
-    "budget.delete_scenario": {"scenario_id": 1}, "budget.adopt": {"scenario_id": 1, "zone": JAKARTA},
-    "budget.base_for": {"fiscal_year": NEXT_YEAR, "zone": JAKARTA},
+    "needs.budget.save_scenario": {"fiscal_year": NEXT_YEAR, "name": "x", "params": budget.Params(ceiling=1)},
+    "needs.budget.delete_scenario": {"scenario_id": 1}, "needs.budget.adopt": {"scenario_id": 1, "zone": JAKARTA},
+    "needs.budget.base_for": {"fiscal_year": NEXT_YEAR, "zone": JAKARTA},
 }
 # City-wide views across units (conflicts between units): admin and pimpinan only.
-CITY_ONLY = {"duplicates.find_conflicts": {}, "duplicates.kept_decisions": {}}
+CITY_ONLY = {"inventory.duplicates.find_conflicts": {}, "inventory.duplicates.kept_decisions": {}}
 # Lists every unit shares (device categories): no unit's rows in them.
-SHARED_LISTS = ["inventory_lists.categories", "inventory_lists.positions",
-                "evaluation.list_periods", "readiness.rule_versions",  # periods and their rules: no unit's rows
-                "needs.years", "needs.capacity",  # fiscal years in use, the data centre's capacity
-                "budget.scenarios", "budget.get_scenario"]  # a scenario's rules; its outcome is read scoped
+SHARED_LISTS = ["inventory.lists.categories", "inventory.lists.positions",
+                "evaluation.periods.list_periods", "evaluation.readiness.rule_versions",  # periods and their rules: no unit's rows
+                "needs.workflow.years", "needs.workflow.capacity",  # fiscal years in use, the data centre's capacity
+                "needs.budget.scenarios", "needs.budget.get_scenario"]  # a scenario's rules; its outcome is read scoped
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
-OWN_ACCOUNT = ["users.change_own_password", "users.set_language", "users.language_of", "users.end_sessions"]
+OWN_ACCOUNT = ["org.users.change_own_password", "org.users.set_language", "org.users.language_of", "org.users.end_sessions"]
 
 
 def test_every_core_function_taking_a_viewer_is_covered_here():
     found = set()
-    for info in pkgutil.iter_modules(core.__path__):
-        module = importlib.import_module(f"core.{info.name}")
+    for info in pkgutil.walk_packages(core.__path__, "core."):
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and "viewer" in inspect.signature(fn).parameters \
                     and not name.startswith("_"):
-                found.add(f"{info.name}.{name}")
+                found.add(f"{info.name.removeprefix('core.')}.{name}")
     # The scope mechanism itself (exercised by every test here) and the menu, which reads no rows.
     mechanism = {"access.require_role", "access.require_unit_write", "access.scoped", "access.unit_scope",
-                 "audit.record", "navigation.menu_for", "navigation.can_open", "targets.masked",
-                 "status.freshness"}  # freshness reads only the workers' own heartbeat, no unit's rows
+                 "audit.record", "navigation.menu_for", "navigation.can_open", "monitoring.targets.masked",
+                 "monitoring.status.freshness"}  # freshness reads only the workers' own heartbeat, no unit's rows
     # notify.test_now opens its own transactions (it must commit before sending) and is admin-only:
     # it goes through alerts.send_test, checked below, and tests/test_alerts.py refuses skpd and pimpinan.
-    mechanism |= {"notify.test_now"}
+    mechanism |= {"alerts.notify.test_now"}
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT) | set(ADMIN_ONLY) \
         | set(CITY_ONLY) | set(SHARED_LISTS) | set(LEADERSHIP_ONLY)
 
@@ -268,9 +257,9 @@ def needed(store, city, admin, pimpinan, evaluated):
 
 @pytest.mark.parametrize("name", sorted(READS))
 def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name, request):
-    if name.split(".")[0] in ("readiness", "leadership", "report"):
+    if name.rsplit(".", 1)[0] in ("evaluation.readiness", "evaluation.leadership", "evaluation.report"):
         request.getfixturevalue("evaluated")
-    if name.split(".")[0] in ("need_checks", "budget", "budget_io"):
+    if name.rsplit(".", 1)[0] in ("needs.checks", "needs.budget", "needs.rka"):
         request.getfixturevalue("needed")
     call, units_of = READS[name]
     own = city.subtree(UNIT_A)
@@ -342,54 +331,51 @@ def test_skpd_cannot_open_another_units_row_by_id(store, city, operator_a):
 def writes_to_unit_b(city):
     b = city.units["DINKES"]
     return {
-        "units.create_unit": dict(data=UnitRow("UPT-LAB", "UPT Laboratorium", "upt", parent_code="DINKES")),
-        "units.update_unit": dict(unit_id=b, data=UnitRow("DINKES", "Dinas Kesehatan X", "dinas")),
-        "units.set_unit_active": dict(unit_id=b, active=False),
-        "units.update_unit_profile": dict(unit_id=b, data=UnitProfile(head_name="Bukan Saya")),
-        "units.import_units": dict(rows=[(2, UnitRow("DINKES", "Dinas Kesehatan X", "dinas"))]),
-        "users.create_user": dict(data=UserCreate(username="op_x", display_name="X", role="skpd", unit_id=b,
+        "org.units.create_unit": dict(data=UnitRow("UPT-LAB", "UPT Laboratorium", "upt", parent_code="DINKES")),
+        "org.units.update_unit": dict(unit_id=b, data=UnitRow("DINKES", "Dinas Kesehatan X", "dinas")),
+        "org.units.set_unit_active": dict(unit_id=b, active=False),
+        "org.units.update_unit_profile": dict(unit_id=b, data=UnitProfile(head_name="Bukan Saya")),
+        "org.units.import_units": dict(rows=[(2, UnitRow("DINKES", "Dinas Kesehatan X", "dinas"))]),
+        "org.users.create_user": dict(data=UserCreate(username="op_x", display_name="X", role="skpd", unit_id=b,
                                                   password=PASSWORD)),
-        "users.update_user": dict(user_id=city.viewers["op_b"].user_id,
+        "org.users.update_user": dict(user_id=city.viewers["op_b"].user_id,
                                   data=UserUpdate(display_name="X", role="skpd", unit_id=b)),
-        "users.reset_password": dict(user_id=city.viewers["op_b"].user_id),
-        "users.unlock_user": dict(user_id=city.viewers["op_b"].user_id),
-        "targets.create_target": dict(data=targets.TargetCreate(unit_id=b, name="x", kind="ping", host="127.0.0.1")),
-        "targets.update_target": dict(target_id=city.target_b, data=targets.TargetCreate(
+        "org.users.reset_password": dict(user_id=city.viewers["op_b"].user_id),
+        "org.users.unlock_user": dict(user_id=city.viewers["op_b"].user_id),
+        "monitoring.targets.create_target": dict(data=targets.TargetCreate(unit_id=b, name="x", kind="ping", host="127.0.0.1")),
+        "monitoring.targets.update_target": dict(target_id=city.target_b, data=targets.TargetCreate(
             unit_id=b, name="x", kind="ping", host="127.0.0.2")),
-        "targets.set_enabled": dict(target_id=city.target_b, enabled=False),
-        "maintenance.create_window": dict(data=maintenance.WindowCreate(
+        "monitoring.targets.set_enabled": dict(target_id=city.target_b, enabled=False),
+        "monitoring.maintenance.create_window": dict(data=maintenance.WindowCreate(
             kind="once", unit_id=b, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1))),
-        "target_import.import_targets": dict(table=target_import.read_targets(
+        "monitoring.target_import.import_targets": dict(table=target_import.read_targets(
             b"unit;nama;jenis;host\nDINKES;x;ping;127.0.0.1\n", "target.csv")),
-        "inventory.save_records": dict(kind="device", changes=[inventory.Change(2, {
+        "records.registers.save_records": dict(kind="device", changes=[registers.Change(2, {
             "unit": "DINKES", "category": "PC", "serial_number": "SN-X"})]),
-        "inventory_io.import_upload": dict(kind="staff", table=inventory_io.read_upload(
+        "records.roundtrip.import_upload": dict(kind="staff", table=roundtrip.read_upload(
             b"Kode unit;Nama;Status kepegawaian\nKEC-KLOJEN;Boleh;Non-ASN\nDINKES;Bukan unit saya;Non-ASN\n",
             "sdm.csv", "staff")),
-        "inventory.set_employees": dict(unit_id=b, employees=10),
-        "evaluation.save_answers": dict(period_id=city.period_b, unit_id=b, answers=answers(5)),
-        "evaluation.submit": dict(period_id=city.period_b, unit_id=b),
-        "evaluation.add_evidence": dict(period_id=city.period_b, unit_id=b, indicator=1, filename="x.pdf",
+        "records.registers.set_employees": dict(unit_id=b, employees=10),
+        "evaluation.assessment.save_answers": dict(period_id=city.period_b, unit_id=b, answers=answers(5)),
+        "evaluation.assessment.submit": dict(period_id=city.period_b, unit_id=b),
+        "evaluation.assessment.add_evidence": dict(period_id=city.period_b, unit_id=b, indicator=1, filename="x.pdf",
                                         data=b"%PDF-1.4 x"),
-        "evaluation.remove_evidence": dict(evidence_id=city.evidence_b),
-        "needs.submit": dict(need_ids=[city.need_b]),
+        "evaluation.assessment.remove_evidence": dict(evidence_id=city.evidence_b),
+        "needs.workflow.submit": dict(need_ids=[city.need_b]),
     }
 
 
 @pytest.mark.parametrize("name", WRITES)
 def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, operator_a, admin, name):
-    module, fn = name.split(".")
-    func = getattr({"units": units, "users": users, "targets": targets, "maintenance": maintenance,
-                   "target_import": target_import, "inventory": inventory, "inventory_io": inventory_io,
-                   "evaluation": evaluation, "needs": needs}[module], fn)
+    func = function(name)
     city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
     [city.need_b] = add_needs(store, admin, need_cells("DINKES", "Kebutuhan unit B", 1_000_000))
     city.period_b = city.evidence_b = None
-    if module == "evaluation":  # a draft of unit B with an evidence file, for the evaluation writes
+    if name.startswith("evaluation."):  # a draft of unit B with an evidence file, for the evaluation writes
         city.period_b = new_period(store, admin)
         assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)
         with session_scope(store.engine) as s:
-            city.evidence_b = evaluation.add_evidence(session=s, viewer=admin, period_id=city.period_b,
+            city.evidence_b = assessment.add_evidence(session=s, viewer=admin, period_id=city.period_b,
                                                       unit_id=city.units["DINKES"], indicator=1, filename="b.pdf",
                                                       data=b"%PDF-1.4 b")
     with store.session() as s:
@@ -408,13 +394,13 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
 def _assessment_of_b(s, admin, city) -> tuple:
     if city.period_b is None:
         return ()
-    view = evaluation.assessment_view(session=s, viewer=admin, period_id=city.period_b, unit_id=city.units["DINKES"])
+    view = assessment.assessment_view(session=s, viewer=admin, period_id=city.period_b, unit_id=city.units["DINKES"])
     return view.status, sorted((a.indicator, a.level) for a in view.answers.values()), len(view.evidence)
 
 
 def _inventory_counts(s, admin) -> list:
-    return [inventory.count_records(session=s, viewer=admin, kind=k) for k in ("device", "staff", "application")] \
-        + [(r["id"], r["status"], r["total"]) for r in inventory.list_records(session=s, viewer=admin, kind="need")]
+    return [registers.count_records(session=s, viewer=admin, kind=k) for k in ("device", "staff", "application")] \
+        + [(r["id"], r["status"], r["total"]) for r in registers.list_records(session=s, viewer=admin, kind="need")]
 
 
 def test_snmp_secrets_are_shown_to_admins_only(store, city, admin, operator_b):
@@ -445,8 +431,7 @@ def test_an_skpd_account_whose_unit_is_missing_sees_nothing(store, city):
 
 @pytest.mark.parametrize("name", sorted(ADMIN_ONLY))
 def test_admin_only_functions_refuse_everyone_else(store, city, operator_a, pimpinan, presenter, name):
-    module, fn = name.split(".")
-    func = getattr(importlib.import_module(f"core.{module}"), fn)
+    func = function(name)
     for viewer in (operator_a, pimpinan, presenter):
         with store.session() as s, pytest.raises(PermissionDenied):
             func(session=s, viewer=viewer, **ADMIN_ONLY[name])
@@ -454,8 +439,7 @@ def test_admin_only_functions_refuse_everyone_else(store, city, operator_a, pimp
 
 @pytest.mark.parametrize("name", sorted(LEADERSHIP_ONLY))
 def test_budget_scenarios_refuse_unit_operators_and_the_presenter(store, city, operator_a, presenter, name):
-    module, fn = name.split(".")
-    func = getattr(importlib.import_module(f"core.{module}"), fn)
+    func = function(name)
     for viewer in (operator_a, presenter):
         with store.session() as s, pytest.raises(PermissionDenied):
             func(session=s, viewer=viewer, **LEADERSHIP_ONLY[name])
@@ -464,8 +448,7 @@ def test_budget_scenarios_refuse_unit_operators_and_the_presenter(store, city, o
 @pytest.mark.parametrize("name", sorted(CITY_ONLY))
 def test_views_across_units_refuse_unit_operators_and_the_presenter(store, city, operator_a, presenter, pimpinan,
                                                                     name):
-    module, fn = name.split(".")
-    func = getattr(importlib.import_module(f"core.{module}"), fn)
+    func = function(name)
     for viewer in (operator_a, presenter):
         with store.session() as s, pytest.raises(PermissionDenied):
             func(session=s, viewer=viewer, **CITY_ONLY[name])
@@ -478,20 +461,20 @@ def test_skpd_cannot_open_count_or_sum_another_units_inventory(store, city, oper
     own = city.subtree(UNIT_A)
     with store.session() as s:
         for kind in ("device", "staff", "application"):
-            records = inventory.list_records(session=s, viewer=admin, kind=kind)
-            assert inventory.count_records(session=s, viewer=operator_a, kind=kind) == len(own)
-            assert inventory.count_records(session=s, viewer=operator_a, kind=kind,
+            records = registers.list_records(session=s, viewer=admin, kind=kind)
+            assert registers.count_records(session=s, viewer=operator_a, kind=kind) == len(own)
+            assert registers.count_records(session=s, viewer=operator_a, kind=kind,
                                            unit_ids=[city.units["DINKES"]]) == 0
             for row in records:
                 if city.units[row["unit"]] in own:
-                    assert inventory.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
+                    assert registers.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
                 else:
                     with pytest.raises(NotFound):
-                        inventory.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
+                        registers.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
         others = [u for u in city.units.values() if u not in own]
-        theirs = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=others)
+        theirs = summary.summary(session=s, viewer=operator_a, unit_ids=others)
         assert (theirs.devices, theirs.staff, theirs.applications) == (0, 0, 0)
-        mine = inventory_stats.summary(session=s, viewer=operator_a, unit_ids=sorted(own))
+        mine = summary.summary(session=s, viewer=operator_a, unit_ids=sorted(own))
         assert (mine.devices, mine.staff, mine.applications) == (len(own),) * 3
 
 
@@ -500,6 +483,6 @@ def test_presenter_sees_no_inventory(store, city, presenter, admin):
     with store.session() as s:
         for kind in ("device", "staff", "application"):
             with pytest.raises(PermissionDenied):
-                inventory.list_records(session=s, viewer=presenter, kind=kind)
+                registers.list_records(session=s, viewer=presenter, kind=kind)
         with pytest.raises(PermissionDenied):
-            inventory_stats.summary(session=s, viewer=presenter, unit_ids=list(city.units.values()))
+            summary.summary(session=s, viewer=presenter, unit_ids=list(city.units.values()))

@@ -2,7 +2,8 @@
 
 import pytest
 
-from core import formatting, spbe
+from core import formatting
+from core.evaluation import spbe
 
 
 def test_the_reference_holds_47_indicators_whose_weights_add_up_to_100():

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.state_machine import Status, apply, flap_percent
+from core.monitoring.state_machine import Status, apply, flap_percent
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from core import status
+from core.monitoring import status
 from db.engine import session_scope
 from db.monitoring import Worker
 from db.types import utcnow

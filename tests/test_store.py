@@ -5,7 +5,7 @@ from sqlalchemy import func, inspect, select, text
 
 from core.config import load_settings
 from core.errors import SettingsError, StoreUnavailable
-from core.store import open_store, prepare
+from core.startup import open_store, prepare
 from db.engine import make_engine, session_scope
 from db.migrate import current_revision, head_revision
 from db.models import User

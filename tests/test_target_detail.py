@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from core import target_detail
+from core.monitoring import target_detail
 from db.engine import session_scope
 from db.monitoring import Heartbeat
 from probes.worker import ProbeWorker

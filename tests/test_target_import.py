@@ -6,8 +6,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from core import export, target_import, targets
+from core import export
 from core.errors import ImportRejected, PermissionDenied
+from core.monitoring import target_import, targets
 from db.engine import session_scope
 from db.monitoring import Target
 from tests.monitoring import add_target

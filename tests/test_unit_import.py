@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from core import units
 from core.demo import UNITS_FILE
 from core.errors import ImportRejected
-from core.unit_import import parse_units_csv
+from core.org import units
+from core.org.unit_import import parse_units_csv
 from db.models import Unit
 
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from core import units
 from core.errors import PermissionDenied, ValidationError
-from core.units import UnitRow
+from core.org import units
+from core.org.units import UnitRow
 from db.models import AuditLog, Unit
 
 

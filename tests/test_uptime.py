@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from core import availability, uptime
+from core.monitoring import availability, uptime
 from db.engine import session_scope
 from db.monitoring import Target
 from tests.monitoring import JAKARTA, add_target

@@ -6,10 +6,10 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from core import users
-from core.auth_cookie import read_token
 from core.errors import AccountLocked, LoginFailed, PermissionDenied, ValidationError
-from core.users import UserCreate, UserUpdate
+from core.org import users
+from core.org.cookies import read_token
+from core.org.users import UserCreate, UserUpdate
 from db.models import AuditLog, User
 from db.types import utcnow
 from tests.conftest import PASSWORD

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.maintenance import WindowCreate, create_window
+from core.monitoring.maintenance import WindowCreate, create_window
 from db.engine import session_scope
 from db.monitoring import Heartbeat, RollupDay, RollupHour, RollupMinute, TargetEvent, Worker
 from db.types import utcnow

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import users
 from core.errors import MonevError
+from core.org import users
 from pages.common.shell import call, ctx, guard, role_label, show_error, t
 
 guard("account")

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import alerts, notify, units
+from core.alerts import alerts, notify
 from core.errors import MonevError
+from core.org import units
 from pages.common.shell import call, ctx, flash, guard, moment, save, show_error, show_flash, t
 
 guard("admin_alerts")

@@ -4,25 +4,25 @@ that turn measured figures into readiness levels (each change a new version)."""
 import pandas as pd
 import streamlit as st
 
-from core import evaluation, readiness
+from core.evaluation import lifecycle, periods, readiness
 from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t
 
 guard("admin_evaluation")
 c = ctx()
 st.title(t("admin_eval.title"))
 show_flash()
-periods = cached(evaluation.list_periods)
+found = cached(periods.list_periods)
 
-with st.expander(t("admin_eval.new_period"), icon=":material/add:", expanded=not periods), \
+with st.expander(t("admin_eval.new_period"), icon=":material/add:", expanded=not found), \
         st.form("admin_eval_new"):
     year = st.number_input(t("eval.year"), min_value=2000, max_value=2100, step=1, key="admin_eval_year",
-                           value=(periods[0].year + 1) if periods else 2026)
+                           value=(found[0].year + 1) if found else 2026)
     if st.form_submit_button(t("admin_eval.create"), type="primary"):
-        save(evaluation.create_period, t("admin_eval.created", year=int(year)), year=int(year))
-if not periods:
+        save(lifecycle.create_period, t("admin_eval.created", year=int(year)), year=int(year))
+if not found:
     st.stop()
 
-by_id = {p.id: p for p in periods}
+by_id = {p.id: p for p in found}
 period_id = st.selectbox(t("eval.period"), list(by_id), key="admin_eval_period",
                          format_func=lambda i: t("eval.period_label", year=by_id[i].year,
                                                  status=t(f"eval.period_status.{by_id[i].status}")))
@@ -31,23 +31,23 @@ period = by_id[period_id]
 left, right = st.columns(2)
 with left:
     st.subheader(t("eval.city_method"))
-    method = st.radio(t("eval.city_method"), evaluation.CITY_METHODS, label_visibility="collapsed",
-                      index=evaluation.CITY_METHODS.index(period.city_method), key=f"admin_eval_method_{period.id}",
+    method = st.radio(t("eval.city_method"), periods.CITY_METHODS, label_visibility="collapsed",
+                      index=periods.CITY_METHODS.index(period.city_method), key=f"admin_eval_method_{period.id}",
                       format_func=lambda m: t(f"eval.method.{m}"), captions=[t(f"eval.method_help.{m}")
-                                                                               for m in evaluation.CITY_METHODS])
+                                                                               for m in periods.CITY_METHODS])
     if method != period.city_method and st.button(t("common.save"), key="admin_eval_method_save"):
-        save(evaluation.set_city_method, t("common.saved"), period_id=period.id, method=method)
+        save(periods.set_city_method, t("common.saved"), period_id=period.id, method=method)
 with right:
     st.subheader(t("admin_eval.state"))
     if period.status == "open":
         st.caption(t("admin_eval.close_help"))
         if st.button(t("admin_eval.close"), icon=":material/lock:", key="admin_eval_close"):
-            save(evaluation.close_period, lambda n: t("admin_eval.closed", year=period.year, count=n),
+            save(lifecycle.close_period, lambda n: t("admin_eval.closed", year=period.year, count=n),
                  period_id=period.id, zone=c.settings.zone, org_name=c.settings.org_name)
     else:
         st.caption(t("admin_eval.closed_at", at=moment(period.closed_at)))
         if st.button(t("admin_eval.reopen"), icon=":material/lock_open:", key="admin_eval_reopen"):
-            save(evaluation.reopen_period, t("admin_eval.reopened", year=period.year), period_id=period.id)
+            save(lifecycle.reopen_period, t("admin_eval.reopened", year=period.year), period_id=period.id)
 
 st.subheader(t("admin_eval.rules"))
 st.caption(t("admin_eval.rules_help"))

@@ -5,9 +5,11 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import export, formatting, maintenance, target_import, targets, units
+from core import export, formatting
 from core.errors import MonevError
 from core.i18n import reason_text
+from core.monitoring import maintenance, target_import, targets
+from core.org import units
 from pages.common.shell import cached, call, ctx, deferred, guard, moment, save, show_error, show_flash, t
 
 guard("admin_targets")

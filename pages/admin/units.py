@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import units
 from core.errors import MonevError
-from core.unit_import import parse_units_csv
+from core.org import units
+from core.org.unit_import import parse_units_csv
 from pages.common.shell import call, guard, kind_label, save, show_error, show_flash, t
 
 guard("admin_units")

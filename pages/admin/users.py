@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import passwords, units, users
 from core.access import Role
 from core.errors import MonevError
+from core.org import passwords, units, users
 from pages.common.shell import call, flash, guard, moment, role_label, save, show_error, show_flash, t
 
 guard("admin_users")

@@ -4,9 +4,11 @@ Draft → submitted by the unit → verified (or returned) by Kominfo; every ste
 import pandas as pd
 import streamlit as st
 
-from core import audit, evaluation, formatting, report, spbe, units
+from core import audit, formatting
 from core.access import Role
 from core.errors import MonevError
+from core.evaluation import assessment, report, spbe
+from core.org import units
 from pages.common.shell import cached, call, ctx, deferred, guard, moment, save, show_error, show_flash, t
 from pages.evaluation.periods import pick_period
 
@@ -22,7 +24,7 @@ names = {u.id: f"{u.name} ({u.code})" for u in visible} | {None: t("assessment.c
 default = options.index(c.viewer.unit_id) if c.viewer.unit_id in options else 0
 unit_id = right.selectbox(t("eval.unit"), options, index=default, format_func=lambda i: names[i],
                           key="assessment_unit")
-view = call(evaluation.assessment_view, period_id=period.id, unit_id=unit_id)
+view = call(assessment.assessment_view, period_id=period.id, unit_id=unit_id)
 a = view.assessment
 
 status = view.status if a else "none"
@@ -120,30 +122,30 @@ def _int(value):
     return None if value is None or pd.isna(value) else int(value)
 
 
-def answers_from(table: pd.DataFrame) -> list[evaluation.AnswerInput]:
+def answers_from(table: pd.DataFrame) -> list[assessment.AnswerInput]:
     changed = []
     for before, (_, after) in zip(rows, table.iterrows(), strict=True):
         level = _int(after["level"])
         links = [part for part in str(after["links"] or "").replace(",", " ").split() if part]
         justification = str(after["justification"] or "")
         if (level, justification, " ".join(links)) != (before["level"], before["justification"], before["links"]):
-            changed.append(evaluation.AnswerInput(int(after["no"]), level, justification, links))
+            changed.append(assessment.AnswerInput(int(after["no"]), level, justification, links))
     return changed
 
 
 if view.can_edit:
     cols = st.columns([1, 1, 4])
     if cols[0].button(t("common.save"), type="primary", icon=":material/save:", key="assessment_save"):
-        save(evaluation.save_answers, lambda n: t("assessment.saved", count=n), period_id=period.id, unit_id=unit_id,
+        save(assessment.save_answers, lambda n: t("assessment.saved", count=n), period_id=period.id, unit_id=unit_id,
              answers=answers_from(edited))
     if cols[1].button(t("assessment.submit"), icon=":material/send:", key="assessment_submit",
                       help=t("assessment.submit_help")):
         try:
-            call(evaluation.save_answers, period_id=period.id, unit_id=unit_id, answers=answers_from(edited))
+            call(assessment.save_answers, period_id=period.id, unit_id=unit_id, answers=answers_from(edited))
         except MonevError as exc:
             show_error(exc)
         else:
-            save(evaluation.submit, t("assessment.submitted"), period_id=period.id, unit_id=unit_id)
+            save(assessment.submit, t("assessment.submitted"), period_id=period.id, unit_id=unit_id)
 
 if view.can_verify:
     cols = st.columns([1, 3])
@@ -151,12 +153,12 @@ if view.can_verify:
                       help=t("assessment.verify_help")):
         corrections = {int(r["no"]): (_int(r["verified_level"]), str(r["verify_reason"] or ""))
                        for _, r in edited.iterrows() if _int(r["verified_level"]) is not None}
-        save(evaluation.verify, t("assessment.verified"), assessment_id=a.id, corrections=corrections)
+        save(assessment.verify, t("assessment.verified"), assessment_id=a.id, corrections=corrections)
 if c.viewer.is_admin and a is not None and a.status in ("submitted", "verified") and period.status == "open":
     with st.expander(t("assessment.return"), icon=":material/undo:"), st.form("assessment_return"):
         reason = st.text_area(t("assessment.return_reason"), key="assessment_return_reason", max_chars=500)
         if st.form_submit_button(t("assessment.return_button")):
-            save(evaluation.return_assessment, t("assessment.returned"), assessment_id=a.id, reason=reason)
+            save(assessment.return_assessment, t("assessment.returned"), assessment_id=a.id, reason=reason)
 
 st.subheader(t("assessment.evidence"))
 if view.evidence:
@@ -165,12 +167,12 @@ if view.evidence:
         cols[0].write(f"#{info.indicator}")
         cols[1].write(info.filename)
         cols[2].caption(f"{formatting.number(info.size / 1024, 0)} KB · {info.uploaded_by} · {moment(info.uploaded_at)}")
-        get = deferred(evaluation.evidence_file, evidence_id=info.id)
+        get = deferred(assessment.evidence_file, evidence_id=info.id)
         cols[3].download_button(t("assessment.download"), data=lambda get=get: get()[2], file_name=info.filename,
                                 key=f"evidence_get_{info.id}", icon=":material/download:", on_click="ignore")
         if view.can_edit and cols[4].button(t("common.delete"), key=f"evidence_del_{info.id}",
                                             icon=":material/delete:"):
-            save(evaluation.remove_evidence, t("assessment.evidence_removed"), evidence_id=info.id)
+            save(assessment.remove_evidence, t("assessment.evidence_removed"), evidence_id=info.id)
 else:
     st.caption(t("assessment.no_evidence"))
 if view.can_edit:
@@ -181,12 +183,12 @@ if view.can_edit:
         upload = cols[1].file_uploader(t("assessment.upload"), type=["pdf", "png", "jpg", "jpeg", "docx", "xlsx",
                                                                      "pptx"], key="evidence_file",
                                        help=t("assessment.upload_help",
-                                              limit_mb=evaluation.MAX_EVIDENCE_BYTES // (1024 * 1024)))
+                                              limit_mb=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024)))
         if st.form_submit_button(t("assessment.upload_button"), icon=":material/upload:"):
             if upload is None:
                 st.error(t("assessment.upload_none"))
             else:
-                save(evaluation.add_evidence, t("assessment.uploaded", filename=upload.name), period_id=period.id,
+                save(assessment.add_evidence, t("assessment.uploaded", filename=upload.name), period_id=period.id,
                      unit_id=unit_id, indicator=number, filename=upload.name, data=upload.getvalue())
 
 if a is not None:

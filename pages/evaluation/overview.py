@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import charts, formatting, leadership, report, spbe
+from core import formatting
+from core.evaluation import charts, leadership, report, spbe
 from pages.common.shell import cached, chart, ctx, deferred, guard, t
 from pages.evaluation.periods import pick_period
 

@@ -4,7 +4,8 @@ the level each reaches under this period's thresholds, and the inputs behind eve
 import pandas as pd
 import streamlit as st
 
-from core import formatting, readiness, report
+from core import formatting
+from core.evaluation import readiness, report
 from pages.common.shell import cached, ctx, guard, t
 from pages.evaluation.periods import pick_period
 

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from core import access, audit, formatting, needs, units, users
+from core import access, audit, formatting
 from core.access import Role
 from core.errors import MonevError
+from core.needs import workflow
+from core.org import units, users
 from db.types import utcnow
 from pages.common.shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
 from pages.evaluation import unit_inventory
@@ -68,7 +70,7 @@ unit_inventory.draw(unit.id, has_sub_units=bool(children))
 
 year = utcnow().year + 1  # the year being planned
 st.subheader(t("unit.needs", year=year))
-counts = call(needs.status_counts, fiscal_year=year, unit_ids=[unit.id])
+counts = call(workflow.status_counts, fiscal_year=year, unit_ids=[unit.id])
 if any(count.needs for count in counts):
     for col, count in zip(st.columns(len(counts)), counts, strict=True):
         col.metric(t(f"need_status.{count.status}"), formatting.number(count.needs), formatting.rupiah(count.total),

@@ -5,8 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import formatting, inventory_stats
-from core.inventory_kinds import COMPETENCE_AREAS
+from core import formatting
+from core.inventory import summary
+from core.records.kinds import COMPETENCE_AREAS
 from pages.common.shell import cached, chart, t
 
 COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
@@ -21,23 +22,23 @@ def _ratio(value: float | None, decimals: int = 2) -> str:
 def draw(unit_id: int, has_sub_units: bool) -> None:
     st.subheader(t("unit.inventory"))
     with_subs = has_sub_units and st.toggle(t("unit.include_sub_units"), value=True, key="unit_inv_subs")
-    summary = cached(inventory_stats.summary, unit_ids=[unit_id], with_sub_units=with_subs)
-    if not (summary.devices or summary.staff or summary.applications):
+    totals = cached(summary.summary, unit_ids=[unit_id], with_sub_units=with_subs)
+    if not (totals.devices or totals.staff or totals.applications):
         st.caption(t("unit.no_inventory"))
         return
     cols = st.columns(6)
-    cols[0].metric(t("unit.devices"), formatting.number(summary.devices))
-    cols[1].metric(t("unit.past_life"), formatting.number(len(summary.past_life)))
-    cols[2].metric(t("unit.staff"), formatting.number(summary.staff))
-    cols[3].metric(t("unit.applications"), formatting.number(summary.applications))
-    cols[4].metric(t("unit.devices_per_employee"), _ratio(summary.devices_per_employee),
-                   help=None if summary.employees else t("unit.no_employees"))
-    cols[5].metric(t("unit.staff_per_100"), _ratio(summary.staff_per_100, 1),
-                   help=None if summary.employees else t("unit.no_employees"))
+    cols[0].metric(t("unit.devices"), formatting.number(totals.devices))
+    cols[1].metric(t("unit.past_life"), formatting.number(len(totals.past_life)))
+    cols[2].metric(t("unit.staff"), formatting.number(totals.staff))
+    cols[3].metric(t("unit.applications"), formatting.number(totals.applications))
+    cols[4].metric(t("unit.devices_per_employee"), _ratio(totals.devices_per_employee),
+                   help=None if totals.employees else t("unit.no_employees"))
+    cols[5].metric(t("unit.staff_per_100"), _ratio(totals.staff_per_100, 1),
+                   help=None if totals.employees else t("unit.no_employees"))
 
     left, right = st.columns(2)
-    if summary.by_category:
-        frame = pd.DataFrame(summary.by_category)
+    if totals.by_category:
+        frame = pd.DataFrame(totals.by_category)
         frame["condition_label"] = [t(f"condition.{k}") for k in frame["condition"]]
         order = [t(f"condition.{k}") for k in CONDITION_COLOURS]
         left.markdown(f"**{t('unit.by_category')}**")
@@ -51,18 +52,18 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
                      alt.Tooltip("condition_label:N", title=t("device.condition")),
                      alt.Tooltip("count:Q", title=t("unit.count"))],
         ).properties(height=max(200, 40 * frame["category"].nunique())), where=left)
-    if summary.ages:
-        ages = pd.DataFrame(summary.ages)
+    if totals.ages:
+        ages = pd.DataFrame(totals.ages)
         right.markdown(f"**{t('unit.age_distribution')}**")
         chart(alt.Chart(ages).mark_bar(color="#1f6feb").encode(
             x=alt.X("age:O", title=t("unit.age"), axis=alt.Axis(labelAngle=0)), y=alt.Y("count:Q", title=t("unit.count"), axis=COUNT_AXIS),
             tooltip=[alt.Tooltip("age:O", title=t("unit.age")), alt.Tooltip("count:Q", title=t("unit.count"))],
-        ).properties(height=max(200, 40 * frame["category"].nunique()) if summary.by_category else 200), where=right)
+        ).properties(height=max(200, 40 * frame["category"].nunique()) if totals.by_category else 200), where=right)
 
     left, right = st.columns(2)
-    if summary.staff:
+    if totals.staff:
         left.markdown(f"**{t('unit.competence')}**")
-        competence = pd.DataFrame(summary.competence or [{"area": COMPETENCE_AREAS[0], "level": 1, "count": 0}])
+        competence = pd.DataFrame(totals.competence or [{"area": COMPETENCE_AREAS[0], "level": 1, "count": 0}])
         competence["area_label"] = [t(f"competence.{a}") for a in competence["area"]]
         competence["level_label"] = [t(f"competence_level.{lv}") for lv in competence["level"]]
         levels = [t(f"competence_level.{lv}") for lv in (1, 2, 3)]
@@ -75,12 +76,12 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
                      alt.Tooltip("level_label:N", title=t("unit.competence_level")),
                      alt.Tooltip("count:Q", title=t("unit.count"))],
         ).properties(height=200), where=left)
-        if summary.areas_without_staff:
+        if totals.areas_without_staff:
             left.warning(t("unit.no_staff_in_area", areas=", ".join(t(f"competence.{a}")
-                                                                      for a in summary.areas_without_staff)))
-    if summary.apps_by_hosting:
+                                                                      for a in totals.areas_without_staff)))
+    if totals.apps_by_hosting:
         right.markdown(f"**{t('unit.apps_hosting')}**")
-        apps = pd.DataFrame(summary.apps_by_hosting)
+        apps = pd.DataFrame(totals.apps_by_hosting)
         apps["hosting_label"] = [t(f"hosting.{h}") for h in apps["hosting"]]
         apps["integration"] = [t("unit.integrated") if i else t("unit.not_integrated") for i in apps["integrated"]]
         chart(alt.Chart(apps).mark_bar().encode(
@@ -93,14 +94,14 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
                      alt.Tooltip("count:Q", title=t("unit.count"))],
         ).properties(height=200), where=right)
 
-    if summary.past_life:
-        with st.expander(t("unit.past_life_list", count=len(summary.past_life)), icon=":material/history:"):
+    if totals.past_life:
+        with st.expander(t("unit.past_life_list", count=len(totals.past_life)), icon=":material/history:"):
             st.dataframe(pd.DataFrame({
-                t("users.unit"): [r["unit"] for r in summary.past_life],
-                t("device.category"): [r["category"] for r in summary.past_life],
-                t("device.brand_model"): [r["brand_model"] for r in summary.past_life],
-                t("device.serial_number"): [r["serial"] for r in summary.past_life],
-                t("device.purchase_year"): [r["year"] for r in summary.past_life],
-                t("unit.age"): [r["age"] for r in summary.past_life],
-                t("inventory.useful_life"): [r["life"] for r in summary.past_life],
+                t("users.unit"): [r["unit"] for r in totals.past_life],
+                t("device.category"): [r["category"] for r in totals.past_life],
+                t("device.brand_model"): [r["brand_model"] for r in totals.past_life],
+                t("device.serial_number"): [r["serial"] for r in totals.past_life],
+                t("device.purchase_year"): [r["year"] for r in totals.past_life],
+                t("unit.age"): [r["age"] for r in totals.past_life],
+                t("inventory.useful_life"): [r["life"] for r in totals.past_life],
             }), hide_index=True, width="stretch")

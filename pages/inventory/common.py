@@ -6,10 +6,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import formatting, inventory, inventory_io, inventory_lists, units
+from core import formatting
 from core.access import Role
 from core.errors import MonevError
-from core.inventory_kinds import KINDS
+from core.inventory import lists
+from core.org import units
+from core.records import registers, roundtrip
+from core.records.kinds import KINDS
 from pages.common.shell import cached, call, ctx, deferred, save, show_error, t
 
 PAGE_SIZE = 200
@@ -56,7 +59,7 @@ def _shown(rows: list[dict], kind: str) -> pd.DataFrame:
 def _config(kind: str, editable: bool) -> dict:
     spec = KINDS[kind]
     lang = ctx().lang
-    lookup = cached(inventory.lookup)
+    lookup = cached(registers.lookup)
     writable = [u.code for u in cached(units.list_units)]
     config = {}
     for column in spec.columns:
@@ -83,11 +86,11 @@ def table(kind: str, unit_ids: list[int] | None, search: str, year: int | None =
     `year`: needs of that fiscal year only (and new rows get it when left empty)."""
     c = ctx()
     scope = {"fiscal_year": year} if year is not None else {}
-    total = cached(inventory.count_records, kind=kind, unit_ids=unit_ids, search=search, **scope)
+    total = cached(registers.count_records, kind=kind, unit_ids=unit_ids, search=search, **scope)
     pages = max(1, -(-total // PAGE_SIZE))
     left, right = st.columns([4, 1])
     page = right.number_input(t("inventory.page"), 1, pages, 1, key=f"{kind}_page") if pages > 1 else 1
-    rows = cached(inventory.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
+    rows = cached(registers.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
                   method=c.settings.depreciation, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **scope)
     left.caption(t("inventory.count", shown=formatting.number(len(rows)), total=formatting.number(total)))
     frame = _shown(rows, kind)
@@ -114,16 +117,16 @@ def _height(rows: int) -> int:
 def _save(kind: str, ids: list[int], edits: dict, defaults: dict | None = None) -> None:
     """Turn the editor's edits into changes for core: edited cells, added rows, deleted rows. `defaults`
     fill the cells an added row leaves empty (the fiscal year the page shows)."""
-    changes = [inventory.Change(position + 1, dict(cells), ids[int(position)])
+    changes = [registers.Change(position + 1, dict(cells), ids[int(position)])
                for position, cells in edits.get("edited_rows", {}).items()]
     for n, row in enumerate(edits.get("added_rows", [])):
         cells = {**(defaults or {}), **{k: v for k, v in row.items() if k != "id" and v not in (None, "")}}
-        changes.append(inventory.Change(len(ids) + n + 1, cells))
+        changes.append(registers.Change(len(ids) + n + 1, cells))
     deletes = [ids[int(position)] for position in edits.get("deleted_rows", [])]
     if not changes and not deletes:
         st.info(t("inventory.no_changes"))
         return
-    save(inventory.save_records, lambda done: t("inventory.saved", **done), kind=kind, changes=changes,
+    save(registers.save_records, lambda done: t("inventory.saved", **done), kind=kind, changes=changes,
          deletes=deletes)
 
 
@@ -131,7 +134,7 @@ def import_tab(kind: str) -> None:
     """Template, upload, preview naming every bad cell, then import all or nothing."""
     c = ctx()
     st.markdown(t("inventory.import_help"))
-    template = deferred(inventory_io.template, kind=kind, lang=c.lang)
+    template = deferred(roundtrip.template, kind=kind, lang=c.lang)
     st.download_button(t("inventory.template"), data=template, file_name=f"templat-{kind}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{kind}_template", icon=":material/table_view:")
@@ -139,8 +142,8 @@ def import_tab(kind: str) -> None:
     if upload is None:
         return
     try:
-        sheet = inventory_io.read_upload(upload.getvalue(), upload.name, kind)
-        plan = call(inventory_io.import_upload, kind=kind, table=sheet, dry_run=True)
+        sheet = roundtrip.read_upload(upload.getvalue(), upload.name, kind)
+        plan = call(roundtrip.import_upload, kind=kind, table=sheet, dry_run=True)
     except MonevError as exc:
         show_error(exc)
         return
@@ -148,7 +151,7 @@ def import_tab(kind: str) -> None:
     if sheet.ignored:
         st.caption(t("inventory.import_ignored", columns=", ".join(sheet.ignored)))
     if st.button(t("inventory.import_commit"), type="primary", key=f"{kind}_import_commit"):
-        save(inventory_io.import_upload, lambda done: t("inventory.import_done", **done), kind=kind, table=sheet)
+        save(roundtrip.import_upload, lambda done: t("inventory.import_done", **done), kind=kind, table=sheet)
 
 
 def export_tab(kind: str, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
@@ -158,7 +161,7 @@ def export_tab(kind: str, unit_ids: list[int] | None, search: str, year: int | N
     left, right = st.columns(2)
     for column, fmt, mime in ((left, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                               (right, "csv", "text/csv")):
-        data = deferred(inventory_io.export, kind=kind, fmt=fmt, unit_ids=unit_ids, search=search, lang=c.lang,
+        data = deferred(roundtrip.export, kind=kind, fmt=fmt, unit_ids=unit_ids, search=search, lang=c.lang,
                         method=c.settings.depreciation, **scope)
         column.download_button(t(f"inventory.export_{fmt}"), data=data, file_name=f"monev-{kind}.{fmt}", mime=mime,
                                key=f"{kind}_export_{fmt}", icon=":material/download:")
@@ -181,7 +184,7 @@ def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> N
     before = {tuple(r) for r in frame.itertuples(index=False)}
     changed = [dict(zip(columns, r, strict=True)) for r in edited.itertuples(index=False) if tuple(r) not in before]
     if changed and st.button(t("inventory.save"), type="primary", key=f"list_{name}_save"):
-        save(inventory_lists.save_list, lambda done: t("inventory.list_saved", **done), name=name, rows=changed)
+        save(lists.save_list, lambda done: t("inventory.list_saved", **done), name=name, rows=changed)
 
 
 def page(kind: str, extra_tabs: list[tuple[str, callable]] = (), year: int | None = None,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import inventory_lists
+from core.inventory import lists
 from pages.common.shell import cached, ctx, guard, show_flash, t
 from pages.inventory.common import list_editor, page
 
@@ -15,7 +15,7 @@ st.caption(t("inventory.depreciation", method=t(f"depreciation.{c.settings.depre
 
 def useful_life() -> None:
     """The categories and their useful life; a changed life moves every device's past-life flag."""
-    list_editor("category", cached(inventory_lists.categories), {
+    list_editor("category", cached(lists.categories), {
         "code": (t("inventory.code"), "text"), "name": (t("inventory.category"), "text"),
         "useful_life_years": (t("inventory.useful_life"), "number")})
 

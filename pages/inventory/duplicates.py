@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core import duplicates, units
+from core.inventory import duplicates
+from core.org import units
 from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t
 
 guard("duplicates")

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from core import inventory, inventory_lists, units
 from core.access import Role
+from core.inventory import lists
+from core.org import units
+from core.records import registers
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.inventory.common import list_editor, page
 
@@ -29,11 +31,11 @@ def headcount() -> None:
         number = right.number_input(t("inventory.employees"), 0, 100_000, value=by_id[unit_id].employees or 0,
                                     key="employees_number", help=t("inventory.employees_help"))
         if st.form_submit_button(t("common.save"), type="primary"):
-            save(inventory.set_employees, t("inventory.employees_saved"), unit_id=unit_id, employees=int(number))
+            save(registers.set_employees, t("inventory.employees_saved"), unit_id=unit_id, employees=int(number))
 
 
 def position_list() -> None:
-    list_editor("position", cached(inventory_lists.positions), {"code": (t("inventory.code"), "text"),
+    list_editor("position", cached(lists.positions), {"code": (t("inventory.code"), "text"),
                                                           "name": (t("inventory.position"), "text")})
 
 

@@ -6,9 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import charts, formatting, uptime
-from core.availability import PRESETS
+from core import charts, formatting
 from core.i18n import reason_text
+from core.monitoring import uptime
+from core.monitoring.availability import PRESETS
 from db.types import utcnow
 from pages.common.shell import cached, chart, ctx, guard, moment, t
 

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core import formatting, status
+from core import formatting
 from core.access import Role
 from core.i18n import reason_text
+from core.monitoring import status
 from db.types import utcnow
 from pages.common.shell import cached, call, ctx, guard, t
 

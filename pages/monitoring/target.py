@@ -4,8 +4,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import charts, formatting, target_detail, targets
+from core import charts, formatting
 from core.i18n import reason_text
+from core.monitoring import target_detail, targets
 from db.types import utcnow
 from pages.common.shell import cached, call, chart, ctx, guard, moment, t
 

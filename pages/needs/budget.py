@@ -7,10 +7,11 @@ operator reads the outcome of the saved scenarios for their own unit."""
 import pandas as pd
 import streamlit as st
 
-from core import budget, budget_io, charts, formatting
+from core import formatting
 from core.access import Role
 from core.errors import MonevError
-from core.inventory_kinds import NEED_CATEGORIES
+from core.needs import budget, charts, rka
+from core.records.kinds import NEED_CATEGORIES
 from pages.common.shell import cached, chart, ctx, deferred, guard, kept, save, show_error, show_flash, t
 from pages.needs.years import pick_year
 
@@ -204,7 +205,7 @@ if not leader:
         units_table(result)
     with tabs[2]:
         compare_tab()
-    st.download_button(t("budget.export"), data=deferred(budget_io.export, fiscal_year=year, params=params,
+    st.download_button(t("budget.export"), data=deferred(rka.export, fiscal_year=year, params=params,
                                                          name=chosen.name, zone=c.settings.zone,
                                                          org_name=c.settings.org_name, lang=c.lang),
                        file_name=f"rka-tik-{year}.xlsx", mime=XLSX, icon=":material/download:", key="budget_export_unit")
@@ -334,7 +335,7 @@ with tabs[4]:
         if e.button(t("common.delete"), disabled=not mine, icon=":material/delete:", key="budget_delete"):
             save(budget.delete_scenario, t("budget.deleted"), scenario_id=sid)
         st.caption(t("budget.save_help"))
-        st.download_button(t("budget.export"), data=deferred(budget_io.export, fiscal_year=year, params=params,
+        st.download_button(t("budget.export"), data=deferred(rka.export, fiscal_year=year, params=params,
                                                              name=name or t("budget.new_scenario"),
                                                              zone=c.settings.zone, org_name=c.settings.org_name,
                                                              lang=c.lang),

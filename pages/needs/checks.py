@@ -4,8 +4,9 @@ its evidence and the action suggested; admins keep the data centre's spare capac
 import pandas as pd
 import streamlit as st
 
-from core import formatting, need_checks, needs
+from core import formatting
 from core.access import Role
+from core.needs import checks, workflow
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.needs.years import pick_year
 
@@ -16,10 +17,10 @@ show_flash()
 st.caption(t("checks.caption"))
 
 year = pick_year(st.columns([1, 3])[0], "checks_year")
-found = cached(need_checks.find, fiscal_year=year, org_name=c.settings.org_name)
+found = cached(checks.find, fiscal_year=year, org_name=c.settings.org_name)
 
-cols = st.columns(len(need_checks.KINDS))
-for col, kind in zip(cols, need_checks.KINDS, strict=True):
+cols = st.columns(len(checks.KINDS))
+for col, kind in zip(cols, checks.KINDS, strict=True):
     mine = [f for f in found if f.kind == kind]
     col.metric(t(f"checks.kind.{kind}"), formatting.number(len(mine)),
                formatting.rupiah(sum(f.amount for f in mine)), delta_color="off", delta_arrow="off",
@@ -72,13 +73,13 @@ def show_kind(kind: str) -> None:
         st.caption(t("checks.others", count=finding.others))
 
 
-tabs = st.tabs([t(f"checks.kind.{k}") for k in need_checks.KINDS], key="checks_tabs", on_change="rerun")
-for tab, kind in zip(tabs, need_checks.KINDS, strict=True):
+tabs = st.tabs([t(f"checks.kind.{k}") for k in checks.KINDS], key="checks_tabs", on_change="rerun")
+for tab, kind in zip(tabs, checks.KINDS, strict=True):
     with tab:
         if tab.open:
             show_kind(kind)
 
-room = cached(needs.capacity, fiscal_year=year)
+room = cached(workflow.capacity, fiscal_year=year)
 with st.expander(t("checks.capacity", year=year), icon=":material/dns:"):
     st.caption(t("checks.capacity_help"))
     if c.viewer.role is Role.ADMIN:
@@ -90,7 +91,7 @@ with st.expander(t("checks.capacity", year=year), icon=":material/dns:"):
                                      step=0.5, key="cap_storage")
             note = st.text_input(t("checks.note"), room.note if room else "", max_chars=300, key="cap_note")
             if st.form_submit_button(t("inventory.save"), type="primary"):
-                save(needs.save_capacity, t("checks.capacity_saved"), fiscal_year=year, vcpu_free=int(vcpu),
+                save(workflow.save_capacity, t("checks.capacity_saved"), fiscal_year=year, vcpu_free=int(vcpu),
                      ram_gb_free=int(ram), storage_tb_free=float(storage), note=note)
     elif room:
         st.text(_detail({"what": "capacity", "detail": {"vcpu_free": room.vcpu_free, "ram_gb_free": room.ram_gb_free,

@@ -4,9 +4,11 @@ trip like the inventory, and the review: a unit submits, Kominfo approves, sends
 import pandas as pd
 import streamlit as st
 
-from core import formatting, inventory, needs
+from core import formatting
 from core.access import Role
-from core.inventory_kinds import NEED_STATUSES
+from core.needs import workflow
+from core.records import registers
+from core.records.kinds import NEED_STATUSES
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.inventory.common import filters, page
 from pages.needs.years import pick_year
@@ -20,7 +22,7 @@ st.caption(t("needs.caption"))
 year = pick_year(st.columns([1, 3])[0], "needs_year")
 unit_ids, search = filters("need")
 
-counts = cached(needs.status_counts, fiscal_year=year, unit_ids=unit_ids)
+counts = cached(workflow.status_counts, fiscal_year=year, unit_ids=unit_ids)
 cols = st.columns(len(counts))
 for col, count in zip(cols, counts, strict=True):
     col.metric(t(f"need_status.{count.status}"), formatting.number(count.needs), formatting.rupiah(count.total),
@@ -48,7 +50,7 @@ def _pick_table(rows: list[dict], key: str) -> list[int]:
 
 def _rows(statuses: tuple[str, ...]) -> list[dict]:
     labels = {t(f"need_status.{s}") for s in statuses}
-    rows = cached(inventory.list_records, kind="need", unit_ids=unit_ids, search=search, lang=c.lang,
+    rows = cached(registers.list_records, kind="need", unit_ids=unit_ids, search=search, lang=c.lang,
                   fiscal_year=year)
     return [r for r in rows if r["status"] in labels]
 
@@ -56,19 +58,19 @@ def _rows(statuses: tuple[str, ...]) -> list[dict]:
 def submit_tab() -> None:
     """The unit sends its draft and revised needs to Kominfo."""
     st.caption(t("needs.submit_help"))
-    rows = _rows(needs.EDITABLE)
+    rows = _rows(workflow.EDITABLE)
     if not rows:
         st.info(t("needs.nothing_to_submit"))
         return
     picked = _pick_table(rows, "needs_submit")
     if st.button(t("needs.submit", count=len(picked)), type="primary", disabled=not picked, key="needs_submit_go",
                  icon=":material/send:"):
-        save(needs.submit, lambda n: t("needs.submitted", count=n), need_ids=picked)
+        save(workflow.submit, lambda n: t("needs.submitted", count=n), need_ids=picked)
 
 
 def review_tab() -> None:
     """Kominfo decides on submitted needs (and may revisit a decision)."""
-    shown = st.multiselect(t("needs.review_statuses"), list(needs.REVIEWABLE), default=["submitted"],
+    shown = st.multiselect(t("needs.review_statuses"), list(workflow.REVIEWABLE), default=["submitted"],
                            format_func=lambda s: t(f"need_status.{s}"), key="needs_review_statuses")
     rows = _rows(tuple(shown))
     if not rows:
@@ -76,13 +78,13 @@ def review_tab() -> None:
         return
     picked = _pick_table(rows, "needs_review")
     left, right = st.columns([1, 2])
-    decision = left.radio(t("needs.decision"), list(needs.DECISIONS), key="needs_decision",
+    decision = left.radio(t("needs.decision"), list(workflow.DECISIONS), key="needs_decision",
                           format_func=lambda d: t(f"need_status.{d}"))
     reason = right.text_area(t("needs.reason"), key="needs_reason", max_chars=500,
                              help=t("needs.reason_help"))
     if st.button(t("needs.apply_decision", count=len(picked)), type="primary", disabled=not picked,
                  key="needs_review_go", icon=":material/gavel:"):
-        save(needs.review, lambda n: t("needs.reviewed", count=n, decision=t(f"need_status.{decision}")),
+        save(workflow.review, lambda n: t("needs.reviewed", count=n, decision=t(f"need_status.{decision}")),
              need_ids=picked, decision=decision, reason=reason)
 
 

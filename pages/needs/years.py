@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core import needs
+from core.needs import workflow
 from db.types import utcnow
 from pages.common.shell import cached, t
 
 
 def pick_year(container=st, key: str = "needs_year") -> int:
     """The fiscal year to show: years holding needs, plus next year (which is being planned), newest first."""
-    years = sorted(set(cached(needs.years)) | {utcnow().year + 1}, reverse=True)
+    years = sorted(set(cached(workflow.years)) | {utcnow().year + 1}, reverse=True)
     return container.selectbox(t("needs.fiscal_year"), years, key=key)

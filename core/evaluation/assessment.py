@@ -1,0 +1,348 @@
+"""SPBE self-assessment: periods, each unit's answers and evidence, and the workflow
+draft → submitted (by the unit) → verified (by Kominfo), with 'returned' sending it back for changes.
+
+The government-wide assessment (unit_id None) is Kominfo's own: only admin fills and verifies it.
+Every step is audited; nothing can change in a closed period.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from core import audit
+from core.access import Role, Viewer, require_role, require_unit_write, unit_scope
+from core.errors import ImportRejected, NotFound, PermissionDenied, Problem, ValidationError
+from core.evaluation import spbe
+from core.evaluation.periods import get_period
+from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod, Evidence
+from db.models import Unit
+from db.types import utcnow
+
+STATUSES = ("draft", "submitted", "returned", "verified")
+EDITABLE = ("draft", "returned")
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+MAX_LINKS = 5
+# What an evidence file may be: its first bytes, and the file name endings that go with them.
+EVIDENCE_TYPES = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "application/vnd.openxmlformats-officedocument": (b"PK\x03\x04", (".docx", ".xlsx", ".pptx")),
+}
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    indicator: int
+    level: int | None
+    justification: str = ""
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    id: int
+    indicator: int
+    filename: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+@dataclass
+class AssessmentView:
+    """What the assessment page shows: the period, the assessment (None before the first save), its answers
+    by indicator, its evidence, and what the viewer may do with it."""
+
+    period: EvaluationPeriod
+    unit_id: int | None
+    unit_name: str
+    assessment: Assessment | None
+    answers: dict[int, AssessmentAnswer]
+    evidence: list[EvidenceInfo]
+    can_edit: bool
+    can_verify: bool
+
+    @property
+    def status(self) -> str:
+        return self.assessment.status if self.assessment else "draft"
+
+    def index(self, verified: bool = True) -> spbe.SpbeIndex:
+        return spbe.index(effective_levels(self.answers.values(), verified))
+
+
+def effective_levels(answers, verified: bool = True) -> dict[int, int | None]:
+    """The level that counts per indicator: Kominfo's where it set one (when `verified`), else the unit's."""
+    return {a.indicator: (a.verified_level if verified and a.verified_level is not None else a.level)
+            for a in answers}
+
+
+# Reading -------------------------------------------------------------------------------------------------
+
+def _check_visible(session: Session, viewer: Viewer, unit_id: int | None) -> str:
+    """The unit's name, or NotFound when the viewer may not see it. None is the whole government."""
+    require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
+    if unit_id is None:
+        return ""
+    scope = unit_scope(session, viewer)
+    unit = session.get(Unit, unit_id)
+    if unit is None or (scope is not None and unit_id not in scope):
+        raise NotFound("unit.not_found")
+    return unit.name
+
+
+def _find(session: Session, period_id: int, unit_id: int | None) -> Assessment | None:
+    stmt = select(Assessment).where(Assessment.period_id == period_id)
+    stmt = stmt.where(Assessment.unit_id.is_(None) if unit_id is None else Assessment.unit_id == unit_id)
+    return session.scalar(stmt)
+
+
+def _may_edit(session: Session, viewer: Viewer, period: EvaluationPeriod, unit_id: int | None,
+              assessment: Assessment | None) -> str | None:
+    """None when the viewer may change the answers now, else the key saying why not."""
+    if period.status == "closed":
+        return "evaluation.period_closed"
+    if unit_id is None:
+        if not viewer.is_admin:
+            return "evaluation.city_admin_only"
+    else:
+        try:
+            require_unit_write(session, viewer, unit_id)
+        except PermissionDenied:
+            return "error.unit_write_denied"
+    if assessment is not None and assessment.status not in EDITABLE:
+        return "evaluation.locked"
+    return None
+
+
+def assessment_view(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None) -> AssessmentView:
+    unit_name = _check_visible(session, viewer, unit_id)
+    period = get_period(session, period_id)
+    assessment = _find(session, period_id, unit_id)
+    answers, evidence = {}, []
+    if assessment is not None:
+        answers = {a.indicator: a for a in session.scalars(
+            select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
+        evidence = [EvidenceInfo(*row) for row in session.execute(
+            select(Evidence.id, Evidence.indicator, Evidence.filename, Evidence.size, Evidence.uploaded_by,
+                   Evidence.uploaded_at).where(Evidence.assessment_id == assessment.id)
+            .order_by(Evidence.indicator, Evidence.id))]
+    can_verify = (viewer.is_admin and period.status == "open" and assessment is not None
+                  and assessment.status == "submitted")
+    return AssessmentView(period, unit_id, unit_name, assessment, answers, evidence,
+                          _may_edit(session, viewer, period, unit_id, assessment) is None, can_verify)
+
+
+# The unit's side -----------------------------------------------------------------------------------------
+
+def _editable(session: Session, viewer: Viewer, period_id: int, unit_id: int | None) -> Assessment:
+    """The assessment the viewer may change now, created as a draft on first use."""
+    _check_visible(session, viewer, unit_id)
+    period = get_period(session, period_id)
+    assessment = _find(session, period_id, unit_id)
+    reason = _may_edit(session, viewer, period, unit_id, assessment)
+    if reason:
+        raise PermissionDenied(reason)
+    if assessment is None:
+        assessment = Assessment(period_id=period_id, unit_id=unit_id)
+        session.add(assessment)
+        session.flush()
+        audit.record(session, viewer=viewer, action="create", table="assessment", row_id=assessment.id,
+                     unit_id=unit_id, new={"period": period.year})
+    return assessment
+
+
+def _link_problems(indicator: int, links: list[str]) -> list[Problem]:
+    problems = []
+    if len(links) > MAX_LINKS:
+        problems.append(Problem("links", "evaluation.too_many_links", row=indicator, max=MAX_LINKS))
+    for link in links:
+        parts = urlsplit(link)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 300:
+            problems.append(Problem("links", "evaluation.link_invalid", row=indicator, link=link[:80]))
+    return problems
+
+
+def save_answers(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None,
+                 answers: list[AnswerInput]) -> int:
+    """Write the given answers (all or none). Returns how many changed."""
+    assessment = _editable(session, viewer, period_id, unit_id)
+    problems: list[Problem] = []
+    numbers = {i.number for i in spbe.indicators()}
+    for answer in answers:
+        if answer.indicator not in numbers:
+            problems.append(Problem("indicator", "evaluation.indicator_unknown", row=answer.indicator))
+            continue
+        if answer.level is not None and answer.level not in spbe.LEVELS:
+            problems.append(Problem("level", "evaluation.level_invalid", row=answer.indicator, level=answer.level))
+        if len(answer.justification) > 2000:
+            problems.append(Problem("justification", "evaluation.justification_long", row=answer.indicator))
+        problems += _link_problems(answer.indicator, answer.links)
+    if problems:
+        raise ImportRejected(problems)
+    existing = {a.indicator: a for a in session.scalars(
+        select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
+    changes = []
+    for answer in answers:
+        row = existing.get(answer.indicator) or AssessmentAnswer(assessment_id=assessment.id,
+                                                                  indicator=answer.indicator)
+        old = audit.snapshot(row, ["level", "justification", "links"]) if row.id else {}
+        new = {"level": answer.level, "justification": answer.justification.strip(), "links": list(answer.links)}
+        before, after = audit.changed(old, new)
+        if not after and row.id:
+            continue
+        row.level, row.justification, row.links = new["level"], new["justification"], new["links"]
+        session.add(row)
+        changes.append((row, answer.indicator, old, before, after))
+    session.flush()  # one round trip for every new row's id
+    for row, indicator, old, before, after in changes:
+        audit.record(session, viewer=viewer, action="update" if old else "create", table="assessment_answer",
+                     row_id=row.id, unit_id=unit_id, old=before or None, new={"indicator": indicator, **after})
+    count = len(changes)
+    assessment.updated_at = utcnow()
+    return count
+
+
+def submit(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None) -> None:
+    """Hand the assessment to Kominfo; every indicator needs a level and a justification first."""
+    assessment = _editable(session, viewer, period_id, unit_id)
+    answers = {a.indicator: a for a in session.scalars(
+        select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
+    problems = []
+    for ind in spbe.indicators():
+        answer = answers.get(ind.number)
+        if answer is None or answer.level is None:
+            problems.append(Problem("level", "evaluation.level_missing", row=ind.number))
+        elif not answer.justification.strip():
+            problems.append(Problem("justification", "evaluation.justification_missing", row=ind.number))
+    if problems:
+        raise ImportRejected(problems)
+    assessment.status, assessment.note = "submitted", ""
+    assessment.submitted_at, assessment.submitted_by = utcnow(), viewer.username
+    audit.record(session, viewer=viewer, action="submit", table="assessment", row_id=assessment.id,
+                 unit_id=unit_id, new={"status": "submitted"})
+
+
+# Kominfo's side ------------------------------------------------------------------------------------------
+
+def _for_admin(session: Session, viewer: Viewer, assessment_id: int) -> tuple[Assessment, EvaluationPeriod]:
+    require_role(viewer, Role.ADMIN)
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("evaluation.not_found")
+    period = get_period(session, assessment.period_id)
+    if period.status == "closed":
+        raise PermissionDenied("evaluation.period_closed")
+    return assessment, period
+
+
+def return_assessment(*, session: Session, viewer: Viewer, assessment_id: int, reason: str) -> None:
+    """Send a submitted or verified assessment back to the unit, saying why."""
+    assessment, _ = _for_admin(session, viewer, assessment_id)
+    if assessment.status not in ("submitted", "verified"):
+        raise ValidationError("evaluation.not_submitted", field="status")
+    if not reason.strip():
+        raise ValidationError("evaluation.reason_required", field="reason")
+    old = assessment.status
+    assessment.status, assessment.note = "returned", reason.strip()[:500]
+    assessment.verified_at, assessment.verified_by = None, ""
+    audit.record(session, viewer=viewer, action="return", table="assessment", row_id=assessment.id,
+                 unit_id=assessment.unit_id, old={"status": old}, new={"status": "returned", "reason": reason.strip()})
+
+
+def verify(*, session: Session, viewer: Viewer, assessment_id: int,
+           corrections: dict[int, tuple[int | None, str]] | None = None) -> None:
+    """Accept a submitted assessment. `corrections` maps an indicator to (Kominfo's level, reason); a level
+    different from the unit's needs a reason. Indicators not named keep the unit's level."""
+    assessment, _ = _for_admin(session, viewer, assessment_id)
+    if assessment.status != "submitted":
+        raise ValidationError("evaluation.not_submitted", field="status")
+    answers = {a.indicator: a for a in session.scalars(
+        select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
+    problems, changes = [], {}
+    for number, (level, reason) in sorted((corrections or {}).items()):
+        answer = answers.get(number)
+        if answer is None:
+            problems.append(Problem("indicator", "evaluation.indicator_unknown", row=number))
+            continue
+        if level is not None and level not in spbe.LEVELS:
+            problems.append(Problem("verified_level", "evaluation.level_invalid", row=number, level=level))
+        elif level is not None and level != answer.level and not reason.strip():
+            problems.append(Problem("verify_reason", "evaluation.reason_required_level", row=number))
+        else:
+            changes[number] = (None if level == answer.level else level, reason.strip()[:500])
+    if problems:
+        raise ImportRejected(problems)
+    for number, answer in answers.items():
+        level, reason = changes.get(number, (answer.verified_level, answer.verify_reason))
+        answer.verified_level, answer.verify_reason = level, reason if level is not None else ""
+    assessment.status, assessment.note = "verified", ""
+    assessment.verified_at, assessment.verified_by = utcnow(), viewer.username
+    audit.record(session, viewer=viewer, action="verify", table="assessment", row_id=assessment.id,
+                 unit_id=assessment.unit_id,
+                 new={"status": "verified",
+                      "corrections": {str(n): {"from": answers[n].level, "to": lv, "reason": r}
+                                      for n, (lv, r) in changes.items() if lv is not None}})
+
+
+# Evidence ------------------------------------------------------------------------------------------------
+
+def evidence_type(filename: str, data: bytes) -> str:
+    """The content type of an evidence file, checked by its first bytes and its name; ValidationError if
+    it is empty, too large, or not a PDF, image or Office document."""
+    if not data:
+        raise ValidationError("evaluation.evidence_empty", field="file", filename=filename)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ValidationError("evaluation.evidence_too_large", field="file", filename=filename,
+                              limit_mb=MAX_EVIDENCE_BYTES // (1024 * 1024))
+    lower = filename.lower()
+    for content_type, (magic, endings) in EVIDENCE_TYPES.items():
+        if data.startswith(magic) and lower.endswith(endings):
+            return content_type
+    raise ValidationError("evaluation.evidence_type", field="file", filename=filename)
+
+
+def add_evidence(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None, indicator: int,
+                 filename: str, data: bytes) -> int:
+    if indicator not in {i.number for i in spbe.indicators()}:
+        raise ValidationError("evaluation.indicator_unknown", field="indicator", column="indicator")
+    assessment = _editable(session, viewer, period_id, unit_id)
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    content_type = evidence_type(name, data)
+    row = Evidence(assessment_id=assessment.id, indicator=indicator, filename=name, content_type=content_type,
+                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=viewer.username)
+    session.add(row)
+    session.flush()
+    audit.record(session, viewer=viewer, action="upload", table="evidence", row_id=row.id, unit_id=unit_id,
+                 new={"indicator": indicator, "filename": name, "size": len(data)})
+    return row.id
+
+
+def _evidence(session: Session, viewer: Viewer, evidence_id: int) -> tuple[Evidence, Assessment]:
+    row = session.get(Evidence, evidence_id)
+    assessment = session.get(Assessment, row.assessment_id) if row else None
+    if row is None or assessment is None:
+        raise NotFound("evaluation.evidence_not_found")
+    try:
+        _check_visible(session, viewer, assessment.unit_id)
+    except NotFound:
+        raise NotFound("evaluation.evidence_not_found") from None
+    return row, assessment
+
+
+def evidence_file(*, session: Session, viewer: Viewer, evidence_id: int) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of an evidence file the viewer may see."""
+    row, _ = _evidence(session, viewer, evidence_id)
+    return row.filename, row.content_type, row.data
+
+
+def remove_evidence(*, session: Session, viewer: Viewer, evidence_id: int) -> None:
+    row, assessment = _evidence(session, viewer, evidence_id)
+    _editable(session, viewer, assessment.period_id, assessment.unit_id)
+    audit.record(session, viewer=viewer, action="delete", table="evidence", row_id=row.id, unit_id=assessment.unit_id,
+                 old={"indicator": row.indicator, "filename": row.filename})
+    session.delete(row)

@@ -1,0 +1,355 @@
+"""The annual report "Laporan Monev TIK Tahun N", built from the leadership overview the viewer may see:
+an Excel workbook (summary, one sheet per section, raw tables) and a PDF (cover, summary with the
+overview's charts, recommendations, one page per unit). An skpd viewer's report holds only their units."""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from fpdf import FPDF, FontFace
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session
+
+from core import formatting
+from core.access import Viewer
+from core.charts import png
+from core.evaluation import charts, leadership, readiness, spbe
+from core.export import safe_cell
+from core.i18n import t
+from db.types import utcnow
+
+HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
+
+
+def num(value: float | None, decimals: int = 2) -> str:
+    return "–" if value is None else formatting.number(value, decimals)
+
+
+def predicate_text(value: float | None, lang: str) -> str:
+    key = spbe.predicate(value)
+    return t(f"spbe.predicate.{key}", lang) if key else "–"
+
+
+def measure_text(code: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    unit = readiness.BY_CODE[code].unit
+    return {"%": f"{formatting.number(value, 1)} %", "ratio": formatting.number(value, 2)}.get(unit,
+                                                                                               formatting.number(value))
+
+
+def recommendation_text(key: str, params: dict, lang: str) -> str:
+    values = dict(params)
+    if "level" in values and isinstance(values["level"], float):
+        values["level"] = formatting.number(values["level"], 2)
+    if "minutes" in values:
+        values["minutes"] = formatting.number(values["minutes"])
+    if "areas" in values:
+        values["areas"] = ", ".join(t(f"competence.{a}", lang) for a in values["areas"])
+    if "apps" in values:
+        values["apps"] = ", ".join(values["apps"])
+    if "measure" in values:
+        values["measure"] = t(f"measure.{values['measure']}", lang)
+    return t(key, lang, **values)
+
+
+def change_text(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return "–"
+    delta = round(now, 2) - round(before, 2)
+    return ("+" if delta >= 0 else "") + formatting.number(delta, 2)
+
+
+def title(view: leadership.Overview, lang: str) -> str:
+    return t("report.title", lang, year=view.period.year)
+
+
+# Excel ---------------------------------------------------------------------------------------------------
+
+def _sheet(book: Workbook, name: str, headers: list[str], rows: list[list]) -> None:
+    sheet = book.create_sheet(name[:31])
+    sheet.append([safe_cell(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    for i, header in enumerate(headers, start=1):
+        width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:200] if r[i - 1] is not None])
+        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
+    sheet.freeze_panes = "A2"
+
+
+def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now: datetime | None = None) -> bytes:
+    now = now or utcnow()
+    book = Workbook()
+    summary = book.active
+    summary.title = t("report.sheet.summary", lang)[:31]
+    city, before = view.city, view.city_previous
+    summary.append([safe_cell(title(view, lang))])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([safe_cell(org_name)])
+    summary.append([t("report.made", lang), formatting.moment(now, zone, lang)])
+    summary.append([])
+    facts = [
+        (t("eval.city_index", lang), round(city.index, 4) if city.index is not None else None),
+        (t("spbe.predicate", lang), predicate_text(city.index, lang)),
+        (t("eval.change", lang), change_text(city.index, before.index if before else None)),
+        (t("eval.city_method", lang), t(f"eval.method.{view.city_method}", lang)),
+        (t("eval.city_readiness", lang), round(city.readiness, 4) if city.readiness is not None else None),
+        (t("eval.city_availability", lang), round(city.availability, 3) if city.availability is not None else None),
+        (t("eval.verified_units", lang), f"{city.verified} / {city.units}"),
+    ]
+    for label, value in facts:
+        summary.append([safe_cell(label), safe_cell(value)])
+        summary.cell(summary.max_row, 1).font = Font(bold=True)
+    summary.column_dimensions["A"].width = 42
+    summary.column_dimensions["B"].width = 28
+
+    _sheet(book, t("report.sheet.ranking", lang),
+           [t("eval.rank", lang), t("eval.code", lang), t("eval.unit", lang), t("eval.status", lang),
+            t("eval.index", lang), t("spbe.predicate", lang), t("eval.readiness", lang), t("eval.availability", lang)],
+           [[r.rank, r.code, r.name, t(f"eval.status.{r.status}", lang),
+             round(r.spbe, 4) if r.spbe is not None else None, predicate_text(r.spbe, lang),
+             round(r.readiness.index, 4) if r.readiness.index is not None else None,
+             round(r.availability, 3) if r.availability is not None else None]
+            for r in sorted(view.rows, key=lambda r: (r.rank or 10**6, r.code))])
+    domain_codes, aspect_codes = list(spbe.domains()), list(spbe.aspects())
+    _sheet(book, t("report.sheet.domains", lang),
+           [t("eval.code", lang), t("eval.unit", lang)] + [f"{c} {spbe.domains()[c].name}" for c in domain_codes]
+           + [f"{c} {spbe.aspects()[c].name}" for c in aspect_codes],
+           [["", t("eval.city", lang)] + [_round(city.domains.get(c)) for c in domain_codes]
+            + [_round(city.aspects.get(c)) for c in aspect_codes]]
+           + [[r.code, r.name] + [_round(r.domains.get(c)) for c in domain_codes]
+              + [_round(r.aspects.get(c)) for c in aspect_codes] for r in view.rows])
+    problem_rows = []
+    for kind, items in view.problems.items():
+        for p in items:
+            problem_rows.append([t(f"eval.problem.{kind}", lang), p.get("unit") or ", ".join(p.get("units", [])),
+                                 problem_detail(kind, p, lang)])
+    _sheet(book, t("report.sheet.problems", lang),
+           [t("eval.problem", lang), t("eval.unit", lang), t("eval.detail", lang)], problem_rows)
+    _sheet(book, t("report.sheet.recommendations", lang), ["#", t("eval.recommendation", lang)],
+           [[i, recommendation_text(k, p, lang)] for i, (k, p) in enumerate(leadership.recommendations(view), 1)])
+    _sheet(book, t("report.sheet.readiness", lang),
+           [t("eval.code", lang), t("eval.unit", lang), t("eval.measure", lang), t("eval.value", lang),
+            t("eval.level", lang), t("eval.inputs", lang)],
+           [[r.code, r.name, t(f"measure.{code}", lang), _round(m.value), m.level, _inputs_text(m.inputs, lang)]
+            for r in view.rows for code, m in r.readiness.measures.items()])
+    _sheet(book, t("report.sheet.answers", lang),
+           [t("eval.code", lang), t("eval.unit", lang), t("eval.status", lang), t("eval.indicator_no", lang),
+            t("eval.indicator", lang), t("eval.level", lang)],
+           [[r.code, r.name, t(f"eval.status.{r.status}", lang), n, spbe.indicator(n).name, lv]
+            for r in view.rows for n, lv in sorted(r.levels.items())])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _round(value: float | None, decimals: int = 4) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def _inputs_text(inputs: dict, lang: str) -> str:
+    parts = []
+    for key, value in inputs.items():
+        if isinstance(value, list):
+            value = ", ".join(t(f"competence.{v}", lang) for v in value) or "–"
+        elif value is None:
+            value = "–"
+        parts.append(f"{t(f'input.{key}', lang)}: {value}")
+    return "; ".join(parts)
+
+
+def problem_detail(kind: str, p: dict, lang: str) -> str:
+    if kind == "downtime":
+        return t("eval.problem_detail.downtime", lang, minutes=formatting.number(p["value"]), incidents=p["incidents"])
+    if kind == "past_life":
+        return t("eval.problem_detail.past_life", lang, count=p["value"], dated=p["dated"])
+    if kind == "no_staff":
+        return ", ".join(t(f"competence.{a}", lang) for a in p["areas"])
+    text = ", ".join(p["apps"])
+    return text + (" " + t("eval.problem_detail.others", lang, count=p["others"]) if p.get("others") else "")
+
+
+# PDF -----------------------------------------------------------------------------------------------------
+
+def _latin(text: str) -> str:
+    """The PDF's built-in Helvetica covers Latin-1; other characters become their nearest ASCII."""
+    for fancy, plain in (("–", "-"), ("—", "-"), ("…", "..."), ("≥", ">="), ("≤", "<="), ("’", "'"), ("‘", "'"),
+                         ("“", '"'), ("”", '"'), ("→", "->"), ("Σ", "Sum ")):
+        text = str(text).replace(fancy, plain)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+class _Pdf(FPDF):
+    def __init__(self, heading: str, footer_text: str):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.heading, self.footer_text = heading, footer_text
+        self.set_auto_page_break(auto=True, margin=16)
+        self.set_margins(16, 16, 16)
+
+    def header(self):
+        if self.page_no() == 1:
+            return
+        self.set_font("Helvetica", "", 8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 6, _latin(self.heading), new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(2)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 6, _latin(f"{self.footer_text} - {self.page_no()}"), align="C")
+        self.set_text_color(0, 0, 0)
+
+    def h1(self, text: str):
+        self.set_font("Helvetica", "B", 16)
+        self.set_text_color(13, 71, 161)
+        self.multi_cell(0, 9, _latin(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(1)
+
+    def h2(self, text: str):
+        self.ln(2)
+        self.set_font("Helvetica", "B", 12)
+        self.multi_cell(0, 7, _latin(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def para(self, text: str, size: int = 10):
+        self.set_font("Helvetica", "", size)
+        self.multi_cell(0, 5.5, _latin(text), new_x="LMARGIN", new_y="NEXT")
+
+    def grid(self, headers: list[str], rows: list[list], widths: list[float]):
+        """A table whose long cells wrap rather than run into the next column."""
+        self.set_font("Helvetica", "", 9)
+        self.set_fill_color(240, 244, 250)  # striped rows take the current fill colour
+        heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=(13, 71, 161))
+        with self.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT", line_height=5,
+                        headings_style=heading, borders_layout="NONE", cell_fill_color=(240, 244, 250),
+                        cell_fill_mode="ROWS", padding=1) as table:
+            table.row([_latin(h) for h in headers])
+            for values in rows:
+                table.row([_latin(v) for v in values])
+        self.ln(1)
+
+    def metric(self, x: float, y: float, label: str, value: str, note: str = ""):
+        self.set_xy(x, y)
+        self.set_draw_color(200, 210, 225)
+        self.rect(x, y, 42, 24)
+        self.set_xy(x + 2, y + 2)
+        self.set_font("Helvetica", "", 8)
+        self.multi_cell(38, 4, _latin(label))
+        self.set_xy(x + 2, y + 10)
+        self.set_font("Helvetica", "B", 15)
+        self.cell(38, 7, _latin(value))
+        self.set_xy(x + 2, y + 18)
+        self.set_font("Helvetica", "", 8)
+        self.cell(38, 4, _latin(note))
+
+
+def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now: datetime | None = None) -> bytes:
+    now = now or utcnow()
+    city, before = view.city, view.city_previous
+    doc = _Pdf(f"{title(view, lang)} - {org_name}", title(view, lang))
+    doc.set_title(_latin(title(view, lang)))
+    doc.set_author(_latin(org_name))
+
+    doc.add_page()  # cover
+    doc.set_fill_color(13, 71, 161)
+    doc.rect(0, 0, 210, 110, style="F")
+    doc.set_text_color(255, 255, 255)
+    doc.set_xy(16, 40)
+    doc.set_font("Helvetica", "B", 26)
+    doc.multi_cell(178, 12, _latin(title(view, lang)))
+    doc.set_x(16)
+    doc.set_font("Helvetica", "", 14)
+    doc.multi_cell(178, 8, _latin(org_name))
+    doc.set_text_color(0, 0, 0)
+    doc.set_xy(16, 125)
+    doc.para(t("report.cover_text", lang, year=view.period.year), 11)
+    doc.ln(4)
+    doc.para(t("report.made", lang) + ": " + formatting.moment(now, zone, lang), 10)
+    if view.own_only:
+        doc.para(t("report.own_only", lang, units=", ".join(r.name for r in view.rows)), 10)
+
+    doc.add_page()  # summary
+    doc.h1(t("report.summary", lang))
+    y = doc.get_y()
+    doc.metric(16, y, t("eval.city_index", lang), num(city.index), predicate_text(city.index, lang))
+    doc.metric(61, y, t("eval.change", lang), change_text(city.index, before.index if before else None),
+               t("eval.since", lang, year=view.previous.year) if view.previous else "")
+    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness), predicate_text(city.readiness, lang))
+    doc.metric(151, y, t("eval.city_availability", lang),
+               "–" if city.availability is None else f"{formatting.number(city.availability, 2)} %",
+               t("eval.verified_of", lang, verified=city.verified, units=city.units))
+    doc.set_y(y + 28)
+    doc.para(t("eval.method_note", lang, method=t(f"eval.method.{view.city_method}", lang)), 9)
+    doc.h2(t("eval.domains", lang))
+    domain_chart = charts.groups(city.domains, {c: g.name for c, g in spbe.domains().items()}, lang,
+                                 t("eval.index", lang))
+    doc.image(io.BytesIO(png(domain_chart, lang, 560)), w=178)
+    if view.trend:
+        doc.h2(t("eval.trend", lang))
+        doc.image(io.BytesIO(png(charts.trend(view.trend, lang), lang, 560)), w=178)
+    ranked = sorted((r for r in view.rows if r.rank), key=lambda r: r.rank)
+    if ranked:
+        doc.add_page()
+        doc.h1(t("eval.ranking", lang))
+        top = ranked[:25]
+        chart = charts.ranking([{"unit": r.short_name, "value": r.spbe} for r in top], lang, t("eval.index", lang))
+        doc.image(io.BytesIO(png(chart, lang, 560)), w=170)
+        if len(ranked) > len(top):
+            doc.para(t("report.ranking_more", lang, shown=len(top), total=len(ranked)), 9)
+
+    doc.add_page()
+    doc.h1(t("report.problems_recommendations", lang))
+    for kind, items in view.problems.items():
+        if not items:
+            continue
+        doc.h2(t(f"eval.problem.{kind}", lang))
+        doc.grid([t("eval.unit", lang), t("eval.detail", lang)],
+                 [[p.get("unit") or ", ".join(p.get("units", [])) or "-", problem_detail(kind, p, lang)]
+                  for p in items], [60, 118])
+    doc.h2(t("eval.recommendations", lang))
+    for i, (key, params) in enumerate(leadership.recommendations(view), start=1):
+        doc.para(f"{i}. {recommendation_text(key, params, lang)}")
+
+    for row in sorted(view.rows, key=lambda r: r.code):
+        doc.add_page()
+        doc.h1(row.name)
+        doc.para(f"{row.code} - {t('eval.status', lang)}: {t(f'eval.status.{row.status}', lang)}"
+                 + (f" - {t('eval.rank', lang)} {row.rank} / {city.ranked}" if row.rank else ""), 10)
+        y = doc.get_y() + 2
+        doc.metric(16, y, t("eval.index", lang), num(row.spbe), predicate_text(row.spbe, lang))
+        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index), predicate_text(row.readiness.index,
+                                                                                               lang))
+        doc.metric(106, y, t("eval.availability", lang),
+                   "–" if row.availability is None else f"{formatting.number(row.availability, 2)} %", "")
+        doc.set_y(y + 28)
+        doc.h2(t("eval.domains", lang))
+        doc.grid([t("eval.domain", lang), t("eval.index", lang), t("eval.city", lang)],
+                 [[f"{c} {g.name}", num(row.domains.get(c)), num(city.domains.get(c))]
+                  for c, g in spbe.domains().items()], [118, 30, 30])
+        doc.h2(t("eval.readiness_measures", lang))
+        doc.grid([t("eval.measure", lang), t("eval.value", lang), t("eval.level", lang)],
+                 [[t(f"measure.{code}", lang), measure_text(code, m.value), m.level or "–"]
+                  for code, m in row.readiness.measures.items()], [118, 35, 25])
+        recs = leadership.recommendations(view, unit_id=row.unit_id)
+        if recs:
+            doc.h2(t("eval.recommendations", lang))
+            for i, (key, params) in enumerate(recs, start=1):
+                doc.para(f"{i}. {recommendation_text(key, params, lang)}", 9)
+    return bytes(doc.output())
+
+
+def build(*, session: Session, viewer: Viewer, period_id: int, kind: str, lang: str, zone: ZoneInfo,
+          org_name: str) -> bytes:
+    """The report file ("xlsx" or "pdf") for the viewer: only the units they may see, and the city figures."""
+    view = leadership.overview(session=session, viewer=viewer, period_id=period_id, zone=zone, org_name=org_name)
+    return (excel if kind == "xlsx" else pdf)(view, lang, org_name, zone)

@@ -1,0 +1,123 @@
+"""What the live wall shows: each unit's worst target state, and how fresh the data is."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core.access import Viewer, scoped
+from core.org.units import list_units
+from db.models import Unit
+from db.monitoring import Incident, RollupMinute, Target, TargetState, Worker
+from db.types import utcnow
+
+# Worst first: a unit takes the colour of its worst target.
+SEVERITY = ["DOWN", "PENDING", "DEGRADED", "MAINTENANCE", "UP", "UNKNOWN"]
+
+
+@dataclass
+class UnitStatus:
+    unit_id: int
+    name: str
+    short_name: str
+    worst: str = "UNKNOWN"
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Freshness:
+    newest_worker_beat: datetime | None
+    stale: bool
+
+    def age_s(self, now: datetime) -> float | None:
+        return None if self.newest_worker_beat is None else (now - self.newest_worker_beat).total_seconds()
+
+
+def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
+    """Every visible unit; one without targets stays UNKNOWN, never UP."""
+    units = {u.id: UnitStatus(u.id, u.name, u.short_name) for u in list_units(session=session, viewer=viewer)}
+    stmt = (select(Target.unit_id, TargetState.state, func.count()).join(TargetState)
+            .where(Target.enabled.is_(True)).group_by(Target.unit_id, TargetState.state))
+    for unit_id, state, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
+        if unit_id in units:
+            units[unit_id].counts[state] = n
+    for status in units.values():
+        present = [s for s in SEVERITY if status.counts.get(s)]
+        status.worst = present[0] if present else "UNKNOWN"
+    return list(units.values())
+
+
+def totals(units: list[UnitStatus]) -> dict[str, int]:
+    """Targets per state over all the given units."""
+    return {state: sum(u.counts.get(state, 0) for u in units) for state in SEVERITY}
+
+
+MIN_STALE_S = 15.0  # three worker beats (probes/worker.py beats every 5 s)
+
+
+def freshness(*, session: Session, viewer: Viewer, now: datetime | None = None) -> Freshness:
+    """Stale when no worker has reported for more than two check intervals (the shortest one in use,
+    60 s by default, so 2 minutes); the wall then says so in red and shows no state as live."""
+    newest = session.scalar(select(func.max(Worker.seen_at)))
+    shortest = session.scalar(select(func.min(Target.interval_s)).where(Target.enabled.is_(True))) or 60
+    now = now or utcnow()
+    limit = timedelta(seconds=max(MIN_STALE_S, 2 * shortest))
+    return Freshness(newest, newest is None or now - newest > limit)
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    unit_id: int
+    unit: str
+    target: str
+    started_at: datetime
+    reason: str
+
+
+def open_incidents(*, session: Session, viewer: Viewer) -> list[OpenIncident]:
+    """Incidents not yet ended, longest first."""
+    stmt = (select(Incident, Target.name, Unit.short_name, Unit.name).join(Target, Target.id == Incident.target_id)
+            .join(Unit, Unit.id == Incident.unit_id).where(Incident.ended_at.is_(None))
+            .order_by(Incident.started_at))
+    return [OpenIncident(i.unit_id, short or name, target, i.started_at, i.reason)
+            for i, target, short, name in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
+
+
+def latency_trend(*, session: Session, viewer: Viewer, now: datetime, minutes: int = 60,
+                  points: int = 12) -> dict[int, list[float | None]]:
+    """Average latency per unit in `points` equal slots over the last `minutes`, from minute rollups."""
+    start = now - timedelta(minutes=minutes)
+    stmt = (select(Target.unit_id, RollupMinute.bucket, func.sum(RollupMinute.latency_sum_ms),
+                   func.sum(RollupMinute.latency_n))
+            .join(Target, Target.id == RollupMinute.target_id)
+            .where(RollupMinute.bucket >= start, Target.enabled.is_(True))
+            .group_by(Target.unit_id, RollupMinute.bucket))
+    slot = minutes * 60 / points
+    sums: dict[int, list[list[float]]] = {}
+    for unit_id, bucket, total, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
+        index = min(points - 1, int((bucket - start).total_seconds() // slot))
+        cells = sums.setdefault(unit_id, [[0.0, 0] for _ in range(points)])
+        cells[index][0] += float(total or 0)
+        cells[index][1] += int(n or 0)
+    return {unit: [s / n if n else None for s, n in cells] for unit, cells in sums.items()}
+
+
+@dataclass
+class Wall:
+    """What one refresh of the live wall shows, read in one transaction (freshness is read apart, live)."""
+
+    units: list[UnitStatus]
+    totals: dict[str, int]
+    incidents: list[OpenIncident]
+    trends: dict[int, list[float | None]]
+
+
+def wall(*, session: Session, viewer: Viewer, now: datetime | None = None) -> Wall:
+    now = now or utcnow()
+    units = unit_statuses(session=session, viewer=viewer)
+    return Wall(units, totals(units), open_incidents(session=session, viewer=viewer), latency_trend(session=session, viewer=viewer, now=now))

@@ -1,0 +1,162 @@
+"""Excel round trip for the inventory: a template per record kind, reading a filled workbook (or CSV)
+into changes for `inventory.save_records`, and exports of any filtered view that cannot run formulas."""
+
+import io
+from typing import Any
+
+from sqlmodel import Session
+
+from core.access import Viewer
+from core.errors import ImportRejected
+from core.export import safe_cell, to_csv
+from core.i18n import CATALOGUES, t
+from core.records import registers
+from core.records.kinds import KINDS, Lookup, RecordKind
+from core.records.sheets import Table, read_table
+
+MAX_ROWS_WITH_LISTS = 5000  # dropdown validation is drawn this far down the template
+
+
+def headers(spec: RecordKind) -> dict[str, set[str]]:
+    """Header spellings accepted for each column: the field name and its label in every language."""
+    return {c.field: {c.field, *(t(f"{spec.name}.{c.field}", lang) for lang in CATALOGUES)} for c in spec.columns}
+
+
+def sheet_names(spec: RecordKind) -> list[str]:
+    return [t(f"inventory.sheet.{spec.name}", lang) for lang in CATALOGUES]
+
+
+def read_upload(content: bytes, filename: str, kind: str) -> Table:
+    """The rows of an uploaded workbook or CSV; the unit column is the only one a file must have."""
+    spec = KINDS[kind]
+    return read_table(content, filename, headers(spec), ["unit"], sheets=sheet_names(spec))
+
+
+def changes_from(table: Table, kind: str) -> list[registers.Change]:
+    """The table's rows as changes; derived (read-only) columns in the file are left out."""
+    spec = KINDS[kind]
+    editable = {c.field for c in spec.editable}
+    return [registers.Change(line, {k: v for k, v in row.items() if k in editable}) for line, row in table.rows]
+
+
+def import_upload(*, session: Session, viewer: Viewer, kind: str, table: Table, dry_run: bool = False) -> dict:
+    """Add or update every row of the file by natural key, or nothing (ImportRejected names each bad cell,
+    row by row and left to right as the file has them)."""
+    try:
+        return registers.save_records(session=session, viewer=viewer, kind=kind, changes=changes_from(table, kind),
+                                      filename=table.filename, sheet=table.sheet, labels=table.labels, upsert=True,
+                                      dry_run=dry_run)
+    except ImportRejected as exc:
+        position = {label: i for i, label in enumerate(table.labels.get(f, f) for f in table.columns.values())}
+        exc.problems.sort(key=lambda p: (p.row or 0, position.get(p.column, len(position))))
+        raise
+
+
+def template(*, session: Session, viewer: Viewer, kind: str, lang: str = "id") -> bytes:
+    """An empty workbook: the data sheet with headers and dropdowns, an instructions sheet, the lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    spec = KINDS[kind]
+    names = registers.lookup(session=session, viewer=viewer)
+    book = Workbook()
+    data = book.active
+    data.title = t(f"inventory.sheet.{kind}", lang)
+    columns = spec.editable
+    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
+    lists = book.create_sheet(t("inventory.sheet.lists", lang))
+    for index, column in enumerate(columns, start=1):
+        cell = data.cell(row=1, column=index, value=column.label(kind, lang))
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        letter = get_column_letter(index)
+        data.column_dimensions[letter].width = column.width
+        if column.kind == "text":
+            data.column_dimensions[letter].number_format = "@"  # NIP and codes stay text, all 18 digits
+        options = _options(column, names, lang, viewer, session)
+        if options:
+            lists.cell(row=1, column=index, value=column.label(kind, lang)).font = Font(bold=True)
+            for row, option in enumerate(options, start=2):
+                lists.cell(row=row, column=index, value=option)
+            source = f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${len(options) + 1}"
+            check = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
+                                   errorTitle=column.label(kind, lang), error=t("inventory.template.pick", lang))
+            check.add(f"{letter}2:{letter}{MAX_ROWS_WITH_LISTS}")
+            data.add_data_validation(check)
+    data.freeze_panes = "A2"
+    notes = book.create_sheet(t("inventory.sheet.instructions", lang), 0)
+    notes.column_dimensions["A"].width = 30
+    notes.column_dimensions["B"].width = 90
+    notes.append([t(f"inventory.template.title.{kind}", lang)])
+    notes["A1"].font = Font(bold=True, size=14)
+    for line in t("inventory.template.rules", lang).split("\n"):
+        notes.append(["", line])
+    notes.append([])
+    notes.append([t("inventory.template.column", lang), t("inventory.template.meaning", lang)])
+    for column in columns:
+        notes.append([column.label(kind, lang), t(f"{kind}.{column.field}.help", lang)])
+    book.active = 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _options(column, lookup: Lookup, lang: str, viewer: Viewer, session: Session) -> list[str]:
+    if column.field == "unit":  # the units the viewer sees are the ones an admin or operator may fill
+        from core.org import units
+
+        return [u.code for u in units.list_units(session=session, viewer=viewer)]
+    return column.options(lookup, lang) if column.options else []
+
+
+def export_columns(kind: str, lang: str) -> list[tuple[str, str]]:
+    spec = KINDS[kind]
+    return [(c.field, c.label(kind, lang)) for c in spec.columns]
+
+
+def to_xlsx(rows: list[dict[str, Any]], columns: list[tuple[str, str]], title: str) -> bytes:
+    """A workbook of the rows; text that Excel would run as a formula is written as plain text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for index, (_key, header) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header) + 4))
+    sheet.freeze_panes = "A2"
+    from openpyxl.cell import WriteOnlyCell
+
+    head = []
+    for _key, header in columns:
+        cell = WriteOnlyCell(sheet, value=safe_cell(header))
+        cell.font = Font(bold=True)
+        head.append(cell)
+    sheet.append(head)
+    for row in rows:
+        sheet.append([_cell(row.get(key)) for key, _header in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return safe_cell(value)
+    return value
+
+
+def export(*, session: Session, viewer: Viewer, kind: str, fmt: str, unit_ids: list[int] | None = None,
+           search: str = "", lang: str = "id", method: str = "straight_line",
+           fiscal_year: int | None = None) -> bytes:
+    """The filtered view as .xlsx or .csv, as the viewer sees it, ready to edit and import back."""
+    rows = registers.list_records(session=session, viewer=viewer, kind=kind, unit_ids=unit_ids, search=search,
+                                  lang=lang, method=method, fiscal_year=fiscal_year)
+    columns = export_columns(kind, lang)
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    return to_xlsx(rows, columns, t(f"inventory.sheet.{kind}", lang))

@@ -1,0 +1,59 @@
+"""Opening the store on start: connect, migrate to head, then load the demo or create the first admin."""
+
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.config import Settings
+from core.errors import SettingsError, StoreUnavailable
+from core.org import passwords
+from db.engine import StoreError, check_connection, make_engine, safe_url, session_scope
+from db.migrate import upgrade_to_head
+from db.models import AppMeta, User
+
+log = logging.getLogger(__name__)
+DEMO_FLAG = "demo_data"
+
+
+def open_store(settings: Settings) -> Engine:
+    """An engine on a reachable store at the newest schema; StoreUnavailable says why not."""
+    passwords.set_rounds(settings.bcrypt_rounds)
+    try:
+        engine = make_engine(settings.database_url)
+        check_connection(engine)
+    except StoreError as exc:
+        raise StoreUnavailable("store.unreachable", url=exc.url, reason=exc.reason) from None
+    upgrade_to_head(engine)
+    return engine
+
+
+def is_demo_store(session: Session) -> bool:
+    return session.get(AppMeta, DEMO_FLAG) is not None
+
+
+def prepare(engine: Engine, settings: Settings) -> str | None:
+    """Fill an empty store: the demo city in demo mode, else one admin. Returns a one-time console notice."""
+    from core import demo  # the demo loader pulls in the reference data; only needed here
+
+    with session_scope(engine) as session:
+        if settings.demo:
+            demo.load(session=session, zone=settings.zone, org_name=settings.org_name)
+            return None
+        if is_demo_store(session):
+            # Demo accounts have published passwords: a store holding them must never run for real.
+            raise SettingsError("settings.demo_store", url=safe_url(settings.database_url))
+        if session.scalar(select(func.count()).select_from(User)) == 0:
+            return _first_admin(session)
+    return None
+
+
+def _first_admin(session: Session) -> str:
+    from core.access import Role
+    from core.i18n import t
+
+    password = passwords.random_password()
+    session.add(User(username="admin", display_name="Administrator", role=Role.ADMIN,
+                     password_hash=passwords.hash_password(password)))
+    return t("store.first_admin", username="admin", password=password)
