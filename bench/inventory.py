@@ -18,7 +18,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.access import SYSTEM
-from core.records import registers, roundtrip
+from core.inventory.kinds import DEVICE
+from core.records import roundtrip, save
+from core.records.save import Change
 from db.engine import session_scope
 from db.inventory import Device
 from db.models import AuditLog, Unit
@@ -122,15 +124,15 @@ def main() -> None:
           f"(demo city already holds {before:,} devices)")
 
     started = time.perf_counter()
-    table = roundtrip.read_upload(content, "perangkat.xlsx", "device")
+    table = roundtrip.read_upload(content, "perangkat.xlsx", DEVICE)
     read_s = time.perf_counter() - started
     started = time.perf_counter()
     with session_scope(engine) as s:
-        plan = roundtrip.import_upload(session=s, viewer=SYSTEM, kind="device", table=table, dry_run=True)
+        plan = roundtrip.import_upload(session=s, viewer=SYSTEM, kind=DEVICE, table=table, dry_run=True)
     preview_s = time.perf_counter() - started
     started = time.perf_counter()
     with session_scope(engine) as s:
-        done = roundtrip.import_upload(session=s, viewer=SYSTEM, kind="device", table=table)
+        done = roundtrip.import_upload(session=s, viewer=SYSTEM, kind=DEVICE, table=table)
     commit_s = time.perf_counter() - started
     with session_scope(engine) as s:
         stored = s.scalar(select(func.count()).select_from(Device))
@@ -142,8 +144,8 @@ def main() -> None:
     for n in range(5):
         started = time.perf_counter()
         with session_scope(engine) as s:
-            registers.save_records(session=s, viewer=SYSTEM, kind="device",
-                                   changes=[registers.Change(1, {"location": f"Ruang {n}"}, device_id)])
+            save.save_records(session=s, viewer=SYSTEM, kind=DEVICE,
+                                   changes=[Change(1, {"location": f"Ruang {n}"}, device_id)])
         saves.append(time.perf_counter() - started)
     print(f"table editor: one changed cell saved (checked against its unit, audited): median {median(saves)}")
     print(f"import: read {read_s:.1f} s + preview {preview_s:.1f} s + commit {commit_s:.1f} s = "

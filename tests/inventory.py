@@ -4,7 +4,9 @@ import io
 
 from openpyxl import Workbook
 
-from core.records import registers
+from core.inventory.kinds import APPLICATION, DEVICE, STAFF
+from core.records import save
+from core.records.save import Change
 from db.engine import session_scope
 
 # NIPs that pass every check: born 12 Mar 1985, appointed Jan 2010, male/female, sequence 001/002.
@@ -17,19 +19,19 @@ def device_cells(unit: str, serial: str, **extra) -> dict:
             "purchase_year": 2020, "purchase_value": 10_000_000, **extra}
 
 
-def add(store, viewer, kind: str, *rows: dict) -> dict:
+def add(store, viewer, kind, *rows: dict) -> dict:
     with session_scope(store.engine) as s:
-        return registers.save_records(session=s, viewer=viewer, kind=kind,
-                                      changes=[registers.Change(n + 2, row) for n, row in enumerate(rows)])
+        return save.save_records(session=s, viewer=viewer, kind=kind,
+                                      changes=[Change(n + 2, row) for n, row in enumerate(rows)])
 
 
 def fill_every_unit(store, admin, city) -> None:
     """A device, a staff member and an application in every unit of the test city."""
     codes = sorted(city.units)
-    add(store, admin, "device", *[device_cells(code, f"SN-{code}") for code in codes])
-    add(store, admin, "staff", *[{"unit": code, "name": f"Staf {code}", "employment": "Non-ASN",
+    add(store, admin, DEVICE, *[device_cells(code, f"SN-{code}") for code in codes])
+    add(store, admin, STAFF, *[{"unit": code, "name": f"Staf {code}", "employment": "Non-ASN",
                                   "competence_keamanan": "Mahir"} for code in codes])
-    add(store, admin, "application", *[{"unit": code, "name": f"Aplikasi {code}", "hosting": "cloud"}
+    add(store, admin, APPLICATION, *[{"unit": code, "name": f"Aplikasi {code}", "hosting": "cloud"}
                                        for code in codes])
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from core.needs import workflow
+from core.needs.kind import NEED
 from db.engine import session_scope
 from db.needs import Need
 from db.types import utcnow
@@ -20,7 +21,7 @@ def add_needs(store, viewer, *rows: dict) -> list[int]:
     """Save the rows (all or nothing, as the table editor does) and return the new needs' ids in order."""
     with session_scope(store.engine) as s:
         before = set(s.scalars(select(Need.id)))
-    add(store, viewer, "need", *rows)
+    add(store, viewer, NEED, *rows)
     with session_scope(store.engine) as s:
         return sorted(set(s.scalars(select(Need.id))) - before)
 

@@ -4,6 +4,7 @@ imports; each role opens the inventory pages and sees its own rows. Screenshots 
 import pytest
 from sqlalchemy import func, select
 
+from core.inventory.kinds import DEVICE
 from db.inventory import Device
 from tests.browser import chromium, log_in, running_app
 from tests.inventory import add, device_cells, fill_every_unit, workbook
@@ -44,7 +45,7 @@ def test_an_operator_imports_a_workbook_after_fixing_every_cell_the_preview_name
 
 def test_each_role_opens_the_inventory_pages_and_sees_only_what_it_may(env, store, city, admin, tmp_path):
     fill_every_unit(store, admin, city)
-    add(store, admin, "device", device_cells("SETDA", "SN-DINKES"))  # the same laptop registered twice
+    add(store, admin, DEVICE, device_cells("SETDA", "SN-DINKES"))  # the same laptop registered twice
     with running_app(env, tmp_path) as base, chromium() as browser:
         for username in ("admin", "pimpinan", "op_a"):
             page = browser.new_context(viewport={"width": 1600, "height": 1100}).new_page()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.access import Role, Viewer
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.evaluation import readiness
+from core.inventory.kinds import DEVICE
 from core.needs import budget, checks, rka
 from core.needs.budget import Base, Candidate, Params
 from db.engine import session_scope
@@ -292,7 +293,7 @@ def test_the_rka_workbook_groups_by_unit_and_category_and_totals_the_funded_need
 
 def test_the_projection_reads_the_inventory_a_funded_replacement_changes(store, city, admin):
     period = new_period(store, admin, NEXT_YEAR - 1)
-    add(store, admin, "device", *[device_cells(UNIT_A, f"SN-OLD-{n}", purchase_year=2012) for n in range(3)],
+    add(store, admin, DEVICE, *[device_cells(UNIT_A, f"SN-OLD-{n}", purchase_year=2012) for n in range(3)],
         device_cells(UNIT_A, "SN-NEW", purchase_year=NEXT_YEAR - 2))
     [need] = add_needs(store, admin, need_cells(UNIT_A, "PC pengganti", 10_000_000, quantity=3, device_category="PC",
                                                 replaces="SN-OLD-0, SN-OLD-1, SN-OLD-2"))
@@ -309,7 +310,7 @@ def test_the_projection_reads_the_inventory_a_funded_replacement_changes(store, 
 
 
 def test_checks_and_budget_agree_on_what_an_adopted_year_funded(store, city, admin, pimpinan):
-    add(store, admin, "device", device_cells(UNIT_A, "SN-OLD", purchase_year=2012))
+    add(store, admin, DEVICE, device_cells(UNIT_A, "SN-OLD", purchase_year=2012))
     [first] = add_needs(store, admin, need_cells(UNIT_A, "PC", 10_000_000, device_category="PC", replaces="SN-OLD",
                                                  fiscal_year=NEXT_YEAR - 1))
     approve(store, admin, [first])

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core.errors import PermissionDenied, ValidationError
 from core.inventory import duplicates
+from core.inventory.kinds import APPLICATION, DEVICE, STAFF
 from db.engine import session_scope
 from db.inventory import Application, Device, Staff
 from db.models import AuditLog
@@ -23,7 +24,7 @@ def resolve(store, viewer, **kwargs):
 
 
 def test_the_same_serial_number_or_asset_tag_in_two_units_is_a_conflict(store, city, admin):
-    add(store, admin, "device", device_cells("DINKES", "SN-1"), device_cells("SETDA", "sn-1"),
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1"), device_cells("SETDA", "sn-1"),
         device_cells("DINKES", "", asset_tag="1.3.2.10.01.0007"), device_cells("KEL-KAUMAN", "", asset_tag="1.3.2.10.01.0007"),
         device_cells("DINKES", "SN-ONLY-HERE"))
     found = {(c.kind, c.value.casefold()): sorted(r["unit"] for r in c.records) for c in conflicts(store, admin)}
@@ -32,7 +33,7 @@ def test_the_same_serial_number_or_asset_tag_in_two_units_is_a_conflict(store, c
 
 
 def test_the_same_nip_in_two_units_is_a_conflict(store, city, admin):
-    add(store, admin, "staff", {"unit": "DISKOMINFO", "nip": NIP_A, "name": "Agus Santoso"},
+    add(store, admin, STAFF, {"unit": "DISKOMINFO", "nip": NIP_A, "name": "Agus Santoso"},
         {"unit": "BAG-HUKUM", "nip": NIP_A, "name": "Agus S."}, {"unit": "DINKES", "name": "Tanpa NIP",
                                                                 "employment": "Non-ASN"})
     found, = conflicts(store, admin)
@@ -41,7 +42,7 @@ def test_the_same_nip_in_two_units_is_a_conflict(store, city, admin):
 
 
 def test_look_alike_applications_are_grouped_with_a_score_and_khusus_copies_of_umum_are_named(store, city, admin):
-    add(store, admin, "application",
+    add(store, admin, APPLICATION,
         {"unit": "DISKOMINFO", "name": "SRIKANDI", "function": "naskah dinas elektronik", "app_type": "Umum"},
         {"unit": "KEC-KLOJEN", "name": "E-Surat Kecamatan Klojen", "function": "Naskah Dinas Elektronik"},
         {"unit": "KEC-SUKUN", "name": "E-Surat Sukun", "function": "naskah dinas elektronik"},
@@ -61,13 +62,13 @@ def test_look_alike_applications_are_grouped_with_a_score_and_khusus_copies_of_u
 
 
 def test_two_applications_of_one_unit_are_not_a_conflict_across_units(store, city, admin):
-    add(store, admin, "application", {"unit": "DINKES", "name": "SIMPUS", "function": "rekam medis"},
+    add(store, admin, APPLICATION, {"unit": "DINKES", "name": "SIMPUS", "function": "rekam medis"},
         {"unit": "DINKES", "name": "SIMPUS Mobile", "function": "rekam medis"})
     assert conflicts(store, admin) == []
 
 
 def test_merging_keeps_one_device_and_removes_the_other_with_an_audit_trail(store, city, admin):
-    add(store, admin, "device", device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"))
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"))
     conflict, = conflicts(store, admin)
     keep = next(r["id"] for r in conflict.records if r["unit"] == "Dinkes")
     resolve(store, admin, key=conflict.key, action="merge", keep_id=keep)
@@ -79,9 +80,9 @@ def test_merging_keeps_one_device_and_removes_the_other_with_an_audit_trail(stor
 
 
 def test_transferring_moves_the_kept_record_to_the_chosen_unit(store, city, admin):
-    add(store, admin, "staff", {"unit": "DISKOMINFO", "nip": NIP_A, "name": "Agus"},
+    add(store, admin, STAFF, {"unit": "DISKOMINFO", "nip": NIP_A, "name": "Agus"},
         {"unit": "BAG-HUKUM", "nip": NIP_A, "name": "Agus"})
-    add(store, admin, "device", device_cells("BAG-HUKUM", "SN-1"))
+    add(store, admin, DEVICE, device_cells("BAG-HUKUM", "SN-1"))
     with store.session() as s:
         holder = s.scalars(select(Staff).where(Staff.unit_id == city.units["BAG-HUKUM"])).one()
         device = s.scalars(select(Device)).one()
@@ -100,7 +101,7 @@ def test_transferring_moves_the_kept_record_to_the_chosen_unit(store, city, admi
 
 
 def test_merging_applications_makes_the_other_owners_users_of_the_one_kept(store, city, admin):
-    add(store, admin, "application",
+    add(store, admin, APPLICATION,
         {"unit": "DISKOMINFO", "name": "SRIKANDI", "function": "naskah dinas", "app_type": "Umum",
          "integrations": "SIMPEG"},
         {"unit": "KEC-KLOJEN", "name": "E-Surat Klojen", "function": "naskah dinas", "integrations": "SIAK"})
@@ -113,7 +114,7 @@ def test_merging_applications_makes_the_other_owners_users_of_the_one_kept(store
 
 
 def test_keeping_both_needs_a_reason_and_hides_the_conflict_until_the_records_change(store, city, admin):
-    add(store, admin, "device", device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"))
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"))
     conflict, = conflicts(store, admin)
     with pytest.raises(ValidationError):
         resolve(store, admin, key=conflict.key, action="keep", reason="  ")
@@ -124,12 +125,12 @@ def test_keeping_both_needs_a_reason_and_hides_the_conflict_until_the_records_ch
     with store.session() as s:
         entries = list(s.scalars(select(AuditLog).where(AuditLog.action == "keep")))
     assert len(entries) == 2 and entries[0].new_values["reason"].startswith("Perangkat pinjam pakai")
-    add(store, admin, "device", device_cells("KEL-KAUMAN", "SN-1"))  # a third unit: a new conflict
+    add(store, admin, DEVICE, device_cells("KEL-KAUMAN", "SN-1"))  # a third unit: a new conflict
     assert len(conflicts(store, admin)) == 1
 
 
 def test_only_admins_resolve_and_a_record_outside_the_conflict_cannot_be_kept(store, city, admin, pimpinan):
-    add(store, admin, "device", device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"),
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"),
         device_cells("SETDA", "SN-2"))
     conflict, = conflicts(store, admin)
     with pytest.raises(PermissionDenied):
@@ -143,7 +144,7 @@ def test_only_admins_resolve_and_a_record_outside_the_conflict_cannot_be_kept(st
 
 
 def test_the_organisations_own_name_in_system_names_does_not_make_them_alike(store, city, admin):
-    add(store, admin, "application", {"unit": "DISKOMINFO", "name": "PPID Kota Malang", "function": "informasi publik"},
+    add(store, admin, APPLICATION, {"unit": "DISKOMINFO", "name": "PPID Kota Malang", "function": "informasi publik"},
         {"unit": "SETDA", "name": "JDIH Kota Malang", "function": "dokumentasi hukum"},
         {"unit": "DINKES", "name": "SIMPUS Kota Malang", "function": "rekam medis"})
     assert conflicts(store, admin, org_name="Pemerintah Kota Malang") == []

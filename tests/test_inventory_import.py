@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from core.errors import ImportRejected
-from core.records import registers, roundtrip
+from core.inventory.kinds import APPLICATION, DEVICE, STAFF
+from core.records import listing, roundtrip
 from db.engine import session_scope
 from db.inventory import Application, Device, Staff
 from db.models import AuditLog
@@ -20,13 +21,13 @@ DEVICE_HEADER = ["Kode unit", "Kategori", "Merek/tipe", "Nomor seri", "Kode bara
                  "Nilai perolehan", "Kondisi", "Akhir garansi"]
 
 
-def upload(store, viewer, kind: str, content: bytes, filename: str = "isian.xlsx", dry_run: bool = False) -> dict:
+def upload(store, viewer, kind, content: bytes, filename: str = "isian.xlsx", dry_run: bool = False) -> dict:
     table = roundtrip.read_upload(content, filename, kind)
     with session_scope(store.engine) as s:
         return roundtrip.import_upload(session=s, viewer=viewer, kind=kind, table=table, dry_run=dry_run)
 
 
-def rejected(store, viewer, kind: str, content: bytes, filename: str = "isian.xlsx") -> list:
+def rejected(store, viewer, kind, content: bytes, filename: str = "isian.xlsx") -> list:
     with pytest.raises(ImportRejected) as caught:
         upload(store, viewer, kind, content, filename)
     return caught.value.problems
@@ -44,7 +45,7 @@ def devices(store) -> list[Device]:
 
 def test_a_filled_template_previews_then_imports_and_a_second_upload_changes_nothing(store, city, admin):
     with session_scope(store.engine) as s:
-        book = load_workbook(io.BytesIO(roundtrip.template(session=s, viewer=admin, kind="device")))
+        book = load_workbook(io.BytesIO(roundtrip.template(session=s, viewer=admin, kind=DEVICE)))
     sheet = book["Perangkat"]
     sheet.append(["DINKES", "Laptop", "Lenovo ThinkPad E14", "PF3K9X2A", "1.3.2.10.02.001.0001", "Ruang TU", 2021,
                   "Rp 14.250.000", "APBD", "Baik", "Dipakai", "31/12/2024"])
@@ -53,11 +54,11 @@ def test_a_filled_template_previews_then_imports_and_a_second_upload_changes_not
     out = io.BytesIO()
     book.save(out)
     content = out.getvalue()
-    assert upload(store, admin, "device", content, dry_run=True) == {"created": 2, "updated": 0, "unchanged": 0,
+    assert upload(store, admin, DEVICE, content, dry_run=True) == {"created": 2, "updated": 0, "unchanged": 0,
                                                                     "deleted": 0}
     assert count(store, Device) == 0, "the preview writes nothing"
-    assert upload(store, admin, "device", content)["created"] == 2
-    assert upload(store, admin, "device", content)["unchanged"] == 2
+    assert upload(store, admin, DEVICE, content)["created"] == 2
+    assert upload(store, admin, DEVICE, content)["unchanged"] == 2
     laptop, printer = devices(store)
     assert (laptop.unit_id, laptop.category, laptop.purchase_value, laptop.warranty_end) == (
         city.units["DINKES"], "laptop", 14_250_000, date(2024, 12, 31))
@@ -66,7 +67,7 @@ def test_a_filled_template_previews_then_imports_and_a_second_upload_changes_not
 
 def test_the_template_has_indonesian_headers_dropdowns_and_an_instructions_sheet(store, city, operator_a):
     with session_scope(store.engine) as s:
-        book = load_workbook(io.BytesIO(roundtrip.template(session=s, viewer=operator_a, kind="staff")))
+        book = load_workbook(io.BytesIO(roundtrip.template(session=s, viewer=operator_a, kind=STAFF)))
     assert book.sheetnames[0] == "Petunjuk" and "SDM TIK" in book.sheetnames and "Daftar" in book.sheetnames
     data = book["SDM TIK"]
     headers = [c.value for c in data[1]]
@@ -83,7 +84,7 @@ def test_an_nip_typed_as_a_number_is_refused_with_the_reason_and_nothing_is_writ
     content = workbook([["Kode unit", "NIP", "Nama", "Status kepegawaian"],
                         ["DINKES", NIP_B, "Dewi Rahmawati, S.Kom.", "PNS"],
                         ["DINKES", float(NIP_A), "Agus Santoso, S.Kom.", "PNS"]], title="SDM TIK")
-    problems = rejected(store, admin, "staff", content)
+    problems = rejected(store, admin, STAFF, content)
     assert [(p.sheet, p.row, p.column) for p in problems] == [("SDM TIK", 3, "NIP")]
     message = problems[0].message("id")
     assert "Excel hanya menyimpan 15 digit" in message and "198503122010011000" in message
@@ -94,7 +95,7 @@ def test_rupiah_with_dots_commas_and_the_rp_prefix_is_stored_as_whole_rupiah(sto
     values = ["Rp 1.500.000", "1.500.000,00", 1500000, "Rp1,500,000.00", " Rp 1.500.000,- "]
     rows = [DEVICE_HEADER[:4] + ["Nilai perolehan"]] + [["DINKES", "PC", "HP", f"SN{n}", v] for n, v in
                                                        enumerate(values)]
-    upload(store, admin, "device", workbook(rows))
+    upload(store, admin, DEVICE, workbook(rows))
     assert [d.purchase_value for d in devices(store)] == [1_500_000] * len(values)
 
 
@@ -103,12 +104,12 @@ def test_dates_typed_as_text_or_stored_as_excel_dates_are_both_read(store, city,
             ["DINKES", "PC", "SN1", "28/02/2027"],
             ["DINKES", "PC", "SN2", datetime(2027, 3, 31)],
             ["DINKES", "PC", "SN3", "2027-04-30"]]
-    upload(store, admin, "device", workbook(rows, formats={"D3": "DD/MM/YYYY"}))
+    upload(store, admin, DEVICE, workbook(rows, formats={"D3": "DD/MM/YYYY"}))
     assert [d.warranty_end for d in devices(store)] == [date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
 
 
 def test_a_date_that_does_not_exist_is_named_with_its_cell(store, city, admin):
-    problems = rejected(store, admin, "device", workbook([["Kode unit", "Kategori", "Nomor seri", "Akhir garansi"],
+    problems = rejected(store, admin, DEVICE, workbook([["Kode unit", "Kategori", "Nomor seri", "Akhir garansi"],
                                                          ["DINKES", "PC", "SN1", "31/02/2027"]]))
     assert [(p.row, p.column, p.key) for p in problems] == [(2, "Akhir garansi", "cell.not_date")]
     assert "31/02/2027" in problems[0].message("id") and "dd/mm/yyyy" in problems[0].message("id")
@@ -117,7 +118,7 @@ def test_a_date_that_does_not_exist_is_named_with_its_cell(store, city, admin):
 def test_stray_and_non_breaking_spaces_and_any_case_are_forgiven(store, city, admin):
     rows = [[" Kode  unit ", "KATEGORI", "Nomor seri\n", "Kondisi"],
             ["  dinkes ", " laptop", "\xa0SN-77 ", " rusak  ringan"]]
-    upload(store, admin, "device", workbook(rows))
+    upload(store, admin, DEVICE, workbook(rows))
     device, = devices(store)
     assert (device.unit_id, device.category, device.serial_number, device.condition) == (
         city.units["DINKES"], "laptop", "SN-77", "rusak_ringan")
@@ -131,7 +132,7 @@ def test_merged_header_cells_over_two_header_rows_are_read(store, city, admin):
             [None, None, None, "Tahun perolehan", "Nilai perolehan"],
             ["DINKES", "Server", "SRV-01", 2022, "Rp 98.000.000"]]
     content = workbook(rows, merges=["A1:E1", "A2:A3", "B2:B3", "C2:C3", "D2:E2"])
-    assert upload(store, admin, "device", content)["created"] == 1
+    assert upload(store, admin, DEVICE, content)["created"] == 1
     device, = devices(store)
     assert (device.category, device.serial_number, device.purchase_year, device.purchase_value) == (
         "server", "SRV-01", 2022, 98_000_000)
@@ -139,18 +140,18 @@ def test_merged_header_cells_over_two_header_rows_are_read(store, city, admin):
 
 def test_a_header_merged_across_two_columns_reads_its_values_from_the_first(store, city, admin):
     rows = [["Kode unit", "Kategori", "Nomor seri", None], ["DINKES", "PC", "SN-A", "catatan"]]
-    upload(store, admin, "device", workbook(rows, merges=["C1:D1"]))
+    upload(store, admin, DEVICE, workbook(rows, merges=["C1:D1"]))
     assert [d.serial_number for d in devices(store)] == ["SN-A"]
 
 
 def test_hidden_empty_rows_are_skipped_and_problems_keep_excels_row_numbers(store, city, admin):
     rows = [["Kode unit", "Kategori", "Nomor seri"], ["DINKES", "PC", "SN1"], [None, None, None], [None, "", None],
             ["DINKES", "Kulkas", "SN2"]]
-    problems = rejected(store, admin, "device", workbook(rows, hidden_rows=[3, 4]))
+    problems = rejected(store, admin, DEVICE, workbook(rows, hidden_rows=[3, 4]))
     assert [(p.row, p.column) for p in problems] == [(5, "Kategori")]
     assert "tidak ada dalam daftar" in problems[0].message("id")
     rows[4][1] = "Laptop"
-    assert upload(store, admin, "device", workbook(rows, hidden_rows=[3, 4]))["created"] == 2
+    assert upload(store, admin, DEVICE, workbook(rows, hidden_rows=[3, 4]))["created"] == 2
 
 
 def test_every_bad_cell_is_listed_with_sheet_row_column_and_an_indonesian_reason(store, city, admin):
@@ -161,7 +162,7 @@ def test_every_bad_cell_is_listed_with_sheet_row_column_and_an_indonesian_reason
             ["Dedi", "DINKES", "198513122010011001", "PNS", "Jago", "S7"],  # month 13; two bad list values
             ["", "DINKES", "", "Non-ASN", "", ""],  # no name
             ["Agus lagi", "DINKES", NIP_A, "PNS", "", ""]]  # same NIP as row 2
-    problems = rejected(store, admin, "staff", workbook(rows, title="SDM TIK"))
+    problems = rejected(store, admin, STAFF, workbook(rows, title="SDM TIK"))
     found = [(p.sheet, p.row, p.column) for p in problems]
     assert found == [("SDM TIK", 3, "Kode unit"), ("SDM TIK", 4, "NIP"), ("SDM TIK", 5, "NIP"),
                      ("SDM TIK", 5, "Kompetensi Keamanan SPBE"), ("SDM TIK", 5, "Pendidikan"), ("SDM TIK", 6, "Nama"),
@@ -176,17 +177,17 @@ def test_every_bad_cell_is_listed_with_sheet_row_column_and_an_indonesian_reason
 def test_an_operators_upload_with_another_units_row_is_refused_whole(store, city, operator_a):
     rows = [DEVICE_HEADER[:4], ["KEC-KLOJEN", "PC", "HP", "SN-1"], ["KEL-KAUMAN", "PC", "HP", "SN-2"],
             ["DINKES", "PC", "HP", "SN-3"]]
-    problems = rejected(store, operator_a, "device", workbook(rows))
+    problems = rejected(store, operator_a, DEVICE, workbook(rows))
     assert [(p.row, p.column, p.key) for p in problems] == [(4, "Kode unit", "inventory.unit_out_of_scope")]
     assert "di luar wewenang Anda" in problems[0].message("id")
     assert count(store, Device) == 0, "the rows of the operator's own units are not written either"
 
 
 def test_devices_are_matched_by_serial_number_or_asset_tag_and_updated(store, city, admin):
-    upload(store, admin, "device", workbook([["Kode unit", "Kategori", "Kode barang", "Kondisi"],
+    upload(store, admin, DEVICE, workbook([["Kode unit", "Kategori", "Kode barang", "Kondisi"],
                                              ["DINKES", "PC", "1.3.2.10.01.0001", "Baik"]]))
     # The next stock-take adds the serial number and finds the PC lightly damaged: one device, updated.
-    result = upload(store, admin, "device", workbook([["Kode unit", "Kategori", "Kode barang", "Nomor seri", "Kondisi"],
+    result = upload(store, admin, DEVICE, workbook([["Kode unit", "Kategori", "Kode barang", "Nomor seri", "Kondisi"],
                                                       ["DINKES", "PC", "1.3.2.10.01.0001", "SN-9", "Rusak Ringan"]]))
     assert result == {"created": 0, "updated": 1, "unchanged": 0, "deleted": 0}
     device, = devices(store)
@@ -198,21 +199,21 @@ def test_devices_are_matched_by_serial_number_or_asset_tag_and_updated(store, ci
 
 
 def test_a_column_left_out_of_the_file_keeps_what_is_stored(store, city, admin):
-    add(store, admin, "device", device_cells("DINKES", "SN-1", location="Ruang Server"))
-    upload(store, admin, "device", workbook([["Kode unit", "Nomor seri", "Kondisi"], ["DINKES", "SN-1", "Rusak Berat"]]))
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1", location="Ruang Server"))
+    upload(store, admin, DEVICE, workbook([["Kode unit", "Nomor seri", "Kondisi"], ["DINKES", "SN-1", "Rusak Berat"]]))
     device, = devices(store)
     assert (device.location, device.condition, device.purchase_value) == ("Ruang Server", "rusak_berat", 10_000_000)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-@pytest.mark.parametrize("kind", ["device", "staff", "application"])
+@pytest.mark.parametrize("kind", [DEVICE, STAFF, APPLICATION], ids=lambda k: k.name)
 def test_an_export_imports_back_unchanged(store, city, admin, kind, fmt):
-    add(store, admin, "staff", {"unit": "DINKES", "nip": NIP_A, "name": "Agus", "competence_data": "Menengah"},
+    add(store, admin, STAFF, {"unit": "DINKES", "nip": NIP_A, "name": "Agus", "competence_data": "Menengah"},
         {"unit": "DINKES", "name": "Rina", "employment": "Non-ASN", "certifications": "CCNA, MTCNA"})
-    add(store, admin, "device", device_cells("DINKES", "SN-1", staff_id=NIP_A, warranty_end="31/12/2027",
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1", staff_id=NIP_A, warranty_end="31/12/2027",
                                              purchase_value="Rp 12.345.678"),
         device_cells("KEL-KAUMAN", "", asset_tag="1.3.2.10.01.0002", condition="Rusak Berat"))
-    add(store, admin, "application", {"unit": "DINKES", "name": "SIMPUS", "integrations": "SATUSEHAT, SIMRS",
+    add(store, admin, APPLICATION, {"unit": "DINKES", "name": "SIMPUS", "integrations": "SATUSEHAT, SIMRS",
                                       "user_units": "KEL-KAUMAN", "annual_cost": "Rp 25.000.000", "app_type": "Khusus"})
     with session_scope(store.engine) as s:
         data = roundtrip.export(session=s, viewer=admin, kind=kind, fmt=fmt)
@@ -224,11 +225,11 @@ FORMULAS = ["=HYPERLINK(\"http://127.0.0.1/x\",\"klik\")", "+1+1", "-2+3", "@SUM
 
 
 def test_exports_never_hand_excel_a_formula(store, city, admin):
-    add(store, admin, "device", *[device_cells("DINKES", f"SN-{n}", brand_model=text, location=text)
+    add(store, admin, DEVICE, *[device_cells("DINKES", f"SN-{n}", brand_model=text, location=text)
                                   for n, text in enumerate(FORMULAS)])
     with session_scope(store.engine) as s:
-        xlsx = roundtrip.export(session=s, viewer=admin, kind="device", fmt="xlsx")
-        text = roundtrip.export(session=s, viewer=admin, kind="device", fmt="csv").decode("utf-8-sig")
+        xlsx = roundtrip.export(session=s, viewer=admin, kind=DEVICE, fmt="xlsx")
+        text = roundtrip.export(session=s, viewer=admin, kind=DEVICE, fmt="csv").decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(xlsx)).active
     brands = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert brands == ["'" + f for f in FORMULAS]
@@ -238,7 +239,7 @@ def test_exports_never_hand_excel_a_formula(store, city, admin):
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_in_indonesian(store, city, admin):
-    problems = rejected(store, admin, "device", b"PK\x03\x04 bukan excel", "rusak.xlsx")
+    problems = rejected(store, admin, DEVICE, b"PK\x03\x04 bukan excel", "rusak.xlsx")
     assert problems[0].message("id").startswith("Berkas bukan buku kerja Excel")
 
 
@@ -253,20 +254,20 @@ def test_the_sheet_of_its_kind_is_read_from_a_workbook_of_several(store, city, a
     apps.append(["DINKES", "SIMPUS", "Server unit sendiri", "SATUSEHAT; SIMRS"])
     out = io.BytesIO()
     book.save(out)
-    upload(store, admin, "application", out.getvalue())
+    upload(store, admin, APPLICATION, out.getvalue())
     with store.session() as s:
         app = s.scalars(select(Application)).one()
     assert (app.name, app.hosting, app.integrations) == ("SIMPUS", "own", ["SATUSEHAT", "SIMRS"])
     with session_scope(store.engine) as s:
-        rows = registers.list_records(session=s, viewer=admin, kind="application")
+        rows = listing.list_records(session=s, viewer=admin, kind=APPLICATION)
     assert rows[0]["integrations"] == "SATUSEHAT, SIMRS"
 
 
 def test_a_serial_number_known_in_another_unit_is_added_for_this_unit_and_listed_as_a_duplicate(store, city, admin):
     from core.inventory import duplicates
 
-    add(store, admin, "device", device_cells("DINKES", "SN-1", location="Gudang Dinkes"))
-    result = upload(store, admin, "device", workbook([["Kode unit", "Kategori", "Nomor seri"], ["SETDA", "PC", "SN-1"],
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1", location="Gudang Dinkes"))
+    result = upload(store, admin, DEVICE, workbook([["Kode unit", "Kategori", "Nomor seri"], ["SETDA", "PC", "SN-1"],
                                                       ["DINKES", "PC", "SN-1"]]))
     assert result == {"created": 1, "updated": 0, "unchanged": 1, "deleted": 0}  # nothing moved between units
     assert sorted((d.unit_id, d.location) for d in devices(store)) == sorted(

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from core.inventory.kinds import DEVICE, STAFF
 from db.inventory import Device, DuplicateDecision
 from db.models import AuditLog, Unit
 from tests.apptest import assert_clean, open_page, texts
@@ -45,7 +46,7 @@ def test_pimpinan_reads_the_inventory_without_an_editor_or_import(env, city, sto
 
 
 def test_an_operators_cell_edit_is_saved_and_audited(env, city, store, operator_a):
-    add(store, operator_a, "device", device_cells("KEC-KLOJEN", "SN-1", location="Ruang TU"))
+    add(store, operator_a, DEVICE, device_cells("KEC-KLOJEN", "SN-1", location="Ruang TU"))
     at = edit(open_page("op_a", "devices"), {"edited_rows": {0: {"location": "Ruang Camat",
                                                                  "condition": "Rusak Ringan"}}})
     assert_clean(at)
@@ -58,7 +59,7 @@ def test_an_operators_cell_edit_is_saved_and_audited(env, city, store, operator_
 
 
 def test_a_bad_cell_in_the_editor_is_named_and_nothing_is_saved(env, city, store, operator_a):
-    add(store, operator_a, "device", device_cells("KEC-KLOJEN", "SN-1"))
+    add(store, operator_a, DEVICE, device_cells("KEC-KLOJEN", "SN-1"))
     at = edit(open_page("op_a", "devices"), {
         "edited_rows": {0: {"location": "Gudang"}},
         "added_rows": [{"unit": "KEC-KLOJEN", "category": "Laptop", "serial_number": "SN-2",
@@ -73,7 +74,7 @@ def test_a_bad_cell_in_the_editor_is_named_and_nothing_is_saved(env, city, store
 
 
 def test_an_operator_adds_and_deletes_rows_in_the_editor(env, city, store, operator_a):
-    add(store, operator_a, "device", device_cells("KEC-KLOJEN", "SN-1"))
+    add(store, operator_a, DEVICE, device_cells("KEC-KLOJEN", "SN-1"))
     at = edit(open_page("op_a", "devices"), {
         "deleted_rows": [0], "added_rows": [{"unit": "KEL-KAUMAN", "category": "Printer", "serial_number": "PR-9",
                                              "purchase_value": "Rp 2.500.000"}]})
@@ -85,7 +86,7 @@ def test_an_operator_adds_and_deletes_rows_in_the_editor(env, city, store, opera
 
 def test_the_unit_page_sums_up_the_inventory_of_an_operators_kecamatan(env, city, store, admin):
     fill_every_unit(store, admin, city)
-    add(store, admin, "staff", {"unit": "KEC-KLOJEN", "nip": NIP_A, "name": "Agus", "competence_data": "Mahir"})
+    add(store, admin, STAFF, {"unit": "KEC-KLOJEN", "nip": NIP_A, "name": "Agus", "competence_data": "Mahir"})
     at = open_page("op_a", "unit")
     assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -107,7 +108,7 @@ def test_an_operator_enters_their_units_headcount_on_the_staff_page(env, city, s
 
 
 def test_admin_keeps_a_duplicate_with_a_reason_and_pimpinan_only_reads(env, city, store, admin):
-    add(store, admin, "device", device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"))
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1"), device_cells("SETDA", "SN-1"))
     readonly = open_page("pimpinan", "duplicates")
     assert_clean(readonly)
     assert "Hanya admin yang menyelesaikan konflik." in texts(readonly) and not readonly.radio

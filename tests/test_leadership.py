@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from core.evaluation import leadership, report
 from core.evaluation.periods import set_city_method
+from core.inventory.kinds import APPLICATION
 from core.org.units import UnitRow, update_unit
 from db.engine import session_scope
 from db.models import Unit
@@ -79,7 +80,7 @@ def test_ranking_orders_units_by_index_and_the_change_is_against_last_period(sto
 def test_an_skpd_user_gets_their_units_and_the_city_figures_but_no_other_unit(store, city, admin, operator_a,
                                                                              periods):
     _last, current = periods
-    add(store, admin, "application", {"unit": "KEC-KLOJEN", "name": "SIMARSIP Klojen", "function": "kearsipan"},
+    add(store, admin, APPLICATION, {"unit": "KEC-KLOJEN", "name": "SIMARSIP Klojen", "function": "kearsipan"},
         {"unit": "DINKES", "name": "SIMARSIP Dinkes Sehat", "function": "kearsipan"})
     everyone, mine = overview(store, admin, current), overview(store, operator_a, current)
     own = city.subtree(UNIT_A)

@@ -1,6 +1,7 @@
 """Each double-budget and double-data check on its own: what it finds, the evidence, the suggested action,
 what it leaves alone, and what an skpd user may read of it."""
 
+from core.inventory.kinds import APPLICATION, DEVICE
 from core.needs import budget, checks, workflow
 from db.engine import session_scope
 from tests.conftest import UNIT_A
@@ -44,7 +45,7 @@ def test_devices_of_one_category_in_several_units_are_one_item_whatever_the_room
 
 
 def test_a_device_asked_for_while_the_unit_keeps_a_usable_spare(store, city, admin):
-    add(store, admin, "device", device_cells(UNIT_A, "SN-SPARE", status="Cadangan", condition="Baik"),
+    add(store, admin, DEVICE, device_cells(UNIT_A, "SN-SPARE", status="Cadangan", condition="Baik"),
         device_cells(UNIT_A, "SN-BROKEN", status="Cadangan", condition="Rusak berat"),
         device_cells("DINKES", "SN-IN-USE"))
     add_needs(store, admin, need_cells(UNIT_A, "PC tambahan", 10_000_000, quantity=3, device_category="PC"),
@@ -58,7 +59,7 @@ def test_a_device_asked_for_while_the_unit_keeps_a_usable_spare(store, city, adm
 
 
 def test_replacing_devices_still_in_their_useful_life_and_in_good_condition(store, city, admin):
-    add(store, admin, "device", device_cells(UNIT_A, "SN-NEW", purchase_year=NEXT_YEAR - 2),
+    add(store, admin, DEVICE, device_cells(UNIT_A, "SN-NEW", purchase_year=NEXT_YEAR - 2),
         device_cells(UNIT_A, "SN-OLD", purchase_year=2018),
         device_cells(UNIT_A, "SN-NEW-BROKEN", purchase_year=NEXT_YEAR - 2, condition="Rusak berat"))
     add_needs(store, admin, need_cells(UNIT_A, "PC pengganti", 10_000_000, quantity=3, device_category="PC",
@@ -72,7 +73,7 @@ def test_replacing_devices_still_in_their_useful_life_and_in_good_condition(stor
 
 
 def test_an_application_an_umum_or_another_units_system_already_covers(store, city, admin):
-    add(store, admin, "application",
+    add(store, admin, APPLICATION,
         {"unit": "DISKOMINFO", "name": "SRIKANDI", "function": "naskah dinas elektronik", "app_type": "Umum"},
         {"unit": "DINKES", "name": "SIMPUS", "function": "rekam medis puskesmas", "app_type": "Khusus"},
         {"unit": UNIT_A, "name": "SIDAK Klojen", "function": "layanan administrasi kecamatan"})
@@ -91,7 +92,7 @@ def test_an_application_an_umum_or_another_units_system_already_covers(store, ci
 
 
 def test_a_need_already_funded_in_an_earlier_year(store, city, admin, pimpinan):
-    add(store, admin, "device", device_cells(UNIT_A, "SN-OLD", purchase_year=2016))
+    add(store, admin, DEVICE, device_cells(UNIT_A, "SN-OLD", purchase_year=2016))
     earlier = add_needs(store, admin,
                         need_cells(UNIT_A, "PC pengganti", 10_000_000, device_category="PC", replaces="SN-OLD",
                                    fiscal_year=NEXT_YEAR - 1),
@@ -160,7 +161,7 @@ def test_an_operator_reads_findings_about_their_own_needs_with_other_units_count
 
 def test_an_operator_is_not_shown_another_units_request_that_their_own_application_covers(store, city, admin,
                                                                                          operator_a, operator_b):
-    add(store, admin, "application", {"unit": UNIT_A, "name": "SIDAK Klojen", "function": "layanan kecamatan"})
+    add(store, admin, APPLICATION, {"unit": UNIT_A, "name": "SIDAK Klojen", "function": "layanan kecamatan"})
     add_needs(store, admin, need_cells("DINKES", "Aplikasi SIDAK", 90_000_000, category="Aplikasi"))
     with store.session() as s:
         assert checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR) == []

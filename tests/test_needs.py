@@ -8,8 +8,11 @@ from openpyxl import load_workbook
 
 from core import audit
 from core.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from core.inventory.kinds import APPLICATION, DEVICE
 from core.needs import workflow
-from core.records import registers, roundtrip
+from core.needs.kind import NEED
+from core.records import listing, roundtrip, save
+from core.records.save import Change
 from db.engine import session_scope
 from tests.conftest import UNIT_A
 from tests.inventory import add, device_cells, workbook
@@ -18,12 +21,12 @@ from tests.needs import NEXT_YEAR, add_needs, approve, need_cells
 
 def rows_of(store, viewer, **filters):
     with store.session() as s:
-        return registers.list_records(session=s, viewer=viewer, kind="need", **filters)
+        return listing.list_records(session=s, viewer=viewer, kind=NEED, **filters)
 
 
 def test_a_unit_enters_its_needs_and_reads_them_with_total_and_draft_status(store, city, operator_a):
-    add(store, operator_a, "device", device_cells(UNIT_A, "SN-OLD-1", purchase_year=2015))
-    add(store, operator_a, "application", {"unit": UNIT_A, "name": "SIDAK Klojen"})
+    add(store, operator_a, DEVICE, device_cells(UNIT_A, "SN-OLD-1", purchase_year=2015))
+    add(store, operator_a, APPLICATION, {"unit": UNIT_A, "name": "SIDAK Klojen"})
     add_needs(store, operator_a, need_cells(UNIT_A, "PC pengganti", 12_500_000, quantity=3, device_category="PC",
                                             replaces="SN-OLD-1", priority=1, justification="Sudah lewat masa manfaat"),
               need_cells(UNIT_A, "Integrasi SIDAK", 80_000_000, category="Aplikasi", improves_apps="SIDAK Klojen",
@@ -37,7 +40,7 @@ def test_a_unit_enters_its_needs_and_reads_them_with_total_and_draft_status(stor
 
 
 def test_bad_cells_are_named_by_row_and_column_and_nothing_is_written(store, city, operator_a, admin):
-    add(store, admin, "device", device_cells("DINKES", "SN-DINKES"))  # another unit's device
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-DINKES"))  # another unit's device
     bad = [need_cells(UNIT_A, "Baik", 1_000_000),
            need_cells(UNIT_A, "Prioritas salah", 1_000_000, priority=7),
            need_cells(UNIT_A, "", 1_000_000),
@@ -63,19 +66,19 @@ def test_a_workbook_exported_imports_back_unchanged_and_an_edited_one_updates_in
               need_cells(UNIT_A, "Internet cadangan", 20_000_000, category="Konektivitas", mandatory="ya",
                          indicators="Ketersediaan infrastruktur"))
     with store.session() as s:
-        data = roundtrip.export(session=s, viewer=operator_a, kind="need", fmt="xlsx", fiscal_year=NEXT_YEAR)
+        data = roundtrip.export(session=s, viewer=operator_a, kind=NEED, fmt="xlsx", fiscal_year=NEXT_YEAR)
     sheet = load_workbook(io.BytesIO(data)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     with session_scope(store.engine) as s:
-        table = roundtrip.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", "need")
-        assert roundtrip.import_upload(session=s, viewer=operator_a, kind="need", table=table) == \
+        table = roundtrip.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", NEED)
+        assert roundtrip.import_upload(session=s, viewer=operator_a, kind=NEED, table=table) == \
             {"created": 0, "updated": 0, "unchanged": 2, "deleted": 0}
     header = rows[0]
     rows[1][header.index("Volume")] = 5
     rows[2][header.index("Prioritas")] = 1
     with session_scope(store.engine) as s:
-        table = roundtrip.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", "need")
-        assert roundtrip.import_upload(session=s, viewer=operator_a, kind="need", table=table)["updated"] == 2
+        table = roundtrip.read_upload(workbook(rows, "Kebutuhan TIK"), "kebutuhan.xlsx", NEED)
+        assert roundtrip.import_upload(session=s, viewer=operator_a, kind=NEED, table=table)["updated"] == 2
     laptop, internet = rows_of(store, operator_a)
     assert (laptop["quantity"], laptop["total"], internet["priority"], internet["mandatory"]) == (5, 75_000_000, 1, "ya")
 
@@ -95,8 +98,8 @@ def test_workflow_submit_lock_revise_resubmit_approve_each_step_audited(store, c
         assert workflow.submit(session=s, viewer=operator_a, need_ids=[need_id]) == 1
     with pytest.raises(ImportRejected) as caught:  # submitted: the unit can no longer change it
         with session_scope(store.engine) as s:
-            registers.save_records(session=s, viewer=operator_a, kind="need",
-                                   changes=[registers.Change(1, {"quantity": 4}, need_id)])
+            save.save_records(session=s, viewer=operator_a, kind=NEED,
+                                   changes=[Change(1, {"quantity": 4}, need_id)])
     assert {p.key for p in caught.value.problems} == {"needs.locked"}
     with session_scope(store.engine) as s, pytest.raises(ValidationError) as refused:
         workflow.review(session=s, viewer=admin, need_ids=[need_id], decision="revised", reason="  ")
@@ -106,8 +109,8 @@ def test_workflow_submit_lock_revise_resubmit_approve_each_step_audited(store, c
     [row] = rows_of(store, operator_a)
     assert (row["status"], row["review_note"]) == ("Revisi", "Harga di atas SSH")
     with session_scope(store.engine) as s:  # sent back: the unit edits and submits again
-        registers.save_records(session=s, viewer=operator_a, kind="need",
-                               changes=[registers.Change(1, {"unit_price": "Rp 7.500.000"}, need_id)])
+        save.save_records(session=s, viewer=operator_a, kind=NEED,
+                               changes=[Change(1, {"unit_price": "Rp 7.500.000"}, need_id)])
         workflow.submit(session=s, viewer=operator_a, need_ids=[need_id])
         workflow.review(session=s, viewer=admin, need_ids=[need_id], decision="approved")
     [row] = rows_of(store, operator_a)
@@ -140,10 +143,10 @@ def test_who_may_do_what_at_each_step(store, city, operator_a, operator_b, admin
     assert again.value.key == "needs.not_submittable"
     with pytest.raises(ImportRejected):  # approved: deleting it is refused to the unit too
         with session_scope(store.engine) as s:
-            registers.save_records(session=s, viewer=operator_a, kind="need", changes=[], deletes=[mine])
+            save.save_records(session=s, viewer=operator_a, kind=NEED, changes=[], deletes=[mine])
     with session_scope(store.engine) as s:  # Kominfo may correct an approved need
-        registers.save_records(session=s, viewer=admin, kind="need",
-                               changes=[registers.Change(1, {"quantity": 2}, mine)])
+        save.save_records(session=s, viewer=admin, kind=NEED,
+                               changes=[Change(1, {"quantity": 2}, mine)])
 
 
 def test_status_counts_and_years_stay_inside_the_viewers_units(store, city, operator_a, admin):

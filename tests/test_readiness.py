@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from core.errors import ImportRejected, PermissionDenied
 from core.evaluation import lifecycle, readiness
-from core.records import registers
+from core.inventory.kinds import APPLICATION, DEVICE, STAFF
+from core.org import units
 from db.engine import session_scope
 from db.evaluation import ReadinessRule
 from db.types import utcnow
@@ -19,13 +20,13 @@ YEAR = utcnow().year
 def dinkes_inventory(store, admin, city):
     """100 employees; 3 devices (one past its life, one damaged); 2 staff covering 2 areas; 2 applications."""
     with session_scope(store.engine) as s:
-        registers.set_employees(session=s, viewer=admin, unit_id=city.units["DINKES"], employees=100)
-    add(store, admin, "device", device_cells("DINKES", "SN-1", purchase_year=YEAR - 1),
+        units.set_employees(session=s, viewer=admin, unit_id=city.units["DINKES"], employees=100)
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1", purchase_year=YEAR - 1),
         device_cells("DINKES", "SN-2", purchase_year=YEAR - 2, condition="Rusak Ringan"),
         device_cells("DINKES", "SN-3", purchase_year=YEAR - 12))
-    add(store, admin, "staff", {"unit": "DINKES", "name": "Ani", "employment": "Non-ASN", "competence_keamanan": "Mahir"},
+    add(store, admin, STAFF, {"unit": "DINKES", "name": "Ani", "employment": "Non-ASN", "competence_keamanan": "Mahir"},
         {"unit": "DINKES", "name": "Budi", "employment": "Non-ASN", "competence_data": "Dasar"})
-    add(store, admin, "application",
+    add(store, admin, APPLICATION,
         {"unit": "DINKES", "name": "SIMPUS", "hosting": "Pusat data Diskominfo", "integrations": "SATUSEHAT"},
         {"unit": "DINKES", "name": "Antrean", "hosting": "Cloud"})
 
@@ -106,7 +107,7 @@ def test_closing_a_period_freezes_its_figures(store, city, admin):
     dinkes_inventory(store, admin, city)
     with session_scope(store.engine) as s:
         lifecycle.close_period(session=s, viewer=admin, period_id=period, zone=JAKARTA)
-    add(store, admin, "device", *[device_cells("DINKES", f"SN-NEW-{n}", purchase_year=YEAR) for n in range(5)])
+    add(store, admin, DEVICE, *[device_cells("DINKES", f"SN-NEW-{n}", purchase_year=YEAR) for n in range(5)])
     frozen = measured(store, admin, period, city.units["DINKES"])
     assert frozen.measures["devices_in_life"].inputs["dated"] == 3
     with session_scope(store.engine) as s:
@@ -117,7 +118,7 @@ def test_closing_a_period_freezes_its_figures(store, city, admin):
 
 def test_each_period_counts_ages_at_its_own_year_end(store, city, admin):
     last, current = new_period(store, admin, YEAR - 1), new_period(store, admin, YEAR)
-    add(store, admin, "device", device_cells("DINKES", "SN-OLD", purchase_year=YEAR - 4),  # a PC lives 4 years
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-OLD", purchase_year=YEAR - 4),  # a PC lives 4 years
         device_cells("DINKES", "SN-NEW", purchase_year=YEAR))  # bought after last year: not counted then
     assert measured(store, admin, last, city.units["DINKES"]).measures["devices_in_life"].inputs == {
         "dated": 1, "in_life": 1, "year": YEAR - 1}

@@ -12,12 +12,15 @@ from core import access, audit
 from core.errors import ImportRejected, NotFound, PermissionDenied
 from core.evaluation import assessment, leadership, readiness, report
 from core.inventory import summary
+from core.inventory.kinds import APPLICATION, DEVICE, STAFF
 from core.monitoring import availability, maintenance, status, target_detail, target_import, targets, uptime
 from core.needs import budget, checks, rka
+from core.needs.kind import NEED
 from core.org import units, users
 from core.org.units import UnitProfile, UnitRow
 from core.org.users import UserCreate, UserUpdate
-from core.records import registers, roundtrip
+from core.records import listing, roundtrip
+from core.records.save import Change
 from db.engine import session_scope
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
@@ -80,15 +83,15 @@ READS = {
                              lambda rows: {t.unit_id for t, _state in rows}),
     "monitoring.maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
                                  lambda rows: {w.unit_id or _unit_of_target(s_cache, w.target_id) for w in rows}),
-    "records.registers.list_records": (lambda s, v: [r for kind in ("device", "staff", "application")
-                                             for r in registers.list_records(session=s, viewer=v, kind=kind)],
+    "records.listing.list_records": (lambda s, v: [r for kind in (DEVICE, STAFF, APPLICATION)
+                                             for r in listing.list_records(session=s, viewer=v, kind=kind)],
                                lambda rows: {s_cache_units[r["unit"]] for r in rows}),
-    "records.registers.lookup": (lambda s, v: registers.lookup(session=s, viewer=v),
-                              lambda lk: {u for u, _ref in lk.staff_refs} | {u for u, _name in lk.targets}),
-    "records.roundtrip.export": (lambda s, v: roundtrip.export(session=s, viewer=v, kind="device", fmt="csv"),
+    "records.listing.lookup": (lambda s, v: [listing.lookup(session=s, viewer=v, kind=k) for k in (DEVICE, NEED)],
+                               lambda lks: {u for lk in lks for refs in lk.refs.values() for u, _ref in refs}),
+    "records.roundtrip.export": (lambda s, v: roundtrip.export(session=s, viewer=v, kind=DEVICE, fmt="csv"),
                             lambda data: {s_cache_units[line.split(",")[0]]
                                           for line in data.decode("utf-8-sig").splitlines()[1:]}),
-    "records.roundtrip.template": (lambda s, v: roundtrip.template(session=s, viewer=v, kind="device"),
+    "records.roundtrip.template": (lambda s, v: roundtrip.template(session=s, viewer=v, kind=DEVICE),
                               lambda data: {s_cache_units[code] for code in _template_units(data)}),
     "needs.checks.find": (lambda s, v: checks.find(session=s, viewer=v, fiscal_year=NEXT_YEAR),
                          lambda found: {e["unit_id"] for f in found for e in f.evidence} | {u for f in found
@@ -139,14 +142,14 @@ def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
 SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
-          "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.registers.get_record", "records.registers.count_records",
+          "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts"]  # needs: tests/test_needs.py
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
           "org.users.unlock_user", "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
-          "monitoring.target_import.import_targets", "records.registers.save_records", "records.roundtrip.import_upload",
-          "records.registers.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
+          "monitoring.target_import.import_targets", "records.save.save_records", "records.roundtrip.import_upload",
+          "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
           "evaluation.assessment.remove_evidence", "needs.workflow.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
@@ -194,6 +197,11 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
     # notify.test_now opens its own transactions (it must commit before sending) and is admin-only:
     # it goes through alerts.send_test, checked below, and tests/test_alerts.py refuses skpd and pimpinan.
     mechanism |= {"alerts.notify.test_now"}
+    # A register's lookup hooks and the save engine's steps run only inside records.listing.lookup and
+    # records.save.save_records, both checked above with every kind that uses them.
+    mechanism |= {f"inventory.kinds.load_{what}" for what in ("applications", "categories", "devices", "positions",
+                                                              "staff", "targets")}
+    mechanism |= {f"records.save.{step}" for step in ("read", "check", "plan_changes", "write")}
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT) | set(ADMIN_ONLY) \
         | set(CITY_ONLY) | set(SHARED_LISTS) | set(LEADERSHIP_ONLY)
 
@@ -350,12 +358,12 @@ def writes_to_unit_b(city):
             kind="once", unit_id=b, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1))),
         "monitoring.target_import.import_targets": dict(table=target_import.read_targets(
             b"unit;nama;jenis;host\nDINKES;x;ping;127.0.0.1\n", "target.csv")),
-        "records.registers.save_records": dict(kind="device", changes=[registers.Change(2, {
+        "records.save.save_records": dict(kind=DEVICE, changes=[Change(2, {
             "unit": "DINKES", "category": "PC", "serial_number": "SN-X"})]),
-        "records.roundtrip.import_upload": dict(kind="staff", table=roundtrip.read_upload(
+        "records.roundtrip.import_upload": dict(kind=STAFF, table=roundtrip.read_upload(
             b"Kode unit;Nama;Status kepegawaian\nKEC-KLOJEN;Boleh;Non-ASN\nDINKES;Bukan unit saya;Non-ASN\n",
-            "sdm.csv", "staff")),
-        "records.registers.set_employees": dict(unit_id=b, employees=10),
+            "sdm.csv", STAFF)),
+        "org.units.set_employees": dict(unit_id=b, employees=10),
         "evaluation.assessment.save_answers": dict(period_id=city.period_b, unit_id=b, answers=answers(5)),
         "evaluation.assessment.submit": dict(period_id=city.period_b, unit_id=b),
         "evaluation.assessment.add_evidence": dict(period_id=city.period_b, unit_id=b, indicator=1, filename="x.pdf",
@@ -399,8 +407,8 @@ def _assessment_of_b(s, admin, city) -> tuple:
 
 
 def _inventory_counts(s, admin) -> list:
-    return [registers.count_records(session=s, viewer=admin, kind=k) for k in ("device", "staff", "application")] \
-        + [(r["id"], r["status"], r["total"]) for r in registers.list_records(session=s, viewer=admin, kind="need")]
+    return [listing.count_records(session=s, viewer=admin, kind=k) for k in (DEVICE, STAFF, APPLICATION)] \
+        + [(r["id"], r["status"], r["total"]) for r in listing.list_records(session=s, viewer=admin, kind=NEED)]
 
 
 def test_snmp_secrets_are_shown_to_admins_only(store, city, admin, operator_b):
@@ -460,17 +468,17 @@ def test_skpd_cannot_open_count_or_sum_another_units_inventory(store, city, oper
     fill_every_unit(store, admin, city)
     own = city.subtree(UNIT_A)
     with store.session() as s:
-        for kind in ("device", "staff", "application"):
-            records = registers.list_records(session=s, viewer=admin, kind=kind)
-            assert registers.count_records(session=s, viewer=operator_a, kind=kind) == len(own)
-            assert registers.count_records(session=s, viewer=operator_a, kind=kind,
+        for kind in (DEVICE, STAFF, APPLICATION):
+            records = listing.list_records(session=s, viewer=admin, kind=kind)
+            assert listing.count_records(session=s, viewer=operator_a, kind=kind) == len(own)
+            assert listing.count_records(session=s, viewer=operator_a, kind=kind,
                                            unit_ids=[city.units["DINKES"]]) == 0
             for row in records:
                 if city.units[row["unit"]] in own:
-                    assert registers.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
+                    assert listing.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
                 else:
                     with pytest.raises(NotFound):
-                        registers.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
+                        listing.get_record(session=s, viewer=operator_a, kind=kind, record_id=row["id"])
         others = [u for u in city.units.values() if u not in own]
         theirs = summary.summary(session=s, viewer=operator_a, unit_ids=others)
         assert (theirs.devices, theirs.staff, theirs.applications) == (0, 0, 0)
@@ -481,8 +489,8 @@ def test_skpd_cannot_open_count_or_sum_another_units_inventory(store, city, oper
 def test_presenter_sees_no_inventory(store, city, presenter, admin):
     fill_every_unit(store, admin, city)
     with store.session() as s:
-        for kind in ("device", "staff", "application"):
+        for kind in (DEVICE, STAFF, APPLICATION):
             with pytest.raises(PermissionDenied):
-                registers.list_records(session=s, viewer=presenter, kind=kind)
+                listing.list_records(session=s, viewer=presenter, kind=kind)
         with pytest.raises(PermissionDenied):
             summary.summary(session=s, viewer=presenter, unit_ids=list(city.units.values()))

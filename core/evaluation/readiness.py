@@ -17,8 +17,8 @@ from core.access import SYSTEM, Role, Viewer, require_role, unit_scope
 from core.errors import ImportRejected, Problem
 from core.evaluation.periods import get_period, period_window
 from core.inventory import duplicates
+from core.inventory.kinds import COMPETENCE_AREAS
 from core.monitoring import uptime
-from core.records.kinds import COMPETENCE_AREAS
 from db.evaluation import EvaluationPeriod, MeasureSnapshot, ReadinessRule
 from db.inventory import Application, Device, DeviceCategory, Staff
 from db.models import Unit
@@ -32,6 +32,7 @@ class Measure:
     higher_is_better: bool
     thresholds: tuple[float, float, float, float]  # the value that reaches level 2, 3, 4 and 5
     weight: float
+    fundable: bool = True  # a need can promise to raise it (a budget buys no fewer duplicates)
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -43,7 +44,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("competence_coverage", "%", True, (30.0, 50.0, 65.0, 100.0), 1.0),
     Measure("apps_pdn", "%", True, (25.0, 50.0, 75.0, 90.0), 1.0),
     Measure("apps_integrated", "%", True, (20.0, 40.0, 60.0, 80.0), 1.0),
-    Measure("open_duplicates", "count", False, (5.0, 3.0, 1.0, 0.0), 1.0),
+    Measure("open_duplicates", "count", False, (5.0, 3.0, 1.0, 0.0), 1.0, fundable=False),
 )
 BY_CODE = {m.code: m for m in MEASURES}
 

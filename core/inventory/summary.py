@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Role, Viewer, require_role, subtree_ids, unit_scope
-from core.records.kinds import COMPETENCE_AREAS
+from core.inventory.kinds import COMPETENCE_AREAS
 from db.inventory import Application, Device, DeviceCategory, Staff
 from db.models import Unit
 from db.types import utcnow

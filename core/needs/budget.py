@@ -31,7 +31,8 @@ from core import audit
 from core.access import Role, Viewer, require_role, unit_scope
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.evaluation import readiness
-from core.records.kinds import COMPETENCE_AREAS, NEED_CATEGORIES
+from core.inventory.kinds import COMPETENCE_AREAS
+from core.needs.kind import NEED_CATEGORIES
 from db.evaluation import EvaluationPeriod
 from db.inventory import Application, Device, DeviceCategory
 from db.models import Unit

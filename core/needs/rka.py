@@ -15,7 +15,7 @@ from core import formatting
 from core.export import safe_cell
 from core.i18n import t
 from core.needs.budget import Outcome
-from core.records.kinds import NEED_CATEGORIES
+from core.needs.kind import NEED_CATEGORIES
 from db.types import utcnow
 
 MONEY = "#,##0"

@@ -14,11 +14,10 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, ValidationError
-from core.records.kinds import NEED_STATUSES
+from core.needs.kind import EDITABLE, NEED_STATUSES
 from db.needs import DataCentreCapacity, Need
 from db.types import utcnow
 
-EDITABLE = ("draft", "revised")  # the unit may change and submit its needs in these states
 REVIEWABLE = ("submitted", "approved", "revised", "rejected")  # Kominfo may (re)decide on these
 DECISIONS = ("approved", "revised", "rejected")
 REASON_NEEDED = ("revised", "rejected")

@@ -324,3 +324,15 @@ def row_from_unit(session: Session, unit: Unit) -> UnitRow:
     return UnitRow(**{**{k: getattr(unit, k) for k in ("code", "name", "kind", "short_name", "active")},
                       "parent_code": parent_code})
 
+
+def set_employees(*, session: Session, viewer: Viewer, unit_id: int, employees: int | None) -> Unit:
+    """The unit's total number of employees (admin, or the unit's own operator), for the ratios."""
+    require_unit_write(session, viewer, unit_id)
+    unit = session.get(Unit, unit_id)
+    if employees is not None and not 0 <= employees <= 100_000:
+        raise ValidationError("inventory.employees_range", field="employees")
+    if unit.employees != employees:
+        audit.record(session, viewer=viewer, action="update", table="unit", row_id=unit_id, unit_id=unit_id,
+                     old={"employees": unit.employees}, new={"employees": employees})
+        unit.employees = employees
+    return unit

@@ -186,3 +186,16 @@ def check_nip(raw: str) -> None:
         raise CellError("nip.gender", value=raw, digit=raw[14])
     if raw[15:] == "000":
         raise CellError("nip.sequence", value=raw)
+
+
+# Yes and no as people type them in a cell (an empty cell is yes: a new row is active unless it says not).
+TRUE_WORDS = frozenset({"", "1", "true", "ya", "yes", "aktif", "y"})
+FALSE_WORDS = frozenset({"0", "false", "tidak", "no", "nonaktif", "n"})
+
+
+def boolean(value: Any) -> bool:
+    """True or False from a yes/no cell; CellError('import.bad_boolean') for any other word."""
+    word = text(value).lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise CellError("import.bad_boolean", value=word)
+    return word not in FALSE_WORDS

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import formatting
 from core.inventory import summary
-from core.records.kinds import COMPETENCE_AREAS
+from core.inventory.kinds import COMPETENCE_AREAS
 from pages.common.shell import cached, chart, t
 
 COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)

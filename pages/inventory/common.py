@@ -11,24 +11,23 @@ from core.access import Role
 from core.errors import MonevError
 from core.inventory import lists
 from core.org import units
-from core.records import registers, roundtrip
-from core.records.kinds import KINDS
+from core.records import listing, roundtrip
+from core.records.kinds import RecordKind
+from core.records.save import Change, save_records
 from pages.common.shell import cached, call, ctx, deferred, save, show_error, t
 
 PAGE_SIZE = 200
 
 
-def filters(kind: str) -> tuple[list[int] | None, str]:
+def filters(kind: RecordKind) -> tuple[list[int] | None, str]:
     """Unit and search filters above the table; returns (unit ids or None for all in scope, search text)."""
     visible = cached(units.list_units)
     by_id = {u.id: u for u in visible}
     left, right = st.columns([3, 2])
-    picked = left.multiselect(t("inventory.filter_units"), list(by_id), key=f"{kind}_units",
+    picked = left.multiselect(t("inventory.filter_units"), list(by_id), key=f"{kind.name}_units",
                               format_func=lambda i: f"{by_id[i].short_name} ({by_id[i].code})",
                               placeholder=t("inventory.all_units"))
-    hint = {"device": "inventory.search_hint", "staff": "inventory.search_hint_staff",
-            "application": "inventory.search_hint_application", "need": "needs.search_hint"}[kind]
-    search = right.text_input(t("inventory.search"), key=f"{kind}_search", placeholder=t(hint))
+    search = right.text_input(t("inventory.search"), key=f"{kind.name}_search", placeholder=t(kind.search_hint))
     return (picked or None), search
 
 
@@ -36,12 +35,11 @@ def may_edit() -> bool:
     return ctx().viewer.role in (Role.ADMIN, Role.SKPD)
 
 
-def _shown(rows: list[dict], kind: str) -> pd.DataFrame:
+def _shown(rows: list[dict], kind: RecordKind) -> pd.DataFrame:
     """Rows as the editor shows them: money as Rupiah text and dates as dd/mm/yyyy, both read back as typed.
     Row n of the frame is record `rows[n]["id"]`; the ids stay out of sight."""
-    spec = KINDS[kind]
     data = {}
-    for column in spec.columns:
+    for column in kind.columns:
         values = [r[column.field] for r in rows]
         if column.kind == "money":
             values = [formatting.rupiah(v) if v is not None else "" for v in values]
@@ -56,19 +54,17 @@ def _shown(rows: list[dict], kind: str) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _config(kind: str, editable: bool) -> dict:
-    spec = KINDS[kind]
+def _config(kind: RecordKind, editable: bool) -> dict:
     lang = ctx().lang
-    lookup = cached(registers.lookup)
-    writable = [u.code for u in cached(units.list_units)]
+    lookup = cached(listing.lookup, kind=kind)
     config = {}
-    for column in spec.columns:
-        label = column.label(kind, lang)
-        help_text = t(f"{kind}.{column.field}.help")
+    for column in kind.columns:
+        label = column.label(kind.name, lang)
+        help_text = t(f"{kind.name}.{column.field}.help")
         width = column.width * 7 + 10  # the template's column width in characters, as pixels
         disabled = column.read_only or not editable
         if column.field == "unit":
-            config[column.field] = st.column_config.SelectboxColumn(label, options=writable, help=help_text,
+            config[column.field] = st.column_config.SelectboxColumn(label, options=lookup.writable, help=help_text,
                                                                     disabled=disabled, required=True, width=width)
         elif column.options is not None:
             config[column.field] = st.column_config.SelectboxColumn(label, options=column.options(lookup, lang),
@@ -81,16 +77,16 @@ def _config(kind: str, editable: bool) -> dict:
     return config
 
 
-def table(kind: str, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
+def table(kind: RecordKind, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
     """The records of the filter, a page at a time, editable in place by those who may change them.
     `year`: needs of that fiscal year only (and new rows get it when left empty)."""
     c = ctx()
     scope = {"fiscal_year": year} if year is not None else {}
-    total = cached(registers.count_records, kind=kind, unit_ids=unit_ids, search=search, **scope)
+    total = cached(listing.count_records, kind=kind, unit_ids=unit_ids, search=search, **scope)
     pages = max(1, -(-total // PAGE_SIZE))
     left, right = st.columns([4, 1])
-    page = right.number_input(t("inventory.page"), 1, pages, 1, key=f"{kind}_page") if pages > 1 else 1
-    rows = cached(registers.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
+    page = right.number_input(t("inventory.page"), 1, pages, 1, key=f"{kind.name}_page") if pages > 1 else 1
+    rows = cached(listing.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
                   method=c.settings.depreciation, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **scope)
     left.caption(t("inventory.count", shown=formatting.number(len(rows)), total=formatting.number(total)))
     frame = _shown(rows, kind)
@@ -102,10 +98,10 @@ def table(kind: str, unit_ids: list[int] | None, search: str, year: int | None =
         return
     st.caption(t("inventory.edit_help"))
     # A new page or filter is a new editor: edits made on one never land on the rows of another.
-    key = f"{kind}_editor_{page}_{len(rows)}_{'-'.join(map(str, unit_ids or []))}_{search}_{year}"
+    key = f"{kind.name}_editor_{page}_{len(rows)}_{'-'.join(map(str, unit_ids or []))}_{search}_{year}"
     st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="dynamic", key=key,
                    height=_height(len(rows) + 3))
-    if st.button(t("inventory.save"), type="primary", key=f"{kind}_save", icon=":material/save:"):
+    if st.button(t("inventory.save"), type="primary", key=f"{kind.name}_save", icon=":material/save:"):
         _save(kind, [r["id"] for r in rows], st.session_state.get(key, {}),
               {"fiscal_year": year} if year is not None else {})
 
@@ -114,31 +110,31 @@ def _height(rows: int) -> int:
     return min(560, 35 * (rows + 1) + 3)
 
 
-def _save(kind: str, ids: list[int], edits: dict, defaults: dict | None = None) -> None:
+def _save(kind: RecordKind, ids: list[int], edits: dict, defaults: dict | None = None) -> None:
     """Turn the editor's edits into changes for core: edited cells, added rows, deleted rows. `defaults`
     fill the cells an added row leaves empty (the fiscal year the page shows)."""
-    changes = [registers.Change(position + 1, dict(cells), ids[int(position)])
+    changes = [Change(position + 1, dict(cells), ids[int(position)])
                for position, cells in edits.get("edited_rows", {}).items()]
     for n, row in enumerate(edits.get("added_rows", [])):
         cells = {**(defaults or {}), **{k: v for k, v in row.items() if k != "id" and v not in (None, "")}}
-        changes.append(registers.Change(len(ids) + n + 1, cells))
+        changes.append(Change(len(ids) + n + 1, cells))
     deletes = [ids[int(position)] for position in edits.get("deleted_rows", [])]
     if not changes and not deletes:
         st.info(t("inventory.no_changes"))
         return
-    save(registers.save_records, lambda done: t("inventory.saved", **done), kind=kind, changes=changes,
+    save(save_records, lambda done: t("inventory.saved", **done), kind=kind, changes=changes,
          deletes=deletes)
 
 
-def import_tab(kind: str) -> None:
+def import_tab(kind: RecordKind) -> None:
     """Template, upload, preview naming every bad cell, then import all or nothing."""
     c = ctx()
     st.markdown(t("inventory.import_help"))
     template = deferred(roundtrip.template, kind=kind, lang=c.lang)
-    st.download_button(t("inventory.template"), data=template, file_name=f"templat-{kind}.xlsx",
+    st.download_button(t("inventory.template"), data=template, file_name=f"templat-{kind.name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{kind}_template", icon=":material/table_view:")
-    upload = st.file_uploader(t("inventory.import_file"), type=["xlsx", "csv"], key=f"{kind}_upload")
+                       key=f"{kind.name}_template", icon=":material/table_view:")
+    upload = st.file_uploader(t("inventory.import_file"), type=["xlsx", "csv"], key=f"{kind.name}_upload")
     if upload is None:
         return
     try:
@@ -150,11 +146,11 @@ def import_tab(kind: str) -> None:
     st.success(t("inventory.import_preview", **plan))
     if sheet.ignored:
         st.caption(t("inventory.import_ignored", columns=", ".join(sheet.ignored)))
-    if st.button(t("inventory.import_commit"), type="primary", key=f"{kind}_import_commit"):
+    if st.button(t("inventory.import_commit"), type="primary", key=f"{kind.name}_import_commit"):
         save(roundtrip.import_upload, lambda done: t("inventory.import_done", **done), kind=kind, table=sheet)
 
 
-def export_tab(kind: str, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
+def export_tab(kind: RecordKind, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
     c = ctx()
     scope = {"fiscal_year": year} if year is not None else {}
     st.caption(t("inventory.export_help"))
@@ -163,8 +159,8 @@ def export_tab(kind: str, unit_ids: list[int] | None, search: str, year: int | N
                               (right, "csv", "text/csv")):
         data = deferred(roundtrip.export, kind=kind, fmt=fmt, unit_ids=unit_ids, search=search, lang=c.lang,
                         method=c.settings.depreciation, **scope)
-        column.download_button(t(f"inventory.export_{fmt}"), data=data, file_name=f"monev-{kind}.{fmt}", mime=mime,
-                               key=f"{kind}_export_{fmt}", icon=":material/download:")
+        column.download_button(t(f"inventory.export_{fmt}"), data=data, file_name=f"monev-{kind.name}.{fmt}", mime=mime,
+                               key=f"{kind.name}_export_{fmt}", icon=":material/download:")
 
 
 def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> None:
@@ -187,13 +183,13 @@ def list_editor(name: str, rows: list, columns: dict[str, tuple[str, str]]) -> N
         save(lists.save_list, lambda done: t("inventory.list_saved", **done), name=name, rows=changed)
 
 
-def page(kind: str, extra_tabs: list[tuple[str, callable]] = (), year: int | None = None,
+def page(kind: RecordKind, extra_tabs: list[tuple[str, callable]] = (), year: int | None = None,
          filtered: tuple[list[int] | None, str] | None = None) -> None:
     """The whole page for one record kind: filters, then table, import and export tabs (lazy)."""
     unit_ids, search = filtered if filtered is not None else filters(kind)
     names = [t("inventory.tab_table")] + ([t("inventory.tab_import")] if may_edit() else []) + \
         [t("inventory.tab_export")] + [name for name, _draw in extra_tabs]
-    tabs = st.tabs(names, key=f"{kind}_tabs", on_change="rerun")
+    tabs = st.tabs(names, key=f"{kind.name}_tabs", on_change="rerun")
     draws = [lambda: table(kind, unit_ids, search, year)] + ([lambda: import_tab(kind)] if may_edit() else []) + \
         [lambda: export_tab(kind, unit_ids, search, year)] + [draw for _name, draw in extra_tabs]
     for tab, draw in zip(tabs, draws, strict=True):

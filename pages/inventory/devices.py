@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.inventory import lists
+from core.inventory.kinds import DEVICE
 from pages.common.shell import cached, ctx, guard, show_flash, t
 from pages.inventory.common import list_editor, page
 
@@ -20,4 +21,4 @@ def useful_life() -> None:
         "useful_life_years": (t("inventory.useful_life"), "number")})
 
 
-page("device", [(t("inventory.tab_lists"), useful_life)])
+page(DEVICE, [(t("inventory.tab_lists"), useful_life)])

@@ -4,8 +4,8 @@ import streamlit as st
 
 from core.access import Role
 from core.inventory import lists
+from core.inventory.kinds import STAFF
 from core.org import units
-from core.records import registers
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.inventory.common import list_editor, page
 
@@ -31,7 +31,7 @@ def headcount() -> None:
         number = right.number_input(t("inventory.employees"), 0, 100_000, value=by_id[unit_id].employees or 0,
                                     key="employees_number", help=t("inventory.employees_help"))
         if st.form_submit_button(t("common.save"), type="primary"):
-            save(registers.set_employees, t("inventory.employees_saved"), unit_id=unit_id, employees=int(number))
+            save(units.set_employees, t("inventory.employees_saved"), unit_id=unit_id, employees=int(number))
 
 
 def position_list() -> None:
@@ -39,4 +39,4 @@ def position_list() -> None:
                                                           "name": (t("inventory.position"), "text")})
 
 
-page("staff", [(t("inventory.employees"), headcount), (t("inventory.tab_positions"), position_list)])
+page(STAFF, [(t("inventory.employees"), headcount), (t("inventory.tab_positions"), position_list)])

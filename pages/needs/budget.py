@@ -11,7 +11,7 @@ from core import formatting
 from core.access import Role
 from core.errors import MonevError
 from core.needs import budget, charts, rka
-from core.records.kinds import NEED_CATEGORIES
+from core.needs.kind import NEED_CATEGORIES
 from pages.common.shell import cached, chart, ctx, deferred, guard, kept, save, show_error, show_flash, t
 from pages.needs.years import pick_year
 

@@ -7,8 +7,8 @@ import streamlit as st
 from core import formatting
 from core.access import Role
 from core.needs import workflow
-from core.records import registers
-from core.records.kinds import NEED_STATUSES
+from core.needs.kind import NEED, NEED_STATUSES
+from core.records import listing
 from pages.common.shell import cached, ctx, guard, save, show_flash, t
 from pages.inventory.common import filters, page
 from pages.needs.years import pick_year
@@ -20,7 +20,7 @@ show_flash()
 st.caption(t("needs.caption"))
 
 year = pick_year(st.columns([1, 3])[0], "needs_year")
-unit_ids, search = filters("need")
+unit_ids, search = filters(NEED)
 
 counts = cached(workflow.status_counts, fiscal_year=year, unit_ids=unit_ids)
 cols = st.columns(len(counts))
@@ -50,7 +50,7 @@ def _pick_table(rows: list[dict], key: str) -> list[int]:
 
 def _rows(statuses: tuple[str, ...]) -> list[dict]:
     labels = {t(f"need_status.{s}") for s in statuses}
-    rows = cached(registers.list_records, kind="need", unit_ids=unit_ids, search=search, lang=c.lang,
+    rows = cached(listing.list_records, kind=NEED, unit_ids=unit_ids, search=search, lang=c.lang,
                   fiscal_year=year)
     return [r for r in rows if r["status"] in labels]
 
@@ -93,5 +93,5 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
     extra.append((t("needs.tab_submit"), submit_tab))
 if c.viewer.role is Role.ADMIN:
     extra.append((t("needs.tab_review"), review_tab))
-page("need", extra, year=year, filtered=(unit_ids, search))
+page(NEED, extra, year=year, filtered=(unit_ids, search))
 st.caption(t("needs.statuses_note", statuses=", ".join(t(f"need_status.{s}") for s in NEED_STATUSES)))

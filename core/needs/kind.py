@@ -1,0 +1,115 @@
+"""ICT needs as a record kind: the same table editor, template, import and export as the inventory, with
+the fiscal year, the devices a need replaces and the applications it improves, and a workflow status that
+locks a need once its unit has sent it to Kominfo."""
+
+from typing import Any
+
+from core.access import Role, Viewer
+from core.errors import Problem
+from core.evaluation.readiness import MEASURES
+from core.i18n import t
+from core.inventory.kinds import (
+    COMPETENCE_AREAS,
+    YES_NO,
+    load_applications,
+    load_categories,
+    load_devices,
+    loads,
+)
+from core.records import cells
+from core.records.kinds import (
+    UNIT,
+    Column,
+    RecordKind,
+    derived,
+    from_table,
+    labelled,
+    labelled_list,
+    refs,
+    text,
+)
+from db.needs import Need
+from db.types import utcnow
+
+NEED_CATEGORIES = ("infrastructure", "hardware", "software", "application", "connectivity", "training", "service")
+NEED_STATUSES = ("draft", "submitted", "approved", "revised", "rejected")
+EDITABLE = ("draft", "revised")  # the unit may change and submit its needs in these states
+# Readiness measures a need can promise to raise (the device measures follow from its device category).
+NEED_INDICATORS = tuple(m.code for m in MEASURES if m.fundable)
+PLAN_AHEAD_YEARS = 5  # plans reach a few years ahead (RPJMD, Renstra)
+
+
+def _priority(v, lk, u):
+    value = cells.whole(v, 1, 5)
+    return 3 if value is None else value
+
+
+def _quantity(v, lk, u):
+    value = cells.whole(v, 1, 100_000)
+    if value is None:
+        raise cells.CellError("cell.required")
+    return value
+
+
+def _price(v, lk, u):
+    value = cells.rupiah(v)
+    if value is None:
+        raise cells.CellError("cell.required")
+    return value
+
+
+def _fiscal_year(v, lk, u):
+    value = cells.whole(v, 2000, utcnow().year + PLAN_AHEAD_YEARS)
+    if value is None:
+        raise cells.CellError("cell.required")
+    return value
+
+
+def _keys(values: dict[str, Any]) -> list[tuple]:
+    return [("need", values.get("unit"), values.get("fiscal_year"),
+             " ".join((values.get("item") or "").casefold().split()))]
+
+
+def _rules(values: dict[str, Any]) -> list[Problem]:
+    if values.get("replaces") and not values.get("device_category"):
+        return [Problem("device_category", "needs.replaces_needs_category")]
+    return []
+
+
+def _figures(session, method: str):
+    return lambda need: {"total": need.quantity * need.unit_price, "status": need.status,
+                         "review_note": need.review_note}
+
+
+def _locked(need: Need, viewer: Viewer) -> Problem | None:
+    """A unit changes a need only while it is its own (draft, or sent back for revision); Kominfo may always."""
+    if need.status in EDITABLE or viewer.role is Role.ADMIN:
+        return None
+    return Problem("status", "needs.locked", status=t(f"need_status.{need.status}"))
+
+
+NEED = RecordKind(
+    "need", Need, "unit_id", [
+        UNIT,
+        Column("fiscal_year", _fiscal_year, kind="number", width=10),
+        Column("item", text(200, required=True), width=32),
+        Column("category", **labelled("need_category", NEED_CATEGORIES, None)),
+        Column("device_category", **from_table("categories", "", 16)),
+        Column("quantity", _quantity, kind="number", width=8),
+        Column("unit_price", _price, kind="money"),
+        Column("total", **derived("money", 18)),
+        Column("priority", _priority, kind="number", width=8),
+        Column("mandatory", **labelled("answer", YES_NO, False)),
+        Column("justification", text(1000), width=36),
+        Column("replaces", **refs("device", "cell.device_unknown")),
+        Column("improves_apps", **refs("application", "cell.app_unknown")),
+        Column("indicators", **labelled_list("measure", NEED_INDICATORS)),
+        Column("competence_areas", **labelled_list("competence", COMPETENCE_AREAS)),
+        Column("status", **derived(width=12, show=lambda v, lk, lang: t(f"need_status.{v}", lang) if v else "")),
+        Column("review_note", **derived(width=30)),
+    ],
+    search=("item", "justification"),
+    keys=_keys, key_columns={"need": "item"}, rules=_rules,
+    load=loads(load_categories, load_devices, load_applications), figures=_figures, locked=_locked,
+    filters=("fiscal_year",), search_hint="needs.search_hint",
+)
