@@ -23,8 +23,8 @@ from db.migrate import upgrade_to_head
 from db.models import Unit
 from db.monitoring import Heartbeat, RollupDay, RollupHour, RollupMinute, Target, TargetState
 from db.types import utcnow
-from probes.base import Check
-from probes.ping import PingProbe
+from probes.kinds.base import Check
+from probes.kinds.ping import PingProbe
 from probes.worker import ProbeWorker, WorkerThread
 
 ZONE = ZoneInfo("Asia/Jakarta")

@@ -1,5 +1,7 @@
 """Domain errors that carry a message key, so every layer can say what went wrong in the user's language."""
 
+from pydantic import ValidationError as PydanticValidationError
+
 from core.i18n import t
 
 
@@ -81,3 +83,24 @@ class ImportRejected(MonevError):
         # Without a file, the rows came from a table on the page: say so rather than name an empty file.
         super().__init__("import.rejected" if filename else "import.rejected_edits", count=len(problems),
                          filename=filename)
+
+
+def invalid(exc: PydanticValidationError) -> ValidationError:
+    """The first problem pydantic found in a model's fields, as a ValidationError naming the field."""
+    first = exc.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "-"
+    limits = first.get("ctx") or {}
+    if first["type"] == "string_too_long":
+        return ValidationError("field.too_long", field=field, name=field, limit=limits.get("max_length"))
+    if first["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return ValidationError("field.out_of_range", field=field, name=field, value=str(first.get("input"))[:80])
+    return ValidationError("field.invalid", field=field, name=field, value=str(first.get("input"))[:80])
+
+
+def checked(model, **fields):
+    """`model(**fields)`, or ValidationError naming the first field that breaks a limit the model declares
+    (its length, its range, its type): forms and imports build their create models through this."""
+    try:
+        return model(**fields)
+    except PydanticValidationError as exc:
+        raise invalid(exc) from None

@@ -8,18 +8,23 @@ from sqlmodel import Field, SQLModel
 from db.types import UTCDateTime, utcnow
 
 
-class UnitBase(SQLModel):
+class UnitProfile(SQLModel):
+    """The contact details a unit keeps up to date itself."""
+
+    head_name: str = Field(default="", max_length=120)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=120)
+    website: str = Field(default="", max_length=200)
+
+
+class UnitBase(UnitProfile):
     code: str = Field(max_length=40, unique=True, index=True)
     name: str = Field(max_length=200)
     short_name: str = Field(default="", max_length=80)
     kind: str = Field(max_length=20)
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     active: bool = True
-    head_name: str = Field(default="", max_length=120)
-    address: str = Field(default="", max_length=300)
-    phone: str = Field(default="", max_length=40)
-    email: str = Field(default="", max_length=120)
-    website: str = Field(default="", max_length=200)
     # All employees of the unit (not only ICT staff), for devices per employee and ICT staff per 100.
     employees: int | None = None
 
@@ -30,12 +35,17 @@ class Unit(UnitBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class UserBase(SQLModel):
-    username: str = Field(max_length=60, unique=True, index=True)
+class UserFields(SQLModel):
+    """What an admin may change on an account."""
+
     display_name: str = Field(max_length=120)
     role: str = Field(max_length=20)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     active: bool = True
+
+
+class UserBase(UserFields):
+    username: str = Field(max_length=60, unique=True, index=True)
     language: str | None = Field(default=None, max_length=5)
 
 

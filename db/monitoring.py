@@ -1,6 +1,7 @@
 """Monitoring tables: targets and their live state, heartbeats, incidents, rollups, maintenance, workers."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -8,10 +9,22 @@ from sqlmodel import Field, SQLModel
 from db.types import UTCDateTime, utcnow
 
 
+class State(StrEnum):
+    """What a target is, as target_state.state and heartbeat.status store it. The one spelling of the states:
+    what each looks like and which is worse live in core.monitoring.states."""
+
+    UP = "UP"
+    PENDING = "PENDING"  # failed, but fewer times in a row than its threshold
+    DOWN = "DOWN"
+    DEGRADED = "DEGRADED"  # answers, but not fully (an interface down)
+    MAINTENANCE = "MAINTENANCE"  # checked inside a maintenance window
+    UNKNOWN = "UNKNOWN"  # not checked yet, or no fresh data
+
+
 class TargetBase(SQLModel):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     name: str = Field(max_length=120)
-    kind: str = Field(max_length=10)  # ping, snmp, http, tcp
+    kind: str = Field(max_length=10)  # a probe kind: one of probes.kinds.KINDS
     host: str = Field(max_length=500)  # host name or IP; the URL for http
     port: int | None = None
     interval_s: int = 60
@@ -19,7 +32,7 @@ class TargetBase(SQLModel):
     fail_threshold: int = 3
     criticality: str = Field(default="normal", max_length=10)
     enabled: bool = True
-    # Kind options: snmp {version, community | user/auth/priv}, http {expected_status, keyword, follow_redirects}.
+    # The kind's options, as its schema in probes.kinds declares them (only what differs from the defaults).
     options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
@@ -36,7 +49,7 @@ class TargetState(SQLModel, table=True):
     __table_args__ = (Index("ix_target_state_due", "next_due_at"),)
 
     target_id: int = Field(foreign_key="target.id", primary_key=True)
-    state: str = Field(default="UNKNOWN", max_length=12)
+    state: str = Field(default=State.UNKNOWN, max_length=12)
     state_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     consecutive_failures: int = 0
     first_failure_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -64,7 +77,7 @@ class Heartbeat(SQLModel, table=True):
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
     target_id: int = Field(foreign_key="target.id")
     at: datetime = Field(sa_type=UTCDateTime)  # found through (target_id, at); no index of its own
-    status: str = Field(max_length=12)  # UP, DOWN, DEGRADED, MAINTENANCE
+    status: str = Field(max_length=12)  # a State: UP, DOWN, DEGRADED or MAINTENANCE
     latency_ms: float | None = None
     reason: str = Field(default="", max_length=300)
 
@@ -124,10 +137,7 @@ class RollupDay(_Rollup, table=True):
     __table_args__ = {"sqlite_with_rowid": False}
 
 
-class MaintenanceWindow(SQLModel, table=True):
-    __tablename__ = "maintenance_window"
-
-    id: int | None = Field(default=None, primary_key=True)
+class MaintenanceWindowBase(SQLModel):
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
     kind: str = Field(max_length=10)  # once, weekly
@@ -137,6 +147,12 @@ class MaintenanceWindow(SQLModel, table=True):
     start_minute: int | None = None  # weekly: minutes after local midnight
     duration_min: int | None = None  # weekly
     reason: str = Field(default="", max_length=200)
+
+
+class MaintenanceWindow(MaintenanceWindowBase, table=True):
+    __tablename__ = "maintenance_window"
+
+    id: int | None = Field(default=None, primary_key=True)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -172,17 +188,20 @@ class InterfaceSample(SQLModel, table=True):
     out_bps: float | None = None
 
 
-class AlertChannel(SQLModel, table=True):
-    """Where alerts go: a Telegram chat, e-mail addresses or a webhook; for Kominfo (no unit) or one unit."""
-
-    __tablename__ = "alert_channel"
-    id: int | None = Field(default=None, primary_key=True)
+class AlertChannelBase(SQLModel):
     name: str = Field(max_length=120)
-    kind: str = Field(max_length=10)  # telegram, email, webhook
+    kind: str = Field(max_length=10)  # a channel kind: one of core.alerts.channels.CHANNELS
     address: str = Field(max_length=500)  # chat id; comma-separated e-mail addresses; webhook URL
     secret: str = Field(default="", max_length=500)  # bot token; webhook bearer token
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # None: Kominfo, gets all
     enabled: bool = True
+
+
+class AlertChannel(AlertChannelBase, table=True):
+    """Where alerts go: a Telegram chat, e-mail addresses or a webhook; for Kominfo (no unit) or one unit."""
+
+    __tablename__ = "alert_channel"
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

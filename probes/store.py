@@ -25,17 +25,18 @@ from db.monitoring import (
     Heartbeat,
     Incident,
     InterfaceSample,
+    State,
     Target,
     TargetEvent,
     TargetState,
     Worker,
 )
 from db.types import utcnow
-from probes.base import Check
+from probes.kinds.base import Check
 
 log = logging.getLogger(__name__)
 ROLLUPS = availability.TABLES  # level → rollup table, one map for writer and readers
-STATUS_COLUMN = {"UP": "up_s", "DEGRADED": "degraded_s", "DOWN": "down_s", "MAINTENANCE": "maintenance_s"}
+STATUS_COLUMN = {State.UP: "up_s", State.DEGRADED: "degraded_s", State.DOWN: "down_s", State.MAINTENANCE: "maintenance_s"}
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Claimed:
 class Result:
     claimed: Claimed
     at: datetime
-    status: str  # UP, DEGRADED, DOWN
+    status: State  # UP, DEGRADED or DOWN
     latency_ms: float | None
     reason: str
     details: dict
@@ -170,11 +171,11 @@ def _write_one(session, state, result, zone, windows, heartbeats, events, incide
     state.first_failure_at, state.first_failure_reason = new.first_failure_at, new.first_failure_reason[:300]
     state.recent, state.flapping = new.recent, new.flapping
     state.last_check_at, state.last_latency_ms, state.last_reason = result.at, result.latency_ms, result.reason[:300]
-    _credit(rollup, target_id, result, "MAINTENANCE" if maintenance else result.status, claimed, zone)
+    _credit(rollup, target_id, result, State.MAINTENANCE if maintenance else result.status, claimed, zone)
     state.details = {k: v for k, v in result.details.items() if k != "rebooted"}
     state.next_due_at = next_due(claimed.due_at, claimed.interval_s, now)
     state.lease_owner, state.lease_until = None, None
-    shown = "MAINTENANCE" if maintenance else result.status
+    shown = State.MAINTENANCE if maintenance else result.status
     heartbeats.append(dict(target_id=target_id, at=result.at, status=shown, latency_ms=result.latency_ms,
                            reason=result.reason[:300]))
 
@@ -191,7 +192,7 @@ def _credit(rollup, target_id, result, shown, claimed, zone):
         row[STATUS_COLUMN[shown]] += claimed.interval_s
         row["unknown_s"] += gap
         row["checks"] += 1
-        if result.latency_ms is not None and shown != "DOWN":
+        if result.latency_ms is not None and shown != State.DOWN:
             row["latency_n"] += 1
             row["latency_sum_ms"] += result.latency_ms
             row["latency_min_ms"] = min(row.get("latency_min_ms", math.inf), result.latency_ms)

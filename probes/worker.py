@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from core.alerts.notify import Notifier
+from core.i18n import encode_reason
+from db.monitoring import State
 from db.types import utcnow
 from probes import store
-from probes.base import DOWN, ProbeFailure, encode_reason
-from probes.registry import CONCURRENCY, PROBES
+from probes.kinds import PROBES
+from probes.kinds.base import ProbeFailure
 
 log = logging.getLogger("monev.probes")
 
@@ -34,7 +36,7 @@ class ProbeWorker:
         self.lease = timedelta(seconds=lease_s)
         self.max_in_flight, self.batch, self.flush_s = max_in_flight, batch, flush_s
         self.keep, self.buffer_limit = keep or store.Retention(), buffer_limit
-        self.probes = {kind: cls() for kind, cls in PROBES.items()}
+        self.probes = {name: kind.probe() for name, kind in PROBES.items()}
         self.windows: list = []
         self.done: list[store.Result] = []
         self.in_flight: set[asyncio.Task] = set()
@@ -52,7 +54,7 @@ class ProbeWorker:
     async def check(self, claimed: store.Claimed) -> store.Result:
         """Run one check; every failure becomes a DOWN result with a reason, never an exception."""
         kind = claimed.check.kind
-        limit = self._limits.setdefault(kind, asyncio.Semaphore(CONCURRENCY.get(kind, 100)))
+        limit = self._limits.setdefault(kind, asyncio.Semaphore(PROBES[kind].concurrency if kind in PROBES else 1))
         async with limit:
             at = utcnow()
             self.lateness.append((at - claimed.due_at).total_seconds())
@@ -61,13 +63,13 @@ class ProbeWorker:
                 outcome = await asyncio.wait_for(self.probes[kind].check(claimed.check, claimed.details),
                                                  claimed.check.timeout_s * 2 + 5)
             except ProbeFailure as failure:
-                return store.Result(claimed, at, DOWN, None, failure.reason(), {})
+                return store.Result(claimed, at, State.DOWN, None, failure.reason(), {})
             except TimeoutError:
                 reason = encode_reason("probe.hung", seconds=claimed.check.timeout_s * 2 + 5)
-                return store.Result(claimed, at, DOWN, None, reason, {})
+                return store.Result(claimed, at, State.DOWN, None, reason, {})
             except Exception as exc:  # noqa: BLE001 - a probe bug must not stop the worker
                 log.exception("probe %s failed on target %s", kind, claimed.check.target_id)
-                return store.Result(claimed, at, DOWN, None, encode_reason("probe.internal", error=repr(exc)), {})
+                return store.Result(claimed, at, State.DOWN, None, encode_reason("probe.internal", error=repr(exc)), {})
         return store.Result(claimed, at, outcome.status, outcome.latency_ms, outcome.reason, outcome.details)
 
     def flush(self) -> int:

@@ -10,7 +10,7 @@ from core.monitoring.maintenance import Window
 from db.engine import session_scope
 from db.monitoring import RollupDay, RollupMinute, Target
 from probes import store as probe_store
-from probes.base import Check
+from probes.kinds.base import Check
 from tests.monitoring import JAKARTA, add_target
 
 T0 = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)  # 07.00 WIB
@@ -158,3 +158,27 @@ def test_bucket_floor_in_jakarta(when):
     at = datetime.fromisoformat(when)
     day = buckets.floor(at, "day", JAKARTA)
     assert day.astimezone(JAKARTA).hour == 0 and day <= at < buckets.following(day, "day", JAKARTA)
+
+
+def test_a_weeks_availability_is_time_weighted_not_a_mean_of_its_days(store, admin, city, target):
+    # Monday 2 Nov 2026 WIB: an hour measured, all of it down; Tuesday: 23 hours up. The mean of the two
+    # days' percentages would be 50 %; the week answered 23 of its 24 measured hours.
+    monday = datetime(2026, 11, 2, tzinfo=JAKARTA)
+    with session_scope(store.engine) as s:
+        for day, up, down in ((monday, 0, 3600), (monday + timedelta(days=1), 23 * 3600, 0)):
+            s.add(RollupDay(target_id=target, bucket=day.astimezone(UTC), up_s=up, down_s=down, checks=1))
+    with store.session() as s:
+        weeks = uptime.calendar(session=s, viewer=admin, start=T0, end=T0 + timedelta(days=14), zone=JAKARTA,
+                                weekly=True)
+        days = uptime.calendar(session=s, viewer=admin, start=T0, end=T0 + timedelta(days=14), zone=JAKARTA,
+                               weekly=False)
+    unit = city.units["DINKES"]
+    assert weeks == [(unit, monday.date(), pytest.approx(100 * 23 / 24))]
+    assert days == [(unit, monday.date(), 0.0), (unit, (monday + timedelta(days=1)).date(), 100.0)]
+
+
+def test_the_calendar_turns_weekly_past_92_days(store, admin, city, target):
+    with store.session() as s:
+        short = uptime.window_view(session=s, viewer=admin, zone=JAKARTA, preset="90d", parts=("days",))
+        long = uptime.window_view(session=s, viewer=admin, zone=JAKARTA, preset="365d", parts=("days",))
+    assert (short.weekly, long.weekly) == (False, True)

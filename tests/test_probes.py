@@ -5,15 +5,15 @@ import time
 
 import pytest
 
-from probes.base import Check, ProbeFailure
-from probes.registry import PROBES
+from probes.kinds import PROBES
+from probes.kinds.base import Check, ProbeFailure
 from tests.peers import closed_port, device, http_server, snmpsim, tcp_listener
 
 
 def run(kind: str, check: Check, previous: dict | None = None):
     """One check on a fresh probe; returns the Outcome or the ProbeFailure."""
     async def go():
-        probe = PROBES[kind]()
+        probe = PROBES[kind].probe()
         try:
             return await probe.check(check, previous or {})
         except ProbeFailure as failure:

@@ -62,6 +62,9 @@ READS = {
                                                           end=utcnow(), zone=JAKARTA), lambda rows: unit_ids_of(rows)),
     "monitoring.uptime.daily": (lambda s, v: uptime.daily(session=s, viewer=v, start=utcnow() - timedelta(days=3),
                                                end=utcnow() + timedelta(days=1)), lambda rows: {u for u, _d, _p in rows}),
+    "monitoring.uptime.calendar": (lambda s, v: uptime.calendar(session=s, viewer=v, start=utcnow() - timedelta(days=3),
+                                                                end=utcnow() + timedelta(days=1), zone=JAKARTA, weekly=True),
+                                   lambda rows: {u for u, _d, _p in rows}),
     "monitoring.uptime.incidents": (lambda s, v: uptime.incidents(session=s, viewer=v, start=utcnow() - timedelta(days=1),
                                                        end=utcnow() + timedelta(days=1)),
                          lambda rows: {i.unit_id for i, _n, _u in rows}),
@@ -210,7 +213,7 @@ def feed_every(store, city, ids):
     """One check and one incident per target, so every report has rows from every unit."""
     from db.monitoring import Incident
     from probes import store as probe_store
-    from probes.base import Check
+    from probes.kinds.base import Check
 
     now = utcnow()
     results = []

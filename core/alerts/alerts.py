@@ -9,60 +9,36 @@ Routing: a channel without a unit is Kominfo's and gets every alert; a unit's ch
 of that unit and of the units under it (a kecamatan's contacts hear about its kelurahan).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from core import audit, formatting
+from core import audit
 from core.access import Role, Viewer, require_role
+from core.alerts.channels import CHANNELS
 from core.errors import NotFound, ValidationError
-from core.i18n import reason_text, t
 from db.models import Unit
-from db.monitoring import Alert, AlertChannel, AlertDelivery, Incident, Target, TargetState
+from db.monitoring import Alert, AlertChannel, AlertChannelBase, AlertDelivery, Incident, State, Target, TargetState
 from db.types import utcnow
 
-CHANNEL_KINDS = ("telegram", "email", "webhook")
 ALERT_KINDS = ("down", "recovery", "reminder", "cert", "test")
-EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 AUDITED = ["name", "kind", "address", "unit_id", "enabled"]
 
 
-class ChannelCreate(SQLModel):
-    name: str
-    kind: str
-    address: str
-    secret: str = ""
-    unit_id: int | None = None
-    enabled: bool = True
+class ChannelCreate(AlertChannelBase):
+    """An alert channel as the form gives it (the table's fields and limits)."""
 
 
 def check_channel(data: ChannelCreate) -> ChannelCreate:
     name, kind, address = " ".join(data.name.split()), data.kind.strip().lower(), data.address.strip()
     if not name:
         raise ValidationError("alert.channel_name_required", field="name")
-    if kind not in CHANNEL_KINDS:
+    if kind not in CHANNELS:
         raise ValidationError("alert.channel_kind_unknown", field="kind", kind=kind)
-    if kind == "telegram":
-        if not re.fullmatch(r"-?\d+|@[A-Za-z0-9_]{5,}", address):
-            raise ValidationError("alert.telegram_chat_invalid", field="address", value=address)
-        if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", data.secret.strip()):
-            raise ValidationError("alert.telegram_token_invalid", field="secret")
-    elif kind == "email":
-        addresses = [a.strip() for a in re.split(r"[,;]", address) if a.strip()]
-        bad = [a for a in addresses if not EMAIL.match(a)]
-        if not addresses or bad:
-            raise ValidationError("alert.email_invalid", field="address", value=", ".join(bad) or address)
-        address = ", ".join(addresses)
-    else:
-        parts = urlsplit(address)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValidationError("alert.webhook_url_invalid", field="address", value=address)
-    return data.model_copy(update={"name": name, "kind": kind, "address": address, "secret": data.secret.strip()})
+    address, secret = CHANNELS[kind].check(address, data.secret.strip())
+    return data.model_copy(update={"name": name, "kind": kind, "address": address, "secret": secret})
 
 
 # -- channels (admin) --------------------------------------------------------------------------
@@ -147,7 +123,7 @@ def sweep(session: Session, *, now: datetime, reminder: timedelta, cert_days: in
     rows = session.execute(
         select(Incident, last_told.c.at).join(TargetState, TargetState.open_incident_id == Incident.id)
         .outerjoin(last_told, last_told.c.incident_id == Incident.id)
-        .where(Incident.ended_at.is_(None), TargetState.state == "DOWN")).all()
+        .where(Incident.ended_at.is_(None), TargetState.state == State.DOWN)).all()
     for incident, told_at in rows:
         if (told_at or incident.started_at) <= now - reminder:
             raise_alert(session, "reminder", at=now, target_id=incident.target_id, unit_id=incident.unit_id,
@@ -192,35 +168,3 @@ def list_deliveries(*, session: Session, viewer: Viewer, limit: int = 200) -> li
         .outerjoin(Target, Target.id == Alert.target_id).outerjoin(Unit, Unit.id == Alert.unit_id)
         .order_by(AlertDelivery.id.desc()).limit(limit)).all()
     return [Delivery(d, a, c, tn or "", un or "") for d, a, c, tn, un in rows]
-
-
-# -- messages ----------------------------------------------------------------------------------
-@dataclass
-class Message:
-    subject: str
-    text: str
-    fields: dict  # the JSON body of a webhook
-
-
-def compose(alert: Alert, channel: AlertChannel, *, target: Target | None, unit: Unit | None,
-            zone: ZoneInfo, lang: str = "id") -> Message:
-    """The alert in words: unit, target, state, since when, reason (and the outage length on recovery)."""
-    params = alert.params
-    since = datetime.fromisoformat(params["since"]) if params.get("since") else None
-    fields = {
-        "event": alert.kind, "at": alert.at.isoformat(), "unit": unit.name if unit else "",
-        "unit_code": unit.code if unit else "", "target": target.name if target else "",
-        "host": target.host if target else "", "kind": target.kind if target else "",
-        "state": {"down": "DOWN", "reminder": "DOWN", "recovery": "UP"}.get(alert.kind, ""),
-        "since": since.isoformat() if since else None,
-        "reason": reason_text(params.get("reason", ""), lang), "duration_s": params.get("duration_s"),
-        "cert_days": params.get("days"), "channel": channel.name,
-    }
-    words = dict(target=fields["target"], unit=fields["unit"], host=fields["host"], reason=fields["reason"] or "–",
-                 since=formatting.moment(since, zone, lang) if since else "–", days=params.get("days"),
-                 channel=channel.name, when=formatting.moment(alert.at, zone, lang),
-                 duration=formatting.duration(float(params.get("duration_s") or (
-                     (alert.at - since).total_seconds() if since else 0)), lang))
-    subject = t(f"alert.subject.{alert.kind}", lang, **words)
-    text = subject + "\n" + t(f"alert.body.{alert.kind}", lang, **words)
-    return Message(subject=subject, text=text, fields={**fields, "message": text})

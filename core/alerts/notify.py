@@ -1,4 +1,4 @@
-"""Sending alerts: Telegram Bot API, e-mail over SMTP with STARTTLS, and a webhook with a JSON body.
+"""Sending alerts through the channel kinds of `core.alerts.channels` (Telegram, e-mail, webhook).
 
 `deliver_due` leases pending deliveries (a conditional UPDATE, so two workers never send one twice),
 sends each with a short timeout and records the outcome: sent, or the error and the next try after an
@@ -11,7 +11,6 @@ import smtplib
 import ssl
 import threading
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 import httpx
 from sqlalchemy import or_, select, update
@@ -19,7 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.access import Viewer
-from core.alerts.alerts import Message, compose, send_test, sweep
+from core.alerts.alerts import send_test, sweep
+from core.alerts.channels import CHANNELS
+from core.alerts.channels.base import SendFailed
+from core.alerts.messages import Message, compose
 from core.config import Settings
 from db.models import Unit
 from db.monitoring import Alert, AlertChannel, AlertDelivery, Target
@@ -31,10 +33,6 @@ FIRST_RETRY_S, LONGEST_RETRY_S = 30.0, 3600.0
 LEASE = timedelta(minutes=2)
 
 
-class SendFailed(Exception):
-    """A channel refused or could not be reached; the text says why, for the delivery log."""
-
-
 def backoff(attempts: int) -> timedelta:
     """Wait before try number attempts+1: 30 s, 1 min, 2 min, ... at most an hour."""
     return timedelta(seconds=min(LONGEST_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
@@ -42,58 +40,17 @@ def backoff(attempts: int) -> timedelta:
 
 def send(channel: AlertChannel, message: Message, settings: Settings, client: httpx.Client) -> None:
     """Deliver one message on one channel or raise SendFailed with the reason."""
+    kind = CHANNELS.get(channel.kind)
+    if kind is None:
+        raise SendFailed(f"unknown channel kind {channel.kind!r}")
     try:
-        if channel.kind == "telegram":
-            _telegram(channel, message, settings, client)
-        elif channel.kind == "email":
-            _email(channel, message, settings)
-        elif channel.kind == "webhook":
-            _webhook(channel, message, client)
-        else:
-            raise SendFailed(f"unknown channel kind {channel.kind!r}")
+        kind.send(channel, message, settings, client)
     except SendFailed:
         raise
     except httpx.HTTPError as exc:
         raise SendFailed(f"{type(exc).__name__}: {exc}") from None
     except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
         raise SendFailed(f"{type(exc).__name__}: {exc}") from None
-
-
-def _telegram(channel: AlertChannel, message: Message, settings: Settings, client: httpx.Client) -> None:
-    url = f"{settings.telegram_api.rstrip('/')}/bot{channel.secret}/sendMessage"
-    response = client.post(url, json={"chat_id": channel.address, "text": message.text,
-                                      "disable_web_page_preview": True})
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if response.status_code != 200 or not body.get("ok"):
-        raise SendFailed(f"Telegram {response.status_code}: {body.get('description') or response.text[:200]}")
-
-
-def _webhook(channel: AlertChannel, message: Message, client: httpx.Client) -> None:
-    headers = {"Authorization": f"Bearer {channel.secret}"} if channel.secret else {}
-    response = client.post(channel.address, json=message.fields, headers=headers)
-    if not response.is_success:
-        raise SendFailed(f"webhook {response.status_code}: {response.text[:200]}")
-
-
-def _email(channel: AlertChannel, message: Message, settings: Settings) -> None:
-    if not settings.smtp_host or not settings.smtp_from:
-        raise SendFailed("SMTP is not configured (MONEV_SMTP_HOST, MONEV_SMTP_FROM)")
-    mail = EmailMessage()
-    mail["Subject"], mail["From"], mail["To"] = message.subject, settings.smtp_from, channel.address
-    mail.set_content(message.text)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT_S) as smtp:
-        smtp.ehlo()
-        if settings.smtp_starttls:
-            context = ssl.create_default_context(cafile=settings.smtp_ca_file or None)
-            smtp.starttls(context=context)
-            smtp.ehlo()
-        if settings.smtp_user:
-            password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-            smtp.login(settings.smtp_user, password)
-        smtp.send_message(mail)
 
 
 def _lease(engine: Engine, now: datetime, limit: int) -> list[int]:

@@ -13,8 +13,9 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from core.access import SYSTEM, Role, Viewer
+from core.inventory.life import UsefulLife
 from core.needs import budget, workflow
-from db.inventory import Application, Device, DeviceCategory
+from db.inventory import Application, Device
 from db.models import Unit, User
 from db.needs import Need
 from db.types import utcnow
@@ -59,7 +60,7 @@ def _need(unit_id: int, year: int, category: str, device: str, item: str, quanti
 ROOMS = ("Ruang Pelayanan", "Ruang Staf", "Ruang Rapat", "Ruang Arsip", "Aula", "Ruang Kepala")
 
 
-def _year_needs(rng: random.Random, year: int, units: list[Unit], devices: dict, apps: dict, lives: dict,
+def _year_needs(rng: random.Random, year: int, units: list[Unit], devices: dict, apps: dict, life: UsefulLife,
                 reviewed: bool, rate: float, taken: set[int], other_rate: float | None = None) -> list[dict]:
     """Needs of every unit for a year: each catalogue item with probability `rate`, device items for one
     to four rooms; devices in `taken` (whose replacement is already funded) are not asked for again."""
@@ -73,7 +74,7 @@ def _year_needs(rng: random.Random, year: int, units: list[Unit], devices: dict,
                 quantity = rng.randint(qlow, qhigh)
                 replaces = []
                 if device:
-                    old = [d for d in free if d.category == device and (year - 1) - d.purchase_year >= lives.get(device, 4)]
+                    old = [d for d in free if d.category == device and not life.within(device, d.purchase_year, year - 1)]
                     replaces = [d.id for d in rng.sample(old, min(len(old), quantity))] if rng.random() < 0.7 else []
                     free = [d for d in free if d.id not in replaces]
                 status = "approved" if reviewed else rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES])[0]
@@ -118,14 +119,14 @@ def load(*, session: Session, zone: ZoneInfo, org_name: str = "", seed: int = 77
     apps: dict[int, list] = defaultdict(list)
     for a in session.scalars(select(Application).where(Application.status == "active").order_by(Application.id)):
         apps[a.owner_unit_id].append(a)
-    lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
+    life = UsefulLife.load(session)
 
     # This year: reviewed, then funded by the adopted budget.
-    current = _year_needs(rng, this_year, units, devices, apps, lives, reviewed=True, rate=0.3, taken=set(),
+    current = _year_needs(rng, this_year, units, devices, apps, life, reviewed=True, rate=0.3, taken=set(),
                           other_rate=0.08)
     session.execute(insert(Need), current)
     taken = {i for r in current for i in r["replaces"]}
-    rows = _year_needs(rng, this_year + 1, units, devices, apps, lives, reviewed=False, rate=0.75, taken=taken)
+    rows = _year_needs(rng, this_year + 1, units, devices, apps, life, reviewed=False, rate=0.75, taken=taken)
     by_code = {u.code: u for u in units}
     planted = []
     # Devices asked for while the unit keeps a usable spare of that category.
@@ -141,7 +142,7 @@ def load(*, session: Session, zone: ZoneInfo, org_name: str = "", seed: int = 77
     young_done = 0
     for unit in units:
         young = [d for d in devices[unit.id] if d.category == "pc" and d.condition == "baik" and d.status == "in_use"
-                 and this_year - d.purchase_year < lives.get("pc", 4) - 1]
+                 and life.within("pc", d.purchase_year, this_year + 1)]
         if len(young) >= 3 and young_done < 4:
             planted.append(_need(unit.id, this_year + 1, "hardware", "pc", "Peremajaan PC ruang rapat", 3, 12_500_000,
                                  replaces=[d.id for d in young[:3]], priority=4,

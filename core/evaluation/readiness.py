@@ -6,6 +6,7 @@ so last year's readiness stays what it was when the year was closed.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,11 +19,20 @@ from core.errors import ImportRejected, Problem
 from core.evaluation.periods import get_period, period_window
 from core.inventory import duplicates
 from core.inventory.kinds import COMPETENCE_AREAS
+from core.inventory.life import UsefulLife
 from core.monitoring import uptime
 from db.evaluation import EvaluationPeriod, MeasureSnapshot, ReadinessRule
-from db.inventory import Application, Device, DeviceCategory, Staff
+from db.inventory import Application, Device, Staff
 from db.models import Unit
 from db.types import utcnow
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+def _per(part: float, whole: float | None) -> float | None:
+    return part / whole if whole else None
 
 
 @dataclass(frozen=True)
@@ -32,19 +42,29 @@ class Measure:
     higher_is_better: bool
     thresholds: tuple[float, float, float, float]  # the value that reaches level 2, 3, 4 and 5
     weight: float
+    # The value from its inputs (counts), the one formula the index and the budget projection both use;
+    # None where the value is measured directly (availability, from the rollups).
+    formula: Callable[[dict], float | None] | None = None
     fundable: bool = True  # a need can promise to raise it (a budget buys no fewer duplicates)
 
 
 MEASURES: tuple[Measure, ...] = (
     Measure("availability", "%", True, (95.0, 98.0, 99.0, 99.5), 2.0),
-    Measure("devices_in_life", "%", True, (40.0, 55.0, 70.0, 85.0), 1.0),
-    Measure("devices_good", "%", True, (50.0, 65.0, 80.0, 90.0), 1.0),
-    Measure("devices_per_employee", "ratio", True, (0.3, 0.5, 0.7, 0.9), 1.0),
-    Measure("staff_per_100", "ratio", True, (0.5, 1.0, 2.0, 3.0), 1.0),
-    Measure("competence_coverage", "%", True, (30.0, 50.0, 65.0, 100.0), 1.0),
-    Measure("apps_pdn", "%", True, (25.0, 50.0, 75.0, 90.0), 1.0),
-    Measure("apps_integrated", "%", True, (20.0, 40.0, 60.0, 80.0), 1.0),
-    Measure("open_duplicates", "count", False, (5.0, 3.0, 1.0, 0.0), 1.0, fundable=False),
+    Measure("devices_in_life", "%", True, (40.0, 55.0, 70.0, 85.0), 1.0,
+            lambda i: _pct(i.get("in_life", 0), i.get("dated", 0))),
+    Measure("devices_good", "%", True, (50.0, 65.0, 80.0, 90.0), 1.0,
+            lambda i: _pct(i.get("good", 0), i.get("devices", 0))),
+    Measure("devices_per_employee", "ratio", True, (0.3, 0.5, 0.7, 0.9), 1.0,
+            lambda i: _per(i.get("in_use", 0), i.get("employees"))),
+    Measure("staff_per_100", "ratio", True, (0.5, 1.0, 2.0, 3.0), 1.0,
+            lambda i: _per(i.get("staff", 0) * 100, i.get("employees"))),
+    Measure("competence_coverage", "%", True, (30.0, 50.0, 65.0, 100.0), 1.0,
+            lambda i: _pct(i.get("covered", 0), i.get("areas", len(COMPETENCE_AREAS)))),
+    Measure("apps_pdn", "%", True, (25.0, 50.0, 75.0, 90.0), 1.0, lambda i: _pct(i.get("pdn", 0), i.get("apps", 0))),
+    Measure("apps_integrated", "%", True, (20.0, 40.0, 60.0, 80.0), 1.0,
+            lambda i: _pct(i.get("integrated", 0), i.get("apps", 0))),
+    Measure("open_duplicates", "count", False, (5.0, 3.0, 1.0, 0.0), 1.0, lambda i: float(i.get("conflicts", 0)),
+            fundable=False),
 )
 BY_CODE = {m.code: m for m in MEASURES}
 
@@ -153,10 +173,6 @@ def combine(measured: dict[str, Measured], rules: dict[str, dict]) -> float | No
 
 # Measuring -----------------------------------------------------------------------------------------------
 
-def _pct(part: int, whole: int) -> float | None:
-    return 100 * part / whole if whole else None
-
-
 def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int], zone: ZoneInfo,
                   org_name: str = "", conflicts: list | None = None) -> dict[int, dict[str, tuple[float | None, dict]]]:
     """(value, inputs) of every measure for these units, measured from the store as it is now. Internal:
@@ -172,7 +188,7 @@ def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int
                 "up_h": round((row.figure.up_s + row.figure.degraded_s) / 3600, 1),
                 "incidents": row.incidents, "downtime_min": round(row.downtime_min), "goal": row.goal})
 
-    lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
+    life = UsefulLife.load(session)
     year = min(period.year, utcnow().year)
     devices: dict[int, Counter] = defaultdict(Counter)
     for unit_id, category, condition, status, bought in session.execute(
@@ -186,7 +202,7 @@ def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int
         c["good"] += condition == "baik"
         if bought is not None:
             c["dated"] += 1
-            c["in_life"] += year - bought < lives.get(category, 4)
+            c["in_life"] += life.within(category, bought, year)
     staff: dict[int, Counter] = defaultdict(Counter)
     for unit_id, competences in session.execute(select(Staff.unit_id, Staff.competences).where(Staff.unit_id.in_(ids))):
         staff[unit_id]["staff"] += 1
@@ -210,21 +226,20 @@ def measure_units(session: Session, period: EvaluationPeriod, unit_ids: list[int
 
     for unit_id in ids:
         d, s, a, people = devices[unit_id], staff[unit_id], apps[unit_id], employees.get(unit_id)
-        m = out[unit_id]
-        m.setdefault("availability", (None, {"targets": 0}))
-        m["devices_in_life"] = (_pct(d["in_life"], d["dated"]), {"dated": d["dated"], "in_life": d["in_life"],
-                                                                  "year": year})
-        m["devices_good"] = (_pct(d["good"], d["devices"]), {"devices": d["devices"], "good": d["good"]})
-        m["devices_per_employee"] = (d["in_use"] / people if people else None,
-                                     {"in_use": d["in_use"], "employees": people})
-        m["staff_per_100"] = (s["staff"] * 100 / people if people else None, {"staff": s["staff"], "employees": people})
-        covered = [area for area in COMPETENCE_AREAS if s[area]]
-        m["competence_coverage"] = (100 * len(covered) / len(COMPETENCE_AREAS),
-                                    {"covered": len(covered), "areas": len(COMPETENCE_AREAS),
-                                     "missing": [area for area in COMPETENCE_AREAS if not s[area]]})
-        m["apps_pdn"] = (_pct(a["pdn"], a["apps"]), {"apps": a["apps"], "pdn": a["pdn"]})
-        m["apps_integrated"] = (_pct(a["integrated"], a["apps"]), {"apps": a["apps"], "integrated": a["integrated"]})
-        m["open_duplicates"] = (float(open_dups[unit_id]), {"conflicts": open_dups[unit_id]})
+        inputs = {
+            "devices_in_life": {"dated": d["dated"], "in_life": d["in_life"], "year": year},
+            "devices_good": {"devices": d["devices"], "good": d["good"]},
+            "devices_per_employee": {"in_use": d["in_use"], "employees": people},
+            "staff_per_100": {"staff": s["staff"], "employees": people},
+            "competence_coverage": {"covered": sum(1 for area in COMPETENCE_AREAS if s[area]),
+                                    "areas": len(COMPETENCE_AREAS),
+                                    "missing": [area for area in COMPETENCE_AREAS if not s[area]]},
+            "apps_pdn": {"apps": a["apps"], "pdn": a["pdn"]},
+            "apps_integrated": {"apps": a["apps"], "integrated": a["integrated"]},
+            "open_duplicates": {"conflicts": open_dups[unit_id]},
+        }
+        out[unit_id].setdefault("availability", (None, {"targets": 0}))
+        out[unit_id].update({code: (BY_CODE[code].formula(i), i) for code, i in inputs.items()})
     return out
 
 

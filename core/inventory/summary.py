@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from core.access import Role, Viewer, require_role, subtree_ids, unit_scope
 from core.inventory.kinds import COMPETENCE_AREAS
+from core.inventory.life import UsefulLife
 from db.inventory import Application, Device, DeviceCategory, Staff
 from db.models import Unit
 from db.types import utcnow
@@ -48,7 +49,7 @@ def summary(*, session: Session, viewer: Viewer, unit_ids: list[int], with_sub_u
     if not ids:
         return result
     names = dict(session.execute(select(Unit.id, Unit.short_name).where(Unit.id.in_(ids))).all())
-    lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
+    life = UsefulLife.load(session)
     category_names = dict(session.execute(select(DeviceCategory.code, DeviceCategory.name)).all())
     this_year = utcnow().year
     by_category, ages = Counter(), Counter()
@@ -62,12 +63,11 @@ def summary(*, session: Session, viewer: Viewer, unit_ids: list[int], with_sub_u
         if row.purchase_year:
             age = this_year - row.purchase_year
             ages[age] += 1
-            life = lives.get(row.category, 4)
-            if age >= life:
+            if not life.within(row.category, row.purchase_year, this_year):
                 result.past_life.append({"id": row.id, "unit": names.get(row.unit_id, ""),
                                          "category": category_names.get(row.category, row.category),
                                          "brand_model": row.brand_model, "serial": row.serial_number or row.asset_tag,
-                                         "year": row.purchase_year, "age": age, "life": life})
+                                         "year": row.purchase_year, "age": age, "life": life.years(row.category)})
     result.by_category = [{"category": category_names.get(c, c), "condition": k, "count": n}
                           for (c, k), n in sorted(by_category.items())]
     result.ages = [{"age": a, "count": n} for a, n in sorted(ages.items())]

@@ -5,27 +5,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role, scoped
 from core.errors import ValidationError
-from db.monitoring import MaintenanceWindow, Target
+from db.monitoring import MaintenanceWindow, MaintenanceWindowBase, Target
 from db.types import utcnow
 
 WEEK_MINUTES = 7 * 24 * 60
 
 
-class WindowCreate(SQLModel):
-    kind: str  # once, weekly
-    unit_id: int | None = None
-    target_id: int | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    weekday: int | None = None
-    start_minute: int | None = None
-    duration_min: int | None = None
-    reason: str = ""
+class WindowCreate(MaintenanceWindowBase):
+    """A maintenance window as the form gives it (the table's fields and limits)."""
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,17 @@ Pure functions on plain data, so the rules are tested without a store or a netwo
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-UP, PENDING, DOWN, DEGRADED, MAINTENANCE, UNKNOWN = "UP", "PENDING", "DOWN", "DEGRADED", "MAINTENANCE", "UNKNOWN"
+from core.monitoring.states import ANSWERED
+from db.monitoring import State
+
 HISTORY = 21  # checks looked at for flapping, as Nagios does
 FLAP_START, FLAP_STOP = 50.0, 25.0  # percent state change, with hysteresis
+MARKS = {State.UP: "u", State.DEGRADED: "g"}  # how a check is kept in `recent`; any failure is d
 
 
 @dataclass(frozen=True)
 class Status:
-    state: str = UNKNOWN
+    state: State = State.UNKNOWN
     state_since: datetime | None = None
     consecutive_failures: int = 0
     first_failure_at: datetime | None = None
@@ -48,7 +51,7 @@ def flap_percent(recent: str) -> float:
 
 def apply(current: Status, result: str, at: datetime, reason: str, threshold: int, in_maintenance: bool) -> Step:
     """The status after one check whose result is UP, DEGRADED or DOWN."""
-    mark = "m" if in_maintenance else {"UP": "u", "DEGRADED": "g"}.get(result, "d")
+    mark = "m" if in_maintenance else MARKS.get(result, "d")
     recent = (current.recent + mark)[-HISTORY:]
     percent = flap_percent(recent)
     flapping = percent >= FLAP_START or (current.flapping and percent > FLAP_STOP)
@@ -58,11 +61,11 @@ def apply(current: Status, result: str, at: datetime, reason: str, threshold: in
 
     if in_maintenance:
         new = replace(step.status, consecutive_failures=0, first_failure_at=None, first_failure_reason="")
-        if result != "DOWN" and current.incident_open:
+        if result != State.DOWN and current.incident_open:
             step.close_incident, new = True, replace(new, incident_open=False)
-        return _moved(step, current, new, MAINTENANCE, at)
+        return _moved(step, current, new, State.MAINTENANCE, at)
 
-    if result in ("UP", "DEGRADED"):
+    if result in ANSWERED:
         new = replace(step.status, consecutive_failures=0, first_failure_at=None, first_failure_reason="")
         # While flapping, the one incident stays open: it ends at the first success once the flapping stops.
         if current.incident_open and not flapping:
@@ -74,12 +77,12 @@ def apply(current: Status, result: str, at: datetime, reason: str, threshold: in
     first_reason = current.first_failure_reason or reason
     new = replace(step.status, consecutive_failures=failures, first_failure_at=first_at,
                   first_failure_reason=first_reason)
-    if failures < threshold and current.state != DOWN:
-        return _moved(step, current, new, PENDING, at)
+    if failures < threshold and current.state != State.DOWN:
+        return _moved(step, current, new, State.PENDING, at)
     if not current.incident_open:
         step.open_incident = (first_at, first_reason)  # the incident began at the first failure of the run
         new = replace(new, incident_open=True)
-    return _moved(step, current, new, DOWN, at)
+    return _moved(step, current, new, State.DOWN, at)
 
 
 def _moved(step: Step, current: Status, new: Status, state: str, at: datetime) -> Step:

@@ -7,13 +7,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Viewer, scoped
+from core.monitoring.states import SEVERITY, worst
 from core.org.units import list_units
 from db.models import Unit
-from db.monitoring import Incident, RollupMinute, Target, TargetState, Worker
+from db.monitoring import Incident, RollupMinute, State, Target, TargetState, Worker
 from db.types import utcnow
-
-# Worst first: a unit takes the colour of its worst target.
-SEVERITY = ["DOWN", "PENDING", "DEGRADED", "MAINTENANCE", "UP", "UNKNOWN"]
 
 
 @dataclass
@@ -21,7 +19,7 @@ class UnitStatus:
     unit_id: int
     name: str
     short_name: str
-    worst: str = "UNKNOWN"
+    worst: State = State.UNKNOWN
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -47,8 +45,7 @@ def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
         if unit_id in units:
             units[unit_id].counts[state] = n
     for status in units.values():
-        present = [s for s in SEVERITY if status.counts.get(s)]
-        status.worst = present[0] if present else "UNKNOWN"
+        status.worst = worst(s for s, n in status.counts.items() if n)
     return list(units.values())
 
 

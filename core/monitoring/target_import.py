@@ -11,11 +11,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.access import Role, Viewer, require_role
-from core.errors import ImportRejected, Problem, ValidationError, on_row
+from core.errors import ImportRejected, Problem, ValidationError, checked, on_row
 from core.monitoring import targets
+from core.records import cells
 from core.records.sheets import Table, read_table
 from db.models import Unit
 from db.monitoring import Target
+from probes.kinds import PROBES
+from probes.kinds.base import ProbeKind
 
 HEADERS = {
     "unit": {"unit", "kode_unit", "unit_code", "kode"},
@@ -33,9 +36,6 @@ HEADERS = {
 }
 REQUIRED = ("unit", "name", "kind", "host")
 CRITICALITY_WORDS = {"kritis": "critical", "tinggi": "high", "normal": "normal", "biasa": "normal", "rendah": "low"}
-TRUE_WORDS = {"", "1", "true", "ya", "yes", "aktif", "y"}
-FALSE_WORDS = {"0", "false", "tidak", "no", "nonaktif", "n"}
-FIELD_DEFAULTS = targets.TargetCreate.model_fields
 
 
 def read_targets(content: bytes, filename: str) -> Table:
@@ -53,9 +53,9 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
     problems: list[Problem] = []
     seen: dict[tuple[int, str], int] = {}
     plan: list[tuple[Target | None, targets.TargetCreate]] = []
-    for line, cells in table.rows:
+    for line, row in table.rows:
         row_problems: list[Problem] = []
-        data = _row(cells, unit_ids, row_problems)
+        data = _row(row, unit_ids, row_problems)
         if data is None:
             problems += on_row(row_problems, line)
             continue
@@ -67,7 +67,7 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
         seen[key] = line
         current = existing.get(key)
         if current is not None:  # secrets are not exported, so a missing one keeps the stored one
-            kept = {k: v for k, v in current.options.items() if k in targets.SECRET_OPTIONS}
+            kept = {k: v for k, v in current.options.items() if k in targets.secret_options(current.kind)}
             data = data.model_copy(update={"options": {**kept, **data.options}})
         try:
             plan.append((current, targets.check_target(data)))
@@ -91,19 +91,19 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
     return counts
 
 
-def _row(cells: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem]) -> targets.TargetCreate | None:
+def _row(row: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem]) -> targets.TargetCreate | None:
     """The row as a TargetCreate, or None with every cell that cannot be read added to `problems`."""
-    code = str(cells.get("unit", "")).strip().upper()
+    code = str(row.get("unit", "")).strip().upper()
     unit_id = unit_ids.get(code)
     if unit_id is None:
         problems.append(Problem("unit", "target_import.unit_unknown" if code else "target_import.required",
                                 code=code))
     for field in ("name", "kind", "host"):
-        if not str(cells.get(field, "")).strip():
+        if not str(row.get(field, "")).strip():
             problems.append(Problem(field, "target_import.required"))
     values: dict[str, Any] = {}
     for field, kind in (("port", int), ("interval_s", int), ("timeout_s", float), ("fail_threshold", int)):
-        raw = cells.get(field, "")
+        raw = row.get(field, "")
         if raw == "" or raw is None:
             continue
         number = _number(raw, kind)
@@ -111,18 +111,23 @@ def _row(cells: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem
             problems.append(Problem(field, "target_import.not_number", value=str(raw)))
         else:
             values[field] = number
-    criticality = str(cells.get("criticality", "")).strip().lower()
+    criticality = str(row.get("criticality", "")).strip().lower()
     if criticality:
         values["criticality"] = CRITICALITY_WORDS.get(criticality, criticality)
-    enabled = str(cells.get("enabled", "")).strip().lower()
-    if enabled not in TRUE_WORDS | FALSE_WORDS:
-        problems.append(Problem("enabled", "import.bad_boolean", value=enabled))
-    options = _options(str(cells.get("options", "")), problems)
+    try:
+        enabled = cells.boolean(row.get("enabled", ""))
+    except cells.CellError as exc:
+        problems.append(Problem("enabled", exc.key, **exc.params))
+    kind = PROBES.get(str(row.get("kind", "")).strip().lower())
+    options = _options(str(row.get("options", "")), kind, problems)
     if problems:
         return None
-    return targets.TargetCreate(unit_id=unit_id, name=str(cells["name"]), kind=str(cells["kind"]),
-                                host=str(cells["host"]), enabled=enabled not in FALSE_WORDS, options=options,
-                                **values)
+    try:
+        return checked(targets.TargetCreate, unit_id=unit_id, name=str(row["name"]), kind=str(row["kind"]),
+                       host=str(row["host"]), enabled=enabled, options=options, **values)
+    except ValidationError as exc:
+        problems.append(Problem(exc.field or "-", exc.key, **exc.params))
+        return None
 
 
 def _number(raw: Any, kind: type) -> int | float | None:
@@ -140,8 +145,10 @@ def _number(raw: Any, kind: type) -> int | float | None:
     return float(value)
 
 
-def _options(text: str, problems: list[Problem]) -> dict[str, Any]:
-    """`key=value, key=value` as the export writes it; verify_tls and expected_status get their types."""
+def _options(text: str, kind: ProbeKind | None, problems: list[Problem]) -> dict[str, Any]:
+    """`key=value, key=value` as the export writes it, each value read as the kind's schema types it (a
+    yes/no for a switch, a number for a number); the schema's own check follows in check_target."""
+    fields = kind.options.model_fields if kind else {}
     options: dict[str, Any] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, value = part.partition("=")
@@ -149,9 +156,14 @@ def _options(text: str, problems: list[Problem]) -> dict[str, Any]:
             problems.append(Problem("options", "target_import.bad_option", part=part))
             continue
         key, value = key.strip(), value.strip()
-        if key == "verify_tls":
-            value = value.lower() not in FALSE_WORDS
-        elif key == "expected_status":
+        declared = fields.get(key)
+        if declared is not None and declared.annotation is bool:
+            try:
+                value = cells.boolean(value)
+            except cells.CellError as exc:
+                problems.append(Problem("options", exc.key, **exc.params))
+                continue
+        elif declared is not None and declared.annotation in (int, int | None):
             number = _number(value, int)
             if number is None:
                 problems.append(Problem("options", "target_import.not_number", value=value))

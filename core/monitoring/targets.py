@@ -4,40 +4,31 @@ import ipaddress
 import random
 import re
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, ValidationError
 from db.models import Unit
-from db.monitoring import Target, TargetState
+from db.monitoring import Target, TargetBase, TargetState
 from db.types import utcnow
+from probes.kinds import KINDS, PROBES
+from probes.kinds.base import ProbeKind
 
-KINDS = ("ping", "snmp", "http", "tcp")
 CRITICALITY = ("critical", "high", "normal", "low")
 MIN_INTERVAL_S, MAX_TIMEOUT_S = 10, 30
-SECRET_OPTIONS = {"community", "auth_key", "priv_key"}
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
 AUDITED = ["unit_id", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold", "criticality",
            "enabled"]
 
 
-class TargetCreate(SQLModel):
-    unit_id: int
-    name: str
-    kind: str
-    host: str
-    port: int | None = None
-    interval_s: int = 60
-    timeout_s: float = 5.0
-    fail_threshold: int = 3
-    criticality: str = "normal"
-    enabled: bool = True
-    options: dict = {}
+class TargetCreate(TargetBase):
+    """A target as a form or an import gives it (the table's fields and limits, no id or times)."""
 
 
 def _is_host(value: str) -> bool:
@@ -48,22 +39,46 @@ def _is_host(value: str) -> bool:
         return bool(HOSTNAME.match(value)) and not value.replace(".", "").isdigit()
 
 
+def secret_options(kind: str) -> frozenset[str]:
+    """The options of a kind that are secrets: never exported, shown to admins only."""
+    return PROBES[kind].secrets if kind in PROBES else frozenset()
+
+
+def clean_options(kind: ProbeKind, raw: dict[str, Any]) -> dict[str, Any]:
+    """The options read with the kind's schema and rules, keeping only what differs from its defaults."""
+    try:
+        parsed = kind.options.model_validate(raw)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "-"
+        if first["type"] == "extra_forbidden":
+            raise ValidationError("target.option_unknown", field="options", option=name, kind=kind.name,
+                                  known=", ".join(kind.options.model_fields) or "–") from None
+        declared = kind.options.model_fields[name].json_schema_extra or {}
+        raise ValidationError(declared.get("error") or "target.option_invalid", field="options", option=name,
+                              value=str(first.get("input"))[:80]) from None
+    kind.rules(parsed)
+    return parsed.model_dump(exclude_defaults=True)
+
+
 def check_target(data: TargetCreate) -> TargetCreate:
-    """The target cleaned up, or ValidationError naming the field that is wrong."""
-    name, host, kind = " ".join(data.name.split()), data.host.strip(), data.kind.strip().lower()
+    """The target cleaned up, or ValidationError naming the field that is wrong. What a kind needs (an
+    address or a URL, a port, its options) comes from its declaration in probes.kinds."""
+    name, host, kind_name = " ".join(data.name.split()), data.host.strip(), data.kind.strip().lower()
     if not name:
         raise ValidationError("target.name_required", field="name")
-    if kind not in KINDS:
+    kind = PROBES.get(kind_name)
+    if kind is None:
         raise ValidationError("target.kind_unknown", field="kind", kind=data.kind, kinds=", ".join(KINDS))
-    if kind == "http":
+    if kind.address == "url":
         parts = urlsplit(host)
         if parts.scheme not in ("http", "https") or not parts.hostname or not _is_host(parts.hostname):
             raise ValidationError("target.url_invalid", field="host", url=host)
     elif not _is_host(host):
         raise ValidationError("target.host_invalid", field="host", host=host)
     port = data.port
-    if kind == "tcp" and port is None:
-        raise ValidationError("target.port_required", field="port")
+    if kind.port == "required" and port is None:
+        raise ValidationError("target.port_required", field="port", kind=kind_name.upper())
     if port is not None and not 1 <= port <= 65535:
         raise ValidationError("target.port_range", field="port", port=port)
     if data.interval_s < MIN_INTERVAL_S:
@@ -74,28 +89,16 @@ def check_target(data: TargetCreate) -> TargetCreate:
         raise ValidationError("target.threshold_range", field="fail_threshold")
     if data.criticality not in CRITICALITY:
         raise ValidationError("target.criticality_unknown", field="criticality", values=", ".join(CRITICALITY))
-    options = dict(data.options or {})
-    if kind == "snmp":
-        version = str(options.get("version", "2c"))
-        if version not in ("2c", "3"):
-            raise ValidationError("target.snmp_version", field="options", version=version)
-        if version == "3" and not options.get("user"):
-            raise ValidationError("target.snmp_user", field="options")
-        if version == "3" and options.get("priv_key") and not options.get("auth_key"):
-            raise ValidationError("target.snmp_priv_without_auth", field="options")
-    if kind == "http" and options.get("expected_status") not in (None, ""):
-        status = int(options["expected_status"])
-        if not 100 <= status <= 599:
-            raise ValidationError("target.http_status", field="options", status=status)
-        options["expected_status"] = status
-    return data.model_copy(update={"name": name, "host": host, "kind": kind, "options": options})
+    options = clean_options(kind, dict(data.options or {}))
+    return data.model_copy(update={"name": name, "host": host, "kind": kind_name, "options": options})
 
 
 def masked(target: Target, viewer: Viewer) -> dict:
     """A target's options as the viewer may read them: secrets only for admins."""
     if viewer.is_admin:
         return dict(target.options)
-    return {k: ("••••" if k in SECRET_OPTIONS and v else v) for k, v in target.options.items()}
+    secrets = secret_options(target.kind)
+    return {k: ("••••" if k in secrets and v else v) for k, v in target.options.items()}
 
 
 def create_target(*, session: Session, viewer: Viewer, data: TargetCreate) -> Target:
@@ -145,7 +148,7 @@ def export_rows(*, session: Session, viewer: Viewer) -> list[dict]:
     units = dict(session.execute(select(Unit.id, Unit.code)).all())
     rows = []
     for target, state in list_targets(session=session, viewer=viewer):
-        options = {k: v for k, v in target.options.items() if k not in SECRET_OPTIONS}
+        options = {k: v for k, v in target.options.items() if k not in secret_options(target.kind)}
         rows.append({"unit": units.get(target.unit_id, ""), "name": target.name, "kind": target.kind,
                      "host": target.host, "port": target.port or "", "interval_s": target.interval_s,
                      "timeout_s": target.timeout_s, "fail_threshold": target.fail_threshold,

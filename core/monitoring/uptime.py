@@ -2,14 +2,14 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Viewer, scoped
-from core.monitoring.availability import TABLES, Availability, kept_from, reads
+from core.monitoring.availability import PRESETS, TABLES, Availability, kept_from, reads
 from db.models import Unit
 from db.monitoring import Incident, RollupDay, Target
 from db.types import utcnow
@@ -107,15 +107,37 @@ def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datet
     return sorted(report, key=lambda r: (r.figure.percent if r.figure.percent is not None else 101, r.name))
 
 
-def daily(*, session: Session, viewer: Viewer, start: datetime, end: datetime) -> list[tuple[int, datetime, float]]:
-    """(unit id, local day start, availability %) for each unit and day with measured time."""
+CALENDAR_DAYS_AT_MOST = 92  # a longer window's calendar shows weeks: a year of days is 33,000 cells
+
+
+def _day_sums(session: Session, viewer: Viewer, start: datetime, end: datetime):
+    """(unit id, day bucket, answered seconds, measured seconds) per unit and local day with measured time."""
     stmt = (select(Target.unit_id, RollupDay.bucket, func.sum(RollupDay.up_s + RollupDay.degraded_s),
                    func.sum(RollupDay.up_s + RollupDay.degraded_s + RollupDay.down_s))
             .join(Target, Target.id == RollupDay.target_id)
             .where(RollupDay.bucket >= start, RollupDay.bucket < end, Target.enabled.is_(True))
             .group_by(Target.unit_id, RollupDay.bucket))
-    rows = session.execute(scoped(stmt, Target.unit_id, session, viewer)).all()
-    return [(unit_id, bucket, 100 * float(up) / float(measured)) for unit_id, bucket, up, measured in rows if measured]
+    return [(u, b, float(up), float(m)) for u, b, up, m in session.execute(scoped(stmt, Target.unit_id, session, viewer))
+            if m]
+
+
+def daily(*, session: Session, viewer: Viewer, start: datetime, end: datetime) -> list[tuple[int, datetime, float]]:
+    """(unit id, local day start, availability %) for each unit and day with measured time."""
+    return [(unit_id, bucket, 100 * up / measured)
+            for unit_id, bucket, up, measured in _day_sums(session, viewer, start, end)]
+
+
+def calendar(*, session: Session, viewer: Viewer, start: datetime, end: datetime, zone: ZoneInfo,
+             weekly: bool) -> list[tuple[int, date, float]]:
+    """(unit id, local day (or the Monday of its week), availability %) for the availability calendar.
+    A week's figure is time-weighted: its answered seconds over its measured seconds, not a mean of days."""
+    sums: dict[tuple[int, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for unit_id, bucket, up, measured in _day_sums(session, viewer, start, end):
+        day = bucket.astimezone(zone).date()
+        cell = sums[(unit_id, day - timedelta(days=day.weekday()) if weekly else day)]
+        cell[0] += up
+        cell[1] += measured
+    return [(unit_id, day, 100 * up / measured) for (unit_id, day), (up, measured) in sorted(sums.items())]
 
 
 def incidents(*, session: Session, viewer: Viewer, start: datetime, end: datetime, limit: int = 300):
@@ -134,7 +156,8 @@ class WindowView:
     start: datetime
     end: datetime
     report: list[UnitUptime] = field(default_factory=list)
-    days: list[tuple[int, datetime, float]] = field(default_factory=list)
+    days: list[tuple[int, date, float]] = field(default_factory=list)  # the calendar: (unit, day or week, %)
+    weekly: bool = False  # the calendar's cells are weeks
     incidents: list[tuple] = field(default_factory=list)
 
 
@@ -144,8 +167,6 @@ def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str
     """A preset window ending now ('30d', ...) or [start, end); the heatmap covers at most a year.
 
     Taking the preset name rather than the times lets a page cache the view for a few seconds."""
-    from core.monitoring.availability import PRESETS
-
     if preset is not None:
         end = utcnow()
         start = end - PRESETS[preset]
@@ -153,7 +174,9 @@ def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str
     if "report" in parts:
         view.report = unit_report(session=session, viewer=viewer, start=start, end=end, zone=zone)
     if "days" in parts:
-        view.days = daily(session=session, viewer=viewer, start=max(start, end - timedelta(days=366)), end=end)
+        view.weekly = end - start > timedelta(days=CALENDAR_DAYS_AT_MOST)
+        view.days = calendar(session=session, viewer=viewer, start=max(start, end - timedelta(days=366)), end=end,
+                             zone=zone, weekly=view.weekly)
     if "incidents" in parts:
         view.incidents = incidents(session=session, viewer=viewer, start=start, end=end)
     return view

@@ -32,9 +32,10 @@ from core.access import Role, Viewer, require_role, unit_scope
 from core.errors import NotFound, PermissionDenied, ValidationError
 from core.evaluation import readiness
 from core.inventory.kinds import COMPETENCE_AREAS
+from core.inventory.life import UsefulLife
 from core.needs.kind import NEED_CATEGORIES
 from db.evaluation import EvaluationPeriod
-from db.inventory import Application, Device, DeviceCategory
+from db.inventory import Application, Device
 from db.models import Unit
 from db.needs import Need, Scenario
 from db.types import utcnow
@@ -184,7 +185,7 @@ def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str 
     rules = readiness.rules_for(session, period.id) if period else readiness.default_rules()
     measures = readiness.measure_units(session, period, list(units), zone, org_name) if period else {}
     year = min(period.year, utcnow().year) if period else fiscal_year
-    lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
+    life = UsefulLife.load(session)
     replaced = {i for c in candidates for i in c.replaces}
     devices = {}
     if replaced:
@@ -192,7 +193,7 @@ def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str 
                                         Device.condition, Device.status)
                                  .where(Device.id.in_(replaced), Device.status != "disposed")):
             devices[d.id] = {"unit_id": d.unit_id, "dated": d.purchase_year is not None,
-                             "in_life": d.purchase_year is not None and year - d.purchase_year < lives.get(d.category, 4),
+                             "in_life": bool(life.within(d.category, d.purchase_year, year)),
                              "good": d.condition == "baik", "in_use": d.status == "in_use"}
     improved = {i for c in candidates for i in c.improves_apps}
     apps = {}
@@ -210,67 +211,56 @@ def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str 
 # Projection -----------------------------------------------------------------------------------------------
 
 def _apply(values: dict[str, tuple[float | None, dict]], needs: list[Candidate], base: Base) -> dict[str, float | None]:
-    """A unit's measure values after the funded needs (see the module's docstring)."""
+    """A unit's measure values after the funded needs (see the module's docstring): the needs change the
+    measured inputs, and each value is computed again with its measure's own formula, the one the
+    readiness index uses (readiness.MEASURES)."""
     out = {code: value for code, (value, _inputs) in values.items()}
     if not needs:
         return out
-    inputs = {code: dict(i) for code, (_v, i) in values.items()}
-    life, good, per_employee = inputs.get("devices_in_life", {}), inputs.get("devices_good", {}), \
-        inputs.get("devices_per_employee", {})
-    dated, in_life = life.get("dated", 0), life.get("in_life", 0)
-    devices, good_count, in_use = good.get("devices", 0), good.get("good", 0), per_employee.get("in_use", 0)
-    staff = inputs.get("staff_per_100", {}).get("staff", 0)
-    employees = per_employee.get("employees")
-    missing = set(inputs.get("competence_coverage", {}).get("missing", COMPETENCE_AREAS))
-    apps, pdn = inputs.get("apps_pdn", {}).get("apps", 0), inputs.get("apps_pdn", {}).get("pdn", 0)
-    integrated = inputs.get("apps_integrated", {}).get("integrated", 0)
+    after = {code: dict(i) for code, (_v, i) in values.items()}
+    life, good, use = (after.setdefault(code, {}) for code in ("devices_in_life", "devices_good",
+                                                               "devices_per_employee"))
+    staff, coverage = after.setdefault("staff_per_100", {}), after.setdefault("competence_coverage", {})
+    pdn, integrated = after.setdefault("apps_pdn", {}), after.setdefault("apps_integrated", {})
+    missing = set(coverage.get("missing", COMPETENCE_AREAS))
     moved_pdn, moved_integrated = set(), set()
-    touched = set()
+
+    def add(counts: dict, key: str, n: int) -> None:
+        counts[key] = counts.get(key, 0) + n
+
     for need in needs:
         if need.device_category and need.category in ("hardware", "infrastructure"):
             gone = [base.devices[i] for i in need.replaces if i in base.devices]
-            dated += need.quantity - sum(d["dated"] for d in gone)
-            in_life += need.quantity - sum(d["in_life"] for d in gone)
-            devices += need.quantity - len(gone)
-            good_count += need.quantity - sum(d["good"] for d in gone)
-            in_use += need.quantity - sum(d["in_use"] for d in gone)
-            touched |= {"devices_in_life", "devices_good", "devices_per_employee"}
+            add(life, "dated", need.quantity - sum(d["dated"] for d in gone))
+            add(life, "in_life", need.quantity - sum(d["in_life"] for d in gone))
+            add(good, "devices", need.quantity - len(gone))
+            add(good, "good", need.quantity - sum(d["good"] for d in gone))
+            add(use, "in_use", need.quantity - sum(d["in_use"] for d in gone))
         if "staff_per_100" in need.indicators and need.category == "training":
-            staff += need.quantity
-            touched.add("staff_per_100")
-        if need.competence_areas:
-            missing -= set(need.competence_areas)
-            touched.add("competence_coverage")
+            add(staff, "staff", need.quantity)
+        missing -= set(need.competence_areas)
         if need.category == "application":
             known = [i for i in need.improves_apps if i in base.apps]
             if not known:  # a new application
-                apps += 1
-                pdn += "apps_pdn" in need.indicators
-                integrated += "apps_integrated" in need.indicators
-                touched |= {"apps_pdn", "apps_integrated"}
+                add(pdn, "apps", 1)
+                add(integrated, "apps", 1)
+                add(pdn, "pdn", "apps_pdn" in need.indicators)
+                add(integrated, "integrated", "apps_integrated" in need.indicators)
             if "apps_pdn" in need.indicators:
                 moved_pdn |= {i for i in known if not base.apps[i]["pdn"]}
-                touched.add("apps_pdn")
             if "apps_integrated" in need.indicators:
                 moved_integrated |= {i for i in known if not base.apps[i]["integrated"]}
-                touched.add("apps_integrated")
         if "availability" in need.indicators and out.get("availability") is not None:
-            goal = inputs.get("availability", {}).get("goal")
+            goal = after.get("availability", {}).get("goal")
             if goal is not None:
                 out["availability"] = max(out["availability"], goal)
-    pdn += len(moved_pdn)
-    integrated += len(moved_integrated)
-    if "devices_in_life" in touched:
-        out["devices_in_life"] = 100 * in_life / dated if dated else None
-        out["devices_good"] = 100 * good_count / devices if devices else None
-        out["devices_per_employee"] = in_use / employees if employees else None
-    if "staff_per_100" in touched:
-        out["staff_per_100"] = staff * 100 / employees if employees else None
-    if "competence_coverage" in touched:
-        out["competence_coverage"] = 100 * (len(COMPETENCE_AREAS) - len(missing)) / len(COMPETENCE_AREAS)
-    if touched & {"apps_pdn", "apps_integrated"}:
-        out["apps_pdn"] = 100 * pdn / apps if apps else None
-        out["apps_integrated"] = 100 * integrated / apps if apps else None
+    add(pdn, "pdn", len(moved_pdn))
+    add(integrated, "integrated", len(moved_integrated))
+    coverage.update(covered=len(COMPETENCE_AREAS) - len(missing), areas=len(COMPETENCE_AREAS),
+                    missing=[a for a in COMPETENCE_AREAS if a in missing])
+    for measure in readiness.MEASURES:
+        if measure.formula is not None and measure.code in out:
+            out[measure.code] = measure.formula(after[measure.code])
     return out
 
 

@@ -26,7 +26,8 @@ from sqlmodel import Session
 
 from core.access import Role, Viewer, require_role, unit_scope
 from core.inventory.duplicates import NOISE, SAME_FUNCTION, SIMILAR_NAME, components
-from db.inventory import Application, Device, DeviceCategory
+from core.inventory.life import UsefulLife
+from db.inventory import Application, Device
 from db.models import Unit
 from db.needs import DataCentreCapacity, Need
 
@@ -184,14 +185,13 @@ def _in_life(session, needs, units, year, org_name) -> list[Finding]:
     wanted = [n for n in _device_needs(needs) if n.replaces]
     if not wanted:
         return []
-    lives = dict(session.execute(select(DeviceCategory.code, DeviceCategory.useful_life_years)).all())
+    life = UsefulLife.load(session)
     ids = {i for n in wanted for i in n.replaces}
     devices = {d.id: d for d in session.scalars(select(Device).where(Device.id.in_(ids)))}
     found = []
     for need in wanted:
-        young = [devices[i] for i in need.replaces if i in devices and devices[i].purchase_year is not None
-                 and year - devices[i].purchase_year < lives.get(devices[i].category, 4)
-                 and devices[i].condition == "baik"]
+        young = [devices[i] for i in need.replaces if i in devices and devices[i].condition == "baik"
+                 and life.within(devices[i].category, devices[i].purchase_year, year)]
         if not young:
             continue
         found.append(Finding("device_in_life", [need.id], [need.unit_id], need.item,
@@ -200,7 +200,7 @@ def _in_life(session, needs, units, year, org_name) -> list[Finding]:
                                  {"what": "device", "unit_id": d.unit_id, "unit": units[d.unit_id].short_name,
                                   "label": d.brand_model or d.serial_number or d.asset_tag,
                                   "detail": {"serial": d.serial_number or d.asset_tag, "purchase_year": d.purchase_year,
-                                             "life_end": d.purchase_year + lives.get(d.category, 4)}}
+                                             "life_end": life.ends(d.category, d.purchase_year)}}
                                  for d in young], "needs.suggest.wait_life"))
     return found
 

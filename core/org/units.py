@@ -4,12 +4,12 @@ import re
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role, require_unit_write, scoped, unit_scope
 from core.errors import ImportRejected, NotFound, Problem, ValidationError, on_row
-from db.models import Unit
+from db.models import Unit, UnitProfile
 from db.types import utcnow
 
 # Which kinds of unit may sit under which; an empty set means the kind stands at the top.
@@ -50,16 +50,6 @@ class UnitRow:
             parent_code=self.parent_code.strip().upper(),
             active=self.active,
         )
-
-
-class UnitProfile(SQLModel):
-    """The contact details a unit keeps up to date itself."""
-
-    head_name: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    website: str = ""
 
 
 @dataclass

@@ -4,13 +4,13 @@ import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import AccountLocked, LoginFailed, NotFound, ValidationError
 from core.org import passwords
-from db.models import Unit, User
+from db.models import Unit, User, UserBase, UserFields
 from db.types import utcnow
 
 MAX_FAILED_LOGINS = 5
@@ -19,19 +19,14 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 AUDITED = ["username", "display_name", "role", "unit_id", "active", "language"]
 
 
-class UserCreate(SQLModel):
-    username: str
-    display_name: str
-    role: str
-    unit_id: int | None = None
+class UserCreate(UserBase):
+    """A new account as the form gives it: the table's fields and limits, and the first password."""
+
     password: str
 
 
-class UserUpdate(SQLModel):
-    display_name: str
-    role: str
-    unit_id: int | None = None
-    active: bool = True
+class UserUpdate(UserFields):
+    """What an admin changes on an account."""
 
 
 def viewer_for(user: User) -> Viewer:

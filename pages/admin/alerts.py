@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from core.alerts import alerts, notify
+from core.alerts.channels import CHANNELS
 from core.errors import MonevError
 from core.org import units
-from pages.common.shell import call, ctx, flash, guard, moment, save, show_error, show_flash, t
+from pages.common.shell import call, ctx, flash, form_data, guard, moment, save, show_error, show_flash, t
 
 guard("admin_alerts")
 c = ctx()
@@ -16,7 +17,7 @@ show_flash()
 
 unit_by_id = {u.id: u for u in call(units.list_units)}
 channels = call(alerts.list_channels)
-KINDS = list(alerts.CHANNEL_KINDS)
+KINDS = list(CHANNELS)
 
 
 def recipient(unit_id: int | None) -> str:
@@ -64,8 +65,8 @@ def channel_form(key: str, current=None) -> alerts.ChannelCreate | None:
                               key=f"{key}_enabled")
         if not st.form_submit_button(t("common.save"), type="primary"):
             return None
-    return alerts.ChannelCreate(name=name, kind=kind, address=address, secret=secret, unit_id=unit_id,
-                                enabled=enabled)
+    return form_data(alerts.ChannelCreate, name=name, kind=kind, address=address, secret=secret, unit_id=unit_id,
+                     enabled=enabled)
 
 
 tab_add, tab_edit, tab_log = st.tabs([t("admin_alerts.tab_add"), t("admin_alerts.tab_edit"),

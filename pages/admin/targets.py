@@ -1,6 +1,7 @@
 """Admin → Target: targets with their live state; admins add, edit, disable and schedule maintenance."""
 
 from datetime import datetime, time, timedelta
+from typing import Literal, get_args, get_origin
 
 import pandas as pd
 import streamlit as st
@@ -9,8 +10,11 @@ from core import export, formatting
 from core.errors import MonevError
 from core.i18n import reason_text
 from core.monitoring import maintenance, target_import, targets
+from core.monitoring.states import look
 from core.org import units
-from pages.common.shell import cached, call, ctx, deferred, guard, moment, save, show_error, show_flash, t
+from pages.common.shell import cached, call, ctx, deferred, form_data, guard, moment, save, show_error, show_flash, t
+from probes.kinds import KINDS, PROBES
+from probes.kinds.base import ProbeKind
 
 guard("admin_targets")
 c = ctx()
@@ -33,7 +37,7 @@ st.dataframe(pd.DataFrame({
     t("admin_targets.interval"): [r.interval_s for r in shown],
     t("admin_targets.criticality"): [t(f"criticality.{r.criticality}") for r in shown],
     t("admin_targets.enabled"): [r.enabled for r in shown],
-    t("admin_targets.state"): [t(f"state.{r.state}") for r in shown],
+    t("admin_targets.state"): [t(look(r.state).label) for r in shown],
     t("admin_targets.last_check"): [moment(r.last_check_at) if r.last_check_at else "–" for r in shown],
     t("admin_targets.reason"): [reason_text(r.last_reason, c.lang) for r in shown],
 }), hide_index=True, width="stretch")
@@ -47,12 +51,39 @@ if not is_admin:
     st.caption(t("admin_targets.read_only"))
     st.stop()
 
-KINDS, LEVELS = list(targets.KINDS), list(targets.CRITICALITY)
+LEVELS = list(targets.CRITICALITY)
+PORT_HELP = t("admin_targets.port_help",
+              required=", ".join(k.upper() for k, spec in PROBES.items() if spec.port == "required") or "–",
+              defaults=", ".join(f"{k.upper()} {spec.default_port}" for k, spec in PROBES.items() if spec.default_port)
+              or "–")
+
+
+def option_fields(kind: ProbeKind, key: str, stored: dict) -> dict:
+    """The widgets of a kind's options, drawn from its schema; returns the values set (empty ones left out)."""
+    values = kind.parse(stored)
+    chosen = {}
+    columns = st.columns(2)
+    for n, (name, info) in enumerate(kind.options.model_fields.items()):
+        where, label, wkey = columns[n % 2], t(f"option.{kind.name}.{name}"), f"{key}_{kind.name}_{name}"
+        current = getattr(values, name)
+        if info.annotation is bool:
+            chosen[name] = where.checkbox(label, value=current, key=wkey)
+        elif get_origin(info.annotation) is Literal:
+            choices = list(get_args(info.annotation))
+            chosen[name] = where.selectbox(label, choices, index=choices.index(current), key=wkey)
+        elif info.annotation in (int, int | None):
+            chosen[name] = where.number_input(label, value=current, step=1, key=wkey)
+        else:
+            secret = (info.json_schema_extra or {}).get("secret")
+            chosen[name] = where.text_input(label, value=stored.get(name, "") if secret else current, key=wkey,
+                                            type="password" if secret else "default")
+    return {k: int(v) if isinstance(v, float) else v for k, v in chosen.items() if v not in ("", None)}
 
 
 def target_form(key: str, current=None) -> targets.TargetCreate | None:
-    """The fields of a target; options as the kind needs them. Returns the data when submitted."""
-    options = dict(current.options) if current else {}
+    """The fields of a target, and every kind's options (a form cannot redraw itself when the kind changes;
+    only the chosen kind's are kept). Returns the data when submitted."""
+    stored = dict(current.options) if current else {}
     with st.form(key):
         a, b = st.columns(2)
         unit_id = a.selectbox(t("users.unit"), list(unit_by_id), key=f"{key}_unit",
@@ -65,7 +96,7 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
         host = b.text_input(t("admin_targets.host"), value=current.host if current else "", key=f"{key}_host",
                             help=t("admin_targets.host_help"))
         port = d.number_input(t("admin_targets.port"), 0, 65535, value=current.port or 0 if current else 0,
-                              key=f"{key}_port", help=t("admin_targets.port_help"))
+                              key=f"{key}_port", help=PORT_HELP)
         a, b, d, e = st.columns(4)
         interval = a.number_input(t("admin_targets.interval"), 10, 86400, value=current.interval_s if current else 60,
                                   key=f"{key}_interval")
@@ -75,32 +106,20 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
                                    else 3, key=f"{key}_threshold")
         criticality = e.selectbox(t("admin_targets.criticality"), LEVELS, format_func=lambda v: t(f"criticality.{v}"),
                                   index=LEVELS.index(current.criticality) if current else 2, key=f"{key}_crit")
-        with st.expander(t("admin_targets.options")):
-            a, b = st.columns(2)
-            keyword = a.text_input(t("admin_targets.keyword"), value=options.get("keyword", ""), key=f"{key}_kw")
-            expected = b.text_input(t("admin_targets.expected_status"), value=str(options.get("expected_status", "")),
-                                    key=f"{key}_status")
-            verify = a.checkbox(t("admin_targets.verify_tls"), value=options.get("verify_tls", True), key=f"{key}_tls")
-            version = b.selectbox("SNMP", ["2c", "3"], index=["2c", "3"].index(str(options.get("version", "2c"))),
-                                  key=f"{key}_snmpv")
-            community = a.text_input(t("admin_targets.community"), value=options.get("community", ""),
-                                     type="password", key=f"{key}_community")
-            user = b.text_input(t("admin_targets.snmp_user"), value=options.get("user", ""), key=f"{key}_user")
-            auth_key = a.text_input(t("admin_targets.auth_key"), value=options.get("auth_key", ""), type="password",
-                                    key=f"{key}_auth")
-            priv_key = b.text_input(t("admin_targets.priv_key"), value=options.get("priv_key", ""), type="password",
-                                    key=f"{key}_priv")
+        options = {}
+        for spec in PROBES.values():
+            if spec.options.model_fields:
+                with st.expander(t("admin_targets.options", kind=spec.name.upper()),
+                                 expanded=current is not None and current.kind == spec.name):
+                    options[spec.name] = option_fields(spec, key, stored if current and current.kind == spec.name
+                                                       else {})
         enabled = st.checkbox(t("admin_targets.enabled"), value=current.enabled if current else True,
                               key=f"{key}_enabled")
         if not st.form_submit_button(t("common.save"), type="primary"):
             return None
-    chosen = {"http": {"keyword": keyword, "expected_status": expected or None, "verify_tls": verify},
-              "snmp": {"version": version, "community": community, "user": user, "auth_key": auth_key,
-                       "priv_key": priv_key}}.get(kind, {})
-    return targets.TargetCreate(unit_id=unit_id, name=name, kind=kind, host=host, port=port or None,
-                                interval_s=int(interval), timeout_s=float(timeout), fail_threshold=int(threshold),
-                                criticality=criticality, enabled=enabled,
-                                options={k: v for k, v in chosen.items() if v not in ("", None)})
+    return form_data(targets.TargetCreate, unit_id=unit_id, name=name, kind=kind, host=host, port=port or None,
+                     interval_s=int(interval), timeout_s=float(timeout), fail_threshold=int(threshold),
+                     criticality=criticality, enabled=enabled, options=options.get(kind, {}))
 
 
 # Only the open tab runs (lazy tabs): four forms on one page would cost every visit their widgets.
@@ -155,15 +174,16 @@ with tab_maintenance:
             reason = st.text_input(t("admin_targets.why"), key="mw_reason")
             if st.form_submit_button(t("common.save"), type="primary"):
                 starts = datetime.combine(day, start_time, c.settings.zone)
-                window = maintenance.WindowCreate(
-                    kind=kind, unit_id=unit_pick if scope == "unit" else None,
+                window = form_data(
+                    maintenance.WindowCreate, kind=kind, unit_id=unit_pick if scope == "unit" else None,
                     target_id=target_pick if scope == "target" else None, reason=reason,
                     starts_at=starts if kind == "once" else None,
                     ends_at=starts + timedelta(minutes=int(minutes)) if kind == "once" else None,
                     weekday=weekday if kind == "weekly" else None,
                     start_minute=start_time.hour * 60 + start_time.minute if kind == "weekly" else None,
                     duration_min=int(minutes) if kind == "weekly" else None)
-                save(maintenance.create_window, t("admin_targets.window_saved"), data=window)
+                if window is not None:
+                    save(maintenance.create_window, t("admin_targets.window_saved"), data=window)
 
 with tab_import:
     if tab_import.open:

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from core.access import Role
-from core.errors import MonevError
+from core.errors import MonevError, checked
 from core.org import passwords, units, users
-from pages.common.shell import call, flash, guard, moment, role_label, save, show_error, show_flash, t
+from pages.common.shell import call, flash, form_data, guard, moment, role_label, save, show_error, show_flash, t
 
 guard("admin_users")
 st.title(t("admin_users.title"))
@@ -58,8 +58,9 @@ with tab_add, st.form("user_add"):
     if st.form_submit_button(t("common.save"), type="primary"):
         chosen = password or passwords.random_password()
         try:
-            created = call(users.create_user, data=users.UserCreate(
-                username=username, display_name=display_name, role=role, unit_id=unit_id, password=chosen))
+            created = call(users.create_user, data=checked(
+                users.UserCreate, username=username, display_name=display_name, role=role, unit_id=unit_id,
+                password=chosen))
         except MonevError as exc:
             show_error(exc)
         else:
@@ -82,8 +83,9 @@ with tab_edit:
                                    index=UNIT_CHOICES.index(current.unit_id) if current.unit_id in UNIT_CHOICES else 0)
             active = st.checkbox(t("users.active"), value=current.active, key=f"user_edit_active_{pick}")
             if st.form_submit_button(t("common.save"), type="primary"):
-                save(users.update_user, t("common.saved"), user_id=pick, data=users.UserUpdate(
-                    display_name=name, role=new_role, unit_id=new_unit, active=active))
+                data = form_data(users.UserUpdate, display_name=name, role=new_role, unit_id=new_unit, active=active)
+                if data is not None:
+                    save(users.update_user, t("common.saved"), user_id=pick, data=data)
 
 with tab_password:
     target = st.selectbox(t("admin_users.pick"), list(by_id), key="user_pw_pick",

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from core import charts, formatting
 from core.access import Viewer
 from core.config import Settings
-from core.errors import ImportRejected, MonevError
+from core.errors import ImportRejected, MonevError, checked
 from core.i18n import t as translate
 from core.navigation import can_open
 from db.engine import session_scope
@@ -146,6 +146,16 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def form_data(model, **fields):
+    """A create/update model from a form's fields; None (with the error shown) when a field breaks a limit
+    the model declares."""
+    try:
+        return checked(model, **fields)
+    except MonevError as exc:
+        show_error(exc)
+        return None
 
 
 def save(fn: Callable[..., Any], done: str | Callable[[Any], str], **kwargs) -> None:

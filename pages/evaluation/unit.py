@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import access, audit, formatting
 from core.access import Role
-from core.errors import MonevError
+from core.errors import MonevError, checked
 from core.needs import workflow
 from core.org import units, users
 from db.types import utcnow
@@ -43,7 +43,7 @@ with profile_col:
             values = {k: st.text_input(t(f"unit.{k}"), value=v, key=f"profile_{k}") for k, v in fields}
             if st.form_submit_button(t("common.save"), type="primary"):
                 try:
-                    call(units.update_unit_profile, unit_id=unit.id, data=units.UnitProfile(**values))
+                    call(units.update_unit_profile, unit_id=unit.id, data=checked(units.UnitProfile, **values))
                     st.success(t("common.saved"))
                     st.rerun()
                 except MonevError as exc:

@@ -1,6 +1,6 @@
 """Ketersediaan: availability per unit over a window, against its goal; ranking, days, incidents."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import altair as alt
 import pandas as pd
@@ -99,19 +99,16 @@ with tab_rank:
 
 with tab_days:
     if tab_days.open:
-        days = part("days").days
+        calendar = part("days")
+        days = calendar.days
         if days:
-            weekly = end - start > timedelta(days=92)  # a year of days is 33,000 cells: show weeks instead
+            weekly = calendar.weekly
             st.subheader(t("availability.calendar_weekly" if weekly else "availability.calendar"))
             names = {r.unit_id: r.short_name or r.name for r in report}
-            local_days = [formatting.local(b, c.settings.zone).date() for _, b, _ in days]
             heat = pd.DataFrame({"unit": [names.get(u, str(u)) for u, _, _ in days],
-                                 "day": [(d - timedelta(days=d.weekday()) if weekly else d).isoformat() for d in local_days],
-                                 "availability": [p for _, _, p in days]})
-            if weekly:
-                heat = heat.groupby(["unit", "day"], as_index=False)["availability"].mean()
-            heat["availability"] = heat["availability"].round(3)
-            heat["day_label"] = [formatting.day(date.fromisoformat(d), c.lang) for d in heat["day"]]
+                                 "day": [d.isoformat() for _, d, _ in days],
+                                 "availability": [round(p, 3) for _, _, p in days],
+                                 "day_label": [formatting.day(d, c.lang) for _, d, _ in days]})
             chart(alt.Chart(heat).mark_rect().encode(
                 x=alt.X("day:O", title=None, axis=alt.Axis(labelOverlap=True)),
                 y=alt.Y("unit:N", title=None, axis=alt.Axis(labelOverlap=False)),

@@ -7,13 +7,13 @@ from core import formatting
 from core.access import Role
 from core.i18n import reason_text
 from core.monitoring import status
+from core.monitoring.states import LOOKS, SEVERITY, State, look
 from db.types import utcnow
 from pages.common.shell import cached, call, ctx, guard, t
 
 guard("status")
 c = ctx()
-COLOURS = {"DOWN": "red", "PENDING": "orange", "DEGRADED": "orange", "MAINTENANCE": "blue", "UP": "green",
-           "UNKNOWN": "gray"}
+COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.MAINTENANCE, State.PENDING)  # the metrics above the tiles
 TILE_WIDTH = 290  # px: six tiles across a 1920 px projector, three on a laptop
 # Projector layout: no sidebar or header, full width, larger type. Static CSS, no user data in it.
 FULL_SCREEN = """<style>
@@ -42,8 +42,8 @@ def wall() -> None:
             st.error(t("status.stale", age=shown_age), icon=":material/warning:")
     totals = data.totals
     cols = st.columns(5)
-    for col, state in zip(cols, ["UP", "DEGRADED", "DOWN", "MAINTENANCE", "PENDING"], strict=True):
-        col.metric(t(f"state.{state}"), "–" if fresh.stale else formatting.number(totals[state]))
+    for col, state in zip(cols, COUNTED, strict=True):
+        col.metric(t(LOOKS[state].label), "–" if fresh.stale else formatting.number(totals[state]))
     if not any(u.targets for u in units):
         st.info(t("status.no_targets"), icon=":material/sensors_off:")
     incidents = data.incidents
@@ -55,19 +55,19 @@ def wall() -> None:
                                 t("availability.reason"): reason_text(i.reason, c.lang)} for i in incidents[:10]]),
                  hide_index=True)
     trends = data.trends
-    ordered = sorted(units, key=lambda u: (status.SEVERITY.index(u.worst), u.short_name or u.name))
+    ordered = sorted(units, key=lambda u: (SEVERITY.index(u.worst), u.short_name or u.name))
     # One flowing row of fixed-width tiles (it wraps to the screen), one element per tile: a wall of
     # ninety units stays light for the browser to draw every refresh.
     grid = st.container(horizontal=True, gap="small")
     for unit in ordered:
-        shown = "UNKNOWN" if fresh.stale else unit.worst
-        detail = ", ".join(f"{n} {t('state.' + s).lower()}" for s, n in unit.counts.items() if n)
+        shown = State.UNKNOWN if fresh.stale else unit.worst
+        detail = ", ".join(f"{n} {t(look(s).label).lower()}" for s, n in unit.counts.items() if n)
         if fresh.stale and unit.targets:  # how many, but not in which state: that would be old news
             detail = t("status.stale_targets", n=unit.targets)
         spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
         grid.container(border=True, width=TILE_WIDTH).markdown(
             f"**{formatting.escape_markdown(unit.short_name or unit.name)}**  \n"
-            f":{COLOURS[shown]}[● {t('state.' + shown)}]  \n:gray[{detail or t('status.no_target')}]"
+            f":{LOOKS[shown].colour}[● {t(LOOKS[shown].label)}]  \n:gray[{detail or t('status.no_target')}]"
             + (f"  \n:blue[{spark}]" if spark.strip() else ""))
 
 

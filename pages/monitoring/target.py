@@ -7,6 +7,7 @@ import streamlit as st
 from core import charts, formatting
 from core.i18n import reason_text
 from core.monitoring import target_detail, targets
+from core.monitoring.states import look
 from db.types import utcnow
 from pages.common.shell import cached, call, chart, ctx, guard, moment, t
 
@@ -28,8 +29,8 @@ info = call(target_detail.detail, target_id=pick, zone=c.settings.zone, now=utcn
 target, state = info.target, info.state
 
 st.title(target.name)
-colour = {"DOWN": "red", "PENDING": "orange", "DEGRADED": "orange", "MAINTENANCE": "blue", "UP": "green"}
-st.markdown(f":{colour.get(state.state, 'gray')}[● {t('state.' + state.state)}] · {target.kind.upper()} · "
+shown = look(state.state)
+st.markdown(f":{shown.colour}[● {t(shown.label)}] · {target.kind.upper()} · "
             f"`{target.host}{':' + str(target.port) if target.port else ''}` · "
             f"{t('target.since', when=moment(state.state_since) if state.state_since else '–')}")
 if state.last_reason:
@@ -91,7 +92,7 @@ with left:
     st.subheader(t("target.checks"))
     st.dataframe(pd.DataFrame({
         t("audit.at"): [moment(b.at) for b in info.checks],
-        t("admin_targets.state"): [t("state." + ("DOWN" if b.status == "DOWN" else b.status)) for b in info.checks],
+        t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
         t("target.latency"): [formatting.number(b.latency_ms, 2) if b.latency_ms is not None else "–"
                               for b in info.checks],
         t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
@@ -113,6 +114,6 @@ if info.events:
     st.dataframe(pd.DataFrame({
         t("audit.at"): [moment(e.at) for e in info.events],
         t("target.event"): [t(f"target.event.{e.kind}") for e in info.events],
-        t("target.change"): [f"{t('state.' + e.old) if e.kind == 'state' else e.old} → "
-                             f"{t('state.' + e.new) if e.kind == 'state' else e.new}" for e in info.events],
+        t("target.change"): [f"{t(look(e.old).label) if e.kind == 'state' else e.old} → "
+                             f"{t(look(e.new).label) if e.kind == 'state' else e.new}" for e in info.events],
     }), hide_index=True, width="stretch")

@@ -6,15 +6,19 @@ from concurrent.futures import ThreadPoolExecutor
 import ping3
 from ping3 import errors
 
-from probes.base import UP, Check, Outcome, ProbeFailure
+from db.monitoring import State
+from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind
 
 ping3.EXCEPTIONS = True  # typed errors give reasons a person can act on
+THREADS = 200
+
+
+class PingOptions(Options):
+    """Ping has nothing to set beyond the host and the timeout."""
 
 
 class PingProbe:
-    kind = "ping"
-
-    def __init__(self, threads: int = 200):
+    def __init__(self, threads: int = THREADS):
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ping")
 
     def close(self) -> None:
@@ -23,7 +27,7 @@ class PingProbe:
     async def check(self, check: Check, previous: dict) -> Outcome:
         loop = asyncio.get_running_loop()
         delay = await loop.run_in_executor(self._pool, _ping, check.host, check.timeout_s)
-        return Outcome(UP, latency_ms=round(delay, 3))
+        return Outcome(State.UP, latency_ms=round(delay, 3))
 
 
 def _ping(host: str, timeout: float) -> float:
@@ -46,3 +50,6 @@ def _ping(host: str, timeout: float) -> float:
     if delay is None or delay is False:
         raise ProbeFailure("probe.ping_timeout", host=host, seconds=timeout)
     return float(delay)
+
+
+PROBE = ProbeKind("ping", PingProbe, PingOptions, port="unused", concurrency=THREADS, order=10)

@@ -7,17 +7,24 @@ from datetime import UTC, datetime
 import httpx
 from cryptography import x509
 
-from probes.base import UP, Check, Outcome, ProbeFailure, Stopwatch
-from probes.tcp import connection_failure
+from db.monitoring import State
+from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind, Stopwatch, option
+from probes.kinds.tcp import connection_failure
 
 MAX_BODY = 1_000_000  # bytes read when looking for a keyword
 USER_AGENT = "MonevTIK-probe/1"
+CONNECTIONS = 400
+
+
+class HttpOptions(Options):
+    keyword: str = option("", max_length=200)  # must appear in the first MB of the body
+    expected_status: int | None = option(None, ge=100, le=599, error="target.http_status")  # else any < 400
+    verify_tls: bool = option(True)
+    follow_redirects: bool = option(True)
 
 
 class HttpProbe:
-    kind = "http"
-
-    def __init__(self, max_connections: int = 400):
+    def __init__(self, max_connections: int = CONNECTIONS):
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections // 2)
         # Two shared clients: building one per check would cost an SSL context each time.
         self._clients = {
@@ -30,14 +37,14 @@ class HttpProbe:
             await client.aclose()
 
     async def check(self, check: Check, previous: dict) -> Outcome:
-        opts = check.options
-        client = self._clients[bool(opts.get("verify_tls", True))]
+        opts = PROBE.parse(check.options)
+        client = self._clients[opts.verify_tls]
         watch = Stopwatch()
         try:
             async with client.stream("GET", check.host, timeout=check.timeout_s,
-                                     follow_redirects=bool(opts.get("follow_redirects", True))) as response:
+                                     follow_redirects=opts.follow_redirects) as response:
                 cert_days = _certificate_days(response)
-                body = await _read_some(response) if opts.get("keyword") else b""
+                body = await _read_some(response) if opts.keyword else b""
                 latency = watch.ms()
         except httpx.TimeoutException:
             raise ProbeFailure("probe.http_timeout", url=check.host, seconds=check.timeout_s) from None
@@ -48,15 +55,14 @@ class HttpProbe:
         details = {"status_code": response.status_code}
         if cert_days is not None:
             details["cert_days"] = cert_days
-        expected = opts.get("expected_status")
-        ok = response.status_code == int(expected) if expected else response.status_code < 400
+        expected = opts.expected_status
+        ok = response.status_code == expected if expected else response.status_code < 400
         if not ok:
             raise ProbeFailure("probe.http_status", url=check.host, status=response.status_code,
                                expected=expected or "< 400")
-        keyword = opts.get("keyword")
-        if keyword and keyword.encode() not in body:
-            raise ProbeFailure("probe.http_keyword", url=check.host, keyword=keyword)
-        return Outcome(UP, latency_ms=latency, details=details)
+        if opts.keyword and opts.keyword.encode() not in body:
+            raise ProbeFailure("probe.http_keyword", url=check.host, keyword=opts.keyword)
+        return Outcome(State.UP, latency_ms=latency, details=details)
 
 
 async def _read_some(response: httpx.Response) -> bytes:
@@ -98,3 +104,6 @@ def _connect_failure(exc: httpx.ConnectError, check: Check) -> ProbeFailure:
         url = httpx.URL(check.host)
         return connection_failure(specific, url.host, url.port or (443 if url.scheme == "https" else 80))
     return ProbeFailure("probe.http_error", url=check.host, error=str(exc))
+
+
+PROBE = ProbeKind("http", HttpProbe, HttpOptions, address="url", port="unused", concurrency=200, order=30)

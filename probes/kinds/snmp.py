@@ -1,12 +1,15 @@
 """SNMP v2c and v3 with pysnmp 7 (asyncio): uptime and reboots, system names, interface state and traffic."""
 
 import time
-from typing import Any
+from typing import Any, Literal
 
 from pysnmp.hlapi.v3arch import asyncio as snmp
 from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
 
-from probes.base import DEGRADED, UP, Check, Outcome, ProbeFailure, Stopwatch, encode_reason
+from core.errors import ValidationError
+from core.i18n import encode_reason
+from db.monitoring import State
+from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind, Stopwatch, option
 
 SYS_DESCR, SYS_UPTIME, SYS_NAME = "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.1.5.0"
 IF_COLUMNS = {
@@ -25,23 +28,40 @@ AUTH = {"md5": snmp.usmHMACMD5AuthProtocol, "sha": snmp.usmHMACSHAAuthProtocol,
         "sha256": snmp.usmHMAC192SHA256AuthProtocol, "sha512": snmp.usmHMAC384SHA512AuthProtocol}
 PRIV = {"des": snmp.usmDESPrivProtocol, "aes": snmp.usmAesCfb128Protocol, "aes256": snmp.usmAesCfb256Protocol}
 MISSING = (NoSuchInstance, NoSuchObject, EndOfMibView)
+IN_FLIGHT = 50  # unbounded gathers of pysnmp requests time out on two cores
 
 
-def credentials(options: dict[str, Any]):
+class SnmpOptions(Options):
+    version: Literal["2c", "3"] = option("2c", error="target.snmp_version")
+    community: str = option("public", secret=True, max_length=200)  # v2c
+    user: str = option("", max_length=100)  # v3
+    auth_key: str = option("", secret=True, max_length=200)
+    auth_protocol: Literal["md5", "sha", "sha256", "sha512"] = option("sha")
+    priv_key: str = option("", secret=True, max_length=200)
+    priv_protocol: Literal["des", "aes", "aes256"] = option("aes")
+    context: str = option("", max_length=100)
+
+
+def _rules(options: SnmpOptions) -> None:
+    if options.version == "3" and not options.user:
+        raise ValidationError("target.snmp_user", field="options")
+    if options.version == "3" and options.priv_key and not options.auth_key:
+        raise ValidationError("target.snmp_priv_without_auth", field="options")
+
+
+def credentials(options: SnmpOptions):
     """CommunityData for v2c, UsmUserData (authPriv, authNoPriv or noAuthNoPriv) for v3."""
-    if str(options.get("version", "2c")) == "3":
-        auth_key, priv_key = options.get("auth_key") or None, options.get("priv_key") or None
+    if options.version == "3":
+        auth_key, priv_key = options.auth_key or None, options.priv_key or None
         return snmp.UsmUserData(
-            options.get("user", ""), authKey=auth_key, privKey=priv_key,
-            authProtocol=AUTH[options.get("auth_protocol", "sha")] if auth_key else snmp.usmNoAuthProtocol,
-            privProtocol=PRIV[options.get("priv_protocol", "aes")] if priv_key else snmp.usmNoPrivProtocol,
+            options.user, authKey=auth_key, privKey=priv_key,
+            authProtocol=AUTH[options.auth_protocol] if auth_key else snmp.usmNoAuthProtocol,
+            privProtocol=PRIV[options.priv_protocol] if priv_key else snmp.usmNoPrivProtocol,
         )
-    return snmp.CommunityData(options.get("community", "public"), mpModel=1)
+    return snmp.CommunityData(options.community, mpModel=1)
 
 
 class SnmpProbe:
-    kind = "snmp"
-
     def __init__(self):
         self._engine: snmp.SnmpEngine | None = None
 
@@ -54,9 +74,10 @@ class SnmpProbe:
         if self._engine is None:
             self._engine = snmp.SnmpEngine()  # one engine per worker loop, made on that loop
         watch = Stopwatch()
-        auth = credentials(check.options)
-        context = snmp.ContextData(contextName=check.options.get("context", ""))
-        target = await snmp.UdpTransportTarget.create((check.host, check.port or 161), timeout=check.timeout_s,
+        opts = PROBE.parse(check.options)
+        auth = credentials(opts)
+        context = snmp.ContextData(contextName=opts.context)
+        target = await snmp.UdpTransportTarget.create((check.host, check.port or PROBE.default_port), timeout=check.timeout_s,
                                                       retries=0)
         system = await self._get(auth, target, context, check, [SYS_DESCR, SYS_UPTIME, SYS_NAME])
         latency = watch.ms()
@@ -76,10 +97,10 @@ class SnmpProbe:
         details["interfaces"], details["counters"] = interfaces, counters
         down = [i["name"] for i in interfaces if i["admin"] == 1 and i["oper"] == 2]
         if down:
-            return Outcome(DEGRADED, latency_ms=latency, details=details,
+            return Outcome(State.DEGRADED, latency_ms=latency, details=details,
                            reason=encode_reason("probe.if_down", host=check.host, names=", ".join(down[:5]),
                                                 count=len(down)))
-        return Outcome(UP, latency_ms=latency, details=details)
+        return Outcome(State.UP, latency_ms=latency, details=details)
 
     async def _get(self, auth, target, context, check: Check, oids: list[str]) -> dict[str, Any]:
         error, status, _index, binds = await snmp.get_cmd(
@@ -153,3 +174,6 @@ def _interfaces(columns: dict[str, dict[int, Any]], old: dict, old_at: float | N
 def _delta(before: int, after: int, bits: int) -> int:
     """Counter difference; a smaller value means the counter wrapped once."""
     return after - before if after >= before else after + WRAP[bits] - before
+
+
+PROBE = ProbeKind("snmp", SnmpProbe, SnmpOptions, default_port=161, concurrency=IN_FLIGHT, order=20, rules=_rules)

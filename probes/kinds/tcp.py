@@ -3,18 +3,21 @@
 import asyncio
 import socket
 
-from probes.base import UP, Check, Outcome, ProbeFailure, Stopwatch
+from db.monitoring import State
+from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind, Stopwatch
+
+
+class TcpOptions(Options):
+    """A TCP check needs only the host and its port."""
 
 
 class TcpProbe:
-    kind = "tcp"
-
     async def check(self, check: Check, previous: dict) -> Outcome:
         watch = Stopwatch()
         writer = None
         try:
             _, writer = await asyncio.wait_for(asyncio.open_connection(check.host, check.port), check.timeout_s)
-            return Outcome(UP, latency_ms=watch.ms())
+            return Outcome(State.UP, latency_ms=watch.ms())
         except TimeoutError:
             raise ProbeFailure("probe.timeout", host=check.host, port=check.port, seconds=check.timeout_s) from None
         except OSError as exc:
@@ -31,3 +34,6 @@ def connection_failure(exc: OSError, host: str, port: int | None) -> ProbeFailur
     if isinstance(exc, socket.gaierror):
         return ProbeFailure("probe.dns", host=host)
     return ProbeFailure("probe.unreachable_port", host=host, port=port, error=exc.strerror or str(exc))
+
+
+PROBE = ProbeKind("tcp", TcpProbe, TcpOptions, port="required", concurrency=300, order=40)

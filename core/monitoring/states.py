@@ -1,0 +1,43 @@
+"""Target states as people see them: which is worse, and how each looks (colour and label).
+
+The states themselves are `db.monitoring.State` (the column that stores them declares them); everything
+that shows or ranks a state reads it from here, so the wall, the detail page and the reports agree."""
+
+from dataclasses import dataclass
+
+from db.monitoring import State
+
+# Worst first: a unit takes the state of its worst target.
+SEVERITY: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED, State.MAINTENANCE, State.UP, State.UNKNOWN)
+# A check that answered counts as available time; the rest of a check's interval is down time.
+ANSWERED = frozenset({State.UP, State.DEGRADED})
+
+
+@dataclass(frozen=True)
+class Look:
+    colour: str  # Streamlit's colour name, for :colour[text] in markdown
+    label: str  # catalogue key
+
+
+LOOKS: dict[State, Look] = {
+    State.DOWN: Look("red", "state.DOWN"),
+    State.PENDING: Look("orange", "state.PENDING"),
+    State.DEGRADED: Look("orange", "state.DEGRADED"),
+    State.MAINTENANCE: Look("blue", "state.MAINTENANCE"),
+    State.UP: Look("green", "state.UP"),
+    State.UNKNOWN: Look("gray", "state.UNKNOWN"),
+}
+
+
+def look(state: str) -> Look:
+    """How a stored state looks; anything unexpected looks unknown."""
+    try:
+        return LOOKS[State(state)]
+    except ValueError:
+        return LOOKS[State.UNKNOWN]
+
+
+def worst(states) -> State:
+    """The worst of the given states (UNKNOWN when there are none)."""
+    present = set(states)
+    return next((s for s in SEVERITY if s in present), State.UNKNOWN)
