@@ -1,1 +1,26 @@
-"""Domain logic, free of Streamlit: settings, scoped queries, i18n, validation."""
+"""Domain logic, free of Streamlit: a small kernel (settings, errors, access, audit, formatting, export,
+navigation, i18n, chart conventions) and one package per domain.
+
+LAYERS is the declared order of the whole code base, lowest first: a module may import its own layer and
+the layers below it, never one above (tests/test_layout.py holds every import to this). Each entry names
+module prefixes; a module belongs to the entry whose prefix matches it longest.
+"""
+
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("store", ("db",)),
+    ("kernel", ("core.config", "core.errors", "core.access", "core.audit", "core.formatting", "core.export",
+                "core.navigation", "core.i18n", "core.charts", "core.registry", "core")),
+    ("probe kinds", ("probes.kinds",)),  # how to check a host: known to the target model below monitoring
+    ("records", ("core.records",)),
+    ("org", ("core.org",)),
+    ("monitoring", ("core.monitoring",)),
+    ("alerts", ("core.alerts",)),
+    ("probe worker", ("probes",)),  # the worker loop and its store writer: runs checks, writes states
+    ("inventory", ("core.inventory",)),
+    ("evaluation", ("core.evaluation",)),
+    ("needs", ("core.needs",)),
+    ("demo", ("core.demo",)),
+    ("entry", ("core.startup", "core.cli", "probes.__main__")),  # opening the store; the commands
+    ("pages", ("pages",)),
+    ("app", ("app",)),
+)

@@ -6,8 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from core import demo
+from core.access import Role
 from core.config import Settings
 from core.errors import SettingsError, StoreUnavailable
+from core.i18n import t
 from core.org import passwords
 from db.engine import StoreError, check_connection, make_engine, safe_url, session_scope
 from db.migrate import upgrade_to_head
@@ -35,8 +38,6 @@ def is_demo_store(session: Session) -> bool:
 
 def prepare(engine: Engine, settings: Settings) -> str | None:
     """Fill an empty store: the demo city in demo mode, else one admin. Returns a one-time console notice."""
-    from core import demo  # the demo loader pulls in the reference data; only needed here
-
     with session_scope(engine) as session:
         if settings.demo:
             demo.load(session=session, zone=settings.zone, org_name=settings.org_name)
@@ -50,9 +51,6 @@ def prepare(engine: Engine, settings: Settings) -> str | None:
 
 
 def _first_admin(session: Session) -> str:
-    from core.access import Role
-    from core.i18n import t
-
     password = passwords.random_password()
     session.add(User(username="admin", display_name="Administrator", role=Role.ADMIN,
                      password_hash=passwords.hash_password(password)))

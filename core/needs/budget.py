@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+import highspy
+import numpy as np
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
@@ -347,9 +349,6 @@ def _weights(base: Base, params: Params, cost: dict[int, int]) -> list[float]:
 
 def optimise(base: Base, params: Params) -> Plan:
     """The funded set under every ceiling that maximises the policy's objective (HiGHS, proven gap ≤ GAP)."""
-    import highspy
-    import numpy as np
-
     check_params(params)
     cost = costs(base, params)
     limit = limits(base, params, cost)

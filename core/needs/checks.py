@@ -18,6 +18,7 @@ Rejected needs are left out. Names are compared with RapidFuzz, as the inventory
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -169,8 +170,6 @@ def _spares(session, needs, units, year, org_name) -> list[Finding]:
 def _common(items: list[str]) -> str:
     """What most of several needs' names start with ("Pengadaan PC desktop" of "… Ruang Staf" and
     "… Aula"), or the shortest name when they share fewer than two words."""
-    from collections import Counter
-
     first = Counter(i.split()[0].casefold() for i in items if i.split()).most_common(1)
     split = [i.split() for i in items if first and i.split() and i.split()[0].casefold() == first[0][0]]
     shared = []

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from core import formatting
 from core.export import safe_cell
 from core.i18n import t
+from core.needs import budget
 from core.needs.budget import Outcome
 from core.needs.kind import NEED_CATEGORIES
 from db.types import utcnow
@@ -164,8 +165,6 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
 def export(*, session, viewer, fiscal_year: int, params, name: str, zone: ZoneInfo, org_name: str = "",
            lang: str = "id", base=None) -> bytes:
     """The workbook of a scenario as the viewer may read it (an skpd user's holds only their units)."""
-    from core.needs import budget
-
     result = budget.outcome(session=session, viewer=viewer, fiscal_year=fiscal_year, params=params, zone=zone,
                             org_name=org_name, base=base)
     return workbook(result, name, lang, org_name, zone)

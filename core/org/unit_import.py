@@ -5,6 +5,7 @@ import io
 
 from core.errors import ImportRejected, Problem
 from core.org.units import UnitRow
+from core.records import cells
 
 # Header spellings accepted for each field: the English names of the reference file and Indonesian ones.
 HEADERS = {
@@ -16,8 +17,6 @@ HEADERS = {
     "active": {"active", "aktif"},
 }
 REQUIRED = ("code", "name", "kind")
-TRUE_WORDS = {"", "1", "true", "ya", "yes", "aktif", "y"}
-FALSE_WORDS = {"0", "false", "tidak", "no", "nonaktif", "n"}
 
 
 def _field_for(header: str) -> str | None:
@@ -53,12 +52,13 @@ def parse_units_csv(content: bytes, filename: str = "units.csv") -> list[tuple[i
         if not any(v.strip() for v in values):
             continue  # blank lines are common at the end of exported files
         data = {field: values[i].strip() for i, field in columns.items() if field and i < len(values)}
-        active_word = data.pop("active", "").lower()
-        if active_word not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(Problem("active", "import.bad_boolean", row=line, value=active_word))
+        try:
+            active = cells.boolean(data.pop("active", ""))
+        except cells.CellError as exc:
+            problems.append(Problem("active", exc.key, row=line, **exc.params))
             continue
         # Empty required cells are reported by the unit checks, together with every other problem.
-        rows.append((line, UnitRow(**{**dict.fromkeys(REQUIRED, ""), **data}, active=active_word not in FALSE_WORDS)))
+        rows.append((line, UnitRow(**{**dict.fromkeys(REQUIRED, ""), **data}, active=active)))
     if problems:
         raise ImportRejected(problems, filename)
     if not rows:

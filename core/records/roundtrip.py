@@ -53,7 +53,7 @@ def import_upload(*, session: Session, viewer: Viewer, kind: RecordKind, table: 
 
 def template(*, session: Session, viewer: Viewer, kind: RecordKind, lang: str = "id") -> bytes:
     """An empty workbook: the data sheet with headers and dropdowns, an instructions sheet, the lists."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # deferred: openpyxl costs 0.2 s to load; only a download pays for it
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -114,7 +114,8 @@ def export_columns(kind: RecordKind, lang: str) -> list[tuple[str, str]]:
 
 def to_xlsx(rows: list[dict[str, Any]], columns: list[tuple[str, str]], title: str) -> bytes:
     """A workbook of the rows; text that Excel would run as a formula is written as plain text."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # deferred: openpyxl costs 0.2 s to load; only a download pays for it
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -123,8 +124,6 @@ def to_xlsx(rows: list[dict[str, Any]], columns: list[tuple[str, str]], title: s
     for index, (_key, header) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(header) + 4))
     sheet.freeze_panes = "A2"
-    from openpyxl.cell import WriteOnlyCell
-
     head = []
     for _key, header in columns:
         cell = WriteOnlyCell(sheet, value=safe_cell(header))

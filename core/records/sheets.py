@@ -153,7 +153,7 @@ def _excel_lines(content: bytes, filename: str, wanted: list[str]) -> tuple[str,
 def _merged_ranges(content: bytes, part: str) -> list[tuple[int, int, int, int]]:
     """Merged ranges as (first row, first column, last row, last column), read from the sheet's XML:
     openpyxl's fast read-only mode does not report them."""
-    from openpyxl.utils import column_index_from_string
+    from openpyxl.utils import column_index_from_string  # deferred, as in _excel_lines
 
     if not part:
         return []
