@@ -214,3 +214,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_S))
+    # A test about one store's own behaviour runs on that store only: its other variant is not collected
+    # (deselected, so it is neither run nor counted as skipped).
+    wrong_store = [item for item in items if (marker := item.get_closest_marker("only_store"))
+                   and getattr(item, "callspec", None) and item.callspec.params.get("backend") not in marker.args]
+    if wrong_store:
+        config.hook.pytest_deselected(items=wrong_store)
+        items[:] = [item for item in items if item not in wrong_store]

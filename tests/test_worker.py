@@ -77,9 +77,8 @@ def test_an_expired_lease_lets_another_worker_take_the_target(store, admin, city
     assert len(other.claim_due()) == 1
 
 
+@pytest.mark.only_store("sqlite")  # moving the database file away is how this test takes a store away
 def test_results_survive_a_store_that_is_gone_and_are_written_when_it_is_back(store, admin, city, worker):
-    if store.backend != "sqlite":
-        pytest.skip("moving the database file away is how this test takes a store away; PostgreSQL: see below")
     target = add_target(store, admin, city.units["DINKES"], port=closed_port())
     make_due(store)
     claimed = worker.claim_due()
@@ -100,9 +99,8 @@ def test_results_survive_a_store_that_is_gone_and_are_written_when_it_is_back(st
     assert len(heartbeats(store, target)) == 1
 
 
+@pytest.mark.only_store("postgresql")  # SQLite: see above
 def test_results_survive_a_postgresql_that_refuses_connections(store, admin, city):
-    if store.backend != "postgresql":
-        pytest.skip("SQLite: see above")
     from db.engine import make_engine
 
     target = add_target(store, admin, city.units["DINKES"], port=closed_port())

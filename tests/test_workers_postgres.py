@@ -33,10 +33,9 @@ def gaps_by_target(beats):
     return {t: [b - a for a, b in zip(ts, ts[1:], strict=False)] for t, ts in times.items()}, times
 
 
+@pytest.mark.only_store("postgresql")  # several workers share targets through PostgreSQL (SKIP LOCKED claims)
 def test_three_workers_share_300_targets_once_per_interval_and_take_over_a_killed_one(store, env, admin, city,
                                                                                        tmp_path):
-    if store.backend != "postgresql":
-        pytest.skip("several workers share targets through PostgreSQL (SKIP LOCKED claims)")
     with tcp_listener() as port:
         ids = {add_target(store, admin, city.units["DINKES"], name=f"svc {i}", port=port, interval_s=INTERVAL,
                           timeout_s=2) for i in range(300)}
