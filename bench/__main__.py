@@ -21,7 +21,7 @@ from core.monitoring import availability
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade_to_head
 from db.models import Unit
-from db.monitoring import Heartbeat, RollupDay, RollupHour, RollupMinute, Target, TargetState
+from db.monitoring import Heartbeat, RollupDay, RollupHour, RollupMinute, State, Target, TargetState
 from db.types import utcnow
 from probes.kinds.base import Check
 from probes.kinds.ping import PingProbe
@@ -122,7 +122,7 @@ def sustained(seconds: int = 180, count: int = 10_000) -> None:
     peers.terminate()
     with engine.connect() as conn:
         checks = conn.execute(select(func.count()).select_from(Heartbeat)).scalar()
-        down = conn.execute(select(func.count()).select_from(Heartbeat).where(Heartbeat.status == "DOWN")).scalar()
+        down = conn.execute(select(func.count()).select_from(Heartbeat).where(Heartbeat.status == State.DOWN)).scalar()
     late = sorted(worker.lateness)
     p95 = late[int(len(late) * 0.95)] if late else float("nan")
     print(f"(b) sustained {count:,} targets at 60 s for {seconds} s: {checks / wall:.0f} checks/s "
@@ -148,7 +148,7 @@ def storage() -> None:
             with session_scope(engine) as s:
                 for t in ids:
                     if model is Heartbeat:
-                        rows = [dict(target_id=t, at=now - step * i, status="UP", latency_ms=0.31, reason="")
+                        rows = [dict(target_id=t, at=now - step * i, status=State.UP, latency_ms=0.31, reason="")
                                 for i in range(count)]
                     else:
                         rows = [dict(target_id=t, bucket=now - step * i, up_s=60, checks=1, latency_n=1,

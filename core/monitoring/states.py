@@ -19,14 +19,9 @@ class Look:
     label: str  # catalogue key
 
 
-LOOKS: dict[State, Look] = {
-    State.DOWN: Look("red", "state.DOWN"),
-    State.PENDING: Look("orange", "state.PENDING"),
-    State.DEGRADED: Look("orange", "state.DEGRADED"),
-    State.MAINTENANCE: Look("blue", "state.MAINTENANCE"),
-    State.UP: Look("green", "state.UP"),
-    State.UNKNOWN: Look("gray", "state.UNKNOWN"),
-}
+COLOURS = {State.DOWN: "red", State.PENDING: "orange", State.DEGRADED: "orange", State.MAINTENANCE: "blue",
+           State.UP: "green", State.UNKNOWN: "gray"}
+LOOKS: dict[State, Look] = {state: Look(COLOURS[state], f"state.{state.value}") for state in State}
 
 
 def look(state: str) -> Look:
