@@ -50,6 +50,10 @@ class StoreUnavailable(MonevError):
     """The database cannot be reached or opened."""
 
 
+class Term(str):
+    """A message value that is itself a catalogue key, rendered in the reader's language (a column's label)."""
+
+
 class Problem:
     """One bad cell or field: where it is (row, column) and what is wrong (a catalogue key)."""
 
@@ -61,7 +65,12 @@ class Problem:
         self.params = params
 
     def message(self, lang: str) -> str:
-        return t(self.key, lang, **{"column": self.column, **self.params})
+        params = {k: t(v, lang) if isinstance(v, Term) else v for k, v in self.params.items()}
+        return t(self.key, lang, **{"column": self.column_label(lang), **params})
+
+    def column_label(self, lang: str) -> str:
+        """The column as the reader calls it (a Term is a catalogue label; anything else as the file has it)."""
+        return t(self.column, lang) if isinstance(self.column, Term) else self.column
 
     def __repr__(self) -> str:
         return f"Problem(row={self.row}, column={self.column!r}, key={self.key!r})"
@@ -83,6 +92,15 @@ class ImportRejected(MonevError):
         # Without a file, the rows came from a table on the page: say so rather than name an empty file.
         super().__init__("import.rejected" if filename else "import.rejected_edits", count=len(problems),
                          filename=filename)
+
+
+class NotReady(ImportRejected):
+    """A step refused until what is listed is done; what was saved before it stays saved (the message
+    says so, unlike a rejected file)."""
+
+    def __init__(self, problems: list[Problem], key: str, **params):
+        self.problems, self.filename = problems, ""
+        MonevError.__init__(self, key, **params)
 
 
 def invalid(exc: PydanticValidationError) -> ValidationError:

@@ -78,6 +78,17 @@ def clock(value: datetime | None, zone: ZoneInfo, lang: str = "id", now: datetim
     return f"{when.hour:02d}{sep}{when.minute:02d} {zone_name(zone, when)}"
 
 
+def ranges(numbers) -> str:
+    """Numbers as a person lists them: 1, 3, 4–20."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" if b > a + 1 else f"{a}, {b}" for a, b in runs)
+
+
 SPARKS = "▁▂▃▄▅▆▇█"
 
 

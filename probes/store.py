@@ -9,7 +9,7 @@ import os
 import socket
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, delete, func, insert, or_, select, update
@@ -181,16 +181,24 @@ def _write_one(session, state, result, zone, windows, heartbeats, events, incide
 
 
 def _credit(rollup, target_id, result, shown, claimed, zone):
-    """Each check stands for one interval of the state it saw; a late check also reports the gap as unknown."""
+    """A check stands for the interval that follows it, split over the minutes, hours and days it spans. A
+    check later than one interval of grace also books, as unknown, the time nobody checked (from the end of
+    the previous check's interval to this check) in the buckets that time fell in, not in this check's."""
     last = claimed.details.get("_last_at")
-    gap = 0.0
-    if isinstance(last, int | float):
-        gap = max(0.0, result.at.timestamp() - last - 2 * claimed.interval_s)
     result.details["_last_at"] = result.at.timestamp()
+    interval = timedelta(seconds=claimed.interval_s)
+    gap = None
+    if isinstance(last, int | float):
+        covered_until = datetime.fromtimestamp(last, UTC) + interval
+        if result.at - covered_until > interval:
+            gap = (covered_until, result.at)
     for level in buckets.LEVELS:
+        for bucket, seconds in buckets.split(result.at, result.at + interval, level, zone):
+            rollup[(level, target_id, bucket)][STATUS_COLUMN[shown]] += seconds
+        if gap is not None:
+            for bucket, seconds in buckets.split(*gap, level, zone):
+                rollup[(level, target_id, bucket)]["unknown_s"] += seconds
         row = rollup[(level, target_id, buckets.floor(result.at, level, zone))]
-        row[STATUS_COLUMN[shown]] += claimed.interval_s
-        row["unknown_s"] += gap
         row["checks"] += 1
         if result.latency_ms is not None and shown != State.DOWN:
             row["latency_n"] += 1

@@ -133,9 +133,12 @@ def snmprec(rows: list[tuple[str, int, object]]) -> str:
     return "".join(f"{oid}|{kind}|{value}\n" for oid, kind, value in sorted(rows, key=lambda r: key(r[0])))
 
 
-def device(uptime: int, interfaces: list[dict]) -> str:
-    rows = [("1.3.6.1.2.1.1.1.0", 4, "Monev test switch"), ("1.3.6.1.2.1.1.3.0", 67, uptime),
-            ("1.3.6.1.2.1.1.5.0", 4, "sw-core-01")]
+def device(uptime: int | None, interfaces: list[dict], name: str = "sw-core-01") -> str:
+    """A switch as snmprec rows; `uptime` None leaves sysUpTime out (as many UPS and printer agents do);
+    an interface may give `speed` (ifSpeed, bit/s) and `high_speed` (ifHighSpeed, Mbit/s)."""
+    rows = [("1.3.6.1.2.1.1.1.0", 4, "Monev test switch"), ("1.3.6.1.2.1.1.5.0", 4, name)]
+    if uptime is not None:
+        rows.append(("1.3.6.1.2.1.1.3.0", 67, uptime))
     for i, spec in enumerate(interfaces, start=1):
         rows += [(f"1.3.6.1.2.1.2.2.1.2.{i}", 4, spec["name"]), (f"1.3.6.1.2.1.2.2.1.7.{i}", 2, spec["admin"]),
                  (f"1.3.6.1.2.1.2.2.1.8.{i}", 2, spec["oper"])]
@@ -144,6 +147,10 @@ def device(uptime: int, interfaces: list[dict]) -> str:
                                                                            spec["out64"])]
         rows += [(f"1.3.6.1.2.1.2.2.1.10.{i}", 65, spec.get("in32", 0)),
                  (f"1.3.6.1.2.1.2.2.1.16.{i}", 65, spec.get("out32", 0))]
+        if "speed" in spec:
+            rows.append((f"1.3.6.1.2.1.2.2.1.5.{i}", 66, spec["speed"]))
+        if "high_speed" in spec:
+            rows.append((f"1.3.6.1.2.1.31.1.1.1.15.{i}", 66, spec["high_speed"]))
     return snmprec(rows)
 
 

@@ -16,12 +16,12 @@ from tests.monitoring import JAKARTA, add_target
 T0 = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)  # 07.00 WIB
 
 
-def feed(store, target_id, unit_id, statuses, start=T0, interval=60, windows=()):
-    """Write checks as the worker would, one per interval from `start`."""
+def feed(store, target_id, unit_id, statuses, start=T0, interval=60, windows=(), last_at=None):
+    """Write checks as the worker would, one per interval from `start` (`last_at`: the check before them)."""
     with store.session() as s:
         due = s.get(Target, target_id)
         claimed = probe_store.Claimed(Check(target_id, due.kind, due.host, due.port, 1, {}), unit_id, interval,
-                                      3, start, {})
+                                      3, start, {} if last_at is None else {"_last_at": last_at})
     for i, status in enumerate(statuses):
         at = start + timedelta(seconds=i * interval)
         result = probe_store.Result(claimed, at, status, 1.5 if status != "DOWN" else None, "", {})
@@ -182,3 +182,33 @@ def test_the_calendar_turns_weekly_past_92_days(store, admin, city, target):
         short = uptime.window_view(session=s, viewer=admin, zone=JAKARTA, preset="90d", parts=("days",))
         long = uptime.window_view(session=s, viewer=admin, zone=JAKARTA, preset="365d", parts=("days",))
     assert (short.weekly, long.weekly) == (False, True)
+
+
+def test_a_gap_across_midnight_is_booked_in_the_hours_it_spans_not_the_day_of_the_check_that_ends_it(
+        store, admin, city, target):
+    # Five-minute checks on 1 Nov 2026 from 07.00 WIB (when the target was made) until 22.00, nothing from
+    # 22.00 to 03.00, then checks again with an outage of half an hour on 2 Nov. The gap is 2 h of the first
+    # day and 3 h of the second.
+    unit, five = city.units["DINKES"], 300
+    day1 = datetime(2026, 11, 1, tzinfo=JAKARTA)
+    feed(store, target, unit, ["UP"] * (15 * 12), start=T0, interval=five)
+    last_at = (day1 + timedelta(hours=22) - timedelta(seconds=five)).timestamp()  # the check before the gap
+    statuses = ["UP"] * (7 * 12) + ["DOWN"] * 6 + ["UP"] * (14 * 12 - 6)  # 03.00–24.00, down 10.00–10.30
+    feed(store, target, unit, statuses, start=(day1 + timedelta(hours=27)).astimezone(UTC), interval=five,
+         last_at=last_at)
+    second = measure(store, admin, target, (day1 + timedelta(days=1)).astimezone(UTC),
+                     (day1 + timedelta(days=2)).astimezone(UTC))
+    first = measure(store, admin, target, T0, (day1 + timedelta(days=1)).astimezone(UTC))
+    assert second.unknown_s == pytest.approx(3 * 3600) and second.down_s == pytest.approx(30 * 60)
+    assert first.unknown_s == pytest.approx(2 * 3600) and first.down_s == 0
+    assert second.percent == pytest.approx(100 * (21 * 3600 - 1800) / (21 * 3600))
+
+
+def test_a_window_starting_mid_outage_counts_only_the_part_inside_it(store, admin, city, target):
+    # Five-minute checks: the DOWN check at 10.00 stands for 10.00–10.05; a window from 10.03 holds 2 minutes of it.
+    start = datetime(2026, 11, 3, 10, 0, tzinfo=JAKARTA).astimezone(UTC)
+    feed(store, target, city.units["DINKES"], ["DOWN"] + ["UP"] * 11, start=start, interval=300)
+    inside = measure(store, admin, target, start + timedelta(minutes=3), start + timedelta(hours=1))
+    assert inside.down_s == pytest.approx(120) and inside.up_s == pytest.approx(55 * 60)
+    half = measure(store, admin, target, start + timedelta(minutes=3, seconds=30), start + timedelta(minutes=4))
+    assert half.down_s == pytest.approx(30)

@@ -138,3 +138,23 @@ def test_readiness_page_opens_a_units_inputs(periods, store, city, admin):
     assert "Dinas Kesehatan" in texts(at) + frames(at)
     assert "Kecamatan Klojen" not in texts(at) + frames(at)
     assert "Pegawai" in frames(at) and "50" in frames(at)
+
+
+def test_a_refused_submit_keeps_what_was_saved_and_says_so_in_the_users_words(env, store, city, admin):
+    period = new_period(store, admin)
+    at = open_page("op_a", "assessment")
+    editor = f"assessment_editor_{period}_{city.units[UNIT_A]}"
+    at.session_state[editor] = {"edited_rows": {str(n): {"level": 3, "justification": f"SK {n + 1}"}
+                                                for n in range(3)}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="assessment_submit").click().run()
+    assert_clean(at)
+    said = "\n".join(e.value for e in at.error)
+    assert "tersimpan: 3 dari 47 indikator" in said and "44 indikator belum berlevel: 4–47" in said
+    assert "Tidak ada yang disimpan" not in said
+    problems = at.dataframe[-1].value
+    assert set(problems.iloc[:, 1]) == {"Level"}  # the column as the page names it, not its key
+    with store.session() as s:
+        view = assessment.assessment_view(session=s, viewer=city.viewers["op_a"], period_id=period,
+                                          unit_id=city.units[UNIT_A])
+    assert view.status == "draft" and sorted(view.answers) == [1, 2, 3]

@@ -3,6 +3,7 @@ named (sheet, row, column, reason in Indonesian) and nothing is written until th
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -275,3 +276,70 @@ def test_a_serial_number_known_in_another_unit_is_added_for_this_unit_and_listed
     with session_scope(store.engine) as s:
         conflict, = duplicates.find_conflicts(session=s, viewer=admin)
     assert conflict.kind == "device_serial"
+
+
+def test_a_header_the_importer_does_not_know_is_a_problem_naming_the_closest_known_header(store, city, admin):
+    content = workbook([["Kode unit", "Nomor seri", "Harga Beli Satuan (Rp)", "Catatan Lain"],
+                        ["DINKES", "SN-1", "Rp 7.500.000", "baru"]])
+    problems = rejected(store, admin, DEVICE, content)
+    assert [(p.row, p.column, p.key) for p in problems] == [
+        (1, "Harga Beli Satuan (Rp)", "import.unknown_column_like"), (1, "Catatan Lain", "import.unknown_column")]
+    assert "maksud Anda 'Nilai perolehan'?" in problems[0].message("id")
+    assert "did you mean 'Purchase value'?" in problems[0].message("en")
+    assert devices(store) == []  # nothing read, nothing written
+
+
+def test_the_spellings_people_really_use_for_headers_are_recognised(store, city, admin):
+    content = workbook([["No", "OPD", "Jenis Barang", "Merk / Type", "No. Seri", "Kode Barang", "Thn Pengadaan",
+                         "Harga Beli (Rp)", "Keadaan Barang", "Lokasi*"],
+                        [1, "DINKES", "PC", "Lenovo M70s", "SN-9", "1.3.2.10.01.0009", 2022, "Rp 9.000.000",
+                         "Baik", "Ruang TU"]])
+    assert upload(store, admin, DEVICE, content)["created"] == 1
+    device, = devices(store)
+    assert (device.brand_model, device.serial_number, device.asset_tag, device.purchase_year, device.purchase_value,
+            device.location) == ("Lenovo M70s", "SN-9", "1.3.2.10.01.0009", 2022, 9_000_000, "Ruang TU")
+
+
+def test_no_two_columns_of_a_kind_answer_to_the_same_header():
+    from core.needs.kind import NEED
+    from core.records.sheets import normalise_header
+
+    for kind in (DEVICE, STAFF, APPLICATION, NEED):
+        seen = {}
+        for field, spellings in roundtrip.headers(kind).items():
+            for spelling in spellings:
+                key = normalise_header(spelling)
+                assert seen.setdefault(key, field) == field, (kind.name, spelling, field, seen[key])
+
+
+def formula_workbook(cached: str | None) -> bytes:
+    """A device row whose value cell holds a formula, with the result a spreadsheet program cached beside it."""
+    content = workbook([["Kode unit", "Nomor seri", "Nilai perolehan"], ["DINKES", "SN-F", "=1000*2"]])
+    if cached is None:
+        return content
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<f>1000*2</f><v />", f"<f>1000*2</f><v>{cached}</v>".encode())
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("cached", [None, "2000"], ids=["no cached result", "cached result"])
+def test_a_formula_cell_is_refused_as_a_formula_and_its_cached_result_is_never_taken(store, city, admin, cached):
+    problems = rejected(store, admin, DEVICE, formula_workbook(cached))
+    assert [(p.row, p.column, p.key) for p in problems] == [(2, "Nilai perolehan", "cell.formula")]
+    assert "=1000*2" in problems[0].message("id")
+    assert devices(store) == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_values_an_export_quotes_against_formulas_import_back_as_they_were(store, city, admin, fmt):
+    add(store, admin, DEVICE, device_cells("DINKES", "SN-1", location="-", brand_model="+Plus Z"),
+        device_cells("DINKES", "SN-2", location="@gudang", brand_model="=kabinet"))
+    with session_scope(store.engine) as s:
+        data = roundtrip.export(session=s, viewer=admin, kind=DEVICE, fmt=fmt)
+    assert upload(store, admin, DEVICE, data, f"ekspor.{fmt}")["unchanged"] == 2
+    assert sorted((d.location, d.brand_model) for d in devices(store)) == [("-", "+Plus Z"), ("@gudang", "=kabinet")]

@@ -159,10 +159,83 @@ def test_snmp_wrong_community_looks_like_a_timeout(agent):
     assert failure.key == "probe.snmp_timeout"
 
 
-def test_an_snmp_answer_without_sysuptime_is_a_failure_that_says_so(tmp_path):
+def test_an_snmp_agent_without_sysuptime_is_up_with_its_uptime_unknown(tmp_path):
+    # Many UPS, PDU and printer agents answer sysName and their interfaces but not sysUpTime.
     data = tmp_path / "snmp"
     data.mkdir()
-    (data / "broken.snmprec").write_text("1.3.6.1.2.1.1.1.0|4|half a device\n")
+    (data / "ups.snmprec").write_text(device(None, [{"name": "mgmt", "admin": 1, "oper": 1, "in64": 10,
+                                                     "out64": 20}], name="ups-lantai-2"))
     with snmpsim(data) as port:
-        failure = snmp(port, "broken")
-    assert failure.key == "probe.snmp_malformed" and failure.params["what"] == "sysUpTime"
+        first = snmp(port, "ups")
+        first.details["at"] = time.time() - 60
+        second = snmp(port, "ups", previous=first.details)
+    assert second.status == "UP" and second.details["sys_uptime"] is None
+    assert second.details["sys_name"] == "ups-lantai-2" and "rebooted" not in second.details
+    assert [i["name"] for i in second.details["interfaces"]] == ["mgmt"]
+
+
+def run_pair(tmp_path, before: str, after: str, seconds: float):
+    """Two checks of one agent whose records change between them, `seconds` apart as far as the probe knows."""
+    data = tmp_path / "snmp"
+    data.mkdir(exist_ok=True)
+    (data / "dev.snmprec").write_text(before)
+    with snmpsim(data) as port:
+        first = snmp(port, "dev")
+        first.details["at"] = time.time() - seconds
+        (data / "dev.snmprec").write_text(after)
+        return snmp(port, "dev", previous=first.details)
+
+
+def test_counters_reset_by_a_reboot_give_no_rate_on_32_or_64_bit_counters(tmp_path):
+    second = run_pair(tmp_path, device(8_640_000, [{"name": "wan", "admin": 1, "oper": 1, "in32": 4_000_000_000,
+                                                    "out32": 3_000_000_000},
+                                                   {"name": "lan", "admin": 1, "oper": 1, "in64": 10**15,
+                                                    "out64": 10**15}]),
+                      device(3_000, [{"name": "wan", "admin": 1, "oper": 1, "in32": 5_000, "out32": 6_000},
+                                     {"name": "lan", "admin": 1, "oper": 1, "in64": 7_000, "out64": 8_000}]),
+                      seconds=60)
+    assert second.details["rebooted"] is True
+    assert [(i["in_bps"], i["out_bps"]) for i in second.details["interfaces"]] == [(None, None), (None, None)]
+
+
+def test_a_64_bit_counter_going_backwards_without_a_reboot_is_no_traffic(tmp_path):
+    second = run_pair(tmp_path, device(100_000, [{"name": "lan", "admin": 1, "oper": 1, "in64": 10**12,
+                                                  "out64": 1_000}]),
+                      device(106_000, [{"name": "lan", "admin": 1, "oper": 1, "in64": 5, "out64": 76_000}]),
+                      seconds=60)
+    lan = second.details["interfaces"][0]
+    assert "rebooted" not in second.details
+    assert lan["in_bps"] is None and lan["out_bps"] == pytest.approx(75_000 * 8 / 60, rel=0.05)
+
+
+def test_a_rate_above_the_interfaces_speed_is_never_stored(tmp_path):
+    # A 100 Mbit/s port (ifSpeed) whose counter says 1 Gbit/s: not traffic. ifHighSpeed wins over ifSpeed.
+    second = run_pair(tmp_path, device(100_000, [{"name": "fe", "admin": 1, "oper": 1, "in64": 0, "out64": 0,
+                                                  "speed": 100_000_000},
+                                                 {"name": "xe", "admin": 1, "oper": 1, "in64": 0, "out64": 0,
+                                                  "speed": 4_294_967_295, "high_speed": 10_000}]),
+                      device(106_000, [{"name": "fe", "admin": 1, "oper": 1, "in64": 7_500_000_000,
+                                        "out64": 75_000_000, "speed": 100_000_000},
+                                       {"name": "xe", "admin": 1, "oper": 1, "in64": 7_500_000_000,
+                                        "out64": 75_000_000, "speed": 4_294_967_295, "high_speed": 10_000}]),
+                      seconds=60)
+    fe, xe = second.details["interfaces"]
+    assert fe["speed_bps"] == 100e6 and xe["speed_bps"] == 10e9
+    assert fe["in_bps"] is None and fe["out_bps"] == pytest.approx(10e6, rel=0.05)
+    assert xe["in_bps"] == pytest.approx(1e9, rel=0.05)
+
+
+def test_a_reboot_after_more_than_248_days_of_uptime_is_a_reboot_not_a_wrap(tmp_path):
+    day = 86_400 * 100
+    second = run_pair(tmp_path, device(300 * day, [{"name": "wan", "admin": 1, "oper": 1, "in32": 9, "out32": 9}]),
+                      device(2 * 60 * 100, [{"name": "wan", "admin": 1, "oper": 1, "in32": 9, "out32": 9}]),
+                      seconds=300)
+    assert second.details["rebooted"] is True
+
+
+def test_sysuptime_wrapping_after_497_days_is_not_a_reboot(tmp_path):
+    near_wrap = 2**32 - 1_000  # ten seconds before the 32-bit TimeTicks counter wraps
+    second = run_pair(tmp_path, device(near_wrap, [{"name": "wan", "admin": 1, "oper": 1, "in32": 9, "out32": 9}]),
+                      device(5_000, [{"name": "wan", "admin": 1, "oper": 1, "in32": 9, "out32": 9}]),
+                      seconds=60)
+    assert "rebooted" not in second.details and second.details["interfaces"][0]["in_bps"] == 0

@@ -45,6 +45,26 @@ def test_snmp_target_shows_its_interfaces_and_traffic(store, admin, city, tmp_pa
     assert [(i["name"], i["oper"]) for i in info.interfaces] == [("uplink", 1), ("cctv", 2)]
     assert len(info.traffic) == 4 and info.traffic[-1].in_bps == 0.0  # counters did not move
     assert [e.new for e in info.events if e.kind == "state"] == ["DEGRADED"]
+    system = info.system  # what the device says of itself: stored at every check, shown on the page
+    assert (system.name, system.description, system.uptime_s) == ("sw-core-01", "Monev test switch", 50.0)
+    assert abs((datetime.now(UTC) - timedelta(seconds=50) - system.booted_at).total_seconds()) < 30
+
+
+def test_the_detail_page_shows_what_the_snmp_device_says_of_itself(env, store, admin, city):
+    from sqlalchemy import update
+
+    from db.monitoring import TargetState
+    from tests.apptest import assert_clean, open_page, texts
+
+    target = add_target(store, admin, city.units["DINKES"], name="Switch inti", kind="snmp")
+    with session_scope(store.engine) as s:
+        s.execute(update(TargetState).where(TargetState.target_id == target).values(details={
+            "sys_name": "sw-core-01", "sys_descr": "Cisco IOS 15.2", "sys_uptime": 9_000_000, "at": 1.8e9}))
+    at = open_page("admin", "target")
+    assert_clean(at)
+    shown = texts(at) + "\n".join(str(e.value) for e in at.text)
+    assert "sw-core-01" in shown and "Cisco IOS 15.2" in shown
+    assert "1 h 01 j" in shown  # 90,000 s: one day and one hour
 
 
 def test_https_target_shows_days_until_the_certificate_expires(store, admin, city, tmp_path):

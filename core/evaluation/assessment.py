@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core import audit
+from core import audit, formatting
 from core.access import Role, Viewer, require_role, require_unit_write, unit_scope
-from core.errors import ImportRejected, NotFound, PermissionDenied, Problem, ValidationError
+from core.errors import ImportRejected, NotFound, NotReady, PermissionDenied, Problem, Term, ValidationError
 from core.evaluation import spbe
 from core.evaluation.periods import get_period
 from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod, Evidence
@@ -212,15 +212,22 @@ def submit(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | N
     assessment = _editable(session, viewer, period_id, unit_id)
     answers = {a.indicator: a for a in session.scalars(
         select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
-    problems = []
+    problems, without_level, without_reason = [], [], []
     for ind in spbe.indicators():
         answer = answers.get(ind.number)
         if answer is None or answer.level is None:
-            problems.append(Problem("level", "evaluation.level_missing", row=ind.number))
+            problems.append(Problem(Term("eval.level"), "evaluation.level_missing", row=ind.number))
+            without_level.append(ind.number)
         elif not answer.justification.strip():
-            problems.append(Problem("justification", "evaluation.justification_missing", row=ind.number))
+            problems.append(Problem(Term("assessment.justification"), "evaluation.justification_missing",
+                                    row=ind.number))
+            without_reason.append(ind.number)
     if problems:
-        raise ImportRejected(problems)
+        # What is saved stays saved: the unit reads how far it is, and exactly what is left.
+        saved = sum(1 for a in answers.values() if a.level is not None or a.justification.strip())
+        raise NotReady(problems, "evaluation.submit_incomplete", saved=saved, total=len(spbe.indicators()),
+                       without_level=len(without_level), levels=formatting.ranges(without_level) or "–",
+                       without_reason=len(without_reason), reasons=formatting.ranges(without_reason) or "–")
     assessment.status, assessment.note = "submitted", ""
     assessment.submitted_at, assessment.submitted_by = utcnow(), viewer.username
     audit.record(session, viewer=viewer, action="submit", table="assessment", row_id=assessment.id,

@@ -211,7 +211,7 @@ MESSAGES: dict[str, str] = {
     "inventory.import_preview": "The file is fine: {created} new, {updated} changed, {unchanged} unchanged.",
     "inventory.import_commit": "Import now",
     "inventory.import_done": "Import done: {created} added, {updated} changed, {unchanged} unchanged.",
-    "inventory.import_ignored": "Unknown columns, ignored: {columns}",
+    "inventory.import_ignored": "Columns passed over on purpose (row numbers, a repeated header): {columns}",
     "inventory.export_xlsx": "Download Excel (this view)",
     "inventory.export_csv": "Download CSV (this view)",
     "inventory.export_help": "The export holds the records of the filter above and can be imported again after editing.",

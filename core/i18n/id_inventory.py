@@ -211,7 +211,7 @@ MESSAGES: dict[str, str] = {
     "inventory.import_preview": "Berkas benar: {created} data baru, {updated} diubah, {unchanged} tetap.",
     "inventory.import_commit": "Impor sekarang",
     "inventory.import_done": "Impor selesai: {created} ditambah, {updated} diubah, {unchanged} tetap.",
-    "inventory.import_ignored": "Kolom yang tidak dikenal dan diabaikan: {columns}",
+    "inventory.import_ignored": "Kolom yang dilewati dengan sengaja (nomor baris, judul yang berulang): {columns}",
     "inventory.export_xlsx": "Unduh Excel (tampilan ini)",
     "inventory.export_csv": "Unduh CSV (tampilan ini)",
     "inventory.export_help": "Ekspor memuat data sesuai saringan di atas dan dapat diimpor kembali setelah diubah.",

@@ -17,6 +17,7 @@ from core.access import Viewer, scoped, subtree_ids
 from core.monitoring import buckets
 from db.models import AppMeta
 from db.monitoring import RollupDay, RollupHour, RollupMinute, Target
+from db.types import utcnow
 
 TABLES = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
 COARSER = {"minute": "hour", "hour": "day"}
@@ -49,12 +50,27 @@ class Availability:
         return None if self.ratio is None else 100 * self.ratio
 
 
-def _pieces(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[str, datetime, datetime]]:
-    """Cover [start, end) with whole day buckets in the middle, hours around them, minutes at the edges."""
+def _pieces(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[str, datetime, datetime, float]]:
+    """Cover [start, end) with whole day buckets in the middle, hours around them, minutes at the edges, and
+    the part of a minute at either end as that minute's bucket weighted by the share of it inside: a
+    window starting mid-outage counts the part of the outage inside it. (level, from, to, share)."""
+    minute = timedelta(minutes=1)
+    minute_a, minute_b = buckets.ceil(start, "minute", zone), buckets.floor(end, "minute", zone)
+    if minute_a > minute_b:  # start and end fall in the same minute
+        return [("minute", minute_b, minute_a, (end - start) / minute)] if start < end else []
+    edges = []
+    if start < minute_a:
+        edges.append(("minute", minute_a - minute, minute_a, (minute_a - start) / minute))
+    if minute_b < end:
+        # The minute in progress counts as far as its checks already cover it: they stand for the interval
+        # ahead of them, which is what a window ending now should read (the scale below trims the excess).
+        share = 1.0 if end >= utcnow() - minute else (end - minute_b) / minute
+        edges.append(("minute", minute_b, minute_b + minute, share))
+    start, end = minute_a, minute_b
     pieces = []
     hour_a, hour_b = buckets.ceil(start, "hour", zone), buckets.floor(end, "hour", zone)
     if hour_a >= hour_b:
-        return [("minute", start, end)]
+        return edges + [("minute", start, end, 1.0)] * (start < end)
     day_a, day_b = buckets.ceil(start, "day", zone), buckets.floor(end, "day", zone)
     pieces.append(("minute", start, hour_a))
     if day_a < day_b:
@@ -62,7 +78,7 @@ def _pieces(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[str, d
     else:
         pieces.append(("hour", hour_a, hour_b))
     pieces.append(("minute", hour_b, end))
-    return [p for p in pieces if p[1] < p[2]]
+    return edges + [(level, a, b, 1.0) for level, a, b in pieces if a < b]
 
 
 def _kept_key(level: str) -> str:
@@ -91,8 +107,8 @@ def reads(start: datetime, end: datetime, zone: ZoneInfo, kept: dict[str, dateti
     """(level, from, to, share) to sum for [start, end): `_pieces`, except that a piece whose fine buckets
     retention has removed reads the coarser bucket that holds it, weighted by the share of it inside."""
     out = []
-    for level, a, b in _pieces(start, end, zone):
-        out += _covering(level, a, b, zone, kept, 1.0)
+    for level, a, b, share in _pieces(start, end, zone):
+        out += _covering(level, a, b, zone, kept, share)
     return out
 
 

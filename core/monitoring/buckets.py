@@ -33,3 +33,14 @@ def following(start: datetime, level: str, zone: ZoneInfo) -> datetime:
         return start + timedelta(hours=1)
     local = start.astimezone(zone)
     return (local.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=zone).astimezone(UTC)
+
+
+def split(start: datetime, end: datetime, level: str, zone: ZoneInfo):
+    """(bucket start, seconds) for each bucket of `level` that [start, end) overlaps, in order."""
+    at = floor(start, level, zone)
+    while at < end:
+        nxt = following(at, level, zone)
+        seconds = (min(end, nxt) - max(start, at)).total_seconds()
+        if seconds > 0:
+            yield at, seconds
+        at = nxt

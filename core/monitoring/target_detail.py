@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import quantiles
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,14 @@ from core.access import Viewer
 from core.monitoring import buckets
 from core.monitoring.targets import get_target
 from db.monitoring import Heartbeat, Incident, InterfaceSample, Target, TargetEvent, TargetState
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    name: str  # sysName
+    description: str  # sysDescr
+    uptime_s: float | None  # None: the agent does not report sysUpTime
+    booted_at: datetime | None
 
 
 @dataclass
@@ -29,6 +37,18 @@ class TargetDetail:
     @property
     def cert_days(self) -> int | None:
         return self.state.details.get("cert_days")
+
+    @property
+    def system(self) -> "SystemInfo | None":
+        """What an SNMP agent says of itself at the last check; None for other kinds or before a check."""
+        details = self.state.details or {}
+        if self.target.kind != "snmp" or "sys_name" not in details:
+            return None
+        ticks, at = details.get("sys_uptime"), details.get("at")
+        uptime = ticks / 100 if isinstance(ticks, int) else None
+        booted = (datetime.fromtimestamp(at, UTC) - timedelta(seconds=uptime)
+                  if uptime is not None and isinstance(at, int | float) else None)
+        return SystemInfo(details.get("sys_name") or "", details.get("sys_descr") or "", uptime, booted)
 
     @property
     def reboots(self) -> list[TargetEvent]:

@@ -38,8 +38,15 @@ REQUIRED = ("unit", "name", "kind", "host")
 CRITICALITY_WORDS = {"kritis": "critical", "tinggi": "high", "normal": "normal", "biasa": "normal", "rendah": "low"}
 
 
+LABELS = {"unit": "users.unit", "name": "admin_targets.name", "kind": "admin_targets.kind",
+          "host": "admin_targets.host", "port": "admin_targets.port", "interval_s": "admin_targets.interval",
+          "timeout_s": "admin_targets.timeout", "fail_threshold": "admin_targets.threshold",
+          "criticality": "admin_targets.criticality", "enabled": "admin_targets.enabled",
+          "state": "admin_targets.state"}
+
+
 def read_targets(content: bytes, filename: str) -> Table:
-    return read_table(content, filename, HEADERS, REQUIRED)
+    return read_table(content, filename, HEADERS, REQUIRED, label=lambda field: LABELS.get(field, field))
 
 
 def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: bool = False) -> dict[str, int]:
@@ -93,6 +100,10 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
 
 def _row(row: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem]) -> targets.TargetCreate | None:
     """The row as a TargetCreate, or None with every cell that cannot be read added to `problems`."""
+    formulas = [(field, value) for field, value in row.items() if isinstance(value, cells.Formula)]
+    if formulas:
+        problems += [Problem(field, "cell.formula", formula=str(value)[:60]) for field, value in formulas]
+        return None
     code = str(row.get("unit", "")).strip().upper()
     unit_id = unit_ids.get(code)
     if unit_id is None:

@@ -19,12 +19,20 @@ class CellError(Exception):
         super().__init__(key)
 
 
+class Formula(str):
+    """A workbook cell that holds a formula (its text, "=SUM(A1:A3)"): never read as a value, since the
+    cached result a file may carry is whatever the last program to save it computed."""
+
+
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not isinstance(value, Formula) and not value.strip())
 
 
 def text(value: Any) -> str:
-    """A text cell without stray spaces; a whole number typed into a text column loses its `.0`."""
+    """A text cell without stray spaces; a whole number typed into a text column loses its `.0`. Every reader
+    below goes through here, so a formula is refused whatever the column."""
+    if isinstance(value, Formula):
+        raise CellError("cell.formula", formula=str(value)[:60])
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

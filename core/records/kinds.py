@@ -51,6 +51,7 @@ class Column:
     kind: str = "text"  # text, number, money, date, list
     width: int = 18
     read_only: bool = False
+    aliases: tuple[str, ...] = ()  # other headers people write for it ("Harga beli", "S/N"), any language
 
     def label(self, record: str, lang: str) -> str:
         return t(f"{record}.{self.field}", lang)
@@ -169,7 +170,8 @@ def show_unit(v, lk: Lookup, lang):
     return lk.unit_codes.get(v, "")
 
 
-UNIT = Column("unit", unit, show_unit, kind="text", width=20)
+UNIT = Column("unit", unit, show_unit, kind="text", width=20,
+              aliases=("opd", "skpd", "kode opd", "kode skpd", "unit kerja", "perangkat daerah"))
 
 
 def names(v, lk, u) -> list[str]:

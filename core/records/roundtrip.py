@@ -20,7 +20,8 @@ MAX_ROWS_WITH_LISTS = 5000  # dropdown validation is drawn this far down the tem
 
 def headers(spec: RecordKind) -> dict[str, set[str]]:
     """Header spellings accepted for each column: the field name and its label in every language."""
-    return {c.field: {c.field, *(t(f"{spec.name}.{c.field}", lang) for lang in CATALOGUES)} for c in spec.columns}
+    return {c.field: {c.field, *c.aliases, *(t(f"{spec.name}.{c.field}", lang) for lang in CATALOGUES)}
+            for c in spec.columns}
 
 
 def sheet_names(spec: RecordKind) -> list[str]:
@@ -29,7 +30,8 @@ def sheet_names(spec: RecordKind) -> list[str]:
 
 def read_upload(content: bytes, filename: str, kind: RecordKind) -> Table:
     """The rows of an uploaded workbook or CSV; the unit column is the only one a file must have."""
-    return read_table(content, filename, headers(kind), ["unit"], sheets=sheet_names(kind))
+    return read_table(content, filename, headers(kind), ["unit"], sheets=sheet_names(kind),
+                      label=lambda field: f"{kind.name}.{field}")
 
 
 def changes_from(table: Table, kind: RecordKind) -> list[Change]:

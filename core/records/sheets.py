@@ -10,11 +10,15 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import ImportRejected, Problem
+from rapidfuzz import fuzz, process
+
+from core.errors import ImportRejected, Problem, Term
+from core.export import DANGEROUS
+from core.records.cells import Formula
 
 HEADER_SEARCH_ROWS = 10
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -38,15 +42,32 @@ class Table:
         return problems
 
 
+# Words people shorten in headers, spelled out before headers are compared.
+ABBREVIATIONS = {"no": "nomor", "nmr": "nomor", "thn": "tahun", "th": "tahun", "tgl": "tanggal", "kd": "kode",
+                 "nm": "nama", "brg": "barang", "ket": "keterangan", "jml": "jumlah"}
+# A column that numbers the rows ("No", "No."): read as nothing, dropped knowingly.
+ROW_NUMBERS = {"nomor", "nomor_urut", "urut", "#", "nomor_baris"}
+QUOTED = DANGEROUS  # what an export quotes with a leading apostrophe (core.export.safe_cell)
+SUGGEST_FROM = 75  # how alike (0-100, token-set ratio) an unknown header must be to a known one to be suggested
+
+
 def normalise_header(text: Any) -> str:
-    return "_".join(str(text or "").strip().lower().replace("\n", " ").split())
+    """A header as compared: lower case, units in brackets and marks (* : . #) left out, a slash joining
+    two words without spaces, common shortenings spelled out: "Harga Beli (Rp)*" → "harga_beli",
+    "No. Seri" → "nomor_seri", "Merk / Type" → "merk/type"."""
+    raw = str(text or "").replace("\n", " ").replace("\xa0", " ").strip().lower()
+    raw = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", raw)
+    raw = re.sub(r"\s*/\s*", "/", re.sub(r"[*:.#]", " ", raw))
+    return "_".join(ABBREVIATIONS.get(w, w) for w in re.split(r"[\s_]+", raw) if w)
 
 
 def read_table(content: bytes, filename: str, headers: dict[str, set[str]], required: Iterable[str],
-               sheets: Iterable[str] = ()) -> Table:
-    """The table in `content`; raises ImportRejected when it cannot be read or lacks a required column.
+               sheets: Iterable[str] = (), label: Callable[[str], str] = lambda field: field) -> Table:
+    """The table in `content`; raises ImportRejected when it cannot be read, lacks a required column, or
+    has a column whose header names no field (its values would be lost: the problem names the closest
+    known header, as `label` names a field).
 
-    `headers` maps each field to the header spellings accepted for it (compared lower-case, spaces as _).
+    `headers` maps each field to the header spellings accepted for it (compared as normalise_header does).
     In a workbook the sheet named one of `sheets` is read, else the first that is not an instructions sheet.
     """
     required = list(required)
@@ -80,6 +101,12 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
                 columns = {j: (None if f == field_name else f) for j, f in columns.items()}
                 columns[i], header_values[i] = field_name, below[1][i]
         header_at += 1
+    unknown = [(i, str(header_values[i]).strip()) for i, f in columns.items()
+               if not f and _filled(header_values[i]) and normalise_header(header_values[i]) not in lookup
+               and normalise_header(header_values[i]) not in ROW_NUMBERS]
+    if unknown:
+        raise ImportRejected([_unknown_column(text, header_at, sheet, lookup, label) for _i, text in unknown],
+                             filename)
     table = Table(filename, {i: f for i, f in columns.items() if f}, sheet,
                   ignored=[str(header_values[i]).strip() for i, f in columns.items()
                            if not f and _filled(header_values[i])])
@@ -91,6 +118,16 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
     if not table.rows:
         raise ImportRejected([Problem("-", "import.no_rows", sheet=sheet or None)], filename)
     return table
+
+
+def _unknown_column(text: str, row: int, sheet: str, lookup: dict[str, str], label: Callable) -> Problem:
+    words = {spelling.replace("_", " ").replace("/", " "): spelling for spelling in lookup}
+    match = process.extractOne(normalise_header(text).replace("_", " ").replace("/", " "), list(words),
+                               scorer=fuzz.token_set_ratio, score_cutoff=SUGGEST_FROM)
+    if match is None:
+        return Problem(text, "import.unknown_column", row=row, sheet=sheet or None)
+    return Problem(text, "import.unknown_column_like", row=row, sheet=sheet or None,
+                   suggestion=Term(label(lookup[words[match[0]]])))
 
 
 def _fields(values, lookup: dict[str, str]) -> dict[int, str | None]:
@@ -112,10 +149,16 @@ def _filled(value: Any) -> bool:
 
 
 def _clean(value: Any) -> Any:
-    """Text without stray or non-breaking spaces; other cell types as Excel gave them; empty as ''."""
+    """Text without stray or non-breaking spaces; other cell types as Excel gave them; empty as ''. The
+    apostrophe an export puts before = + - @ (so a spreadsheet shows text, not a formula) comes off again,
+    so an exported file reads back as it was."""
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        return value
     if isinstance(value, str):
+        if len(value) > 1 and value[0] == "'" and value[1] in QUOTED:
+            value = value[1:]
         return " ".join(value.replace("\xa0", " ").split())
     return value
 
@@ -136,14 +179,16 @@ def _excel_lines(content: bytes, filename: str, wanted: list[str]) -> tuple[str,
     from openpyxl import load_workbook  # imported here: only uploads of workbooks pay for it
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Formulas as formulas (not the results the file may have cached): each is refused with its text.
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportRejected([Problem("-", "import.not_excel")], filename) from None
     try:
         named = {normalise_header(ws.title): ws for ws in book.worksheets}
         sheet = next((named[n] for n in wanted if n in named), None) or next(
             (ws for ws in book.worksheets if normalise_header(ws.title) not in INSTRUCTION_SHEETS), book.worksheets[0])
-        lines = [list(values) for values in sheet.iter_rows(min_row=1, values_only=True)]
+        lines = [[Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v for v in values]
+                 for values in sheet.iter_rows(min_row=1, values_only=True)]
         _spread_merged(lines, _merged_ranges(content, getattr(sheet, "_worksheet_path", "")))
         return sheet.title, list(enumerate(lines, start=1))
     finally:

@@ -117,7 +117,7 @@ def show_error(exc: MonevError) -> None:
         sheets = any(p.sheet for p in exc.problems)
         st.dataframe(
             [{**({t("import.col_sheet"): p.sheet or "-"} if sheets else {}), t("import.col_row"): p.row or "-",
-              t("import.col_column"): p.column, t("import.col_problem"): p.message(ctx().lang)}
+              t("import.col_column"): p.column_label(ctx().lang), t("import.col_problem"): p.message(ctx().lang)}
              for p in exc.problems],
             hide_index=True, width="stretch",
         )

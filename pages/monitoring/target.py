@@ -48,6 +48,15 @@ if info.cert_days is not None:
 elif info.reboots:
     cols[3].metric(t("target.last_reboot"), moment(info.reboots[0].at))
 
+system = info.system
+if system is not None:
+    st.subheader(t("target.system"))
+    left, mid, right = st.columns([2, 1, 1])
+    left.text(f"{system.name or '–'}\n{system.description or '–'}")  # device data: shown as text, never markdown
+    mid.metric(t("target.uptime"), formatting.duration(system.uptime_s, c.lang) if system.uptime_s is not None
+               else t("target.uptime_unknown"), help=t("target.uptime_help"))
+    right.metric(t("target.booted"), moment(system.booted_at) if system.booted_at else "–")
+
 zone = formatting.zone_name(c.settings.zone)
 if info.latency_hourly:
     st.subheader(t("target.latency_chart"))

@@ -16,14 +16,23 @@ IF_COLUMNS = {
     "descr": "1.3.6.1.2.1.2.2.1.2",
     "admin": "1.3.6.1.2.1.2.2.1.7",
     "oper": "1.3.6.1.2.1.2.2.1.8",
+    "speed": "1.3.6.1.2.1.2.2.1.5",  # ifSpeed, bit/s (a 32-bit gauge: tops out at 4.29 Gbit/s)
     "in32": "1.3.6.1.2.1.2.2.1.10",
     "out32": "1.3.6.1.2.1.2.2.1.16",
     "name": "1.3.6.1.2.1.31.1.1.1.1",
     "in64": "1.3.6.1.2.1.31.1.1.1.6",
     "out64": "1.3.6.1.2.1.31.1.1.1.10",
+    "high_speed": "1.3.6.1.2.1.31.1.1.1.15",  # ifHighSpeed, Mbit/s
 }
 WRAP = {32: 2**32, 64: 2**64}
-UPTIME_WRAP = 2**32  # sysUpTime is TimeTicks (hundredths of a second), a 32-bit counter
+UPTIME_WRAP = 2**32  # sysUpTime is TimeTicks (hundredths of a second), a 32-bit counter: wraps after 497 days
+# How far sysUpTime may stray from the wall clock between two checks before we call it a reboot: the
+# agent's own clock and our two timestamps are not the same clock.
+UPTIME_SLACK_S, UPTIME_SLACK_SHARE = 30.0, 0.05
+# With no speed to compare with, a 32-bit counter that went backwards is taken as a wrap only while the
+# rate it gives is one a link could carry.
+UNKNOWN_SPEED_BPS = 10e9
+RATE_SLACK = 1.02  # our timestamps are not the counters': a saturated link may read 2 % above its speed
 AUTH = {"md5": snmp.usmHMACMD5AuthProtocol, "sha": snmp.usmHMACSHAAuthProtocol,
         "sha256": snmp.usmHMAC192SHA256AuthProtocol, "sha512": snmp.usmHMAC384SHA512AuthProtocol}
 PRIV = {"des": snmp.usmDESPrivProtocol, "aes": snmp.usmAesCfb128Protocol, "aes256": snmp.usmAesCfb256Protocol}
@@ -81,19 +90,22 @@ class SnmpProbe:
                                                       retries=0)
         system = await self._get(auth, target, context, check, [SYS_DESCR, SYS_UPTIME, SYS_NAME])
         latency = watch.ms()
-        if system.get(SYS_UPTIME) is None:
-            raise ProbeFailure("probe.snmp_malformed", host=check.host, what="sysUpTime")
+        # Many UPS, PDU and printer agents answer without sysUpTime: the device answered, so it is up; its
+        # uptime is unknown, and no reboot can be told.
+        raw_uptime = system.get(SYS_UPTIME)
+        uptime = int(raw_uptime) if raw_uptime is not None else None
         columns = {name: await self._walk(auth, target, context, check, oid) for name, oid in IF_COLUMNS.items()}
         now = time.time()
-        uptime = int(system[SYS_UPTIME])
         details: dict[str, Any] = {
             "sys_descr": _text(system.get(SYS_DESCR)), "sys_name": _text(system.get(SYS_NAME)),
             "sys_uptime": uptime, "at": now,
         }
-        before = previous.get("sys_uptime")
-        if isinstance(before, int) and uptime < before and before - uptime < UPTIME_WRAP // 2:
-            details["rebooted"] = True  # a counter that went backwards, and not by wrapping
-        interfaces, counters = _interfaces(columns, previous.get("counters", {}), previous.get("at"), now)
+        rebooted = rebooted_between(previous.get("sys_uptime"), previous.get("at"), uptime, now)
+        if rebooted:
+            details["rebooted"] = True
+        # Counters start again at a reboot: the pair across it is no traffic, so no rate is computed for it.
+        old_counters = {} if rebooted else previous.get("counters", {})
+        interfaces, counters = _interfaces(columns, old_counters, previous.get("at"), now)
         details["interfaces"], details["counters"] = interfaces, counters
         down = [i["name"] for i in interfaces if i["admin"] == 1 and i["oper"] == 2]
         if down:
@@ -144,6 +156,47 @@ def _text(value) -> str:
     return raw.replace(b"\x00", b"").decode("utf-8", errors="replace").strip()
 
 
+def rebooted_between(before: int | None, before_at: float | None, uptime: int | None, now: float) -> bool:
+    """Whether the device restarted between two readings of sysUpTime, told from the time that passed
+    between them: uptime should have grown by that time (modulo its 32-bit wrap after 497 days). A drop of
+    any size after a long uptime is a reboot unless the wrap explains it."""
+    if not isinstance(before, int) or uptime is None or not isinstance(before_at, int | float) or now <= before_at:
+        return False
+    elapsed = (now - before_at) * 100  # in TimeTicks
+    slack = max(UPTIME_SLACK_S * 100, UPTIME_SLACK_SHARE * elapsed)
+    expected = before + elapsed
+    if expected >= UPTIME_WRAP and abs(uptime - (expected - UPTIME_WRAP)) <= slack:
+        return False  # the counter wrapped, as the time that passed says it should have
+    return uptime + slack < expected
+
+
+def _speed(columns: dict[str, dict[int, Any]], index: int) -> float | None:
+    """The interface's speed in bit/s: ifHighSpeed where it is given (ifSpeed saturates at 4.29 Gbit/s)."""
+    high = columns["high_speed"].get(index)
+    if high is not None and int(high) > 0:
+        return int(high) * 1e6
+    speed = columns["speed"].get(index)
+    return float(int(speed)) if speed is not None and int(speed) > 0 else None
+
+
+def _rate(before: int, after: int, bits: int, seconds: float, speed: float | None) -> float | None:
+    """bit/s from two readings of a counter, or None when the readings cannot be traffic: a counter that went
+    backwards by more than a wrap explains (64-bit counters do not wrap in a device's life; a 32-bit one
+    only to a rate the link could carry), or a rate above the interface's speed."""
+    if after >= before:
+        delta = after - before
+    elif bits == 32:
+        delta = after + WRAP[32] - before
+        if delta * 8 / seconds > (speed or UNKNOWN_SPEED_BPS) * RATE_SLACK:
+            return None  # no wrap explains it: the counter was reset
+    else:
+        return None
+    rate = delta * 8 / seconds
+    if speed is not None and rate > speed * RATE_SLACK:
+        return None
+    return round(min(rate, speed) if speed is not None else rate, 1)
+
+
 def _interfaces(columns: dict[str, dict[int, Any]], old: dict, old_at: float | None, now: float):
     """Interface rows with bit/s from the counter deltas since the last check (64-bit, else 32-bit)."""
     rows, counters = [], {}
@@ -156,6 +209,7 @@ def _interfaces(columns: dict[str, dict[int, Any]], old: dict, old_at: float | N
             "name": _text(columns["name"].get(index)) or _text(columns["descr"].get(index)) or f"if{index}",
             "admin": int(columns["admin"].get(index, 0) or 0),
             "oper": int(columns["oper"].get(index, 0) or 0),
+            "speed_bps": _speed(columns, index),
             "in_bps": None,
             "out_bps": None,
         }
@@ -165,15 +219,10 @@ def _interfaces(columns: dict[str, dict[int, Any]], old: dict, old_at: float | N
             prev = old.get(str(index))
             if prev and prev[2] == bits and old_at and now > old_at:
                 seconds = now - old_at
-                row["in_bps"] = round(_delta(prev[0], now_in, bits) * 8 / seconds, 1)
-                row["out_bps"] = round(_delta(prev[1], now_out, bits) * 8 / seconds, 1)
+                row["in_bps"] = _rate(prev[0], now_in, bits, seconds, row["speed_bps"])
+                row["out_bps"] = _rate(prev[1], now_out, bits, seconds, row["speed_bps"])
         rows.append(row)
     return rows, counters
-
-
-def _delta(before: int, after: int, bits: int) -> int:
-    """Counter difference; a smaller value means the counter wrapped once."""
-    return after - before if after >= before else after + WRAP[bits] - before
 
 
 PROBE = ProbeKind("snmp", SnmpProbe, SnmpOptions, default_port=161, concurrency=IN_FLIGHT, order=20, rules=_rules)
