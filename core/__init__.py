@@ -9,7 +9,7 @@ module prefixes; a module belongs to the entry whose prefix matches it longest.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("db",)),
     ("kernel", ("core.config", "core.errors", "core.access", "core.audit", "core.formatting", "core.export",
-                "core.navigation", "core.i18n", "core.charts", "core.registry", "core")),
+                "core.navigation", "core.i18n", "core.charts", "core.registry", "core.text", "core")),
     ("probe kinds", ("probes.kinds",)),  # how to check a host: known to the target model below monitoring
     ("records", ("core.records",)),
     ("org", ("core.org",)),

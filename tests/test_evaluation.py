@@ -192,9 +192,10 @@ def test_skpd_cannot_open_another_units_assessment(store, city, admin, operator_
     with store.session() as s:
         with pytest.raises(NotFound):
             assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=city.units["DINKES"])
-        # the city government's assessment is no unit's data: everyone evaluating may read it
-        assert assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=None).can_edit \
-            is False
+        # the city government's assessment is Kominfo's: a unit's operator may not open it (the page never
+        # offered it; core now refuses it too)
+        with pytest.raises(PermissionDenied):
+            assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=None)
 
 
 def test_periods_are_unique_per_year_and_start_with_the_previous_rules(store, city, admin):

@@ -19,6 +19,7 @@ from core import audit
 from core.access import Role, Viewer, require_role
 from core.alerts.channels import CHANNELS
 from core.errors import NotFound, ValidationError
+from core.text import check_name
 from db.models import Unit
 from db.monitoring import Alert, AlertChannel, AlertChannelBase, AlertDelivery, Incident, State, Target, TargetState
 from db.types import utcnow
@@ -33,6 +34,8 @@ class ChannelCreate(AlertChannelBase):
 
 def check_channel(data: ChannelCreate) -> ChannelCreate:
     name, kind, address = " ".join(data.name.split()), data.kind.strip().lower(), data.address.strip()
+    check_name(name, "name")
+    check_name(address, "address")
     if not name:
         raise ValidationError("alert.channel_name_required", field="name")
     if kind not in CHANNELS:

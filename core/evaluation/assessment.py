@@ -6,6 +6,8 @@ Every step is audited; nothing can change in a closed period.
 """
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from core.access import Role, Viewer, require_role, require_unit_write, unit_sco
 from core.errors import ImportRejected, NotFound, NotReady, PermissionDenied, Problem, Term, ValidationError
 from core.evaluation import spbe
 from core.evaluation.periods import get_period
+from core.text import check_name
 from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod, Evidence
 from db.models import Unit
 from db.types import utcnow
@@ -26,13 +29,21 @@ STATUSES = ("draft", "submitted", "returned", "verified")
 EDITABLE = ("draft", "returned")
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 MAX_LINKS = 5
+MAX_EVIDENCE_NAME = 200
 # What an evidence file may be: its first bytes, and the file name endings that go with them.
 EVIDENCE_TYPES = {
     "application/pdf": (b"%PDF-", (".pdf",)),
     "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
-    "application/vnd.openxmlformats-officedocument": (b"PK\x03\x04", (".docx", ".xlsx", ".pptx")),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04", (".docx",)),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04", (".xlsx",)),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (b"PK\x03\x04", (".pptx",)),
 }
+# An Office document is a zip: it must hold the main part of what its name says it is, and nothing that runs.
+OFFICE_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".pptx": "ppt/presentation.xml"}
+RUNNABLE = (".exe", ".dll", ".bat", ".cmd", ".com", ".scr", ".msi", ".js", ".jse", ".vbs", ".vbe", ".ps1", ".sh",
+            ".jar", ".hta", ".lnk", "vbaproject.bin")
+MAX_UNPACKED = 20 * MAX_EVIDENCE_BYTES
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,8 @@ def effective_levels(answers, verified: bool = True) -> dict[int, int | None]:
 def _check_visible(session: Session, viewer: Viewer, unit_id: int | None) -> str:
     """The unit's name, or NotFound when the viewer may not see it. None is the whole government."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
-    if unit_id is None:
+    if unit_id is None:  # the whole government's own assessment: Kominfo's, read by leadership too
+        require_role(viewer, Role.ADMIN, Role.PIMPINAN)
         return ""
     scope = unit_scope(session, viewer)
     unit = session.get(Unit, unit_id)
@@ -309,8 +321,26 @@ def evidence_type(filename: str, data: bytes) -> str:
     lower = filename.lower()
     for content_type, (magic, endings) in EVIDENCE_TYPES.items():
         if data.startswith(magic) and lower.endswith(endings):
+            if magic == b"PK\x03\x04":
+                _check_office(filename, data, OFFICE_MAIN_PART[lower[lower.rfind("."):]])
             return content_type
     raise ValidationError("evaluation.evidence_type", field="file", filename=filename)
+
+
+def _check_office(filename: str, data: bytes, main_part: str) -> None:
+    """An Office file opened as the zip it is: a real document of its kind, holding nothing that runs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ValidationError("evaluation.evidence_type", field="file", filename=filename) from None
+    names = {p.filename.lower() for p in parts}
+    if "[content_types].xml" not in names or main_part not in names:
+        raise ValidationError("evaluation.evidence_type", field="file", filename=filename)
+    if any(name.endswith(RUNNABLE) for name in names):
+        raise ValidationError("evaluation.evidence_runnable", field="file", filename=filename)
+    if sum(p.file_size for p in parts) > MAX_UNPACKED:
+        raise ValidationError("evaluation.evidence_type", field="file", filename=filename)
 
 
 def add_evidence(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None, indicator: int,
@@ -318,7 +348,10 @@ def add_evidence(*, session: Session, viewer: Viewer, period_id: int, unit_id: i
     if indicator not in {i.number for i in spbe.indicators()}:
         raise ValidationError("evaluation.indicator_unknown", field="indicator", column="indicator")
     assessment = _editable(session, viewer, period_id, unit_id)
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = check_name(filename.replace("\\", "/").rsplit("/", 1)[-1].strip(), "file")
+    if len(name) > MAX_EVIDENCE_NAME:
+        raise ValidationError("evaluation.evidence_name_long", field="file", limit=MAX_EVIDENCE_NAME,
+                              length=len(name))
     content_type = evidence_type(name, data)
     row = Evidence(assessment_id=assessment.id, indicator=indicator, filename=name, content_type=content_type,
                    size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=viewer.username)

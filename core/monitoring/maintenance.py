@@ -10,6 +10,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, scoped
 from core.errors import ValidationError
+from core.text import check_name
 from db.monitoring import MaintenanceWindow, MaintenanceWindowBase, Target
 from db.types import utcnow
 
@@ -48,6 +49,7 @@ class Window:
 
 
 def validate(data: WindowCreate) -> None:
+    check_name(data.reason, "reason")
     if (data.unit_id is None) == (data.target_id is None):
         raise ValidationError("maintenance.scope", field="target_id")
     if data.kind == "once":

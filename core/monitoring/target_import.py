@@ -14,7 +14,7 @@ from core.access import Role, Viewer, require_role
 from core.errors import ImportRejected, Problem, ValidationError, checked, on_row
 from core.monitoring import targets
 from core.records import cells
-from core.records.sheets import Table, read_table
+from core.records.sheets import DEFAULT_LIMITS, Limits, Table, read_table
 from db.models import Unit
 from db.monitoring import Target
 from probes.kinds import PROBES
@@ -45,8 +45,9 @@ LABELS = {"unit": "users.unit", "name": "admin_targets.name", "kind": "admin_tar
           "state": "admin_targets.state"}
 
 
-def read_targets(content: bytes, filename: str) -> Table:
-    return read_table(content, filename, HEADERS, REQUIRED, label=lambda field: LABELS.get(field, field))
+def read_targets(content: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
+    return read_table(content, filename, HEADERS, REQUIRED, label=lambda field: LABELS.get(field, field),
+                      limits=limits)
 
 
 def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: bool = False) -> dict[str, int]:

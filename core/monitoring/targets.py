@@ -14,6 +14,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, ValidationError
+from core.text import check_name
 from db.models import Unit
 from db.monitoring import Target, TargetBase, TargetState
 from db.types import utcnow
@@ -65,6 +66,8 @@ def check_target(data: TargetCreate) -> TargetCreate:
     """The target cleaned up, or ValidationError naming the field that is wrong. What a kind needs (an
     address or a URL, a port, its options) comes from its declaration in probes.kinds."""
     name, host, kind_name = " ".join(data.name.split()), data.host.strip(), data.kind.strip().lower()
+    check_name(name, "name")
+    check_name(host, "host")
     if not name:
         raise ValidationError("target.name_required", field="name")
     kind = PROBES.get(kind_name)

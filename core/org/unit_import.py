@@ -4,7 +4,7 @@
 from core.errors import ImportRejected, Problem
 from core.org.units import UnitRow
 from core.records import cells
-from core.records.sheets import read_table
+from core.records.sheets import DEFAULT_LIMITS, Limits, read_table
 
 # Header spellings accepted for each field: the English names of the reference file and Indonesian ones.
 HEADERS = {
@@ -18,9 +18,11 @@ HEADERS = {
 REQUIRED = ("code", "name", "kind")
 
 
-def parse_units_csv(content: bytes, filename: str = "units.csv") -> list[tuple[int, UnitRow]]:
+def parse_units_csv(content: bytes, filename: str = "units.csv",
+                    limits: Limits = DEFAULT_LIMITS) -> list[tuple[int, UnitRow]]:
     """Rows with their line numbers; raises ImportRejected naming every bad row and column."""
-    table = read_table(content, filename, HEADERS, REQUIRED, label=lambda field: "unit.parent" if field == "parent_code" else f"unit.{field}")
+    table = read_table(content, filename, HEADERS, REQUIRED, limits=limits,
+                       label=lambda field: "unit.parent" if field == "parent_code" else f"unit.{field}")
     rows: list[tuple[int, UnitRow]] = []
     problems: list[Problem] = []
     for line, row in table.rows:

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, require_unit_write, scoped, unit_scope
 from core.errors import ImportRejected, NotFound, Problem, ValidationError, on_row
+from core.text import check_name, has_control
 from db.models import Unit, UnitProfile
 from db.types import utcnow
 
@@ -68,7 +69,8 @@ def _graph(session: Session) -> dict[str, _Node]:
 
 def _check(row: UnitRow, graph: dict[str, _Node]) -> list[Problem]:
     """Everything wrong with `row` once `graph` (the store with the change applied) holds it."""
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(f, "text.control_character", name=f) for f in ("code", "name", "short_name")
+                               if has_control(getattr(row, f))]
     if not row.code:
         problems.append(Problem("code", "unit.code_required"))
     elif not CODE_PATTERN.match(row.code):
@@ -231,7 +233,7 @@ def update_unit_profile(*, session: Session, viewer: Viewer, unit_id: int, data:
     """Contact details: admin for any unit, an skpd user for the units in their own scope."""
     require_unit_write(session, viewer, unit_id)
     unit = get_unit(session=session, viewer=viewer, unit_id=unit_id)
-    clean = {k: " ".join(str(v).split()) for k, v in data.model_dump().items()}
+    clean = {k: check_name(" ".join(str(v).split()), k) for k, v in data.model_dump().items()}
     if clean["email"] and not EMAIL_PATTERN.match(clean["email"]):
         raise ValidationError("unit.email_invalid", field="email", email=clean["email"])
     if clean["website"] and not clean["website"].startswith(("http://", "https://")):

@@ -10,6 +10,7 @@ from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import AccountLocked, LoginFailed, NotFound, ValidationError
 from core.org import passwords
+from core.text import check_name
 from db.models import Unit, User, UserBase, UserFields
 from db.types import utcnow
 
@@ -99,7 +100,7 @@ def create_user(*, session: Session, viewer: Viewer, data: UserCreate) -> User:
         raise ValidationError("user.username_invalid", field="username", username=data.username)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValidationError("user.username_taken", field="username", username=username)
-    display_name = " ".join(data.display_name.split())
+    display_name = check_name(" ".join(data.display_name.split()), "display_name")
     if not display_name:
         raise ValidationError("user.name_required", field="display_name")
     unit_id = data.unit_id if data.role == Role.SKPD else None
@@ -117,7 +118,7 @@ def update_user(*, session: Session, viewer: Viewer, user_id: int, data: UserUpd
     """Change an account's name, role, unit or active flag (admin only)."""
     require_role(viewer, Role.ADMIN)
     user = get_user(session=session, viewer=viewer, user_id=user_id)
-    display_name = " ".join(data.display_name.split())
+    display_name = check_name(" ".join(data.display_name.split()), "display_name")
     if not display_name:
         raise ValidationError("user.name_required", field="display_name")
     unit_id = data.unit_id if data.role == Role.SKPD else None

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.text import has_control
 from db.types import utcnow
 
 
@@ -35,6 +36,8 @@ def text(value: Any) -> str:
         raise CellError("cell.formula", formula=str(value)[:60])
     if value is None:
         return ""
+    if isinstance(value, str) and has_control(value):
+        raise CellError("cell.control_character")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime | date):

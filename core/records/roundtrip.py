@@ -13,7 +13,7 @@ from core.i18n import CATALOGUES, t
 from core.records import listing
 from core.records.kinds import Lookup, RecordKind
 from core.records.save import Change, save_records
-from core.records.sheets import Table, read_table
+from core.records.sheets import DEFAULT_LIMITS, Limits, Table, read_table
 
 MAX_ROWS_WITH_LISTS = 5000  # dropdown validation is drawn this far down the template
 
@@ -28,10 +28,10 @@ def sheet_names(spec: RecordKind) -> list[str]:
     return [t(f"inventory.sheet.{spec.name}", lang) for lang in CATALOGUES]
 
 
-def read_upload(content: bytes, filename: str, kind: RecordKind) -> Table:
+def read_upload(content: bytes, filename: str, kind: RecordKind, limits: Limits = DEFAULT_LIMITS) -> Table:
     """The rows of an uploaded workbook or CSV; the unit column is the only one a file must have."""
     return read_table(content, filename, headers(kind), ["unit"], sheets=sheet_names(kind),
-                      label=lambda field: f"{kind.name}.{field}")
+                      label=lambda field: f"{kind.name}.{field}", limits=limits)
 
 
 def changes_from(table: Table, kind: RecordKind) -> list[Change]:
@@ -79,7 +79,7 @@ def template(*, session: Session, viewer: Viewer, kind: RecordKind, lang: str = 
         if options:
             lists.cell(row=1, column=index, value=column.label(kind.name, lang)).font = Font(bold=True)
             for row, option in enumerate(options, start=2):
-                lists.cell(row=row, column=index, value=option)
+                lists.cell(row=row, column=index, value=safe_cell(option))  # admin-typed entries: never formulas
             source = f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${len(options) + 1}"
             check = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
                                    errorTitle=column.label(kind.name, lang), error=t("inventory.template.pick", lang))

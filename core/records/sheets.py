@@ -6,6 +6,7 @@ two columns). The header row is the first of the top rows that names the require
 Cells keep their type from Excel (numbers, dates) so each field's own parser decides what is valid.
 """
 
+import bisect
 import csv
 import io
 import re
@@ -21,9 +22,43 @@ from core.export import DANGEROUS
 from core.records.cells import Formula
 
 HEADER_SEARCH_ROWS = 10
+MAX_MERGES, MAX_MERGE_WIDTH = 10_000, 200  # merged ranges spread into cells: enough for any real header
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 INSTRUCTION_SHEETS = {"petunjuk", "instructions", "instruksi", "daftar", "lists"}
 MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may weigh, checked before and while it is read (settings: MONEV_UPLOAD_MAX_MB,
+    MONEV_IMPORT_MAX_ROWS). A workbook is a zip: it may unpack to at most UNPACK_FACTOR times its limit,
+    and no part of it may be squeezed more than MAX_RATIO to one (what a zip bomb is)."""
+
+    max_bytes: int = 20 * 2**20
+    max_rows: int = 100_000
+
+    UNPACK_FACTOR = 10
+    MAX_RATIO = 100
+    CELLS_PER_ROW = 40
+
+    @property
+    def max_unpacked(self) -> int:
+        return self.UNPACK_FACTOR * self.max_bytes
+
+    @property
+    def max_cells(self) -> int:
+        return self.CELLS_PER_ROW * self.max_rows
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class TooMuch(Exception):
+    """Reading stopped at a limit; `problem` says which, in a sentence."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(problem.key)
 
 
 @dataclass
@@ -62,7 +97,8 @@ def normalise_header(text: Any) -> str:
 
 
 def read_table(content: bytes, filename: str, headers: dict[str, set[str]], required: Iterable[str],
-               sheets: Iterable[str] = (), label: Callable[[str], str] = lambda field: field) -> Table:
+               sheets: Iterable[str] = (), label: Callable[[str], str] = lambda field: field,
+               limits: Limits = DEFAULT_LIMITS) -> Table:
     """The table in `content`; raises ImportRejected when it cannot be read, lacks a required column, or
     has a column whose header names no field (its values would be lost: the problem names the closest
     known header, as `label` names a field).
@@ -72,10 +108,16 @@ def read_table(content: bytes, filename: str, headers: dict[str, set[str]], requ
     """
     required = list(required)
     sheet = ""
-    if filename.lower().endswith(EXCEL_SUFFIXES):
-        sheet, lines = _excel_lines(content, filename, [normalise_header(n) for n in sheets])
-    else:
-        lines = _csv_lines(content, filename)
+    if len(content) > limits.max_bytes:
+        raise ImportRejected([Problem("-", "import.too_large", size=_mb(len(content)), limit=_mb(limits.max_bytes))],
+                             filename)
+    try:
+        if filename.lower().endswith(EXCEL_SUFFIXES):
+            sheet, lines = _excel_lines(content, filename, [normalise_header(n) for n in sheets], limits)
+        else:
+            lines = _csv_lines(content, filename, limits)
+    except TooMuch as stop:
+        raise ImportRejected([stop.problem], filename) from None
     lookup = {normalise_header(name): f for f, names in headers.items() for name in names | {f}}
     header_at, columns, first_seen = None, {}, None
     for number, values in lines[:HEADER_SEARCH_ROWS]:
@@ -163,7 +205,28 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _csv_lines(content: bytes, filename: str) -> list[tuple[int, list[Any]]]:
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f}".replace(".", ",")
+
+
+def _counted(rows: Iterable[tuple[int, list[Any]]], limits: Limits) -> list[tuple[int, list[Any]]]:
+    """The rows that hold anything, stopping (TooMuch) past the row or cell limit."""
+    kept, cells = [], 0
+    for number, values in rows:
+        while values and (values[-1] is None or values[-1] == ""):
+            values.pop()  # a row padded to the sheet's declared width holds nothing there
+        if not values:
+            continue
+        kept.append((number, values))
+        cells += len(values)
+        if len(kept) > limits.max_rows + HEADER_SEARCH_ROWS:
+            raise TooMuch(Problem("-", "import.too_many_rows", limit=limits.max_rows))
+        if cells > limits.max_cells:
+            raise TooMuch(Problem("-", "import.too_many_cells", limit=limits.max_cells, row=number))
+    return kept
+
+
+def _csv_lines(content: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[tuple[int, list[Any]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -172,54 +235,95 @@ def _csv_lines(content: bytes, filename: str) -> list[tuple[int, list[Any]]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [(number, values) for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _counted(enumerate(reader, start=1), limits)
+    except csv.Error as exc:  # a field longer than the csv module reads, a stray quote: where and why
+        raise ImportRejected([Problem("-", "import.csv_broken", row=reader.line_num, error=str(exc))],
+                             filename) from None
 
 
-def _excel_lines(content: bytes, filename: str, wanted: list[str]) -> tuple[str, list[tuple[int, list[Any]]]]:
+def _unpacked(content: bytes, filename: str, limits: Limits) -> None:
+    """Refuse a workbook that unpacks to far more than it weighs (a zip bomb) before anything reads it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportRejected([Problem("-", "import.not_excel")], filename) from None
+    total = sum(part.file_size for part in parts)
+    squeezed = any(part.file_size > limits.MAX_RATIO * max(part.compress_size, 1) and part.file_size > 2**20
+                   for part in parts)
+    if total > limits.max_unpacked or squeezed:
+        raise ImportRejected([Problem("-", "import.zip_bomb", size=_mb(total), limit=_mb(limits.max_unpacked))],
+                             filename)
+
+
+def _excel_lines(content: bytes, filename: str, wanted: list[str],
+                 limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook  # imported here: only uploads of workbooks pay for it
 
+    _unpacked(content, filename, limits)
     try:
         # Formulas as formulas (not the results the file may have cached): each is refused with its text.
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except Exception:  # noqa: BLE001 - openpyxl raises a dozen kinds for a broken file; each means the same
         raise ImportRejected([Problem("-", "import.not_excel")], filename) from None
     try:
         named = {normalise_header(ws.title): ws for ws in book.worksheets}
         sheet = next((named[n] for n in wanted if n in named), None) or next(
             (ws for ws in book.worksheets if normalise_header(ws.title) not in INSTRUCTION_SHEETS), book.worksheets[0])
-        lines = [[Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v for v in values]
-                 for values in sheet.iter_rows(min_row=1, values_only=True)]
+        # The sheet's declared size is never trusted: a file that declares A1:XFD1048576 around one cell
+        # would otherwise be read as a billion empty cells.
+        sheet.reset_dimensions()
+        rows = ((n, [Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v for v in values])
+                for n, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+        lines = _counted(rows, limits)
         _spread_merged(lines, _merged_ranges(content, getattr(sheet, "_worksheet_path", "")))
-        return sheet.title, list(enumerate(lines, start=1))
+        return sheet.title, lines
+    except TooMuch:
+        raise
+    except Exception:  # noqa: BLE001 - broken sheet XML and the like: the file is refused with a sentence
+        raise ImportRejected([Problem("-", "import.excel_broken")], filename) from None
     finally:
         book.close()
 
 
 def _merged_ranges(content: bytes, part: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges as (first row, first column, last row, last column), read from the sheet's XML:
-    openpyxl's fast read-only mode does not report them."""
+    """Merged ranges as (first row, first column, last row, last column), read from the sheet's XML (openpyxl's
+    fast read-only mode does not report them): streamed, keeping only what follows the cell data."""
     from openpyxl.utils import column_index_from_string  # deferred, as in _excel_lines
 
     if not part:
         return []
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        xml = archive.read(part.lstrip("/"))
+    tail, window = b"", b""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(part.lstrip("/")) as stream:
+        while chunk := stream.read(2**20):
+            if tail:
+                tail += chunk
+                continue
+            window = window[-16:] + chunk
+            at = window.find(b"</sheetData>")
+            if at >= 0:
+                tail = window[at:]
     ranges = []
-    for col1, row1, col2, row2 in MERGE.findall(xml[xml.rfind(b"</sheetData>"):]):
+    for col1, row1, col2, row2 in MERGE.findall(tail):
         c1, r1 = column_index_from_string(col1.decode()), int(row1)
         c2, r2 = (column_index_from_string(col2.decode()), int(row2)) if col2 else (c1, r1)
         ranges.append((r1, c1, r2, c2))
     return ranges
 
 
-def _spread_merged(lines: list[list[Any]], ranges: list[tuple[int, int, int, int]]) -> None:
-    """Give every cell of a merged range the value Excel shows in it (the top-left cell's)."""
-    for r1, c1, r2, c2 in ranges:
-        if r1 > len(lines):
+def _spread_merged(lines: list[tuple[int, list[Any]]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Give every cell of a merged range the value Excel shows in it (the top-left cell's), in the rows that
+    are there (a merge reaching down a million empty rows adds none)."""
+    rows, numbers = dict(lines), [number for number, _values in lines]
+    for r1, c1, r2, c2 in ranges[:MAX_MERGES]:
+        source = rows.get(r1)
+        if source is None or c2 - c1 > MAX_MERGE_WIDTH:
             continue
-        value = lines[r1 - 1][c1 - 1] if c1 - 1 < len(lines[r1 - 1]) else None
-        for r in range(r1, min(r2, len(lines)) + 1):
-            row = lines[r - 1]
+        value = source[c1 - 1] if c1 - 1 < len(source) else None
+        for at in range(bisect.bisect_left(numbers, r1), bisect.bisect_right(numbers, r2)):
+            row = lines[at][1]
             if len(row) < c2:
                 row.extend([None] * (c2 - len(row)))
             for c in range(c1, c2 + 1):

@@ -12,7 +12,21 @@ from core.i18n import reason_text
 from core.monitoring import maintenance, target_import, targets
 from core.monitoring.states import look
 from core.org import units
-from pages.common.shell import cached, call, ctx, deferred, form_data, guard, moment, save, show_error, show_flash, t
+from pages.common.shell import (
+    cached,
+    call,
+    ctx,
+    deferred,
+    form_data,
+    guard,
+    import_limits,
+    moment,
+    save,
+    show_error,
+    show_flash,
+    t,
+    uploader,
+)
 from probes.kinds import KINDS, PROBES
 from probes.kinds.base import ProbeKind
 
@@ -188,10 +202,10 @@ with tab_maintenance:
 with tab_import:
     if tab_import.open:
         st.markdown(t("admin_targets.import_help"))
-        upload = st.file_uploader(t("admin_targets.import_file"), type=["csv", "xlsx"], key="target_import_file")
+        upload = uploader(t("admin_targets.import_file"), ["csv", "xlsx"], "target_import_file")
         if upload is not None:
             try:
-                table = target_import.read_targets(upload.getvalue(), upload.name)
+                table = target_import.read_targets(upload.getvalue(), upload.name, import_limits())
                 plan = call(target_import.import_targets, table=table, dry_run=True)
             except MonevError as exc:
                 show_error(exc)

@@ -6,7 +6,7 @@ import streamlit as st
 from core.errors import MonevError
 from core.org import units
 from core.org.unit_import import parse_units_csv
-from pages.common.shell import call, guard, kind_label, save, show_error, show_flash, t
+from pages.common.shell import call, guard, import_limits, kind_label, save, show_error, show_flash, t, uploader
 
 guard("admin_units")
 st.title(t("admin_units.title"))
@@ -79,10 +79,10 @@ with tab_edit:
 
 with tab_import:
     st.markdown(t("admin_units.import_help"))
-    upload = st.file_uploader(t("admin_units.import_file"), type=["csv"], key="unit_import_file")
+    upload = uploader(t("admin_units.import_file"), ["csv", "xlsx"], "unit_import_file")
     if upload is not None:
         try:
-            rows = parse_units_csv(upload.getvalue(), upload.name)
+            rows = parse_units_csv(upload.getvalue(), upload.name, import_limits())
             plan = call(units.import_units, rows=rows, filename=upload.name, dry_run=True)
         except MonevError as exc:
             show_error(exc)

@@ -13,6 +13,7 @@ from core.config import Settings
 from core.errors import ImportRejected, MonevError, checked
 from core.i18n import t as translate
 from core.navigation import can_open
+from core.records.sheets import Limits
 from db.engine import session_scope
 
 CTX_KEY = "_monev_ctx"
@@ -146,6 +147,21 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def import_limits() -> Limits:
+    """What one upload may weigh: the settings, and never more than Streamlit itself accepts."""
+    settings = ctx().settings
+    megabytes = min(settings.upload_max_mb, int(st.get_option("server.maxUploadSize")))
+    return Limits(max_bytes=megabytes * 2**20, max_rows=settings.import_max_rows)
+
+
+def uploader(label: str, types: list[str], key: str, where=st):
+    """An import's file uploader: Streamlit refuses a larger file itself, and the limits are stated under it."""
+    limits = import_limits()
+    megabytes = limits.max_bytes // 2**20
+    return where.file_uploader(label, type=types, key=key, max_upload_size=megabytes, help=t(
+        "import.limits", mb=formatting.number(megabytes), rows=formatting.number(limits.max_rows)))
 
 
 def form_data(model, **fields):

@@ -182,6 +182,7 @@ if view.can_edit:
                                    format_func=lambda n: f"{n}. {spbe.indicator(n).name}", key="evidence_indicator")
         upload = cols[1].file_uploader(t("assessment.upload"), type=["pdf", "png", "jpg", "jpeg", "docx", "xlsx",
                                                                      "pptx"], key="evidence_file",
+                                       max_upload_size=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024),
                                        help=t("assessment.upload_help",
                                               limit_mb=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024)))
         if st.form_submit_button(t("assessment.upload_button"), icon=":material/upload:"):

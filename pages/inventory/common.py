@@ -14,7 +14,7 @@ from core.org import units
 from core.records import listing, roundtrip
 from core.records.kinds import RecordKind
 from core.records.save import Change, save_records
-from pages.common.shell import cached, call, ctx, deferred, save, show_error, t
+from pages.common.shell import cached, call, ctx, deferred, import_limits, save, show_error, t, uploader
 
 PAGE_SIZE = 200
 
@@ -134,11 +134,11 @@ def import_tab(kind: RecordKind) -> None:
     st.download_button(t("inventory.template"), data=template, file_name=f"templat-{kind.name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{kind.name}_template", icon=":material/table_view:")
-    upload = st.file_uploader(t("inventory.import_file"), type=["xlsx", "csv"], key=f"{kind.name}_upload")
+    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], f"{kind.name}_upload")
     if upload is None:
         return
     try:
-        sheet = roundtrip.read_upload(upload.getvalue(), upload.name, kind)
+        sheet = roundtrip.read_upload(upload.getvalue(), upload.name, kind, import_limits())
         plan = call(roundtrip.import_upload, kind=kind, table=sheet, dry_run=True)
     except MonevError as exc:
         show_error(exc)

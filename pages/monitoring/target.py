@@ -21,7 +21,8 @@ if not rows:
 by_id = {r.id: r for r in rows}
 wanted = st.query_params.get("id")
 ids = list(by_id)
-index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_id else 0
+# Only ASCII digits: "²".isdigit() is True, and int("²") fails.
+index = ids.index(int(wanted)) if wanted and wanted.isascii() and wanted.isdigit() and int(wanted) in by_id else 0
 pick = st.selectbox(t("admin_targets.pick"), ids, index=index, key="target_pick",
                     format_func=lambda i: f"{by_id[i].name} · {by_id[i].host}")
 st.query_params["id"] = str(pick)
