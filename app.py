@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine
 from core.alerts.notify import Notifier
 from core.config import Settings, load_settings
 from core.demo import demo_logins
-from core.errors import AccountLocked, LoginFailed, MonevError
+from core.errors import LoginFailed, LoginThrottled, MonevError
 from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
-from core.org import users
+from core.org import logins, users
 from core.org.cookies import read_token
 from core.startup import open_store, prepare
 from db.engine import session_scope
@@ -69,6 +69,16 @@ def _language_picker(lang: str, key: str, engine: Engine | None = None, viewer=N
     )
 
 
+def _client(settings: Settings) -> str:
+    """Where a login comes from: the peer's address, or behind MONEV_TRUSTED_PROXIES proxies (Caddy, nginx)
+    the address the nearest of them was asked by (its X-Forwarded-For entry); never a header alone."""
+    peer = st.context.ip_address
+    peer = peer if isinstance(peer, str) else ""  # no peer outside a browser session (AppTest)
+    hops = settings.trusted_proxies
+    forwarded = [a.strip() for a in (st.context.headers.get("X-Forwarded-For") or "").split(",") if a.strip()]
+    return forwarded[-hops] if hops and len(forwarded) >= hops else peer
+
+
 def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authenticate, lang: str) -> bool:
     """Our own form, so lockout lives in core/; the library signs the cookie. True once logged in."""
     box = st.empty()
@@ -87,14 +97,15 @@ def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authen
             if submitted:
                 with session_scope(engine) as s:  # commit even on failure: the attempt must count
                     try:
-                        user = users.authenticate(session=s, username=username, password=password)
+                        user = logins.authenticate(session=s, username=username, password=password,
+                                                   client=_client(settings))
                         st.session_state.update(
                             authentication_status=True, username=user.username, name=user.display_name,
                             roles=[user.role], logout=None,
                         )
                         if user.language:
                             st.session_state.lang = user.language
-                    except (LoginFailed, AccountLocked) as exc:
+                    except (LoginFailed, LoginThrottled) as exc:
                         error = exc
             if error is not None:
                 st.error(error.message(lang), icon=":material/lock:")
@@ -224,6 +235,9 @@ def main() -> None:
         viewer = _current_viewer(settings, engine)
         lang = st.session_state.lang
 
+    if st.session_state.pop("_renew_cookie", False):
+        # The password just changed, which revoked every earlier cookie: this session gets a fresh one.
+        (authenticator or _authenticator(settings, engine)).cookie_controller.set_cookie()
     ctx = Ctx(settings=settings, engine=engine, viewer=viewer, lang=lang)
     st.session_state[CTX_KEY] = ctx
     page = _navigation(ctx)

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     cookie_expiry_days: float = 1.0
     data_dir: Path = Path("data")
     bcrypt_rounds: int = 12
+    trusted_proxies: int = 0  # reverse proxies in front of the app, whose X-Forwarded-For names the client
     worker_in_app: bool = True  # run the probe worker inside the Streamlit process
     worker_name: str = ""  # defaults to host:pid
     probe_lease_s: float = 45.0  # a killed worker's targets move to the others after this
@@ -94,8 +95,15 @@ class Settings(BaseSettings):
         return self.cookie_key.get_secret_value()
 
 
+MIN_DISTINCT_CHARACTERS = 12  # a secrets.token_urlsafe(48) key has about 45; "a" * 32 has one
+
+
 def _check_cookie_key(key: str) -> None:
-    if key.strip().lower() in KNOWN_DEFAULT_KEYS or len(key) < MIN_COOKIE_KEY_LENGTH:
+    """Refuse a key that is known, short, or low in entropy (few distinct characters, a repeated pattern):
+    a cookie signed with one can be forged."""
+    repeated = any(len(key) % n == 0 and key == key[:n] * (len(key) // n) for n in range(1, 9))
+    if (key.strip().lower() in KNOWN_DEFAULT_KEYS or len(key) < MIN_COOKIE_KEY_LENGTH
+            or len(set(key)) < MIN_DISTINCT_CHARACTERS or repeated):
         raise SettingsError("settings.cookie_key_unsafe", length=MIN_COOKIE_KEY_LENGTH)
 
 

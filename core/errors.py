@@ -38,8 +38,8 @@ class LoginFailed(MonevError):
     """Wrong user name or password."""
 
 
-class AccountLocked(MonevError):
-    """Too many failed logins; the account is locked until a given time."""
+class LoginThrottled(MonevError):
+    """Too many failed logins from this client (or of this name): try again after a wait."""
 
 
 class SettingsError(MonevError):

@@ -54,12 +54,24 @@ class User(UserBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=100)
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Re-login cookies issued at or before this moment are refused (logout, password reset).
     sessions_valid_after: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One login attempt: the name as typed (known or not) and the client it came from."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),
+                      Index("ix_login_attempt_client_at", "client", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    username: str = Field(max_length=60)
+    client: str = Field(max_length=64)
+    ok: bool = False
 
 
 class AuditLog(SQLModel, table=True):

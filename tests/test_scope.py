@@ -150,7 +150,7 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
-          "org.users.unlock_user", "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
+          "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
           "monitoring.target_import.import_targets", "records.save.save_records", "records.roundtrip.import_upload",
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
           "evaluation.assessment.remove_evidence", "needs.workflow.submit"]
@@ -159,6 +159,7 @@ ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
     "alerts.alerts.create_channel": {"data": None}, "alerts.alerts.update_channel": {"channel_id": 1, "data": None},
     "alerts.alerts.send_test": {"channel_id": 1},
+    "org.logins.clear": {"username": "op_b"}, "org.logins.throttled": {},
     "inventory.lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
     "inventory.duplicates.resolve": {"key": "x", "action": "keep"},
     "evaluation.lifecycle.create_period": {"year": 2030}, "evaluation.periods.set_city_method": {"period_id": 1, "method": "average"},
@@ -352,7 +353,6 @@ def writes_to_unit_b(city):
         "org.users.update_user": dict(user_id=city.viewers["op_b"].user_id,
                                   data=UserUpdate(display_name="X", role="skpd", unit_id=b)),
         "org.users.reset_password": dict(user_id=city.viewers["op_b"].user_id),
-        "org.users.unlock_user": dict(user_id=city.viewers["op_b"].user_id),
         "monitoring.targets.create_target": dict(data=targets.TargetCreate(unit_id=b, name="x", kind="ping", host="127.0.0.1")),
         "monitoring.targets.update_target": dict(target_id=city.target_b, data=targets.TargetCreate(
             unit_id=b, name="x", kind="ping", host="127.0.0.2")),

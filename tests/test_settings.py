@@ -32,7 +32,7 @@ def test_outside_demo_a_missing_cookie_key_stops_the_app_and_says_how_to_fix_it(
     assert "MONEV_COOKIE_KEY belum diisi" in message and "secrets.token_urlsafe" in message
 
 
-@pytest.mark.parametrize("key", ["some_key", "changeme", "pendek-sekali"])
+@pytest.mark.parametrize("key", ["some_key", "changeme", "pendek-sekali", "a" * 32, "abcd" * 12, "0123456789" * 4])
 def test_a_library_default_or_short_cookie_key_is_refused(clean_env, monkeypatch, key):
     monkeypatch.setenv("MONEV_COOKIE_KEY", key)
     with pytest.raises(SettingsError) as err:

@@ -1,21 +1,19 @@
-"""User accounts: scoped reads, admin writes, login with lockout. Passwords are bcrypt hashes only."""
+"""User accounts: scoped reads, admin writes. Passwords are bcrypt hashes only; logging in is core.org.logins."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, unit_scope
-from core.errors import AccountLocked, LoginFailed, NotFound, ValidationError
-from core.org import passwords
+from core.errors import NotFound, ValidationError
+from core.org import logins, passwords
 from core.text import check_name
 from db.models import Unit, User, UserBase, UserFields
 from db.types import utcnow
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 AUDITED = ["username", "display_name", "role", "unit_id", "active", "language"]
 
@@ -42,7 +40,7 @@ def load_viewer(*, session: Session, username: str, cookie_issued_at: datetime |
     logout or password reset, so those revoke the cookie even if the browser kept it.
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active or _is_locked(user, utcnow()):
+    if user is None or not user.active:
         return None
     revoked = user.sessions_valid_after
     if cookie_issued_at is not None and revoked is not None and cookie_issued_at <= revoked:
@@ -55,10 +53,6 @@ def end_sessions(*, session: Session, viewer: Viewer) -> None:
     user = session.get(User, viewer.user_id) if viewer.user_id else None
     if user is not None:
         user.sessions_valid_after = utcnow()
-
-
-def _is_locked(user: User, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
 
 
 def _check_role_and_unit(session: Session, role: str, unit_id: int | None) -> None:
@@ -137,25 +131,17 @@ def update_user(*, session: Session, viewer: Viewer, user_id: int, data: UserUpd
 
 
 def reset_password(*, session: Session, viewer: Viewer, user_id: int, new_password: str | None = None) -> str:
-    """Set a new password (random when none is given), unlock the account, and return the password once."""
+    """Set a new password (random when none is given), forget the name's failed logins, and return the
+    password once."""
     require_role(viewer, Role.ADMIN)
     user = get_user(session=session, viewer=viewer, user_id=user_id)
     password = new_password or passwords.random_password()
     user.password_hash = passwords.hash_password(password)
-    user.failed_logins, user.locked_until, user.sessions_valid_after = 0, None, utcnow()
+    user.sessions_valid_after = utcnow()
+    logins.clear(session=session, viewer=viewer, username=user.username)
     audit.record(session, viewer=viewer, action="reset_password", table="app_user", row_id=user.id,
                  unit_id=user.unit_id)
     return password
-
-
-def unlock_user(*, session: Session, viewer: Viewer, user_id: int) -> User:
-    require_role(viewer, Role.ADMIN)
-    user = get_user(session=session, viewer=viewer, user_id=user_id)
-    old = {"failed_logins": user.failed_logins, "locked_until": audit._plain(user.locked_until)}
-    user.failed_logins, user.locked_until = 0, None
-    audit.record(session, viewer=viewer, action="unlock", table="app_user", row_id=user.id, unit_id=user.unit_id,
-                 old=old, new={"failed_logins": 0, "locked_until": None})
-    return user
 
 
 def change_own_password(*, session: Session, viewer: Viewer, current: str, new: str) -> None:
@@ -166,6 +152,9 @@ def change_own_password(*, session: Session, viewer: Viewer, current: str, new: 
     if not passwords.verify(current, user.password_hash):
         raise ValidationError("password.current_wrong", field="current")
     user.password_hash = passwords.hash_password(new)
+    # Every re-login cookie issued before now stops working, as after a reset; the page gives this
+    # session a fresh one.
+    user.sessions_valid_after = utcnow()
     audit.record(session, viewer=viewer, action="change_password", table="app_user", row_id=user.id,
                  unit_id=user.unit_id)
 
@@ -179,42 +168,6 @@ def set_language(*, session: Session, viewer: Viewer, language: str) -> None:
 def language_of(*, session: Session, viewer: Viewer) -> str | None:
     user = session.get(User, viewer.user_id) if viewer.user_id else None
     return user.language if user else None
-
-
-def authenticate(*, session: Session, username: str, password: str, now: datetime | None = None) -> User:
-    """Check a login. Five wrong passwords lock the account for fifteen minutes.
-
-    The caller commits even when this raises: the failed attempt and the lock must be kept.
-    """
-    now = now or utcnow()
-    name = (username or "").strip().lower()
-    user = session.scalar(select(User).where(User.username == name)) if name else None
-    if user is None or not user.active:
-        passwords.burn_time(password or "")
-        raise LoginFailed("auth.invalid")
-    if _is_locked(user, now):
-        raise AccountLocked("auth.locked", minutes=_minutes_left(user.locked_until, now))
-    if not password or not passwords.verify(password, user.password_hash):
-        return _fail(session, user, now)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    return user
-
-
-def _fail(session: Session, user: User, now: datetime):
-    # One UPDATE with the increment in SQL, so two app replicas cannot lose a failed attempt.
-    session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-    session.refresh(user)
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.failed_logins, user.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-        audit.record(session, viewer=viewer_for(user), action="lock", table="app_user", row_id=user.id,
-                     unit_id=user.unit_id, new={"locked_until": user.locked_until.isoformat()})
-        raise AccountLocked("auth.locked_now", attempts=MAX_FAILED_LOGINS, minutes=LOCK_MINUTES)
-    # Same words as for an unknown user name, so the form does not tell which names exist.
-    raise LoginFailed("auth.invalid")
-
-
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, -(-int((until - now).total_seconds()) // 60))
 
 
 def credentials(*, session: Session) -> dict:

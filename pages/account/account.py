@@ -22,6 +22,7 @@ with st.form("change_password", clear_on_submit=True):
         else:
             try:
                 call(users.change_own_password, current=current, new=new)
+                st.session_state["_renew_cookie"] = True  # earlier cookies are revoked; this session gets a new one
                 st.success(t("account.changed"))
             except MonevError as exc:
                 show_error(exc)

@@ -5,13 +5,14 @@ import streamlit as st
 
 from core.access import Role
 from core.errors import MonevError, checked
-from core.org import passwords, units, users
+from core.org import logins, passwords, units, users
 from pages.common.shell import call, flash, form_data, guard, moment, role_label, save, show_error, show_flash, t
 
 guard("admin_users")
 st.title(t("admin_users.title"))
 show_flash()
 
+failures = call(logins.throttled)
 accounts = call(users.list_users)
 unit_list = call(units.list_units)
 unit_by_id = {u.id: u for u in unit_list}
@@ -39,7 +40,7 @@ with tab_list:
             t("users.role"): [role_label(u.role) for u in accounts],
             t("users.unit"): [unit_by_id[u.unit_id].short_name if u.unit_id in unit_by_id else "" for u in accounts],
             t("users.active"): [u.active for u in accounts],
-            t("users.locked_until"): [moment(u.locked_until) if u.locked_until else "" for u in accounts],
+            t("users.failed_logins"): [failures.get(u.username, 0) for u in accounts],
             t("users.last_login"): [moment(u.last_login_at) if u.last_login_at else "" for u in accounts],
         }),
         hide_index=True, width="stretch",
@@ -100,5 +101,7 @@ with tab_password:
                 flash(t("admin_users.reset_done", username=by_id[target].username))
             except MonevError as exc:
                 show_error(exc)
-        if by_id[target].locked_until is not None and right.button(t("admin_users.unlock"), key="user_unlock"):
-            save(users.unlock_user, t("admin_users.unlocked", username=by_id[target].username), user_id=target)
+        if failures.get(by_id[target].username) and right.button(t("admin_users.unlock"), key="user_unlock",
+                                                                  help=t("admin_users.unlock_help")):
+            save(logins.clear, t("admin_users.unlocked", username=by_id[target].username),
+                 username=by_id[target].username)
