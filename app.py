@@ -17,7 +17,7 @@ from core.org import logins, users
 from core.org.cookies import read_token
 from core.startup import open_store, prepare
 from db.engine import session_scope
-from pages.common.shell import CTX_KEY, Ctx, not_allowed
+from pages.common.shell import CTX_KEY, Ctx, not_allowed, plain
 from probes.store import Retention
 from probes.worker import ProbeWorker, WorkerThread
 
@@ -108,7 +108,7 @@ def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authen
                     except (LoginFailed, LoginThrottled) as exc:
                         error = exc
             if error is not None:
-                st.error(error.message(lang), icon=":material/lock:")
+                st.error(error.message(lang, escape=plain), icon=":material/lock:")
             if settings.demo:
                 st.info(t("login.demo_notice", lang), icon=":material/info:")
                 st.dataframe(
@@ -177,8 +177,8 @@ def _request_logout() -> None:
 
 def _sidebar(ctx: Ctx) -> None:
     with st.sidebar:
-        st.markdown(f"**{ctx.settings.org_name}**")
-        st.caption(f"{ctx.viewer.display_name} · {t('role.' + ctx.viewer.role, ctx.lang)}")
+        st.markdown(f"**{plain(ctx.settings.org_name)}**")
+        st.caption(f"{plain(ctx.viewer.display_name)} · {t('role.' + ctx.viewer.role, ctx.lang)}")
         _language_picker(ctx.lang, "_lang_sidebar", ctx.engine, ctx.viewer)
         st.button(t("shell.logout", ctx.lang), key="logout_button", on_click=_request_logout, width="stretch",
                   icon=":material/logout:")

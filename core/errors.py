@@ -13,9 +13,10 @@ class MonevError(Exception):
         self.params = params
         super().__init__(t(key, "id", **params))
 
-    def message(self, lang: str) -> str:
-        """The message in the given language."""
-        return t(self.key, lang, **self.params)
+    def message(self, lang: str, escape=None) -> str:
+        """The message in the given language; `escape` is applied to each value (data) put into it, for a
+        message shown as markdown."""
+        return t(self.key, lang, **_escaped(self.params, escape))
 
 
 class PermissionDenied(MonevError):
@@ -50,6 +51,12 @@ class StoreUnavailable(MonevError):
     """The database cannot be reached or opened."""
 
 
+def _escaped(params: dict, escape) -> dict:
+    if escape is None:
+        return params
+    return {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
+
+
 class Term(str):
     """A message value that is itself a catalogue key, rendered in the reader's language (a column's label)."""
 
@@ -64,9 +71,9 @@ class Problem:
         self.key = key
         self.params = params
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str, escape=None) -> str:
         params = {k: t(v, lang) if isinstance(v, Term) else v for k, v in self.params.items()}
-        return t(self.key, lang, **{"column": self.column_label(lang), **params})
+        return t(self.key, lang, **_escaped({"column": self.column_label(lang), **params}, escape))
 
     def column_label(self, lang: str) -> str:
         """The column as the reader calls it (a Term is a catalogue label; anything else as the file has it)."""

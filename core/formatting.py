@@ -1,5 +1,7 @@
 """How numbers, money, dates and times read: `Rp 1.250.000`, `27 Nov 2026`, `14.05 WIB`."""
 
+import re
+import string
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -115,9 +117,21 @@ def duration(seconds: float, lang: str = "id") -> str:
     return f"{mins} m"
 
 
-MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$")
+PUNCTUATION = set(string.punctuation)  # CommonMark lets a backslash escape any ASCII punctuation
+# GitHub-style autolinks are found in the text after escapes are read: an invisible space breaks them.
+AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto)(\\[.:])")
 
 
-def escape_markdown(text: str) -> str:
-    """Text shown inside markdown exactly as typed: no links, images, emphasis, colours or maths from data."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+class Escaped(str):
+    """Escaped text that a message may quote with {value!r}: quoted as it is, its backslashes not doubled."""
+
+    def __repr__(self) -> str:
+        return f"'{self}'"
+
+
+def escape_markdown(text) -> Escaped:
+    """Text shown inside markdown exactly as typed: no links (also bare URLs and e-mail addresses), images,
+    emphasis, colours, icons, maths or HTML from data, and no line breaks that start a block."""
+    flat = " ".join(str(text).split())
+    escaped = "".join("\\" + ch if ch in PUNCTUATION else ch for ch in flat)
+    return Escaped(AUTOLINK.sub("\\1\u200b\\2", escaped).replace("\\@", "\u200b\\@"))

@@ -1,5 +1,7 @@
 """AppTest helpers: run the app as a user, open a page, read what it shows."""
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from core.navigation import PAGES
@@ -22,11 +24,17 @@ def open_page(username: str, key: str) -> AppTest:
     return at.switch_page(spec.script).run()
 
 
+def shown(markdown: str) -> str:
+    """A markdown element's text as a reader sees it: escapes resolved (AppTest gives the markdown source,
+    where data is written with a backslash before each punctuation mark; see shell.plain)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u200b", "")
+
+
 def texts(at: AppTest) -> str:
     parts = [e.value for e in [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info,
                                 *at.warning, *at.error, *at.success]]
     parts += [str(m.label) + " " + str(m.value) for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(p) for p in parts)
 
 
 def frames(at: AppTest) -> str:

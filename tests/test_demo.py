@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from core import demo
 from core.access import Role
 from core.org import units, users
+from core.org.logins import authenticate
 from db.models import Unit, User
 
 
@@ -43,7 +44,7 @@ def test_demo_passwords_are_listed_for_the_login_page_and_work(store):
     assert {d["role"] for d in logins} == {r.value for r in Role}
     with store.session() as s:
         for d in logins:
-            assert users.authenticate(session=s, username=d["username"], password=d["password"]).role == d["role"]
+            assert authenticate(session=s, username=d["username"], password=d["password"]).role == d["role"]
 
 
 def test_demo_has_live_loopback_targets_and_a_year_of_history(store):

@@ -95,6 +95,8 @@ def test_durations_read_in_days_hours_minutes(seconds, text):
 def test_names_shown_in_markdown_cannot_become_links_colours_or_emphasis():
     name = "Kel. [Klik](http://evil.example) **x** :red[y] `z`"
     escaped = formatting.escape_markdown(name)
-    assert escaped == ("Kel\\. \\[Klik\\]\\(http\\:\\/\\/evil\\.example\\) \\*\\*x\\*\\* \\:red\\[y\\] \\`z\\`"
-                       .replace("\\/", "/"))
-    assert escaped.replace("\\", "") == name
+    # Every ASCII punctuation mark escaped, and an invisible space keeps a bare URL from linking itself.
+    assert escaped == "Kel\\. \\[Klik\\]\\(http\u200b\\:\\/\\/evil\\.example\\) \\*\\*x\\*\\* \\:red\\[y\\] \\`z\\`"
+    assert escaped.replace("\\", "").replace("\u200b", "") == name
+    bare = formatting.escape_markdown("lihat www.contoh.test, http://contoh.test atau surat@contoh.test")
+    assert "www\u200b" in bare and "http\u200b" in bare and "\u200b\\@" in bare

@@ -14,7 +14,7 @@ from core.navigation import PAGES
 from core.startup import open_store
 from db.models import AuditLog, User
 from pages.common.shell import CTX_KEY, Ctx
-from tests.apptest import app, assert_clean, frames, open_page, texts
+from tests.apptest import app, assert_clean, frames, open_page, shown, texts
 from tests.conftest import PASSWORD, ROOT
 
 ROLES = ["admin", "pimpinan", "op_a", "op_b", "presenter"]
@@ -74,10 +74,10 @@ def test_five_wrong_passwords_make_this_client_wait_and_the_form_says_so(env, ci
         at.text_input(key="login_username").input("op_b")
         at.text_input(key="login_password").input("salah-sekali")
         at.button[0].click().run()
-        assert at.error[0].value == "Nama pengguna atau kata sandi salah."
+        assert shown(at.error[0].value) == "Nama pengguna atau kata sandi salah."
     at.text_input(key="login_password").input(PASSWORD)
     at.button[0].click().run()
-    assert "Coba lagi dalam 15 menit" in at.error[0].value and "sesi yang sudah masuk tidak terpengaruh" in at.error[0].value
+    assert "Coba lagi dalam 15 menit" in shown(at.error[0].value) and "sesi yang sudah masuk tidak terpengaruh" in shown(at.error[0].value)
     assert not at.session_state["authentication_status"]
 
 
@@ -137,7 +137,7 @@ def test_admin_adds_a_unit_and_sees_an_indonesian_error_for_a_bad_parent(env, ci
     at.selectbox(key="unit_add_kind").set_value("kelurahan")
     at.selectbox(key="unit_add_parent").set_value("DINKES")
     at.button[0].click().run()
-    assert "harus berada di bawah kecamatan" in at.error[0].value
+    assert "harus berada di bawah kecamatan" in shown(at.error[0].value)
     at.selectbox(key="unit_add_parent").set_value("KEC-SUKUN")
     at.button[0].click().run()
     assert_clean(at)
@@ -151,11 +151,11 @@ def test_admin_creates_an_account_with_a_one_time_password(env, city, store):
     at.text_input(key="user_add_name").input("Operator Baru")
     at.selectbox(key="user_add_role").set_value("skpd")
     at.button[0].click().run()
-    assert at.error[0].value == "Pengguna berperan Operator SKPD harus punya unit."
+    assert shown(at.error[0].value) == "Pengguna berperan Operator SKPD harus punya unit."
     at.selectbox(key="user_add_unit").set_value(city.units["DINKES"])
     at.button[0].click().run()
     assert_clean(at)
-    warning = at.warning[0].value
+    warning = shown(at.warning[0].value)
     assert warning.startswith("Kata sandi baru untuk op_baru: ")
     password = warning.split(": ")[1].split(" ")[0]
     with store.session() as s:
@@ -171,7 +171,7 @@ def test_account_page_refuses_a_mismatched_new_password(env, city):
     at.text_input(key="pw_new").input("baru-sekali-123")
     at.text_input(key="pw_repeat").input("baru-sekali-124")
     at.button[0].click().run()
-    assert at.error[0].value == "Kata sandi baru dan ulangannya tidak sama."
+    assert shown(at.error[0].value) == "Kata sandi baru dan ulangannya tidak sama."
 
 
 def test_status_wall_never_shows_an_unmonitored_unit_as_up(env, city):
@@ -268,7 +268,7 @@ def test_admin_adds_a_target_and_a_bad_host_is_refused_in_indonesian(env, city, 
     at.text_input(key="target_add_host").input("server simpus!")
     at.number_input(key="target_add_port").set_value(443)
     at.button[0].click().run()
-    assert at.error[0].value == "Host 'server simpus!' bukan alamat IP atau nama host yang valid."
+    assert shown(at.error[0].value) == "Host 'server simpus!' bukan alamat IP atau nama host yang valid."
     at.text_input(key="target_add_host").input("simpus.dinkes.local")
     at.button[0].click().run()
     assert_clean(at)
@@ -313,7 +313,7 @@ def test_admin_adds_a_webhook_channel_and_the_test_button_reaches_it(env, city, 
         at.selectbox(key="channel_add_kind").set_value("webhook")
         at.text_input(key="channel_add_address").input("bukan url")
         at.button(key="FormSubmitter:channel_add-Simpan").click().run()
-        assert "URL webhook 'bukan url' tidak sah" in at.error[0].value
+        assert "URL webhook 'bukan url' tidak sah" in shown(at.error[0].value)
         at.text_input(key="channel_add_address").input(f"{url}/api/sendText")
         at.button(key="FormSubmitter:channel_add-Simpan").click().run()
         assert_clean(at)

@@ -4,12 +4,12 @@ import streamlit as st
 
 from core.errors import MonevError
 from core.org import users
-from pages.common.shell import call, ctx, guard, role_label, show_error, t
+from pages.common.shell import call, ctx, guard, plain, role_label, show_error, t
 
 guard("account")
 c = ctx()
 st.title(t("account.title"))
-st.markdown(f"**{c.viewer.display_name}** · `{c.viewer.username}` · {role_label(c.viewer.role)}")
+st.markdown(f"**{plain(c.viewer.display_name)}** · {plain(c.viewer.username)} · {role_label(c.viewer.role)}")
 
 with st.form("change_password", clear_on_submit=True):
     st.subheader(t("account.change_password"))

@@ -7,7 +7,7 @@ from core.alerts import alerts, notify
 from core.alerts.channels import CHANNELS
 from core.errors import MonevError
 from core.org import units
-from pages.common.shell import call, ctx, flash, form_data, guard, moment, save, show_error, show_flash, t
+from pages.common.shell import call, ctx, flash, form_data, guard, moment, plain, save, show_error, show_flash, t
 
 guard("admin_alerts")
 c = ctx()
@@ -31,7 +31,7 @@ for channel in channels:
     with st.container(border=True):
         a, b, d = st.columns([3, 4, 1.3], vertical_alignment="center")
         a.text(channel.name)  # as text: a name is data, never markdown
-        a.caption(f"{t(f'channel.{channel.kind}')} · {recipient(channel.unit_id)}"
+        a.caption(f"{t(f'channel.{channel.kind}')} · {plain(recipient(channel.unit_id))}"
                   + ("" if channel.enabled else f" · {t('admin_targets.enabled')}: ✗"))
         b.code(channel.address, language=None)
         if d.button(t("admin_alerts.test"), key=f"test_{channel.id}", icon=":material/send:",

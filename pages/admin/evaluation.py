@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.evaluation import lifecycle, periods, readiness
-from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t
+from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t, text
 
 guard("admin_evaluation")
 c = ctx()
@@ -24,7 +24,7 @@ if not found:
 
 by_id = {p.id: p for p in found}
 period_id = st.selectbox(t("eval.period"), list(by_id), key="admin_eval_period",
-                         format_func=lambda i: t("eval.period_label", year=by_id[i].year,
+                         format_func=lambda i: text("eval.period_label", year=by_id[i].year,
                                                  status=t(f"eval.period_status.{by_id[i].status}")))
 period = by_id[period_id]
 
@@ -63,7 +63,7 @@ edited = st.data_editor(
     width="stretch", num_rows="fixed", disabled=["measure", "name", "direction"] if period.status == "open" else True,
     column_config={"measure": None, "name": st.column_config.TextColumn(t("eval.measure"), width="large"),
                    "direction": st.column_config.TextColumn(t("admin_eval.direction")),
-                   **{f"t{n}": st.column_config.NumberColumn(t("readiness.level", level=n), format="%g")
+                   **{f"t{n}": st.column_config.NumberColumn(text("readiness.level", level=n), format="%g")
                       for n in (2, 3, 4, 5)},
                    "weight": st.column_config.NumberColumn(t("admin_eval.weight"), min_value=0.0, format="%g")})
 if period.status == "open" and st.button(t("admin_eval.save_rules"), type="primary", key="admin_eval_rules_save"):

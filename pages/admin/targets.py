@@ -25,6 +25,7 @@ from pages.common.shell import (
     show_error,
     show_flash,
     t,
+    text,
     uploader,
 )
 from probes.kinds import KINDS, PROBES
@@ -164,7 +165,7 @@ with tab_maintenance:
                                                 else unit_by_id[w.unit_id].name if w.unit_id in unit_by_id else "–"
                                                 for w in windows],
                 t("admin_targets.when"): [f"{moment(w.starts_at)} – {moment(w.ends_at)}" if w.kind == "once" else
-                                          t("admin_targets.weekly_when", day=t(f"weekday.{w.weekday}"),
+                                          text("admin_targets.weekly_when", day=t(f"weekday.{w.weekday}"),
                                             start=f"{w.start_minute // 60:02d}.{w.start_minute % 60:02d}",
                                             minutes=w.duration_min, zone=zone) for w in windows],
                 t("admin_targets.why"): [w.reason for w in windows],

@@ -34,9 +34,26 @@ def ctx() -> Ctx:
     return st.session_state[CTX_KEY]
 
 
+def _lang() -> str:
+    return st.session_state.get(CTX_KEY).lang if CTX_KEY in st.session_state else st.session_state.get("lang", "id")
+
+
+def plain(value) -> str:
+    """Data (a name, a file name, what a device sent, a reason) as markdown that shows it exactly as it is:
+    no link, image, colour, icon, maths or HTML can come from it. The one way pages put data into text that
+    Streamlit reads as markdown (titles, captions, messages, labels, st.table cells)."""
+    return formatting.escape_markdown(value)
+
+
 def t(key: str, **params) -> str:
-    lang = st.session_state.get(CTX_KEY).lang if CTX_KEY in st.session_state else st.session_state.get("lang", "id")
-    return translate(key, lang, **params)
+    """A catalogue message for a markdown element (most of them are): the values put into it are data and
+    are shown literally (see `plain`)."""
+    return translate(key, _lang(), **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def text(key: str, **params) -> str:
+    """A catalogue message for an element that shows text as it is (table cells, select options, charts)."""
+    return translate(key, _lang(), **params)
 
 
 def guard(page_key: str) -> Ctx:
@@ -113,7 +130,7 @@ def chart(spec, where=None) -> None:
 
 
 def show_error(exc: MonevError) -> None:
-    st.error(exc.message(ctx().lang), icon=":material/error:")
+    st.error(exc.message(ctx().lang, escape=plain), icon=":material/error:")
     if isinstance(exc, ImportRejected):
         sheets = any(p.sheet for p in exc.problems)
         st.dataframe(

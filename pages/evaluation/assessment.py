@@ -9,7 +9,7 @@ from core.access import Role
 from core.errors import MonevError
 from core.evaluation import assessment, report, spbe
 from core.org import units
-from pages.common.shell import cached, call, ctx, deferred, guard, moment, save, show_error, show_flash, t
+from pages.common.shell import cached, call, ctx, deferred, guard, moment, plain, save, show_error, show_flash, t
 from pages.evaluation.periods import pick_period
 
 guard("assessment")
@@ -165,8 +165,8 @@ if view.evidence:
     for info in view.evidence:
         cols = st.columns([1, 4, 2, 1, 1], vertical_alignment="center")
         cols[0].write(f"#{info.indicator}")
-        cols[1].write(info.filename)
-        cols[2].caption(f"{formatting.number(info.size / 1024, 0)} KB · {info.uploaded_by} · {moment(info.uploaded_at)}")
+        cols[1].text(info.filename)  # a name the uploader chose: text, never markdown
+        cols[2].caption(f"{formatting.number(info.size / 1024, 0)} KB · {plain(info.uploaded_by)} · {moment(info.uploaded_at)}")
         get = deferred(assessment.evidence_file, evidence_id=info.id)
         cols[3].download_button(t("assessment.download"), data=lambda get=get: get()[2], file_name=info.filename,
                                 key=f"evidence_get_{info.id}", icon=":material/download:", on_click="ignore")

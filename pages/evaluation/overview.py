@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import formatting
 from core.evaluation import charts, leadership, report, spbe
-from pages.common.shell import cached, chart, ctx, deferred, guard, t
+from pages.common.shell import cached, chart, ctx, deferred, guard, plain, t
 from pages.evaluation.periods import pick_period
 
 guard("overview")
@@ -59,7 +59,7 @@ if view.own_only:
     st.subheader(t("overview.own_units"))
     for row in [r for r in view.rows if r.unit_id == c.viewer.unit_id]:
         cols = st.columns(4)
-        cols[0].metric(row.name, num(row.spbe), delta(row.spbe, city.index) if row.spbe is not None else None,
+        cols[0].metric(plain(row.name), num(row.spbe), delta(row.spbe, city.index) if row.spbe is not None else None,
                        help=t("overview.vs_city"), border=True)
         cols[1].metric(t("eval.rank"), t("eval.rank_of", rank=row.rank, of=city.ranked) if row.rank else "–",
                        border=True)
@@ -149,7 +149,7 @@ for tab, (kind, items) in zip(tabs, view.problems.items(), strict=True):
 
 st.subheader(t("eval.recommendations"))
 for key, params in leadership.recommendations(view):
-    st.markdown("- " + formatting.escape_markdown(report.recommendation_text(key, params, c.lang)))
+    st.markdown("- " + plain(report.recommendation_text(key, params, c.lang)))
 
 st.subheader(t("report.title", year=period.year))
 st.caption(t("report.caption"))

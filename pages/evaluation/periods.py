@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.evaluation import periods
-from pages.common.shell import cached, t
+from pages.common.shell import cached, t, text
 
 
 def pick_period(container=st, key: str = "eval_period"):
@@ -15,6 +15,6 @@ def pick_period(container=st, key: str = "eval_period"):
     by_id = {p.id: p for p in found}
     chosen = container.selectbox(
         t("eval.period"), list(by_id), key=key,
-        format_func=lambda i: t("eval.period_label", year=by_id[i].year,
+        format_func=lambda i: text("eval.period_label", year=by_id[i].year,
                                 status=t(f"eval.period_status.{by_id[i].status}")))
     return by_id[chosen]

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import formatting
 from core.evaluation import readiness, report
-from pages.common.shell import cached, ctx, guard, t
+from pages.common.shell import cached, ctx, guard, plain, t
 from pages.evaluation.periods import pick_period
 
 guard("readiness")
@@ -38,7 +38,7 @@ default = list(by_id).index(c.viewer.unit_id) if c.viewer.unit_id in by_id else 
 unit_id = st.selectbox(t("readiness.open_unit"), list(by_id), index=default, key="readiness_unit",
                        format_func=lambda i: f"{by_id[i].name} ({by_id[i].code})")
 row = by_id[unit_id]
-st.subheader(row.name)
+st.subheader(plain(row.name))
 st.metric(t("readiness.index"), report.num(row.index), help=t("eval.readiness_help"))
 for m in readiness.MEASURES:
     measured = row.measures[m.code]

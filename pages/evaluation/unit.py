@@ -8,7 +8,7 @@ from core.errors import MonevError, checked
 from core.needs import workflow
 from core.org import units, users
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, kind_label, moment, role_label, show_error, t
+from pages.common.shell import call, ctx, guard, kind_label, moment, plain, role_label, show_error, t
 from pages.evaluation import unit_inventory
 
 guard("unit")
@@ -26,8 +26,8 @@ unit_id = st.selectbox(t("unit.pick"), ids, index=default, format_func=lambda i:
 unit = call(units.get_unit, unit_id=unit_id)
 parent = by_id.get(unit.parent_id)
 
-st.title(unit.name)
-st.caption(f"{unit.code} · {kind_label(unit.kind)}" + (f" · {t('unit.under', parent=parent.name)}" if parent else ""))
+st.title(plain(unit.name))
+st.caption(f"{plain(unit.code)} · {kind_label(unit.kind)}" + (f" · {t('unit.under', parent=parent.name)}" if parent else ""))
 
 profile_col, people_col = st.columns([3, 2])
 with profile_col:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.inventory import duplicates
 from core.org import units
-from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t
+from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t, text
 
 guard("duplicates")
 c = ctx()
@@ -25,7 +25,7 @@ def _detail(conflict) -> str:
     parts = []
     for reason in conflict.detail.split("; "):
         if reason.startswith("function:"):
-            parts.append(t("duplicates.same_function", function=reason.removeprefix("function:")))
+            parts.append(text("duplicates.same_function", function=reason.removeprefix("function:")))
         elif reason == "name":
             parts.append(t("duplicates.similar_name"))
     return "; ".join(parts)

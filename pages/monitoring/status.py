@@ -9,7 +9,7 @@ from core.i18n import reason_text
 from core.monitoring import status
 from core.monitoring.states import LOOKS, SEVERITY, State, look
 from db.types import utcnow
-from pages.common.shell import cached, call, ctx, guard, t
+from pages.common.shell import cached, call, ctx, guard, plain, t
 
 guard("status")
 c = ctx()
@@ -50,9 +50,9 @@ def wall() -> None:
     if incidents and not fresh.stale:
         st.markdown(f"**{t('status.open_incidents', count=len(incidents))}**")
         # A plain table: ten rows, readable from the back of the room, and light to redraw.
-        st.table(pd.DataFrame([{t("users.unit"): i.unit, t("availability.target"): i.target,
+        st.table(pd.DataFrame([{t("users.unit"): plain(i.unit), t("availability.target"): plain(i.target),
                                 t("status.lasting"): formatting.duration((now - i.started_at).total_seconds(), c.lang),
-                                t("availability.reason"): reason_text(i.reason, c.lang)} for i in incidents[:10]]),
+                                t("availability.reason"): plain(reason_text(i.reason, c.lang))} for i in incidents[:10]]),
                  hide_index=True)
     trends = data.trends
     ordered = sorted(units, key=lambda u: (SEVERITY.index(u.worst), u.short_name or u.name))
@@ -66,7 +66,7 @@ def wall() -> None:
             detail = t("status.stale_targets", n=unit.targets)
         spark = formatting.sparkline(trends.get(unit.unit_id, [])) if not fresh.stale else ""
         grid.container(border=True, width=TILE_WIDTH).markdown(
-            f"**{formatting.escape_markdown(unit.short_name or unit.name)}**  \n"
+            f"**{plain(unit.short_name or unit.name)}**  \n"
             f":{LOOKS[shown].colour}[● {t(LOOKS[shown].label)}]  \n:gray[{detail or t('status.no_target')}]"
             + (f"  \n:blue[{spark}]" if spark.strip() else ""))
 

@@ -9,7 +9,7 @@ from core.i18n import reason_text
 from core.monitoring import target_detail, targets
 from core.monitoring.states import look
 from db.types import utcnow
-from pages.common.shell import cached, call, chart, ctx, guard, moment, t
+from pages.common.shell import cached, call, chart, ctx, guard, moment, plain, t
 
 guard("target")
 c = ctx()
@@ -29,13 +29,13 @@ st.query_params["id"] = str(pick)
 info = call(target_detail.detail, target_id=pick, zone=c.settings.zone, now=utcnow())
 target, state = info.target, info.state
 
-st.title(target.name)
+st.title(plain(target.name))
 shown = look(state.state)
 st.markdown(f":{shown.colour}[● {t(shown.label)}] · {target.kind.upper()} · "
-            f"`{target.host}{':' + str(target.port) if target.port else ''}` · "
+            f"{plain(target.host + (':' + str(target.port) if target.port else ''))} · "
             f"{t('target.since', when=moment(state.state_since) if state.state_since else '–')}")
 if state.last_reason:
-    st.caption(reason_text(state.last_reason, c.lang))
+    st.caption(plain(reason_text(state.last_reason, c.lang)))
 
 cols = st.columns(4)
 cols[0].metric(t("target.latency"), f"{formatting.number(state.last_latency_ms, 1)} ms"

@@ -12,7 +12,7 @@ from core.access import Role
 from core.errors import MonevError
 from core.needs import budget, charts, rka
 from core.needs.kind import NEED_CATEGORIES
-from pages.common.shell import cached, chart, ctx, deferred, guard, kept, save, show_error, show_flash, t
+from pages.common.shell import cached, chart, ctx, deferred, guard, kept, save, show_error, show_flash, t, text
 from pages.needs.years import pick_year
 
 MILLION = 1_000_000
@@ -44,7 +44,7 @@ def change(before: float | None, after: float | None, decimals: int = 2) -> str 
 def projected(box, label: str, before: float | None, after: float | None, decimals: int, help_text: str) -> None:
     """A figure after funding, with the change from today's value under it."""
     moved = change(before, after, decimals)
-    now = t("budget.from_now", value=num(before, decimals))
+    now = text("budget.from_now", value=num(before, decimals))
     box.metric(label, num(after, decimals), f"{moved} {now}" if moved else now, border=True, help=help_text,
                delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off")
 
@@ -62,7 +62,7 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
     a, b, d = st.columns(3)
     a.metric(t("budget.requested"), formatting.rupiah_short(result.requested, c.lang), border=True,
              help=t("budget.requested_help") + " " + formatting.rupiah(result.requested))
-    share = t("budget.of_ceiling", share=formatting.number(100 * result.funded / ceiling, 1)) if ceiling else None
+    share = text("budget.of_ceiling", share=formatting.number(100 * result.funded / ceiling, 1)) if ceiling else None
     b.metric(t("budget.funded"), formatting.rupiah_short(result.funded, c.lang), share, delta_color="off",
              delta_arrow="off", border=True, help=formatting.rupiah(result.funded))
     funded = sum(1 for r in result.rows if r["funded"])
@@ -156,7 +156,7 @@ def compare_tab() -> None:
     lines = ["ceiling", "policy", "requested", "funded", "funded_needs", "readiness", "readiness_after",
              "availability", "availability_after", *[f"cat_{cat}" for cat in NEED_CATEGORIES]]
     table = {"what": [t(f"budget.line.{x}") if not x.startswith("cat_") else
-                      t("budget.line.category", category=t(f"need_category.{x[4:]}")) for x in lines]}
+                      text("budget.line.category", category=t(f"need_category.{x[4:]}")) for x in lines]}
     for scenario, result in results:
         p = result.params
         values = {"ceiling": formatting.rupiah(p.ceiling), "policy": t(f"budget.policy.{p.policy}"),

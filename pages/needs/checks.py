@@ -7,7 +7,7 @@ import streamlit as st
 from core import formatting
 from core.access import Role
 from core.needs import checks, workflow
-from pages.common.shell import cached, ctx, guard, save, show_flash, t
+from pages.common.shell import cached, ctx, guard, save, show_flash, t, text
 from pages.needs.years import pick_year
 
 guard("need_checks")
@@ -31,15 +31,15 @@ st.caption(t("checks.amount_note"))
 def _detail(e: dict) -> str:
     d = e.get("detail", {})
     if e["what"] == "need":
-        return t("checks.detail.need", year=d["year"], quantity=formatting.number(d["quantity"]),
+        return text("checks.detail.need", year=d["year"], quantity=formatting.number(d["quantity"]),
                  total=formatting.rupiah(d["total"]), status=t(f"need_status.{d['status']}"))
     if e["what"] == "device":
         if "life_end" in d:
-            return t("checks.detail.device_life", serial=d["serial"], bought=d["purchase_year"], end=d["life_end"])
-        return t("checks.detail.device_spare", serial=d["serial"], condition=t(f"condition.{d['condition']}"))
+            return text("checks.detail.device_life", serial=d["serial"], bought=d["purchase_year"], end=d["life_end"])
+        return text("checks.detail.device_spare", serial=d["serial"], condition=t(f"condition.{d['condition']}"))
     if e["what"] == "application":
-        return t("checks.detail.application", function=d.get("function") or "–", kind=t(f"app_type.{d['app_type']}"))
-    return t("checks.detail.capacity", vcpu=formatting.number(d["vcpu_free"]), ram=formatting.number(d["ram_gb_free"]),
+        return text("checks.detail.application", function=d.get("function") or "–", kind=t(f"app_type.{d['app_type']}"))
+    return text("checks.detail.capacity", vcpu=formatting.number(d["vcpu_free"]), ram=formatting.number(d["ram_gb_free"]),
              storage=formatting.number(d["storage_tb_free"], 1), note=d.get("note") or "")
 
 
