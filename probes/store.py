@@ -47,6 +47,7 @@ class Claimed:
     fail_threshold: int
     due_at: datetime
     details: dict
+    failing: bool = False  # its last check failed: it goes to its kind's suspect lane (probes.worker)
 
 
 @dataclass
@@ -84,11 +85,13 @@ def claim(engine: Engine, *, worker: str, now: datetime, limit: int, lease: time
         ).all()
         if not ids:
             return []
-        rows = session.execute(select(Target, TargetState.next_due_at, TargetState.details)
+        rows = session.execute(select(Target, TargetState.next_due_at, TargetState.details,
+                                      TargetState.consecutive_failures)
                                .join(TargetState, TargetState.target_id == Target.id)
                                .where(Target.id.in_(ids))).all()
         return [Claimed(Check(t.id, t.kind, t.host, t.port, t.timeout_s, dict(t.options)), t.unit_id,
-                        t.interval_s, t.fail_threshold, due_at, dict(details or {})) for t, due_at, details in rows]
+                        t.interval_s, t.fail_threshold, due_at, dict(details or {}), failures > 0)
+                for t, due_at, details, failures in rows]
 
 
 def next_due(due_at: datetime, interval_s: int, now: datetime) -> datetime:

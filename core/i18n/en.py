@@ -474,4 +474,5 @@ MESSAGES: dict[str, str] = {
     "evaluation.evidence_runnable": "File {filename} holds a program or macros inside and is not accepted as evidence.",
     "auth.throttled": "Too many failed logins from here. Try again in {minutes} minutes; sessions already logged in are not affected.",
     "admin_users.unlock_help": "Failed logins never lock an account or end its sessions; attempts from where they kept failing are only delayed. This lifts that delay for this name.",
+    "probe.dns_timeout": "DNS did not answer for {host} within {seconds} s (is the DNS server down or slow?).",
 }

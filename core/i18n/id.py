@@ -474,4 +474,5 @@ MESSAGES: dict[str, str] = {
     "evaluation.evidence_runnable": "Berkas {filename} berisi program atau makro di dalamnya dan tidak diterima sebagai bukti.",
     "auth.throttled": "Terlalu banyak percobaan masuk yang gagal dari sini. Coba lagi dalam {minutes} menit; sesi yang sudah masuk tidak terpengaruh.",
     "admin_users.unlock_help": "Percobaan gagal tidak pernah mengunci akun atau mengakhiri sesinya; percobaan dari tempat yang gagal berulang kali hanya ditunda. Ini menghapus penundaan itu untuk nama ini.",
+    "probe.dns_timeout": "DNS tidak menjawab nama {host} dalam {seconds} detik (server DNS mati atau lambat?).",
 }

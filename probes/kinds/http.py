@@ -9,6 +9,7 @@ from cryptography import x509
 
 from db.monitoring import State
 from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind, Stopwatch, option
+from probes.kinds.resolve import resolve
 from probes.kinds.tcp import connection_failure
 
 MAX_BODY = 1_000_000  # bytes read when looking for a keyword
@@ -39,9 +40,19 @@ class HttpProbe:
     async def check(self, check: Check, previous: dict) -> Outcome:
         opts = PROBE.parse(check.options)
         client = self._clients[opts.verify_tls]
+        url = httpx.URL(check.host)
+        address = await resolve(url.host, check.timeout_s)
+        # Connect to the address our resolver found; the name still goes in the Host header and in TLS
+        # (SNI, and the certificate is checked against it).
+        target, headers, extensions = url, {}, {}
+        if address != url.host:
+            target = url.copy_with(host=address)
+            headers["Host"] = url.netloc.decode("ascii")
+            if url.scheme == "https":
+                extensions["sni_hostname"] = url.host
         watch = Stopwatch()
         try:
-            async with client.stream("GET", check.host, timeout=check.timeout_s,
+            async with client.stream("GET", target, headers=headers, extensions=extensions, timeout=check.timeout_s,
                                      follow_redirects=opts.follow_redirects) as response:
                 cert_days = _certificate_days(response)
                 body = await _read_some(response) if opts.keyword else b""

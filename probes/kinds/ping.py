@@ -8,9 +8,10 @@ from ping3 import errors
 
 from db.monitoring import State
 from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind
+from probes.kinds.resolve import resolve
 
 ping3.EXCEPTIONS = True  # typed errors give reasons a person can act on
-THREADS = 200
+THREADS = 300  # the kind's steady and suspect lanes together (probes.worker)
 
 
 class PingOptions(Options):
@@ -26,13 +27,14 @@ class PingProbe:
 
     async def check(self, check: Check, previous: dict) -> Outcome:
         loop = asyncio.get_running_loop()
-        delay = await loop.run_in_executor(self._pool, _ping, check.host, check.timeout_s)
+        address = await resolve(check.host, check.timeout_s)
+        delay = await loop.run_in_executor(self._pool, _ping, address, check.timeout_s, check.host)
         return Outcome(State.UP, latency_ms=round(delay, 3))
 
 
-def _ping(host: str, timeout: float) -> float:
+def _ping(address: str, timeout: float, host: str) -> float:
     try:
-        delay = ping3.ping(host, timeout=timeout, unit="ms")
+        delay = ping3.ping(address, timeout=timeout, unit="ms")
     except errors.Timeout:
         raise ProbeFailure("probe.ping_timeout", host=host, seconds=timeout) from None
     except errors.HostUnknown:
@@ -52,4 +54,4 @@ def _ping(host: str, timeout: float) -> float:
     return float(delay)
 
 
-PROBE = ProbeKind("ping", PingProbe, PingOptions, port="unused", concurrency=THREADS, order=10)
+PROBE = ProbeKind("ping", PingProbe, PingOptions, port="unused", concurrency=200, order=10)

@@ -10,6 +10,7 @@ from core.errors import ValidationError
 from core.i18n import encode_reason
 from db.monitoring import State
 from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind, Stopwatch, option
+from probes.kinds.resolve import resolve
 
 SYS_DESCR, SYS_UPTIME, SYS_NAME = "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.3.0", "1.3.6.1.2.1.1.5.0"
 IF_COLUMNS = {
@@ -37,7 +38,7 @@ AUTH = {"md5": snmp.usmHMACMD5AuthProtocol, "sha": snmp.usmHMACSHAAuthProtocol,
         "sha256": snmp.usmHMAC192SHA256AuthProtocol, "sha512": snmp.usmHMAC384SHA512AuthProtocol}
 PRIV = {"des": snmp.usmDESPrivProtocol, "aes": snmp.usmAesCfb128Protocol, "aes256": snmp.usmAesCfb256Protocol}
 MISSING = (NoSuchInstance, NoSuchObject, EndOfMibView)
-IN_FLIGHT = 50  # unbounded gathers of pysnmp requests time out on two cores
+IN_FLIGHT = 50  # per lane: unbounded gathers of pysnmp requests time out on two cores
 
 
 class SnmpOptions(Options):
@@ -86,8 +87,9 @@ class SnmpProbe:
         opts = PROBE.parse(check.options)
         auth = credentials(opts)
         context = snmp.ContextData(contextName=opts.context)
-        target = await snmp.UdpTransportTarget.create((check.host, check.port or PROBE.default_port), timeout=check.timeout_s,
-                                                      retries=0)
+        address = await resolve(check.host, check.timeout_s)
+        target = await snmp.UdpTransportTarget.create((address, check.port or PROBE.default_port),
+                                                      timeout=check.timeout_s, retries=0)
         system = await self._get(auth, target, context, check, [SYS_DESCR, SYS_UPTIME, SYS_NAME])
         latency = watch.ms()
         # Many UPS, PDU and printer agents answer without sysUpTime: the device answered, so it is up; its

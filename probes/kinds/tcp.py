@@ -5,6 +5,7 @@ import socket
 
 from db.monitoring import State
 from probes.kinds.base import Check, Options, Outcome, ProbeFailure, ProbeKind, Stopwatch
+from probes.kinds.resolve import resolve
 
 
 class TcpOptions(Options):
@@ -13,10 +14,11 @@ class TcpOptions(Options):
 
 class TcpProbe:
     async def check(self, check: Check, previous: dict) -> Outcome:
+        address = await resolve(check.host, check.timeout_s)
         watch = Stopwatch()
         writer = None
         try:
-            _, writer = await asyncio.wait_for(asyncio.open_connection(check.host, check.port), check.timeout_s)
+            _, writer = await asyncio.wait_for(asyncio.open_connection(address, check.port), check.timeout_s)
             return Outcome(State.UP, latency_ms=watch.ms())
         except TimeoutError:
             raise ProbeFailure("probe.timeout", host=check.host, port=check.port, seconds=check.timeout_s) from None
