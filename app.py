@@ -10,13 +10,13 @@ from sqlalchemy.engine import Engine
 from core.alerts.notify import Notifier
 from core.config import Settings, load_settings
 from core.demo import demo_logins
-from core.errors import LoginFailed, LoginThrottled, MonevError
+from core.errors import LoginFailed, LoginThrottled, MonevError, StoreUnavailable
 from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
 from core.org import logins, users
 from core.org.cookies import read_token
 from core.startup import open_store, prepare
-from db.engine import session_scope
+from db.engine import STORE_AWAY, session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed, plain
 from probes.store import Retention
 from probes.worker import ProbeWorker, WorkerThread
@@ -210,6 +210,16 @@ def _navigation(ctx: Ctx):
 
 
 def main() -> None:
+    """The page for this run; a store that is busy or away (a lock, a restart) is a sentence, not a traceback."""
+    try:
+        _main()
+    except STORE_AWAY:
+        st.error(t("store.busy", st.session_state.get("lang", "id")), icon=":material/cloud_off:")
+    except StoreUnavailable as exc:
+        st.error(exc.message(st.session_state.get("lang", "id")), icon=":material/cloud_off:")
+
+
+def _main() -> None:
     try:
         settings = load_settings()
     except MonevError as exc:

@@ -6,10 +6,15 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# What a store that is locked past its busy timeout, restarting or gone raises: worth a retry, unlike a
+# broken constraint (IntegrityError), which is a bug or bad data.
+STORE_AWAY = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 
 class StoreError(Exception):

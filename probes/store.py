@@ -128,6 +128,10 @@ def write(engine: Engine, results: list[Result], *, zone: ZoneInfo, windows: lis
             session.execute(update(Incident).where(Incident.id == incident_id, Incident.ended_at.is_(None))
                             .values(ended_at=ended_at, end_reason=reason))
         _upsert_rollups(session, rollup)
+        # Released by a statement of its own: on PostgreSQL a claim may have renewed a lease after this batch
+        # read its states, and the ORM, seeing "None → None", would write nothing and leave it held.
+        session.execute(update(TargetState).where(TargetState.target_id.in_(states))
+                        .values(lease_owner=None, lease_until=None))
     return len(heartbeats)
 
 
@@ -177,7 +181,6 @@ def _write_one(session, state, result, zone, windows, heartbeats, events, incide
     _credit(rollup, target_id, result, State.MAINTENANCE if maintenance else result.status, claimed, zone)
     state.details = {k: v for k, v in result.details.items() if k != "rebooted"}
     state.next_due_at = next_due(claimed.due_at, claimed.interval_s, now)
-    state.lease_owner, state.lease_until = None, None
     shown = State.MAINTENANCE if maintenance else result.status
     heartbeats.append(dict(target_id=target_id, at=result.at, status=shown, latency_ms=result.latency_ms,
                            reason=result.reason[:300]))

@@ -34,6 +34,9 @@ log = logging.getLogger("monev.probes")
 
 STORE_THREADS = 3  # claims, writes and housekeeping each wait on the store apart from the checks
 IO_THREADS = 64  # the loop's default pool: what libraries resolve and read on (never the store's calls)
+# A claim taking longer than this means the store is slow or away (a locked SQLite waits out its busy
+# timeout): the held targets due by then are checked from the roster instead of waiting for the answer.
+STORE_PATIENCE_S = 2.0
 
 
 class ProbeWorker:
@@ -59,6 +62,7 @@ class ProbeWorker:
         self._lanes: dict[tuple[str, bool], asyncio.Semaphore] = {}
         self._last = {"flush": 0.0, "beat": 0.0, "windows": 0.0, "prune": 0.0}
         self._next_flush = 0.0
+        self._claim_since = 0.0
         self._writing: list[store.Result] = []  # a batch on its way to the store
         self.write_failures = 0
         self.lateness: deque[float] = deque(maxlen=100_000)  # seconds each check started after it was due
@@ -76,16 +80,26 @@ class ProbeWorker:
         return self._hold(self._claim(limit))
 
     def _hold(self, claimed: list[store.Claimed]) -> list[store.Claimed]:
+        """Put the claimed targets on the roster; returns those to check now. A target whose slot the roster
+        already checked while the store was away comes back with the store's lagging schedule until that
+        result is written (which releases its lease): it stays held, with the roster's schedule."""
         now = time.monotonic()
+        unwritten = self._unwritten()
+        fresh = []
         for item in claimed:
-            self.roster[item.check.target_id] = item
-            self._held_since[item.check.target_id] = now
+            target_id = item.check.target_id
+            self._held_since[target_id] = now
+            held = self.roster.get(target_id)
+            if target_id in unwritten and held is not None and held.due_at > item.due_at:
+                continue
+            self.roster[target_id] = item
+            fresh.append(item)
         # A target no claim has brought for a while went to another worker or was disabled.
         for target_id, item in list(self.roster.items()):
             if now - self._held_since.get(target_id, now) > 3 * item.interval_s + self.lease.total_seconds():
                 self.roster.pop(target_id, None)
                 self._held_since.pop(target_id, None)
-        return claimed
+        return fresh
 
     def due_from_roster(self, now) -> list[store.Claimed]:
         """The held targets due by `now` and not being checked: what the worker checks while it cannot claim."""
@@ -200,7 +214,8 @@ class ProbeWorker:
             jobs.pop("claim")
             try:
                 claimed = self._hold(claim.result())
-                self.store_ok = True
+                if not self.store_ok:  # back: write what waited now rather than after the backoff
+                    self.store_ok, self._next_flush = True, 0.0
             except Exception:  # noqa: BLE001 - the store is away: the held targets carry on
                 if self.store_ok:
                     log.warning("claiming targets failed; checking the %d targets held", len(self.roster),
@@ -209,11 +224,15 @@ class ProbeWorker:
                 claimed = []
             self._start(claimed)
             if len(claimed) >= self.slice_size:  # more are due: the next slice at once
-                jobs["claim"] = loop.run_in_executor(self._store_pool, self._claim)
+                self._claim_job(loop, jobs)
         if "claim" not in jobs and len(self.in_flight) < self.max_in_flight:
-            jobs["claim"] = loop.run_in_executor(self._store_pool, self._claim)
-        if not self.store_ok:
+            self._claim_job(loop, jobs)
+        waited = time.monotonic() - self._claim_since if "claim" in jobs else 0.0
+        if not self.store_ok or waited > STORE_PATIENCE_S:
             self._start(self.due_from_roster(utcnow()))
+        else:  # claims do not bring a target whose last result is still unwritten: the roster keeps it going
+            unwritten = self._unwritten()
+            self._start([item for item in self.due_from_roster(utcnow()) if item.check.target_id in unwritten])
 
         write = jobs.get("write")
         if write is not None and write.done():
@@ -235,6 +254,13 @@ class ProbeWorker:
             jobs.pop("chores")
         if "chores" not in jobs:
             jobs["chores"] = loop.run_in_executor(self._store_pool, self.housekeeping)
+
+    def _claim_job(self, loop: asyncio.AbstractEventLoop, jobs: dict[str, asyncio.Future]) -> None:
+        self._claim_since = time.monotonic()
+        jobs["claim"] = loop.run_in_executor(self._store_pool, self._claim)
+
+    def _unwritten(self) -> set[int]:
+        return {result.claimed.check.target_id for result in (*self.done, *self._writing)}
 
     def _start(self, claimed: list[store.Claimed]) -> None:
         for item in claimed:

@@ -1,6 +1,7 @@
 """Helpers for the monitoring tests: targets in the test city, and driving a worker one step at a time."""
 
 import asyncio
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ from core.monitoring.targets import TargetCreate, create_target
 from db.engine import session_scope
 from db.monitoring import Heartbeat, Incident, TargetState
 from db.types import utcnow
-from probes.worker import ProbeWorker
+from probes.worker import ProbeWorker, WorkerThread
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -61,3 +62,46 @@ def incidents(store, target_id) -> list[Incident]:
 def state(store, target_id) -> TargetState:
     with store.session() as s:
         return s.get(TargetState, target_id)
+
+
+OUTAGE_INTERVAL_S = 10
+
+
+def probe_through_an_outage(store, admin, unit_id, worker_engine, *, take_away, bring_back, seconds: float = 45):
+    """300 TCP targets at a 10 s interval, checked by a worker on its own thread: two intervals of normal
+    work, the store away for `seconds`, two intervals after. Returns ({target id: [check times]}, outage)."""
+    from tests.peers import tcp_listener
+
+    with tcp_listener() as port:
+        ids = [add_target(store, admin, unit_id, name=f"svc {i}", port=port, interval_s=OUTAGE_INTERVAL_S)
+               for i in range(300)]
+        runner = WorkerThread(ProbeWorker(worker_engine, zone=JAKARTA, name="outage", flush_s=0.5)).start()
+        try:
+            time.sleep(2 * OUTAGE_INTERVAL_S + 2)
+            away = time.time()
+            take_away()
+            try:
+                time.sleep(seconds)
+            finally:
+                bring_back()
+            back = time.time()
+            time.sleep(2 * OUTAGE_INTERVAL_S + 5)  # the kept results reach the store
+        finally:
+            runner.stop()
+    times = {target_id: [] for target_id in ids}
+    with store.session() as s:
+        for target_id, at in s.execute(select(Heartbeat.target_id, Heartbeat.at).order_by(Heartbeat.at)):
+            times[target_id].append(at.timestamp())
+    return times, (away, back)
+
+
+def unchecked_slots(times: dict[int, list[float]], since: float, until: float) -> list[tuple[int, float, float]]:
+    """(target, seconds after `since` the gap began, its length) for each gap between checks within
+    [since, until] longer than 1.5 intervals: a slot that went without a check."""
+    missed = []
+    for target_id, checks in times.items():
+        inside = [at for at in checks if since <= at <= until]
+        edges = [since, *inside, until]
+        missed += [(target_id, round(a - since, 1), round(b - a, 1)) for a, b in zip(edges, edges[1:], strict=False)
+                   if b - a > 1.5 * OUTAGE_INTERVAL_S]
+    return missed

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -315,3 +315,103 @@ def smtp_server(tls_dir: Path):
         yield controller.port, cert, received
     finally:
         controller.stop()
+
+
+class TcpProxy:
+    """A loopback TCP proxy in front of a real server (PostgreSQL): `cut()` drops every connection and
+    refuses new ones, as a stopped server does; `restore()` listens again on the same port."""
+
+    def __init__(self, upstream_port: int):
+        self.upstream = ("127.0.0.1", upstream_port)
+        self.port = closed_port()
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        self._listener = listen_on(self.port)
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with suppress(OSError):  # wakes the accepting thread (close alone would leave it accepting)
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        with self._lock:
+            for sock in self._open:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._open.clear()
+
+    def close(self) -> None:
+        self.cut()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._open.update((client, server))
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            with self._lock:
+                self._open.discard(source)
+                self._open.discard(sink)
+
+
+SILENT_UDP = ("import socket, sys\n"
+              "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+              "s.bind(('127.0.0.1', int(sys.argv[1])))\n"
+              "print('ready', flush=True)\n"
+              "while True:\n"
+              "    s.recv(4096)\n")
+
+
+@contextmanager
+def silent_resolver_netns(name: str = "resolver"):
+    """A network namespace whose resolver never answers: its resolv.conf (bind-mounted by `ip netns exec`)
+    names 127.0.0.1 inside the namespace, where a UDP socket reads queries and answers none. Yields the
+    command prefix that runs a program inside. Nothing leaves the namespace (it has only a loopback). Root only."""
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        skip_or_fail("network namespaces need root and iproute2")
+    ns = f"monev{os.getpid() % 10000}{name}"[:15]
+    etc = Path("/etc/netns") / ns
+    silent = None
+    try:
+        subprocess.run(["ip", "netns", "add", ns], check=True, capture_output=True)
+        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"], check=True, capture_output=True)
+        etc.mkdir(parents=True, exist_ok=True)
+        (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions timeout:5 attempts:2\n")
+        prefix = ["ip", "netns", "exec", ns]
+        silent = subprocess.Popen([*prefix, sys.executable, "-c", SILENT_UDP, "53"], stdout=subprocess.PIPE, text=True)
+        if silent.stdout.readline().strip() != "ready":
+            raise RuntimeError("the silent resolver did not start")
+        yield prefix
+    finally:
+        if silent is not None:
+            silent.kill()
+            silent.wait(5)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        shutil.rmtree(etc, ignore_errors=True)

@@ -60,6 +60,8 @@ def test_three_workers_share_300_targets_once_per_interval_and_take_over_a_kille
     gaps, times = gaps_by_target(beats)
     assert set(times) == ids, "every target was checked"
     assert all(counts.get(name, 0) > 0 for name in ("w1", "w2", "w3")), counts
+    shares = {name: checks / sum(counts.values()) for name, checks in counts.items()}
+    assert max(shares.values()) < 2 / 3, f"claims in slices share the load: {counts}"
 
     pairs = [(a, a + g) for t in ids for a, g in zip(times[t], gaps[t], strict=False)]
     steady = [b - a for a, b in pairs if started + INTERVAL < a and b < killed_at]

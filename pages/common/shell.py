@@ -10,11 +10,11 @@ from sqlalchemy.engine import Engine
 from core import charts, formatting
 from core.access import Viewer
 from core.config import Settings
-from core.errors import ImportRejected, MonevError, checked
+from core.errors import ImportRejected, MonevError, StoreUnavailable, checked
 from core.i18n import t as translate
 from core.navigation import can_open
 from core.records.sheets import Limits
-from db.engine import session_scope
+from db.engine import STORE_AWAY, session_scope
 
 CTX_KEY = "_monev_ctx"
 # Read results are shared between reruns and sessions for at most half a refresh of the live wall.
@@ -69,18 +69,29 @@ def not_allowed() -> None:
     st.error(t("error.page_not_allowed"), icon=":material/block:")
 
 
+def _run(engine: Engine, fn: Callable[..., Any], viewer: Viewer, kwargs: dict) -> Any:
+    """`fn` in one transaction; a store that is locked, restarting or gone is StoreUnavailable, which the
+    page shows as a sentence ("try again"), never as a driver's exception: "not saved, your input is still
+    in the form" when a write failed (a locked SQLite fails there), "cannot be read yet" otherwise."""
+    try:
+        with session_scope(engine) as session:
+            return fn(session=session, viewer=viewer, **kwargs)
+    except STORE_AWAY as exc:
+        statement = (getattr(exc, "statement", None) or "").lstrip().upper()
+        writing = statement.startswith(("INSERT", "UPDATE", "DELETE"))
+        raise StoreUnavailable("store.save_failed" if writing else "store.busy") from exc
+
+
 def call(fn: Callable[..., Any], **kwargs) -> Any:
     """Run a core function for the viewer in one transaction: committed on success, rolled back on error."""
     c = ctx()
-    with session_scope(c.engine) as session:
-        return fn(session=session, viewer=c.viewer, **kwargs)
+    return _run(c.engine, fn, c.viewer, kwargs)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=2000, show_spinner=False)
 def _cached_call_keyed(store: str, name: str, viewer_key: tuple, args: str, _fn, _engine, _viewer, _kwargs) -> Any:
     # Streamlit hashes only the parameters without a leading underscore: the key is the first four.
-    with session_scope(_engine) as session:
-        return _fn(session=session, viewer=_viewer, **_kwargs)
+    return _run(_engine, _fn, _viewer, _kwargs)
 
 
 def cached(fn: Callable[..., Any], **kwargs) -> Any:
@@ -95,8 +106,7 @@ def cached(fn: Callable[..., Any], **kwargs) -> Any:
 
 @st.cache_data(ttl=BASE_TTL_S, max_entries=20, show_spinner=False)
 def _kept_call_keyed(store: str, name: str, viewer_key: tuple, args: str, _fn, _engine, _viewer, _kwargs) -> Any:
-    with session_scope(_engine) as session:
-        return _fn(session=session, viewer=_viewer, **_kwargs)
+    return _run(_engine, _fn, _viewer, _kwargs)
 
 
 def kept(fn: Callable[..., Any], **kwargs) -> Any:
@@ -114,8 +124,7 @@ def deferred(fn: Callable[..., Any], **kwargs) -> Callable[[], Any]:
     c = ctx()
 
     def run():
-        with session_scope(c.engine) as session:
-            return fn(session=session, viewer=c.viewer, **kwargs)
+        return _run(c.engine, fn, c.viewer, kwargs)
     return run
 
 
@@ -130,7 +139,8 @@ def chart(spec, where=None) -> None:
 
 
 def show_error(exc: MonevError) -> None:
-    st.error(exc.message(ctx().lang, escape=plain), icon=":material/error:")
+    icon = ":material/cloud_off:" if isinstance(exc, StoreUnavailable) else ":material/error:"
+    st.error(exc.message(ctx().lang, escape=plain), icon=icon)
     if isinstance(exc, ImportRejected):
         sheets = any(p.sheet for p in exc.problems)
         st.dataframe(
@@ -192,7 +202,8 @@ def form_data(model, **fields):
 
 
 def save(fn: Callable[..., Any], done: str | Callable[[Any], str], **kwargs) -> None:
-    """A core write for the viewer: on success `done` is shown after a rerun, a MonevError is shown here."""
+    """A core write for the viewer: on success `done` is shown after a rerun, a MonevError is shown here. No
+    rerun on failure, so the form keeps what the user typed (a busy store says: try again)."""
     try:
         result = call(fn, **kwargs)
     except MonevError as exc:
