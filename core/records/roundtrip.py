@@ -37,7 +37,8 @@ def read_upload(content: bytes, filename: str, kind: RecordKind, limits: Limits 
 def changes_from(table: Table, kind: RecordKind) -> list[Change]:
     """The table's rows as changes; derived (read-only) columns in the file are left out."""
     editable = {c.field for c in kind.editable}
-    return [Change(line, {k: v for k, v in row.items() if k in editable}) for line, row in table.rows]
+    return [Change(line, row if editable.issuperset(row) else {k: v for k, v in row.items() if k in editable})
+            for line, row in table.rows]
 
 
 def import_upload(*, session: Session, viewer: Viewer, kind: RecordKind, table: Table, dry_run: bool = False) -> dict:

@@ -21,6 +21,9 @@ from core.records.listing import values_of
 from db.models import AuditLog
 from db.types import utcnow
 
+WRITE_BATCH = 2_000
+STAMPS = ("created_at", "updated_at")
+
 
 @dataclass
 class Change:
@@ -201,7 +204,7 @@ def plan_changes(kind: RecordKind, viewer: Viewer, stored: Stored, rows: list[Ro
     for row in rows:
         if row.id is None:
             plan.counts["created"] += 1
-            plan.creates.append(_fields(kind, row.values))
+            plan.creates.append(row.values)  # as model fields only when written, a batch at a time
             continue
         old = {k: v for k, v in stored.values[row.id].items() if row.values.get(k) != v}
         if not old:
@@ -219,21 +222,24 @@ def plan_changes(kind: RecordKind, viewer: Viewer, stored: Stored, rows: list[Ro
 
 
 def write(session: Session, kind: RecordKind, viewer: Viewer, plan: Plan) -> None:
+    """In batches of WRITE_BATCH rows, so the largest import allowed costs a batch's memory, not a file's
+    (one transaction all the same: the caller's session commits or rolls back the whole)."""
     model, now = kind.model, utcnow()
-    entries = list(plan.entries)
-    if plan.creates:
-        ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True),
-                              [{**row, "created_at": now, "updated_at": now} for row in plan.creates]).all()
-        for rid, row in zip(ids, plan.creates, strict=True):
-            entries.append(_entry(viewer, "create", kind, rid, row[kind.unit_field], None, _plain(row)))
-    if plan.updates:
-        session.execute(update(model), plan.updates)
+    for start in range(0, len(plan.creates), WRITE_BATCH):
+        rows = [{**_fields(kind, values), "created_at": now, "updated_at": now}
+                for values in plan.creates[start:start + WRITE_BATCH]]
+        ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), rows).all()
+        session.execute(insert(AuditLog), [_entry(viewer, "create", kind, rid, row[kind.unit_field], None,
+                                                  _plain({k: v for k, v in row.items() if k not in STAMPS}))
+                                           for rid, row in zip(ids, rows, strict=True)])
+    for start in range(0, len(plan.updates), WRITE_BATCH):
+        session.execute(update(model), plan.updates[start:start + WRITE_BATCH])
     if plan.deletes:
-        entries += plan.deleted
         kind.before_delete(session, plan.deletes)
         session.execute(delete(model).where(model.id.in_(plan.deletes)))
-    if entries:
-        session.execute(insert(AuditLog), entries)
+    entries = plan.entries + plan.deleted
+    for start in range(0, len(entries), WRITE_BATCH):
+        session.execute(insert(AuditLog), entries[start:start + WRITE_BATCH])
     session.flush()
 
 
