@@ -10,6 +10,7 @@ from core import demo
 from core.access import Role
 from core.config import Settings
 from core.errors import SettingsError, StoreUnavailable
+from core.evaluation import frameworks
 from core.i18n import t
 from core.org import passwords
 from db.engine import StoreError, check_connection, make_engine, safe_url, session_scope
@@ -29,6 +30,8 @@ def open_store(settings: Settings) -> Engine:
     except StoreError as exc:
         raise StoreUnavailable("store.unreachable", url=exc.url, reason=exc.reason) from None
     upgrade_to_head(engine)
+    with session_scope(engine) as session:
+        frameworks.ensure_shipped(session)
     return engine
 
 

@@ -1,7 +1,7 @@
 """Evaluation tables: periods, SPBE self-assessments with their answers and evidence, the versioned rules
 that turn measured figures into levels, and the measured figures frozen when a period closes."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -9,14 +9,29 @@ from sqlmodel import Field, SQLModel
 from db.types import UTCDateTime, utcnow
 
 
+class EvaluationFramework(SQLModel, table=True):
+    """An evaluation framework as data (core.evaluation.frameworks reads `document`: its weighted tree,
+    level descriptions, predicate bands and who scores each indicator). Frozen once a period uses it."""
+
+    __tablename__ = "evaluation_framework"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=20)
+    title: str = Field(max_length=200)
+    document: dict = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by: str = Field(default="", max_length=60)
+
+
 class EvaluationPeriod(SQLModel, table=True):
-    """One evaluation year. Closed periods accept no more changes and read their measured figures from
-    the snapshot taken at closing."""
+    """One evaluation year, pinned to one framework. Closed periods accept no more changes and read their
+    measured figures from the snapshot taken at closing."""
 
     __tablename__ = "evaluation_period"
 
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(unique=True, index=True)
+    framework: str = Field(default="spbe-2020", max_length=20)  # evaluation_framework.code, never changed
     status: str = Field(default="open", max_length=10)  # open / closed
     # How the city's index is formed: "kominfo" (Kominfo's verified assessment of the whole government),
     # "average" (plain mean of the units' verified indices) or "employees" (mean weighted by employees).
@@ -56,6 +71,31 @@ class AssessmentAnswer(SQLModel, table=True):
     links: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     verified_level: int | None = None
     verify_reason: str = Field(default="", max_length=500)
+    # An indicator another agency scores: where its level comes from (document, date), entered by an admin.
+    source: str = Field(default="", max_length=300)
+    source_date: date | None = None
+
+
+class IndicatorOwner(SQLModel, table=True):
+    """Who answers one indicator of the government-wide assessment in a period: the responsible unit
+    (its operators fill level, justification and evidence), the units that add evidence, and where the
+    indicator stands in Kominfo's check (draft → submitted → verified, or returned with a reason)."""
+
+    __tablename__ = "indicator_owner"
+    __table_args__ = (UniqueConstraint("period_id", "indicator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="evaluation_period.id", index=True)
+    indicator: int
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    contributors: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # unit ids
+    status: str = Field(default="draft", max_length=10)
+    note: str = Field(default="", max_length=500)  # why Kominfo returned it
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_by: str = Field(default="", max_length=60)
+    verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verified_by: str = Field(default="", max_length=60)
 
 
 class Evidence(SQLModel, table=True):

@@ -44,6 +44,6 @@ def test_leadership_downloads_the_annual_report_and_an_operator_sees_only_their_
         for row in CITY:
             if row.code not in own:
                 assert row.name not in body and row.short_name not in body, row.code
-        open_url(page, base, "evaluasi-spbe", "Evaluasi SPBE")
+        open_url(page, base, "evaluasi", "Evaluasi Indeks SPBE")
         page.get_by_text("Indikator terisi").wait_for(timeout=30_000)
-        shot(page, "op_a-evaluasi-spbe")
+        shot(page, "op_a-evaluasi")

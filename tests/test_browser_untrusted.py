@@ -87,7 +87,7 @@ def seed(store, city, admin) -> dict:
     add(store, admin, APPLICATION, {"unit": "DINAS-EVIL", "name": fit(150), "function": fit(150),
                                     "data_held": PAYLOAD})
     add_needs(store, admin, need_cells("DINAS-EVIL", PAYLOAD, justification=PAYLOAD))
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     with session_scope(store.engine) as s:
         assessment.save_answers(session=s, viewer=admin, period_id=period, unit_id=unit, answers=[
             assessment.AnswerInput(1, 3, PAYLOAD, ["http://127.0.0.1/bukti"])])

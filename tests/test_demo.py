@@ -76,28 +76,49 @@ def test_demo_has_live_loopback_targets_and_a_year_of_history(store):
     assert month.unknown_s <= sum(1 for t in targets if t.unit_id == dinkes) * since + 1
 
 
-def test_demo_has_two_evaluation_periods_last_closed_this_one_partly_verified(store):
+def test_demo_has_past_periods_on_spbe_and_this_one_on_pemdi_in_progress(store):
     from collections import Counter
 
     from core.access import SYSTEM
-    from core.evaluation import leadership
-    from db.evaluation import Assessment, EvaluationPeriod, MeasureSnapshot
+    from core.evaluation import leadership, owners
+    from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod, MeasureSnapshot
     from tests.monitoring import JAKARTA
 
     with store.session() as s:
         demo.load(session=s, zone=JAKARTA)
         s.commit()
-        last, current = s.scalars(select(EvaluationPeriod).order_by(EvaluationPeriod.year)).all()
-        assert (last.status, current.status, current.year - last.year) == ("closed", "open", 1)
+        older, last, current = s.scalars(select(EvaluationPeriod).order_by(EvaluationPeriod.year)).all()
+        assert [(p.status, p.framework) for p in (older, last, current)] == [
+            ("closed", "spbe-2020"), ("closed", "spbe-2020"), ("open", "pemdi-2026")]
+        assert current.year - older.year == 2
         assert s.scalar(select(func.count()).select_from(MeasureSnapshot).where(
             MeasureSnapshot.period_id == last.id)) == 91 * 9
+        for period in (older, last):  # every unit and the city government verified
+            assert set(s.scalars(select(Assessment.status).where(Assessment.period_id == period.id))) == {"verified"}
         statuses = Counter(s.scalars(select(Assessment.status).where(Assessment.period_id == current.id,
                                                                     Assessment.unit_id.is_not(None))))
         assert set(statuses) == {"draft", "submitted", "returned", "verified"}
         assert 20 < statuses["verified"] < 91
+        # Owners assigned; some indicators verified, some returned with a reason; the agencies' results entered.
+        progress = owners.progress(session=s, viewer=SYSTEM, period_id=current.id)
+        assert len(progress) == 20 and all(p.owner for p in progress)
+        states = Counter(p.status for p in progress)
+        assert states["verified"] and states["returned"] and states["submitted"] and states["draft"]
+        assert all(p.note for p in progress if p.status == "returned")
+        city = s.scalar(select(Assessment).where(Assessment.period_id == current.id, Assessment.unit_id.is_(None)))
+        external = {a.indicator: a for a in s.scalars(select(AssessmentAnswer).where(
+            AssessmentAnswer.assessment_id == city.id, AssessmentAnswer.indicator.in_([5, 6, 7, 12, 18])))}
+        assert len(external) == 5 and all(a.level and a.source and a.source_date for a in external.values())
+        # No unit scores an outside agency's indicator itself.
+        assert not s.scalar(select(func.count()).select_from(AssessmentAnswer).join(Assessment).where(
+            Assessment.period_id == current.id, Assessment.unit_id.is_not(None), AssessmentAnswer.indicator == 7))
         view = leadership.overview(session=s, viewer=SYSTEM, period_id=current.id, zone=JAKARTA)
-    assert view.city.index is not None and view.city_previous.index is not None  # a trend to show
-    assert {p["year"] for p in view.trend} == {last.year, current.year}
+    assert view.framework.code == "pemdi-2026" and view.city_previous.framework.code == "spbe-2020"
+    assert view.city.index is None and view.city.provisional is not None  # Kominfo's own is not verified yet
+    assert view.city_previous.index is not None
+    series = {p["series"] for p in view.trend}
+    assert {"city_index:spbe-2020", "city_readiness"} <= series  # the 2026 city index is not there yet
+    assert {p["year"] for p in view.trend if p["series"] == "city_index:spbe-2020"} == {older.year, last.year}
     assert all(view.problems[k] for k in ("downtime", "past_life", "no_staff", "duplicate_apps"))
 
 

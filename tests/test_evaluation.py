@@ -7,7 +7,7 @@ from fpdf import FPDF
 from sqlalchemy import select
 
 from core.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
-from core.evaluation import assessment, lifecycle, periods, spbe
+from core.evaluation import assessment, frameworks, lifecycle, periods
 from db.engine import session_scope
 from db.models import AuditLog
 from tests.evaluation import answers, assess, new_period
@@ -28,7 +28,7 @@ def status_of(store, viewer, period_id, unit_id):
 
 
 def test_the_unit_fills_in_submits_and_kominfo_verifies_with_a_different_level(store, city, admin, operator_a):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     klojen = city.units["KEC-KLOJEN"]
     with session_scope(store.engine) as s:
         assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
@@ -63,7 +63,7 @@ def test_the_unit_fills_in_submits_and_kominfo_verifies_with_a_different_level(s
 
 
 def test_kominfo_returns_with_a_reason_and_the_unit_may_edit_again(store, city, admin, operator_a):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     klojen = city.units["KEC-KLOJEN"]
     assessment_id = assess(store, operator_a, period, klojen)
     with store.session() as s, pytest.raises(ValidationError):
@@ -87,7 +87,7 @@ def test_kominfo_returns_with_a_reason_and_the_unit_may_edit_again(store, city, 
     ("op_a", None, False), ("pimpinan", None, False), ("admin", None, True),  # the city's own: Kominfo only
 ])
 def test_who_may_fill_in_a_draft(store, city, admin, who, unit, allowed):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     viewer, unit_id = city.viewers[who], city.units.get(unit)
     with session_scope(store.engine) as s:
         if allowed:
@@ -101,7 +101,7 @@ def test_who_may_fill_in_a_draft(store, city, admin, who, unit, allowed):
 
 @pytest.mark.parametrize("who", ["op_a", "op_b", "pimpinan", "presenter"])
 def test_only_kominfo_verifies_or_returns(store, city, admin, operator_a, who):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     assessment_id = assess(store, operator_a, period, city.units["KEC-KLOJEN"])
     viewer = city.viewers[who]
     with store.session() as s:
@@ -113,7 +113,7 @@ def test_only_kominfo_verifies_or_returns(store, city, admin, operator_a, who):
 
 
 def test_a_draft_cannot_be_verified_and_a_closed_period_changes_no_more(store, city, admin, operator_a):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     klojen, kauman = city.units["KEC-KLOJEN"], city.units["KEL-KAUMAN"]
     draft_id = assess(store, operator_a, period, kauman, submit=False)
     with store.session() as s, pytest.raises(ValidationError):
@@ -132,22 +132,23 @@ def test_a_draft_cannot_be_verified_and_a_closed_period_changes_no_more(store, c
 
 
 def test_bad_answers_are_refused_whole_saying_which_indicator_and_column(store, city, admin, operator_a):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     klojen = city.units["KEC-KLOJEN"]
     bad = [assessment.AnswerInput(1, 3, "ok"), assessment.AnswerInput(2, 7, "x"),
            assessment.AnswerInput(3, 2, "x", ["javascript:alert(1)"]), assessment.AnswerInput(48, 1, "x")]
     with store.session() as s, pytest.raises(ImportRejected) as refused:
         assessment.save_answers(session=s, viewer=operator_a, period_id=period, unit_id=klojen, answers=bad)
-    assert {(p.row, p.column, p.key) for p in refused.value.problems} == {
-        (2, "level", "evaluation.level_invalid"), (3, "links", "evaluation.link_invalid"),
-        (48, "indicator", "evaluation.indicator_unknown")}
+    # Columns are named as the user reads them, never by internal key.
+    assert {(p.row, p.column_label("id"), p.key) for p in refused.value.problems} == {
+        (2, "Level", "evaluation.level_invalid"), (3, "Tautan bukti", "evaluation.link_invalid"),
+        (48, "Indikator", "evaluation.indicator_unknown")}
     with store.session() as s:
         assert assessment.assessment_view(session=s, viewer=operator_a, period_id=period,
                                           unit_id=klojen).answers == {}
 
 
 def test_evidence_is_type_checked_size_limited_and_kept_to_its_unit(store, city, admin, operator_a, operator_b):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     klojen = city.units["KEC-KLOJEN"]
     with session_scope(store.engine) as s:
         evidence_id = assessment.add_evidence(session=s, viewer=operator_a, period_id=period, unit_id=klojen,
@@ -187,7 +188,7 @@ def test_evidence_is_type_checked_size_limited_and_kept_to_its_unit(store, city,
 
 
 def test_skpd_cannot_open_another_units_assessment(store, city, admin, operator_a, operator_b):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     assess(store, operator_b, period, city.units["DINKES"])
     with store.session() as s:
         with pytest.raises(NotFound):
@@ -214,7 +215,9 @@ def test_periods_are_unique_per_year_and_start_with_the_previous_rules(store, ci
 
 
 def test_indicator_level_names_follow_their_scale():
-    from core.i18n import t
-
-    assert t(f"spbe.level.{spbe.indicator(1).scale}.1") == "Rintisan"
-    assert t(f"spbe.level.{spbe.indicator(42).scale}.3") == "Transaksi"
+    spbe, pemdi = frameworks.reference("spbe-2020"), frameworks.reference("pemdi-2026")
+    assert spbe.level_name(spbe.indicator(1), 1) == "Rintisan"
+    assert spbe.level_name(spbe.indicator(42), 3) == "Transaksi"
+    assert spbe.level_name(spbe.indicator(42), 3, "en") == "Transaction"
+    assert [pemdi.level_name(pemdi.indicator(19), lv) for lv in frameworks.LEVELS] == [
+        "Merintis", "Membangun", "Berkembang", "Melembaga", "Unggul"]

@@ -64,7 +64,7 @@ def office(parts: dict[str, bytes]) -> bytes:
 
 
 def test_a_long_evidence_name_is_refused_for_its_length_not_its_type(store, city, admin):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     with pytest.raises(ValidationError) as caught:
         evidence(store, admin, period, city.units["DINKES"], "Laporan " + "x" * 240 + ".pdf", b"%PDF-1.4 x")
     assert caught.value.key == "evaluation.evidence_name_long" and caught.value.params["limit"] == 200
@@ -74,7 +74,7 @@ def test_a_long_evidence_name_is_refused_for_its_length_not_its_type(store, city
 
 
 def test_office_files_are_checked_for_what_they_hold(store, city, admin):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     unit = city.units["DINKES"]
     docx = office({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
     assert evidence(store, admin, period, unit, "SK.docx", docx)
@@ -94,7 +94,7 @@ def test_office_files_are_checked_for_what_they_hold(store, city, admin):
 
 def test_the_government_wide_assessment_is_read_by_admin_and_leadership_only(store, city, admin, pimpinan,
                                                                             operator_a, presenter):
-    period = new_period(store, admin)
+    period = new_period(store, admin, framework="spbe-2020")
     with store.session() as s:
         for viewer in (admin, pimpinan):
             assert assessment.assessment_view(session=s, viewer=viewer, period_id=period, unit_id=None).unit_id is None

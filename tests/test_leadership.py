@@ -72,7 +72,7 @@ def test_ranking_orders_units_by_index_and_the_change_is_against_last_period(sto
     assert [r.spbe for r in ranked] == sorted((r.spbe for r in ranked), reverse=True)
     assert [r.rank for r in ranked] == list(range(1, len(verified) + 1))
     assert view.previous.id == last and view.city_previous.index == pytest.approx(3.0)
-    assert {p["series"] for p in view.trend} == {"city_spbe", "city_readiness"}
+    assert {p["series"] for p in view.trend} == {"city_index:spbe-2020", "city_readiness"}
     assert sorted({p["year"] for p in view.trend}) == [2025, 2026]
     assert view.weakest_indicators and view.weakest_indicators[0][1] <= view.weakest_indicators[-1][1]
 
@@ -93,7 +93,7 @@ def test_an_skpd_user_gets_their_units_and_the_city_figures_but_no_other_unit(st
     for items in mine.problems.values():
         for p in items:
             assert p.get("unit_id", next(iter(own))) in own and not p.get("units")
-    assert {"unit_spbe", "unit_readiness"} <= {p["series"] for p in mine.trend}
+    assert {"unit_index:spbe-2020", "unit_readiness"} <= {p["series"] for p in mine.trend}
 
 
 def all_cells(data: bytes) -> str:
@@ -117,7 +117,7 @@ def test_the_excel_report_has_a_summary_a_sheet_per_section_and_raw_tables(store
     _last, current = periods
     book = load_workbook(io.BytesIO(build(store, admin, current, "xlsx")))
     assert book.sheetnames == ["Ringkasan", "Peringkat", "Domain dan aspek", "Masalah utama", "Rekomendasi",
-                               "Kesiapan TIK", "Isian SPBE"]
+                               "Kesiapan TIK", "Isian indikator"]
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Laporan Monev TIK Tahun 2026"] is None
     assert summary["Indeks SPBE kota"] == pytest.approx(3.0) and summary["Predikat"] == "Baik"
@@ -125,7 +125,7 @@ def test_the_excel_report_has_a_summary_a_sheet_per_section_and_raw_tables(store
     assert ranking[0][:3] == ("Peringkat", "Kode", "Unit") and len(ranking) == 1 + len(city.units)
     places = [r[0] for r in ranking[1:] if r[0] is not None]
     assert places == list(range(1, len(places) + 1)) and len(places) < len(city.units)
-    answers = list(book["Isian SPBE"].iter_rows(values_only=True))
+    answers = list(book["Isian indikator"].iter_rows(values_only=True))
     assert len(answers) == 1 + 47 * len(city.units)
 
 

@@ -10,7 +10,7 @@ import pytest
 import core
 from core import access, audit
 from core.errors import ImportRejected, NotFound, PermissionDenied
-from core.evaluation import assessment, leadership, readiness, report
+from core.evaluation import assessment, leadership, owners, readiness, report
 from core.inventory import summary
 from core.inventory.kinds import APPLICATION, DEVICE, STAFF
 from core.monitoring import availability, maintenance, status, target_detail, target_import, targets, uptime
@@ -55,6 +55,9 @@ READS = {
                                                                    for p in items if "unit_id" in p}
                             | {s_cache_names[n] for items in view.problems.values() for p in items
                                for n in p.get("units", [])}),
+    "evaluation.owners.progress": (lambda s, v: owners.progress(session=s, viewer=v, period_id=s_period["id"]),
+                                   lambda rows: {r.owner_id for r in rows}
+                                   | {s_cache_names[n] for r in rows for n in r.contributors}),
     "evaluation.report.build": (lambda s, v: report.build(session=s, viewer=v, period_id=s_period["id"], kind="xlsx", lang="id",
                                                zone=JAKARTA, org_name="Kota Uji"),
                      lambda data: _report_units(data)),
@@ -153,7 +156,7 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
           "monitoring.target_import.import_targets", "records.save.save_records", "records.roundtrip.import_upload",
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
-          "evaluation.assessment.remove_evidence", "needs.workflow.submit"]
+          "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "needs.workflow.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -166,6 +169,10 @@ ADMIN_ONLY = {
     "evaluation.lifecycle.close_period": {"period_id": 1, "zone": JAKARTA}, "evaluation.lifecycle.reopen_period": {"period_id": 1},
     "evaluation.assessment.return_assessment": {"assessment_id": 1, "reason": "x"}, "evaluation.assessment.verify": {"assessment_id": 1},
     "evaluation.readiness.save_rules": {"period_id": 1, "rules": {}},
+    "evaluation.frameworks.edit": {"code": "pemdi-2026", "document": {}}, "evaluation.frameworks.listing": {},
+    "evaluation.owners.assign": {"period_id": 1, "owners": {}}, "evaluation.owners.queue": {"period_id": 1},
+    "evaluation.owners.verify_indicator": {"period_id": 1, "indicator": 1},
+    "evaluation.owners.return_indicator": {"period_id": 1, "indicator": 1, "reason": "x"},
     "needs.workflow.review": {"need_ids": [], "decision": "approved"},
     "needs.workflow.save_capacity": {"fiscal_year": NEXT_YEAR, "vcpu_free": 1, "ram_gb_free": 1, "storage_tb_free": 1},
 }
@@ -180,6 +187,7 @@ CITY_ONLY = {"inventory.duplicates.find_conflicts": {}, "inventory.duplicates.ke
 # Lists every unit shares (device categories): no unit's rows in them.
 SHARED_LISTS = ["inventory.lists.categories", "inventory.lists.positions",
                 "evaluation.periods.list_periods", "evaluation.readiness.rule_versions",  # periods and their rules: no unit's rows
+                "evaluation.frameworks.index_name", "evaluation.frameworks.title_of",  # reference data, no unit's rows
                 "needs.workflow.years", "needs.workflow.capacity",  # fiscal years in use, the data centre's capacity
                 "needs.budget.scenarios", "needs.budget.get_scenario"]  # a scenario's rules; its outcome is read scoped
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
@@ -206,6 +214,9 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
     mechanism |= {f"inventory.kinds.load_{what}" for what in ("applications", "categories", "devices", "positions",
                                                               "staff", "targets")}
     mechanism |= {f"records.save.{step}" for step in ("read", "check", "plan_changes", "write")}
+    # Which indicators a viewer owns or may fill: the scope rule of the government-wide assessment itself,
+    # applied inside assessment_view, save_answers and add_evidence (checked above and in tests/test_pemdi.py).
+    mechanism |= {"evaluation.owners.viewer_indicators", "evaluation.owners.fillable"}
     assert found - mechanism == set(READS) | set(SINGLE) | set(WRITES) | set(OWN_ACCOUNT) | set(ADMIN_ONLY) \
         | set(CITY_ONLY) | set(SHARED_LISTS) | set(LEADERSHIP_ONLY)
 
@@ -253,6 +264,10 @@ def monitored(store, city, admin):
 def evaluated(store, city, admin, monitored):
     """Two evaluation periods with every unit assessed, for the evaluation reads."""
     s_period["id"] = evaluated_city(store, city, admin)[1]
+    with session_scope(store.engine) as s:  # every unit owns one indicator and contributes to the next
+        ids = sorted(city.units.values())
+        owners.assign(session=s, viewer=admin, period_id=s_period["id"],
+                      owners={n + 1: (u, [ids[(n + 1) % len(ids)]]) for n, u in enumerate(ids)})
     with store.session() as s:
         visible = units.list_units(session=s, viewer=admin)
     s_cache_names.update({u.name: u.id for u in visible} | {u.short_name: u.id for u in visible})
@@ -269,7 +284,8 @@ def needed(store, city, admin, pimpinan, evaluated):
 
 @pytest.mark.parametrize("name", sorted(READS))
 def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name, request):
-    if name.rsplit(".", 1)[0] in ("evaluation.readiness", "evaluation.leadership", "evaluation.report"):
+    if name.rsplit(".", 1)[0] in ("evaluation.readiness", "evaluation.leadership", "evaluation.report",
+                                  "evaluation.owners"):
         request.getfixturevalue("evaluated")
     if name.rsplit(".", 1)[0] in ("needs.checks", "needs.budget", "needs.rka"):
         request.getfixturevalue("needed")
@@ -373,6 +389,7 @@ def writes_to_unit_b(city):
                                         data=b"%PDF-1.4 x"),
         "evaluation.assessment.remove_evidence": dict(evidence_id=city.evidence_b),
         "needs.workflow.submit": dict(need_ids=[city.need_b]),
+        "evaluation.owners.submit_indicator": dict(period_id=city.period_b, indicator=1),
     }
 
 
@@ -383,12 +400,16 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
     [city.need_b] = add_needs(store, admin, need_cells("DINKES", "Kebutuhan unit B", 1_000_000))
     city.period_b = city.evidence_b = None
     if name.startswith("evaluation."):  # a draft of unit B with an evidence file, for the evaluation writes
-        city.period_b = new_period(store, admin)
+        city.period_b = new_period(store, admin, framework="spbe-2020")
         assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)
         with session_scope(store.engine) as s:
             city.evidence_b = assessment.add_evidence(session=s, viewer=admin, period_id=city.period_b,
                                                       unit_id=city.units["DINKES"], indicator=1, filename="b.pdf",
                                                       data=b"%PDF-1.4 b")
+            # Unit B owns indicator 1 of the government-wide assessment, filled and ready to hand in.
+            owners.assign(session=s, viewer=admin, period_id=city.period_b, owners={1: (city.units["DINKES"], [])})
+            assessment.save_answers(session=s, viewer=admin, period_id=city.period_b, unit_id=None,
+                                    answers=[assessment.AnswerInput(1, 3, "SK")])
     with store.session() as s:
         before = [(u.code, u.name, u.active, u.head_name, u.employees) for u in units.list_units(
             session=s, viewer=admin, include_inactive=True)], _inventory_counts(s, admin), _assessment_of_b(s, admin, city)
@@ -406,7 +427,9 @@ def _assessment_of_b(s, admin, city) -> tuple:
     if city.period_b is None:
         return ()
     view = assessment.assessment_view(session=s, viewer=admin, period_id=city.period_b, unit_id=city.units["DINKES"])
-    return view.status, sorted((a.indicator, a.level) for a in view.answers.values()), len(view.evidence)
+    owned = [(o.number, o.status) for o in owners.progress(session=s, viewer=admin, period_id=city.period_b)
+             if o.owner_id is not None]
+    return view.status, sorted((a.indicator, a.level) for a in view.answers.values()), len(view.evidence), owned
 
 
 def _inventory_counts(s, admin) -> list:

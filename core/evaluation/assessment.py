@@ -1,15 +1,18 @@
-"""SPBE self-assessment: periods, each unit's answers and evidence, and the workflow
-draft → submitted (by the unit) → verified (by Kominfo), with 'returned' sending it back for changes.
+"""Self-assessment on the period's framework (Indeks SPBE up to 2025, Indeks Pemdi from 2026): each
+unit's answers and evidence, and the workflow draft → submitted (by the unit) → verified (by Kominfo),
+with 'returned' sending it back for changes.
 
-The government-wide assessment (unit_id None) is Kominfo's own: only admin fills and verifies it.
-Every step is audited; nothing can change in a closed period.
+The government-wide assessment (unit_id None) is Kominfo's own: only admin fills and verifies it. An
+indicator another agency scores (Satu Data, geospatial, statistics, cyber incidents, interoperability)
+is entered there by an admin with its source document and date; every unit's index reads it from there
+and no unit can set it. Every step is audited; nothing can change in a closed period.
 """
 
 import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -18,7 +21,8 @@ from sqlmodel import Session
 from core import audit, formatting
 from core.access import Role, Viewer, require_role, require_unit_write, unit_scope
 from core.errors import ImportRejected, NotFound, NotReady, PermissionDenied, Problem, Term, ValidationError
-from core.evaluation import spbe
+from core.evaluation import frameworks, owners
+from core.evaluation.frameworks import LEVELS, Framework
 from core.evaluation.periods import get_period
 from core.text import check_name
 from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod, Evidence
@@ -52,6 +56,8 @@ class AnswerInput:
     level: int | None
     justification: str = ""
     links: list[str] = field(default_factory=list)
+    source: str = ""  # an outside agency's indicator: the document its level comes from
+    source_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class AssessmentView:
     by indicator, its evidence, and what the viewer may do with it."""
 
     period: EvaluationPeriod
+    framework: Framework
     unit_id: int | None
     unit_name: str
     assessment: Assessment | None
@@ -77,13 +84,25 @@ class AssessmentView:
     evidence: list[EvidenceInfo]
     can_edit: bool
     can_verify: bool
+    external: dict[int, AssessmentAnswer] = field(default_factory=dict)  # outside agencies' results
+    # The government-wide assessment: each indicator's owner, what the viewer may fill now, and (for an
+    # owning or contributing unit) the only indicators it sees.
+    owners: dict = field(default_factory=dict)
+    fillable: set[int] = field(default_factory=set)
+    visible: set[int] | None = None
 
     @property
     def status(self) -> str:
         return self.assessment.status if self.assessment else "draft"
 
-    def index(self, verified: bool = True) -> spbe.SpbeIndex:
-        return spbe.index(effective_levels(self.answers.values(), verified))
+    def levels(self, verified: bool = True) -> dict[int, int | None]:
+        own = effective_levels(self.answers.values(), verified)
+        if self.unit_id is not None:
+            own.update({n: a.level for n, a in self.external.items()})
+        return own
+
+    def index(self, verified: bool = True) -> frameworks.Result:
+        return self.framework.index(self.levels(verified))
 
 
 def effective_levels(answers, verified: bool = True) -> dict[int, int | None]:
@@ -92,12 +111,29 @@ def effective_levels(answers, verified: bool = True) -> dict[int, int | None]:
             for a in answers}
 
 
+def external_answers(session: Session, period_id: int, framework: Framework) -> dict[int, AssessmentAnswer]:
+    """The outside agencies' results recorded on the government-wide assessment, by indicator."""
+    numbers = {n.number for n in framework.indicators() if n.external}
+    if not numbers:
+        return {}
+    city = _find(session, period_id, None)
+    if city is None:
+        return {}
+    return {a.indicator: a for a in session.scalars(select(AssessmentAnswer).where(
+        AssessmentAnswer.assessment_id == city.id, AssessmentAnswer.indicator.in_(numbers)))
+        if a.level is not None}
+
+
 # Reading -------------------------------------------------------------------------------------------------
 
-def _check_visible(session: Session, viewer: Viewer, unit_id: int | None) -> str:
-    """The unit's name, or NotFound when the viewer may not see it. None is the whole government."""
+def _check_visible(session: Session, viewer: Viewer, unit_id: int | None, period_id: int | None = None) -> str:
+    """The unit's name, or NotFound when the viewer may not see it. None is the whole government: Kominfo's
+    own, read by leadership too, and by a unit for the indicators it owns or contributes to."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
-    if unit_id is None:  # the whole government's own assessment: Kominfo's, read by leadership too
+    if unit_id is None:
+        if viewer.role is Role.SKPD and period_id is not None and any(owners.viewer_indicators(session, viewer,
+                                                                                              period_id)):
+            return ""
         require_role(viewer, Role.ADMIN, Role.PIMPINAN)
         return ""
     scope = unit_scope(session, viewer)
@@ -119,7 +155,8 @@ def _may_edit(session: Session, viewer: Viewer, period: EvaluationPeriod, unit_i
     if period.status == "closed":
         return "evaluation.period_closed"
     if unit_id is None:
-        if not viewer.is_admin:
+        if not viewer.is_admin and not (owners.fillable(session, viewer, period)
+                                        or owners.viewer_indicators(session, viewer, period.id)[1]):
             return "evaluation.city_admin_only"
     else:
         try:
@@ -132,7 +169,7 @@ def _may_edit(session: Session, viewer: Viewer, period: EvaluationPeriod, unit_i
 
 
 def assessment_view(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None) -> AssessmentView:
-    unit_name = _check_visible(session, viewer, unit_id)
+    unit_name = _check_visible(session, viewer, unit_id, period_id)
     period = get_period(session, period_id)
     assessment = _find(session, period_id, unit_id)
     answers, evidence = {}, []
@@ -145,15 +182,28 @@ def assessment_view(*, session: Session, viewer: Viewer, period_id: int, unit_id
             .order_by(Evidence.indicator, Evidence.id))]
     can_verify = (viewer.is_admin and period.status == "open" and assessment is not None
                   and assessment.status == "submitted")
-    return AssessmentView(period, unit_id, unit_name, assessment, answers, evidence,
-                          _may_edit(session, viewer, period, unit_id, assessment) is None, can_verify)
+    framework = frameworks.of_period(session, period)
+    may_edit = _may_edit(session, viewer, period, unit_id, assessment) is None
+    fillable, visible, owned_by = set(), None, {}
+    if unit_id is None:
+        owned_by = owners.owners_of(session, period_id)
+        fillable = owners.fillable(session, viewer, period) if may_edit else set()
+        if viewer.role is Role.SKPD:  # an owning or contributing unit sees its own indicators only
+            owned, contributed = owners.viewer_indicators(session, viewer, period_id)
+            visible = owned | contributed
+            answers = {n: a for n, a in answers.items() if n in visible}
+            evidence = [e for e in evidence if e.indicator in visible]
+    elif may_edit:
+        fillable = {i.number for i in framework.indicators() if not i.external}
+    return AssessmentView(period, framework, unit_id, unit_name, assessment, answers, evidence, may_edit, can_verify,
+                          external_answers(session, period_id, framework), owned_by, fillable, visible)
 
 
 # The unit's side -----------------------------------------------------------------------------------------
 
 def _editable(session: Session, viewer: Viewer, period_id: int, unit_id: int | None) -> Assessment:
     """The assessment the viewer may change now, created as a draft on first use."""
-    _check_visible(session, viewer, unit_id)
+    _check_visible(session, viewer, unit_id, period_id)
     period = get_period(session, period_id)
     assessment = _find(session, period_id, unit_id)
     reason = _may_edit(session, viewer, period, unit_id, assessment)
@@ -171,28 +221,48 @@ def _editable(session: Session, viewer: Viewer, period_id: int, unit_id: int | N
 def _link_problems(indicator: int, links: list[str]) -> list[Problem]:
     problems = []
     if len(links) > MAX_LINKS:
-        problems.append(Problem("links", "evaluation.too_many_links", row=indicator, max=MAX_LINKS))
+        problems.append(Problem(Term("assessment.links"), "evaluation.too_many_links", row=indicator, max=MAX_LINKS))
     for link in links:
         parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 300:
-            problems.append(Problem("links", "evaluation.link_invalid", row=indicator, link=link[:80]))
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 300 \
+                or any(ch.isspace() for ch in link):
+            problems.append(Problem(Term("assessment.links"), "evaluation.link_invalid", row=indicator, link=link[:80]))
     return problems
 
 
 def save_answers(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None,
                  answers: list[AnswerInput]) -> int:
-    """Write the given answers (all or none). Returns how many changed."""
+    """Write the given answers (all or none). Returns how many changed. An outside agency's indicator
+    is set only on the government-wide assessment, with the document its level comes from."""
     assessment = _editable(session, viewer, period_id, unit_id)
+    period = get_period(session, period_id)
+    framework = frameworks.of_period(session, period)
     problems: list[Problem] = []
-    numbers = {i.number for i in spbe.indicators()}
+    numbers = framework.numbers()
+    # On the government-wide assessment a unit fills only the indicators it owns, while they are open.
+    allowed = owners.fillable(session, viewer, period) if unit_id is None else numbers
     for answer in answers:
         if answer.indicator not in numbers:
-            problems.append(Problem("indicator", "evaluation.indicator_unknown", row=answer.indicator))
+            problems.append(Problem(Term("eval.indicator"), "evaluation.indicator_unknown", row=answer.indicator))
             continue
-        if answer.level is not None and answer.level not in spbe.LEVELS:
-            problems.append(Problem("level", "evaluation.level_invalid", row=answer.indicator, level=answer.level))
+        if answer.indicator not in allowed:
+            problems.append(Problem(Term("eval.indicator"), "owners.not_owner", row=answer.indicator))
+            continue
+        agency = framework.indicator(answer.indicator).external
+        if agency and unit_id is not None and (answer.level is not None or answer.source):
+            problems.append(Problem(Term("eval.level"), "evaluation.external_indicator", row=answer.indicator,
+                                    agency=agency))
+        if agency and unit_id is None and answer.level is not None and not answer.source.strip():
+            problems.append(Problem(Term("assessment.source"), "evaluation.source_missing", row=answer.indicator,
+                                    agency=agency))
+        if answer.level is not None and answer.level not in LEVELS:
+            problems.append(Problem(Term("eval.level"), "evaluation.level_invalid", row=answer.indicator,
+                                    level=answer.level))
         if len(answer.justification) > 2000:
-            problems.append(Problem("justification", "evaluation.justification_long", row=answer.indicator))
+            problems.append(Problem(Term("assessment.justification"), "evaluation.justification_long",
+                                    row=answer.indicator))
+        if len(answer.source) > 300:
+            problems.append(Problem(Term("assessment.source"), "evaluation.source_long", row=answer.indicator))
         problems += _link_problems(answer.indicator, answer.links)
     if problems:
         raise ImportRejected(problems)
@@ -202,12 +272,14 @@ def save_answers(*, session: Session, viewer: Viewer, period_id: int, unit_id: i
     for answer in answers:
         row = existing.get(answer.indicator) or AssessmentAnswer(assessment_id=assessment.id,
                                                                   indicator=answer.indicator)
-        old = audit.snapshot(row, ["level", "justification", "links"]) if row.id else {}
-        new = {"level": answer.level, "justification": answer.justification.strip(), "links": list(answer.links)}
+        old = audit.snapshot(row, ["level", "justification", "links", "source", "source_date"]) if row.id else {}
+        new = {"level": answer.level, "justification": answer.justification.strip(), "links": list(answer.links),
+               "source": answer.source.strip(), "source_date": answer.source_date}
         before, after = audit.changed(old, new)
         if not after and row.id:
             continue
         row.level, row.justification, row.links = new["level"], new["justification"], new["links"]
+        row.source, row.source_date = new["source"], new["source_date"]
         session.add(row)
         changes.append((row, answer.indicator, old, before, after))
     session.flush()  # one round trip for every new row's id
@@ -221,15 +293,25 @@ def save_answers(*, session: Session, viewer: Viewer, period_id: int, unit_id: i
 
 def submit(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None) -> None:
     """Hand the assessment to Kominfo; every indicator needs a level and a justification first."""
+    if unit_id is None and not viewer.is_admin:  # owners hand in their indicators one by one (owners.py)
+        raise PermissionDenied("evaluation.city_admin_only")
     assessment = _editable(session, viewer, period_id, unit_id)
     answers = {a.indicator: a for a in session.scalars(
         select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
+    framework = frameworks.of_period(session, get_period(session, period_id))
+    # A unit does not score an outside agency's indicator; the government-wide assessment records it.
+    required = [i for i in framework.indicators() if unit_id is None or not i.external]
     problems, without_level, without_reason = [], [], []
-    for ind in spbe.indicators():
+    for ind in required:
         answer = answers.get(ind.number)
         if answer is None or answer.level is None:
             problems.append(Problem(Term("eval.level"), "evaluation.level_missing", row=ind.number))
             without_level.append(ind.number)
+        elif ind.external:
+            if not answer.source.strip():  # its reason is the agency's document
+                problems.append(Problem(Term("assessment.source"), "evaluation.source_missing", row=ind.number,
+                                        agency=ind.external))
+                without_reason.append(ind.number)
         elif not answer.justification.strip():
             problems.append(Problem(Term("assessment.justification"), "evaluation.justification_missing",
                                     row=ind.number))
@@ -237,7 +319,7 @@ def submit(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | N
     if problems:
         # What is saved stays saved: the unit reads how far it is, and exactly what is left.
         saved = sum(1 for a in answers.values() if a.level is not None or a.justification.strip())
-        raise NotReady(problems, "evaluation.submit_incomplete", saved=saved, total=len(spbe.indicators()),
+        raise NotReady(problems, "evaluation.submit_incomplete", saved=saved, total=len(required),
                        without_level=len(without_level), levels=formatting.ranges(without_level) or "–",
                        without_reason=len(without_reason), reasons=formatting.ranges(without_reason) or "–")
     assessment.status, assessment.note = "submitted", ""
@@ -288,7 +370,7 @@ def verify(*, session: Session, viewer: Viewer, assessment_id: int,
         if answer is None:
             problems.append(Problem("indicator", "evaluation.indicator_unknown", row=number))
             continue
-        if level is not None and level not in spbe.LEVELS:
+        if level is not None and level not in LEVELS:
             problems.append(Problem("verified_level", "evaluation.level_invalid", row=number, level=level))
         elif level is not None and level != answer.level and not reason.strip():
             problems.append(Problem("verify_reason", "evaluation.reason_required_level", row=number))
@@ -345,8 +427,9 @@ def _check_office(filename: str, data: bytes, main_part: str) -> None:
 
 def add_evidence(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None, indicator: int,
                  filename: str, data: bytes) -> int:
-    if indicator not in {i.number for i in spbe.indicators()}:
+    if indicator not in frameworks.of_period(session, get_period(session, period_id)).numbers():
         raise ValidationError("evaluation.indicator_unknown", field="indicator", column="indicator")
+    _may_add_evidence(session, viewer, period_id, unit_id, indicator)
     assessment = _editable(session, viewer, period_id, unit_id)
     name = check_name(filename.replace("\\", "/").rsplit("/", 1)[-1].strip(), "file")
     if len(name) > MAX_EVIDENCE_NAME:
@@ -362,14 +445,26 @@ def add_evidence(*, session: Session, viewer: Viewer, period_id: int, unit_id: i
     return row.id
 
 
+def _may_add_evidence(session: Session, viewer: Viewer, period_id: int, unit_id: int | None, indicator: int) -> None:
+    """On the government-wide assessment a unit adds evidence only to indicators it owns or contributes to."""
+    if unit_id is None and not viewer.is_admin:
+        owned, contributed = owners.viewer_indicators(session, viewer, period_id)
+        if indicator not in owned | contributed:
+            raise PermissionDenied("owners.not_owner")
+
+
 def _evidence(session: Session, viewer: Viewer, evidence_id: int) -> tuple[Evidence, Assessment]:
     row = session.get(Evidence, evidence_id)
     assessment = session.get(Assessment, row.assessment_id) if row else None
     if row is None or assessment is None:
         raise NotFound("evaluation.evidence_not_found")
     try:
-        _check_visible(session, viewer, assessment.unit_id)
-    except NotFound:
+        _check_visible(session, viewer, assessment.unit_id, assessment.period_id)
+        if assessment.unit_id is None and viewer.role is Role.SKPD:
+            owned, contributed = owners.viewer_indicators(session, viewer, assessment.period_id)
+            if row.indicator not in owned | contributed:
+                raise NotFound("evaluation.evidence_not_found")
+    except (NotFound, PermissionDenied):
         raise NotFound("evaluation.evidence_not_found") from None
     return row, assessment
 
@@ -382,6 +477,7 @@ def evidence_file(*, session: Session, viewer: Viewer, evidence_id: int) -> tupl
 
 def remove_evidence(*, session: Session, viewer: Viewer, evidence_id: int) -> None:
     row, assessment = _evidence(session, viewer, evidence_id)
+    _may_add_evidence(session, viewer, assessment.period_id, assessment.unit_id, row.indicator)
     _editable(session, viewer, assessment.period_id, assessment.unit_id)
     audit.record(session, viewer=viewer, action="delete", table="evidence", row_id=row.id, unit_id=assessment.unit_id,
                  old={"indicator": row.indicator, "filename": row.filename})

@@ -1,4 +1,4 @@
-"""Ringkasan pimpinan: the city's SPBE index and readiness, the ranking of units, the weakest domains and
+"""Ringkasan pimpinan: the city's index on the period's framework (Indeks SPBE or Indeks Pemdi) and readiness, the ranking of units, the weakest domains and
 indicators, the top problems, trends over the periods, and recommendations derived from them.
 
 City figures are computed over every unit, but a viewer who sees only their own unit gets back only
@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.access import SYSTEM, Role, Viewer, require_role, unit_scope
-from core.evaluation import readiness, spbe
-from core.evaluation.assessment import effective_levels
+from core.evaluation import frameworks, readiness
+from core.evaluation.assessment import effective_levels, external_answers
+from core.evaluation.frameworks import Framework
 from core.evaluation.periods import get_period
 from core.inventory import duplicates
 from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod
@@ -34,11 +35,12 @@ class UnitRow:
     aspects: dict[str, float | None]
     levels: dict[int, int | None]
     readiness: readiness.UnitReadiness
+    framework: Framework
     rank: int | None = None  # place among all units with a verified index (1 = best)
 
     @property
     def predicate(self) -> str | None:
-        return spbe.predicate(self.spbe)
+        return self.framework.predicate(self.spbe)
 
     @property
     def availability(self) -> float | None:
@@ -47,6 +49,7 @@ class UnitRow:
 
 @dataclass
 class CityFigures:
+    framework: Framework
     index: float | None
     domains: dict[str, float | None]
     aspects: dict[str, float | None]
@@ -57,11 +60,15 @@ class CityFigures:
     units: int
     ranked: int  # units with a verified index
     inputs: dict = field(default_factory=dict)  # what each city figure was computed from
+    # Kominfo's own assessment while it is not yet verified (whole or in part): shown as provisional,
+    # never as the city's index.
+    provisional: float | None = None
 
 
 @dataclass
 class Overview:
     period: EvaluationPeriod
+    framework: Framework
     previous: EvaluationPeriod | None
     city_method: str
     city: CityFigures
@@ -73,14 +80,19 @@ class Overview:
     own_only: bool = False  # the viewer sees only their own unit(s): no other unit's name anywhere
 
 
-def _answers(session: Session, period_id: int) -> dict[int | None, tuple[Assessment, dict[int, int | None]]]:
+def _answers(session: Session, period_id: int, framework: Framework
+             ) -> dict[int | None, tuple[Assessment, dict[int, int | None]]]:
+    """Each assessment with the levels that count; a unit's take the outside agencies' results recorded on
+    the government-wide assessment (a unit does not score those)."""
     assessments = {a.id: a for a in session.scalars(select(Assessment).where(Assessment.period_id == period_id))}
     answers: dict[int, list] = {a: [] for a in assessments}
     if assessments:
         for answer in session.scalars(select(AssessmentAnswer)
                                       .where(AssessmentAnswer.assessment_id.in_(list(assessments)))):
             answers[answer.assessment_id].append(answer)
-    return {a.unit_id: (a, effective_levels(answers[a.id])) for a in assessments.values()}
+    external = {n: a.level for n, a in external_answers(session, period_id, framework).items()}
+    return {a.unit_id: (a, effective_levels(answers[a.id]) | (external if a.unit_id is not None else {}))
+            for a in assessments.values()}
 
 
 def _mean(pairs: list[tuple[float | None, float]]) -> float | None:
@@ -92,16 +104,17 @@ def _mean(pairs: list[tuple[float | None, float]]) -> float | None:
 def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: str, conflicts: list
           ) -> tuple[CityFigures, list[UnitRow]]:
     """City figures and one row per active unit (all of them: the caller filters by scope)."""
-    by_unit = _answers(session, period.id)
+    framework = frameworks.of_period(session, period)
+    by_unit = _answers(session, period.id, framework)
     units = readiness.evaluate(session, period, readiness.active_unit_ids(session), zone, org_name, conflicts)
     employees = dict(session.execute(select(Unit.id, Unit.employees)).all())
     rows = []
     for unit in units:
         assessment, levels = by_unit.get(unit.unit_id, (None, {}))
-        result = spbe.index(levels)
+        result = framework.index(levels)
         rows.append(UnitRow(unit.unit_id, unit.code, unit.name, unit.short_name,
                             assessment.status if assessment else "none", result.overall, result.domains,
-                            result.aspects, levels, unit))
+                            result.aspects, levels, unit, framework))
     # Only verified indices are ranked: a self-assessment Kominfo has not checked is shown, not ranked.
     ranked = sorted((r for r in rows if r.spbe is not None and r.status == "verified"), key=lambda r: (-r.spbe, r.code))
     for place, row in enumerate(ranked, start=1):
@@ -110,13 +123,15 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
     verified = [r for r in rows if r.status == "verified" and r.spbe is not None]
     if period.city_method == "kominfo":
         own = by_unit.get(None)
-        result = spbe.index(own[1]) if own and own[0].status == "verified" else spbe.index({})
+        result = framework.index(own[1] if own and own[0].status == "verified" else {})
         index, domains, aspects = result.overall, result.domains, result.aspects
+        provisional = framework.index(own[1]).overall if own and own[0].status != "verified" else None
     else:
+        provisional = None
         weight = (lambda r: employees.get(r.unit_id) or 0) if period.city_method == "employees" else (lambda r: 1)
         index = _mean([(r.spbe, weight(r)) for r in verified])
-        domains = {d: _mean([(r.domains[d], weight(r)) for r in verified]) for d in spbe.domains()}
-        aspects = {a: _mean([(r.aspects[a], weight(r)) for r in verified]) for a in spbe.aspects()}
+        domains = {d: _mean([(r.domains[d], weight(r)) for r in verified]) for d in framework.domains()}
+        aspects = {a: _mean([(r.aspects[a], weight(r)) for r in verified]) for a in framework.aspects()}
     measured = [u.measures["availability"].inputs for u in units if u.measures["availability"].value is not None]
     hours = sum(i["measured_h"] for i in measured)
     up_hours = sum(i["up_h"] for i in measured)
@@ -125,11 +140,11 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
               "readiness_units": sum(1 for u in units if u.index is not None), "units": len(units),
               "measured_units": len(measured), "up_h": round(up_hours, 1), "measured_h": round(hours, 1)}
     figures = CityFigures(
-        index=index, domains=domains, aspects=aspects,
+        framework=framework, index=index, domains=domains, aspects=aspects,
         readiness=_mean([(u.index, 1) for u in units]),
         availability=100 * up_hours / hours if hours else None,
         assessed=sum(1 for r in rows if r.status != "none"), verified=len(verified), units=len(rows),
-        ranked=len(ranked), inputs=inputs)
+        ranked=len(ranked), inputs=inputs, provisional=provisional)
     return figures, rows
 
 
@@ -187,7 +202,7 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
     city_previous, previous_rows = (_city(session, previous, zone, org_name, conflicts) if previous else (None, []))
 
     weakest = []
-    for ind in spbe.indicators():
+    for ind in city.framework.indicators():
         levels = [r.levels.get(ind.number) for r in rows if r.levels.get(ind.number) is not None]
         if levels:
             weakest.append((ind.number, sum(levels) / len(levels)))
@@ -202,14 +217,18 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
             figures, older_rows = city_previous, previous_rows
         else:
             figures, older_rows = _city(session, older, zone, org_name, conflicts)
-        trend += [{"year": older.year, "series": "city_spbe", "value": figures.index},
+        # Each value under its own framework's series and with its own predicate: never one line across two scales.
+        code, band = figures.framework.code, figures.framework.band
+        trend += [{"year": older.year, "series": f"city_index:{code}", "value": figures.index,
+                   "framework": code, "band": band(figures.index)},
                   {"year": older.year, "series": "city_readiness", "value": figures.readiness}]
         if own_only:
             for r in older_rows:
                 if r.unit_id == viewer.unit_id:
-                    trend += [{"year": older.year, "series": "unit_spbe", "value": r.spbe},
+                    trend += [{"year": older.year, "series": f"unit_index:{code}", "value": r.spbe,
+                               "framework": code, "band": band(r.spbe)},
                               {"year": older.year, "series": "unit_readiness", "value": r.readiness.index}]
-    return Overview(period, previous, period.city_method, city, city_previous, rows, weakest[:TOP],
+    return Overview(period, city.framework, previous, period.city_method, city, city_previous, rows, weakest[:TOP],
                     _problems(rows, conflicts, own_only),
                     [p for p in trend if p["value"] is not None], own_only)
 
@@ -232,7 +251,7 @@ def recommendations(view: Overview, unit_id: int | None = None) -> list[tuple[st
                 out.append(("rec.measure", {"measure": name, "level": measured.level}))
     for number, level in weakest:
         out.append(("rec.indicator" if unit_id is None else "rec.indicator_unit",
-                    {"number": number, "name": spbe.indicator(number).name, "level": level}))
+                    {"number": number, "name": view.framework.indicator(number).name, "level": level}))
     for p in problems.get("downtime", [])[:3]:
         out.append(("rec.downtime", {"unit": p["unit"], "minutes": p["value"], "incidents": p["incidents"]}))
     for p in problems.get("past_life", [])[:3]:

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from core import formatting
 from core.access import Viewer
 from core.charts import png
-from core.evaluation import charts, leadership, readiness, spbe
+from core.evaluation import charts, frameworks, leadership, readiness
+from core.evaluation.frameworks import Framework
 from core.export import safe_cell
 from core.i18n import t
 from db.types import utcnow
@@ -27,9 +28,15 @@ def num(value: float | None, decimals: int = 2) -> str:
     return "–" if value is None else formatting.number(value, decimals)
 
 
-def predicate_text(value: float | None, lang: str) -> str:
-    key = spbe.predicate(value)
-    return t(f"spbe.predicate.{key}", lang) if key else "–"
+def predicate_text(value: float | None, lang: str, framework: Framework) -> str:
+    """The predicate of a value under the period's framework, with its maturity name where it has one."""
+    return framework.predicate_label(value, lang)
+
+
+def top_groups(view: leadership.Overview, figures) -> tuple[str, dict, dict]:
+    """The framework's top level of groups (domains for SPBE, aspects for Pemdi): (kind, nodes, values)."""
+    kind = view.framework.group_kinds()[0]
+    return kind, view.framework.groups(kind), figures.domains if kind == "domain" else figures.aspects
 
 
 def measure_text(code: str, value: float | None) -> str:
@@ -60,6 +67,11 @@ def change_text(now: float | None, before: float | None) -> str:
         return "–"
     delta = round(now, 2) - round(before, 2)
     return ("+" if delta >= 0 else "") + formatting.number(delta, 2)
+
+
+def index_names(lang: str) -> dict[str, str]:
+    """Each shipped framework's index name, for the trend's series across periods."""
+    return {code: frameworks.reference(code).index_label(lang) for code in frameworks.shipped()}
 
 
 def title(view: leadership.Overview, lang: str) -> str:
@@ -94,9 +106,12 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
     summary.append([safe_cell(org_name)])
     summary.append([t("report.made", lang), formatting.moment(now, zone, lang)])
     summary.append([])
+    fw = view.framework
+    index = fw.index_label(lang)
     facts = [
-        (t("eval.city_index", lang), round(city.index, 4) if city.index is not None else None),
-        (t("spbe.predicate", lang), predicate_text(city.index, lang)),
+        (t("eval.framework", lang), fw.title),
+        (t("eval.city_index", lang, index=index), round(city.index, 4) if city.index is not None else None),
+        (t("spbe.predicate", lang), predicate_text(city.index, lang, fw)),
         (t("eval.change", lang), change_text(city.index, before.index if before else None)),
         (t("eval.city_method", lang), t(f"eval.method.{view.city_method}", lang)),
         (t("eval.city_readiness", lang), round(city.readiness, 4) if city.readiness is not None else None),
@@ -111,16 +126,16 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
 
     _sheet(book, t("report.sheet.ranking", lang),
            [t("eval.rank", lang), t("eval.code", lang), t("eval.unit", lang), t("eval.status", lang),
-            t("eval.index", lang), t("spbe.predicate", lang), t("eval.readiness", lang), t("eval.availability", lang)],
+            index, t("spbe.predicate", lang), t("eval.readiness", lang), t("eval.availability", lang)],
            [[r.rank, r.code, r.name, t(f"eval.status.{r.status}", lang),
-             round(r.spbe, 4) if r.spbe is not None else None, predicate_text(r.spbe, lang),
+             round(r.spbe, 4) if r.spbe is not None else None, predicate_text(r.spbe, lang, fw),
              round(r.readiness.index, 4) if r.readiness.index is not None else None,
              round(r.availability, 3) if r.availability is not None else None]
             for r in sorted(view.rows, key=lambda r: (r.rank or 10**6, r.code))])
-    domain_codes, aspect_codes = list(spbe.domains()), list(spbe.aspects())
+    domain_codes, aspect_codes = list(fw.domains()), list(fw.aspects())
     _sheet(book, t("report.sheet.domains", lang),
-           [t("eval.code", lang), t("eval.unit", lang)] + [f"{c} {spbe.domains()[c].name}" for c in domain_codes]
-           + [f"{c} {spbe.aspects()[c].name}" for c in aspect_codes],
+           [t("eval.code", lang), t("eval.unit", lang)] + [f"{c} {fw.domains()[c].name}" for c in domain_codes]
+           + [f"{c} {fw.aspects()[c].name}" for c in aspect_codes],
            [["", t("eval.city", lang)] + [_round(city.domains.get(c)) for c in domain_codes]
             + [_round(city.aspects.get(c)) for c in aspect_codes]]
            + [[r.code, r.name] + [_round(r.domains.get(c)) for c in domain_codes]
@@ -142,8 +157,8 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
     _sheet(book, t("report.sheet.answers", lang),
            [t("eval.code", lang), t("eval.unit", lang), t("eval.status", lang), t("eval.indicator_no", lang),
             t("eval.indicator", lang), t("eval.level", lang)],
-           [[r.code, r.name, t(f"eval.status.{r.status}", lang), n, spbe.indicator(n).name, lv]
-            for r in view.rows for n, lv in sorted(r.levels.items())])
+           [[r.code, r.name, t(f"eval.status.{r.status}", lang), n, fw.indicator(n).name, lv]
+            for r in view.rows for n, lv in sorted(r.levels.items()) if n in fw.numbers()])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -272,7 +287,10 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
     doc.multi_cell(178, 8, _latin(org_name))
     doc.set_text_color(0, 0, 0)
     doc.set_xy(16, 125)
-    doc.para(t("report.cover_text", lang, year=view.period.year), 11)
+    fw = view.framework
+    index = fw.index_label(lang)
+    doc.para(t("report.cover_text", lang, year=view.period.year, index=index), 11)
+    doc.para(f"{t('eval.framework', lang)}: {fw.title}", 10)
     doc.ln(4)
     doc.para(t("report.made", lang) + ": " + formatting.moment(now, zone, lang), 10)
     if view.own_only:
@@ -281,28 +299,28 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
     doc.add_page()  # summary
     doc.h1(t("report.summary", lang))
     y = doc.get_y()
-    doc.metric(16, y, t("eval.city_index", lang), num(city.index), predicate_text(city.index, lang))
+    doc.metric(16, y, t("eval.city_index", lang, index=index), num(city.index), predicate_text(city.index, lang, fw))
     doc.metric(61, y, t("eval.change", lang), change_text(city.index, before.index if before else None),
                t("eval.since", lang, year=view.previous.year) if view.previous else "")
-    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness), predicate_text(city.readiness, lang))
+    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness), predicate_text(city.readiness, lang, fw))
     doc.metric(151, y, t("eval.city_availability", lang),
                "–" if city.availability is None else f"{formatting.number(city.availability, 2)} %",
                t("eval.verified_of", lang, verified=city.verified, units=city.units))
     doc.set_y(y + 28)
     doc.para(t("eval.method_note", lang, method=t(f"eval.method.{view.city_method}", lang)), 9)
-    doc.h2(t("eval.domains", lang))
-    domain_chart = charts.groups(city.domains, {c: g.name for c, g in spbe.domains().items()}, lang,
-                                 t("eval.index", lang))
+    kind, nodes, values = top_groups(view, city)
+    doc.h2(t(f"eval.{kind}s", lang))
+    domain_chart = charts.groups(values, {c: g.name for c, g in nodes.items()}, lang, index, fw)
     doc.image(io.BytesIO(png(domain_chart, lang, 560)), w=178)
     if view.trend:
         doc.h2(t("eval.trend", lang))
-        doc.image(io.BytesIO(png(charts.trend(view.trend, lang), lang, 560)), w=178)
+        doc.image(io.BytesIO(png(charts.trend(view.trend, lang, index_names(lang)), lang, 560)), w=178)
     ranked = sorted((r for r in view.rows if r.rank), key=lambda r: r.rank)
     if ranked:
         doc.add_page()
         doc.h1(t("eval.ranking", lang))
         top = ranked[:25]
-        chart = charts.ranking([{"unit": r.short_name, "value": r.spbe} for r in top], lang, t("eval.index", lang))
+        chart = charts.ranking([{"unit": r.short_name, "value": r.spbe} for r in top], lang, index, fw)
         doc.image(io.BytesIO(png(chart, lang, 560)), w=170)
         if len(ranked) > len(top):
             doc.para(t("report.ranking_more", lang, shown=len(top), total=len(ranked)), 9)
@@ -326,16 +344,16 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
         doc.para(f"{row.code} - {t('eval.status', lang)}: {t(f'eval.status.{row.status}', lang)}"
                  + (f" - {t('eval.rank', lang)} {row.rank} / {city.ranked}" if row.rank else ""), 10)
         y = doc.get_y() + 2
-        doc.metric(16, y, t("eval.index", lang), num(row.spbe), predicate_text(row.spbe, lang))
-        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index), predicate_text(row.readiness.index,
-                                                                                               lang))
+        doc.metric(16, y, index, num(row.spbe), predicate_text(row.spbe, lang, fw))
+        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index),
+                   predicate_text(row.readiness.index, lang, fw))
         doc.metric(106, y, t("eval.availability", lang),
                    "–" if row.availability is None else f"{formatting.number(row.availability, 2)} %", "")
         doc.set_y(y + 28)
-        doc.h2(t("eval.domains", lang))
-        doc.grid([t("eval.domain", lang), t("eval.index", lang), t("eval.city", lang)],
-                 [[f"{c} {g.name}", num(row.domains.get(c)), num(city.domains.get(c))]
-                  for c, g in spbe.domains().items()], [118, 30, 30])
+        doc.h2(t(f"eval.{kind}s", lang))
+        _, _, own = top_groups(view, row)
+        doc.grid([t(f"eval.{kind}", lang), index, t("eval.city", lang)],
+                 [[f"{c} {g.name}", num(own.get(c)), num(values.get(c))] for c, g in nodes.items()], [118, 30, 30])
         doc.h2(t("eval.readiness_measures", lang))
         doc.grid([t("eval.measure", lang), t("eval.value", lang), t("eval.level", lang)],
                  [[t(f"measure.{code}", lang), measure_text(code, m.value), m.level or "–"]

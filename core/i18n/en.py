@@ -477,4 +477,7 @@ MESSAGES: dict[str, str] = {
     "auth.throttled": "Too many failed logins from here. Try again in {minutes} minutes; sessions already logged in are not affected.",
     "admin_users.unlock_help": "Failed logins never lock an account or end its sessions; attempts from where they kept failing are only delayed. This lifts that delay for this name.",
     "probe.dns_timeout": "DNS did not answer for {host} within {seconds} s (is the DNS server down or slow?).",
+    "cli.framework_unknown": "Unknown framework {code}; known: {known}.",
+    "cli.levels_count": "{code} has {count} indicators; {given} levels were given.",
+    "cli.level_invalid": "Level of indicator {number} “{value}” is not valid; use 1 to 5.",
 }

@@ -47,7 +47,7 @@ MESSAGES: dict[str, str] = {
     "need.indicators": "Indicators improved",
     "need.indicators.help": "ICT readiness indicators it promises to raise, comma separated (e.g. Infrastructure availability).",
     "need.competence_areas": "Competence areas",
-    "need.competence_areas.help": "For training/staff: the SPBE competence areas it covers, comma separated.",
+    "need.competence_areas.help": "For training/staff: the digital-government competence areas it covers, comma separated.",
     "need.status": "Status",
     "need.status.help": "Set by the workflow: draft → submitted → approved / revision / rejected.",
     "need.review_note": "Kominfo's note",

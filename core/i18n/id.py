@@ -477,4 +477,7 @@ MESSAGES: dict[str, str] = {
     "auth.throttled": "Terlalu banyak percobaan masuk yang gagal dari sini. Coba lagi dalam {minutes} menit; sesi yang sudah masuk tidak terpengaruh.",
     "admin_users.unlock_help": "Percobaan gagal tidak pernah mengunci akun atau mengakhiri sesinya; percobaan dari tempat yang gagal berulang kali hanya ditunda. Ini menghapus penundaan itu untuk nama ini.",
     "probe.dns_timeout": "DNS tidak menjawab nama {host} dalam {seconds} detik (server DNS mati atau lambat?).",
+    "cli.framework_unknown": "Kerangka {code} tidak dikenal; yang ada: {known}.",
+    "cli.levels_count": "{code} punya {count} indikator; level yang diberikan {given}.",
+    "cli.level_invalid": "Level indikator {number} “{value}” tidak valid; isi 1 sampai 5.",
 }

@@ -48,7 +48,7 @@ MESSAGES: dict[str, str] = {
     "need.indicators": "Indikator yang ditingkatkan",
     "need.indicators.help": "Indikator kesiapan TIK yang dijanjikan naik, dipisah koma (mis. Ketersediaan infrastruktur).",
     "need.competence_areas": "Area kompetensi",
-    "need.competence_areas.help": "Untuk pelatihan/SDM: area kompetensi SPBE yang dipenuhi, dipisah koma.",
+    "need.competence_areas.help": "Untuk pelatihan/SDM: area kompetensi pemerintah digital yang dipenuhi, dipisah koma.",
     "need.status": "Status",
     "need.status.help": "Diatur oleh alur kerja: draf → diajukan → disetujui / revisi / ditolak.",
     "need.review_note": "Catatan Kominfo",

@@ -1,10 +1,12 @@
-"""Admin → Evaluasi: evaluation periods, how the city's index is formed, and the thresholds and weights
-that turn measured figures into readiness levels (each change a new version)."""
+"""Admin → Evaluasi: evaluation periods (each pinned to one framework), how the city's index is formed,
+the thresholds and weights that turn measured figures into readiness levels (each change a new version),
+and the frameworks themselves: names, weights, level descriptions and predicate bands, correctable until
+a period uses them."""
 
 import pandas as pd
 import streamlit as st
 
-from core.evaluation import lifecycle, periods, readiness
+from core.evaluation import frameworks, lifecycle, periods, readiness
 from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t, text
 
 guard("admin_evaluation")
@@ -17,16 +19,22 @@ with st.expander(t("admin_eval.new_period"), icon=":material/add:", expanded=not
         st.form("admin_eval_new"):
     year = st.number_input(t("eval.year"), min_value=2000, max_value=2100, step=1, key="admin_eval_year",
                            value=(found[0].year + 1) if found else 2026)
+    choice = st.selectbox(t("eval.framework"), ["", *frameworks.shipped()], key="admin_eval_framework",
+                          format_func=lambda code: t("admin_eval.framework_auto") if not code
+                          else frameworks.reference(code).title)
     if st.form_submit_button(t("admin_eval.create"), type="primary"):
-        save(lifecycle.create_period, t("admin_eval.created", year=int(year)), year=int(year))
+        save(lifecycle.create_period, t("admin_eval.created", year=int(year)), year=int(year),
+             framework=choice or None)
 if not found:
     st.stop()
 
 by_id = {p.id: p for p in found}
-period_id = st.selectbox(t("eval.period"), list(by_id), key="admin_eval_period",
-                         format_func=lambda i: text("eval.period_label", year=by_id[i].year,
-                                                 status=t(f"eval.period_status.{by_id[i].status}")))
+labels = {p.id: text("eval.period_label", year=p.year, status=t(f"eval.period_status.{p.status}"),
+                     index=frameworks.reference(p.framework).index_label(c.lang)
+                     if p.framework in frameworks.shipped() else p.framework) for p in found}
+period_id = st.selectbox(t("eval.period"), list(by_id), key="admin_eval_period", format_func=labels.__getitem__)
 period = by_id[period_id]
+st.caption(t("admin_eval.pinned", title=cached(frameworks.title_of, code=period.framework)))
 
 left, right = st.columns(2)
 with left:
@@ -74,3 +82,56 @@ if versions:
     st.caption(t("admin_eval.versions"))
     st.dataframe([{t("admin_eval.version"): v.version, t("audit.actor"): v.actor, t("audit.at"): moment(v.at)}
                   for v in versions], hide_index=True, width="stretch")
+
+st.subheader(t("admin_eval.frameworks"))
+st.caption(t("admin_eval.frameworks_help"))
+listed = cached(frameworks.listing)
+code = st.selectbox(t("eval.framework"), [row["code"] for row in listed], key="admin_fw_code",
+                    format_func=lambda k: next(r["title"] for r in listed if r["code"] == k))
+row = next(r for r in listed if r["code"] == code)
+frozen = bool(row["years"])
+if frozen:
+    st.info(t("framework.frozen", years=", ".join(str(y) for y in row["years"])), icon=":material/lock:")
+doc = row["document"]
+nodes = pd.DataFrame([{"code": n["code"], "kind": t(f"framework.kind.{n['kind']}"), "parent": n["parent"] or "",
+                       "name": n["name"], "weight": n["weight"],
+                       "scored_by": n.get("scored_by", "self").removeprefix("external:") if n["kind"] == "indicator"
+                       else ""} for n in doc["nodes"]])
+edited_nodes = st.data_editor(
+    nodes, key=f"admin_fw_nodes_{code}_{row['updated_at']}", hide_index=True, width="stretch", num_rows="fixed",
+    disabled=True if frozen else ["code", "kind", "parent"], height=min(560, 38 + 35 * len(nodes)), column_config={
+        "code": st.column_config.TextColumn(t("eval.code"), width=60),
+        "kind": st.column_config.TextColumn(t("framework.kind"), width=80),
+        "parent": st.column_config.TextColumn(t("framework.parent"), width=60),
+        "name": st.column_config.TextColumn(t("framework.name"), width="large", max_chars=300),
+        "weight": st.column_config.NumberColumn(t("assessment.weight"), min_value=0.0, max_value=100.0, format="%.2f %%"),
+        "scored_by": st.column_config.TextColumn(t("assessment.scorer"), help=t("framework.scored_by_help"))})
+bands = pd.DataFrame(doc["bands"])[["lower", "name", "name_en", "maturity", "maturity_en"]]
+edited_bands = st.data_editor(
+    bands, key=f"admin_fw_bands_{code}_{row['updated_at']}", hide_index=True, width="stretch", num_rows="fixed",
+    disabled=True if frozen else [], column_config={
+        "lower": st.column_config.NumberColumn(t("framework.lower"), min_value=1.0, max_value=5.0, format="%.2f"),
+        "name": st.column_config.TextColumn(t("spbe.predicate")),
+        "name_en": st.column_config.TextColumn(t("framework.name_en")),
+        "maturity": st.column_config.TextColumn(t("framework.maturity")),
+        "maturity_en": st.column_config.TextColumn(t("framework.maturity_en"))})
+indicator_codes = [n["code"] for n in doc["nodes"] if n["kind"] == "indicator"]
+which = st.selectbox(t("framework.descriptions_of"), indicator_codes, key=f"admin_fw_desc_{code}",
+                     format_func=lambda k: next(f"{n['number']}. {n['name']}" for n in doc["nodes"] if n["code"] == k))
+node = next(n for n in doc["nodes"] if n["code"] == which)
+descriptions = [st.text_area(text("readiness.level", level=lv), value=d, disabled=frozen, height=68,
+                             key=f"admin_fw_desc_{code}_{which}_{lv}_{row['updated_at']}")
+                for lv, d in enumerate(node.get("descriptions") or [""] * 5, start=1)]
+if not frozen and st.button(t("framework.save"), type="primary", key="admin_fw_save", icon=":material/save:"):
+    by_code = {r["code"]: r for _, r in edited_nodes.iterrows()}
+    new_nodes = []
+    for n in doc["nodes"]:
+        changed = by_code[n["code"]]
+        scored = str(changed["scored_by"] or "").strip()
+        new_nodes.append({**n, "name": str(changed["name"] or "").strip(), "weight": float(changed["weight"] or 0),
+                          **({"scored_by": f"external:{scored}" if scored and scored != "self" else "self"}
+                             if n["kind"] == "indicator" else {}),
+                          **({"descriptions": [d.strip() for d in descriptions]} if n["code"] == which else {})})
+    new_bands = [{**b, **{k: (float(v) if k == "lower" else str(v or "").strip()) for k, v in r.items()}}
+                 for b, (_, r) in zip(doc["bands"], edited_bands.iterrows(), strict=True)]
+    save(frameworks.edit, t("framework.saved"), code=code, document={**doc, "nodes": new_nodes, "bands": new_bands})

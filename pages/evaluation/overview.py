@@ -1,4 +1,4 @@
-"""Ringkasan pimpinan: the city's SPBE index and readiness, the ranking of units, the weakest domains,
+"""Ringkasan pimpinan: the city's index on the period's framework (Indeks SPBE or Indeks Pemdi) and readiness, the ranking of units, the weakest domains,
 the top problems, trends, recommendations and the annual report. An skpd user sees their own unit
 beside the city figures, and no other unit's name."""
 
@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import formatting
-from core.evaluation import charts, leadership, report, spbe
+from core.evaluation import charts, leadership, report
 from pages.common.shell import cached, chart, ctx, deferred, guard, plain, t
 from pages.evaluation.periods import pick_period
 
@@ -18,8 +18,10 @@ head.title(t("overview.title"))
 period = pick_period(picker)
 view = cached(leadership.overview, period_id=period.id, zone=c.settings.zone, org_name=c.settings.org_name)
 city, before = view.city, view.city_previous
+fw = view.framework
+idx = fw.index_label(c.lang)
 st.caption(t("overview.caption", org=c.settings.org_name, year=period.year,
-             method=t(f"eval.method.{view.city_method}")))
+             method=t(f"eval.method.{view.city_method}")) + " · " + plain(fw.title))
 
 
 def num(value, decimals=2):
@@ -33,9 +35,12 @@ def delta(now, old):
 
 
 cols = st.columns(5)
-cols[0].metric(t("eval.city_index"), num(city.index), delta(city.index, before.index if before else None),
-               help=t("eval.city_index_help"), border=True)
-cols[1].metric(t("spbe.predicate"), report.predicate_text(city.index, c.lang), border=True)
+# A change is shown only against a previous period on the same framework: two scales are not one.
+comparable = before if before is not None and before.framework.code == fw.code else None
+cols[0].metric(t("eval.city_index", index=idx), num(city.index),
+               delta(city.index, comparable.index if comparable else None),
+               help=t("eval.city_index_help", regulation=fw.regulation), border=True)
+cols[1].metric(t("spbe.predicate"), report.predicate_text(city.index, c.lang, fw), border=True)
 cols[2].metric(t("eval.city_readiness"), num(city.readiness),
                delta(city.readiness, before.readiness if before else None), help=t("eval.readiness_help"), border=True)
 cols[3].metric(t("eval.city_availability"), "–" if city.availability is None else
@@ -44,10 +49,13 @@ cols[4].metric(t("eval.verified_units"), f"{city.verified} / {city.units}",
                help=t("eval.assessed_units", count=city.assessed), border=True)
 if city.index is None:
     st.info(t(f"eval.city_missing.{view.city_method}"), icon=":material/info:")
+    if city.provisional is not None:
+        st.caption(t("overview.provisional", index=idx, value=num(city.provisional),
+                     predicate=fw.predicate_label(city.provisional, c.lang)))
 with st.expander(t("overview.city_inputs"), icon=":material/calculate:"):
     i = city.inputs
     st.markdown("\n".join([
-        "- " + t(f"overview.city_inputs.{view.city_method}", status=t(f"eval.status.{i['city_assessment']}"),
+        "- " + t(f"overview.city_inputs.{view.city_method}", index=idx, status=t(f"eval.status.{i['city_assessment']}"),
                  verified=i["verified_units"], units=i["units"]),
         "- " + t("overview.city_inputs.readiness", count=i["readiness_units"], units=i["units"]),
         "- " + t("overview.city_inputs.availability", up=formatting.number(i["up_h"], 1),
@@ -68,7 +76,7 @@ if view.own_only:
 
 st.subheader(t("eval.ranking"))
 metric = st.segmented_control(t("overview.rank_by"), ["spbe", "readiness", "availability"], default="spbe",
-                              format_func=lambda m: t(f"overview.rank_by.{m}"), key="overview_rank_by") or "spbe"
+                              format_func=lambda m: t(f"overview.rank_by.{m}", index=idx), key="overview_rank_by") or "spbe"
 values = {"spbe": lambda r: r.spbe if r.rank else None, "readiness": lambda r: r.readiness.index,
           "availability": lambda r: r.availability}
 ranked = sorted((r for r in view.rows if values[metric](r) is not None), key=lambda r: (-values[metric](r), r.code))
@@ -84,19 +92,19 @@ elif metric == "availability":
                  alt.Tooltip("value:Q", title=t("eval.availability"), format=".2f")]))
 else:
     chart(charts.ranking([{"unit": r.short_name, "value": values[metric](r)} for r in pick], c.lang,
-                                   t(f"overview.rank_by.{metric}")))
+                         t(f"overview.rank_by.{metric}", index=idx), fw))
 if len(ranked) > 15:
     st.caption(t("overview.top_bottom", total=len(ranked)))
 if metric == "spbe":
-    st.caption(t("overview.ranked_verified"))
+    st.caption(t("overview.ranked_verified", index=idx))
 # Text cells: Indonesian decimals (3,28) and "–" where there is no figure; the rows are already in rank order.
 ordered = sorted(view.rows, key=lambda r: (r.rank or 10**6, -(r.spbe or 0), r.name))
 table = pd.DataFrame({
     t("eval.rank"): [str(r.rank) if r.rank else "–" for r in ordered],
     t("eval.unit"): [r.name for r in ordered],
     t("eval.status"): [t(f"eval.status.{r.status}") for r in ordered],
-    t("eval.index"): [num(r.spbe) for r in ordered],
-    t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang) for r in ordered],
+    idx: [num(r.spbe) for r in ordered],
+    t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang, fw) for r in ordered],
     t("eval.readiness"): [num(r.readiness.index) for r in ordered],
     t("eval.availability"): ["–" if r.availability is None else f"{formatting.number(r.availability, 2)} %"
                              for r in ordered],
@@ -112,17 +120,16 @@ domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row els
 st.caption(t("eval.domains_unit") if own_row else t("eval.domains_city"))
 left, right = st.columns(2)
 if any(v is not None for v in domain_values.values()):
-    chart(charts.groups(domain_values, {k: g.name for k, g in spbe.domains().items()}, c.lang,
-                                    t("eval.index")), where=left)
+    chart(charts.groups(domain_values, {k: g.name for k, g in fw.domains().items()}, c.lang, idx, fw), where=left)
 if any(v is not None for v in aspect_values.values()):
-    chart(charts.groups(aspect_values, {k: g.name for k, g in spbe.aspects().items()}, c.lang,
-                                     t("eval.index")), where=right)
+    chart(charts.groups(aspect_values, {k: g.name for k, g in fw.aspects().items()}, c.lang, idx, fw),
+          where=right if fw.domains() else left)
 left, right = st.columns(2)
 with left:
     st.caption(t("eval.weakest_indicators"))
     st.dataframe(pd.DataFrame({
         t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
-        t("eval.indicator"): [spbe.indicator(n).name for n, _ in view.weakest_indicators],
+        t("eval.indicator"): [fw.indicator(n).name for n, _ in view.weakest_indicators],
         t("eval.mean_level"): [num(v) for _, v in view.weakest_indicators],
     }), hide_index=True, width="stretch", column_config={
         t("eval.indicator_no"): st.column_config.NumberColumn(width="small"),
@@ -131,7 +138,17 @@ with left:
 with right:
     st.caption(t("eval.trend"))
     if view.trend:
-        chart(charts.trend(view.trend, c.lang))
+        chart(charts.trend(view.trend, c.lang, report.index_names(c.lang)))
+        history = [p for p in view.trend if p.get("framework")]
+        st.dataframe(pd.DataFrame({
+            t("eval.year"): [str(p["year"]) for p in history],
+            t("eval.series"): [t(f"eval.series.{p['series'].partition(':')[0]}",
+                                 index=report.index_names(c.lang)[p["framework"]]) for p in history],
+            t("eval.value"): [num(p["value"]) for p in history],
+            t("spbe.predicate"): [p["band"].label(c.lang) if p["band"] else "–" for p in history],
+        }), hide_index=True, width="stretch")
+        if len({p["framework"] for p in history}) > 1:
+            st.caption(t("overview.history_frameworks"))
     else:
         st.caption(t("overview.no_trend"))
 
