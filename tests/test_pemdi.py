@@ -182,7 +182,7 @@ def test_the_queue_lists_unit_assessments_past_draft_oldest_first(store, city, a
     assess(store, operator_a, period, city.units["KEC-KLOJEN"], level=3, submit=False)
     with session_scope(store.engine) as s:
         queue = owners.queue(session=s, viewer=admin, period_id=period)
-        assert [(w.kind, w.unit, w.status) for w in queue] == [("assessment", "Dinas Kesehatan", "submitted")]
+        assert [(w.kind, w.unit, w.status) for w in queue] == [("assessment", "Dinkes", "submitted")]
         with pytest.raises(PermissionDenied):
             owners.queue(session=s, viewer=operator_b, period_id=period)
 
@@ -241,7 +241,7 @@ def test_an_owner_fills_and_submits_its_indicator_through_the_page(env, store, c
     assert (row.status, row.level) == ("submitted", 4)
     at = open_page("admin", "verification")
     assert_clean(at)
-    assert "Dinas Kesehatan" in frames(at) and "Menunggu verifikasi 1" in texts(at)
+    assert "Dinkes" in frames(at) and "Menunggu verifikasi 1" in texts(at)
 
 
 def test_the_unit_index_and_its_submit_leave_outside_indicators_to_the_city(store, city, admin, operator_a):
@@ -254,3 +254,77 @@ def test_the_unit_index_and_its_submit_leave_outside_indicators_to_the_city(stor
         status = s.scalar(select(Assessment.status).where(Assessment.unit_id == klojen))
         years = list(s.scalars(select(EvaluationPeriod.year)))
     assert status == "submitted" and years == [2026]
+
+
+def _staff(store, admin, unit_code: str, name: str, city):
+    from core.inventory.kinds import STAFF
+    from core.records import save
+
+    with session_scope(store.engine) as s:
+        save.save_records(session=s, viewer=admin, kind=STAFF, changes=[save.Change(1, {
+            "unit": unit_code, "name": name, "employment": "Non-ASN", "competence_aplikasi": "Menengah"})])
+
+
+def test_generated_evidence_holds_the_units_own_records_and_is_attached_in_one_click(store, city, admin,
+                                                                                   operator_a):
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.evaluation import evidence
+
+    period = new_period(store, admin, 2026)
+    klojen = city.units["KEC-KLOJEN"]
+    _staff(store, admin, "KEC-KLOJEN", "Budi Santoso", city)
+    _staff(store, admin, "DINKES", "Siti Rahma", city)
+    kwargs = dict(period_id=period, indicator=3, kind="staff", lang="id", zone=JAKARTA, org_name="Kota Uji")
+    with session_scope(store.engine) as s:
+        doc = evidence.document(session=s, viewer=operator_a, unit_id=klojen, **kwargs)
+        listed = {row[1] for section in doc.sections for row in section.rows if len(row) == 5}
+        assert "Budi Santoso" in listed and "Siti Rahma" not in listed
+        assert ("Indikator", f"3. {PEMDI.indicator(3).name}") in doc.facts
+        with pytest.raises(NotFound):  # another unit's records
+            evidence.document(session=s, viewer=operator_a, unit_id=city.units["DINKES"], **kwargs)
+        with pytest.raises(PermissionDenied):  # the whole city's: Kominfo and leadership only
+            evidence.document(session=s, viewer=operator_a, unit_id=None, **kwargs)
+        with pytest.raises(NotFound):  # indicator 1 is not one the app measures
+            evidence.document(session=s, viewer=operator_a, unit_id=klojen, **{**kwargs, "indicator": 1})
+        name, data = evidence.generate(session=s, viewer=admin, unit_id=None, fmt="xlsx", **kwargs)
+        cells = {str(v) for ws in load_workbook(io.BytesIO(data)) for row in ws.iter_rows(values_only=True)
+                 for v in row if v is not None}
+        assert name.startswith("bukti-03-staff-") and {"Budi Santoso", "Siti Rahma"} <= cells
+        attached = evidence.attach(session=s, viewer=operator_a, unit_id=klojen, fmt="pdf", **kwargs)
+    with session_scope(store.engine) as s:
+        view = assessment.assessment_view(session=s, viewer=operator_a, period_id=period, unit_id=klojen)
+        assert [(e.indicator, e.filename) for e in view.evidence] == [(3, attached)]
+        _, kind, data = assessment.evidence_file(session=s, viewer=operator_a, evidence_id=view.evidence[0].id)
+    assert kind == "application/pdf" and data.startswith(b"%PDF-")
+
+
+def test_the_national_workbook_lists_every_indicator_in_order_with_owner_level_source_and_evidence(
+        store, city, admin, pimpinan, operator_a, owned):
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.evaluation import national
+
+    with session_scope(store.engine) as s:
+        assessment.save_answers(session=s, viewer=admin, period_id=owned, unit_id=None, answers=[
+            assessment.AnswerInput(1, 4, "=HYPERLINK(\"http://evil\")", ["https://jdih.malangkota.go.id/sk-1"]),
+            assessment.AnswerInput(7, 2, "", source="Hasil EPSS 2026")])
+        assessment.add_evidence(session=s, viewer=admin, period_id=owned, unit_id=None, indicator=1,
+                                filename="sk-tata-kelola.pdf", data=b"%PDF-1.4 sk")
+        with pytest.raises(PermissionDenied):
+            national.workbook(session=s, viewer=operator_a, period_id=owned, lang="id", zone=JAKARTA)
+        data = national.workbook(session=s, viewer=pimpinan, period_id=owned, lang="id", zone=JAKARTA)
+    book = load_workbook(io.BytesIO(data))
+    rows = list(book["Indikator"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == list(range(1, 21))
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["Level"] == 4 and first["Unit penanggung jawab"] == "Dinas Komunikasi dan Informatika"
+    assert first["Penjelasan"].startswith("'=")  # never a formula in Excel
+    assert first["Tautan bukti"] == "https://jdih.malangkota.go.id/sk-1" and first["Berkas"] == "sk-tata-kelola.pdf"
+    seventh = dict(zip(rows[0], rows[7], strict=True))
+    assert seventh["Penilai"].startswith("BPS") and seventh["Dokumen sumber"] == "Hasil EPSS 2026"
+    assert "Indeks Pemdi" in str(list(book["Ringkasan"].iter_rows(values_only=True))[0][0])

@@ -147,7 +147,8 @@ s_scenario: dict = {}
 def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
-SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
+SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file",
+          "evaluation.evidence.document", "evaluation.evidence.generate", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts"]  # needs: tests/test_needs.py
 # Writes: each is tried against unit B by operator A and must be refused.
@@ -156,7 +157,7 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
           "monitoring.target_import.import_targets", "records.save.save_records", "records.roundtrip.import_upload",
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
-          "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "needs.workflow.submit"]
+          "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "needs.workflow.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -181,6 +182,8 @@ LEADERSHIP_ONLY = {
     "needs.budget.save_scenario": {"fiscal_year": NEXT_YEAR, "name": "x", "params": budget.Params(ceiling=1)},
     "needs.budget.delete_scenario": {"scenario_id": 1}, "needs.budget.adopt": {"scenario_id": 1, "zone": JAKARTA},
     "needs.budget.base_for": {"fiscal_year": NEXT_YEAR, "zone": JAKARTA},
+    # The government-wide assessment's answers for the national application: admin and leadership.
+    "evaluation.national.workbook": {"period_id": 1, "lang": "id", "zone": JAKARTA},
 }
 # City-wide views across units (conflicts between units): admin and pimpinan only.
 CITY_ONLY = {"inventory.duplicates.find_conflicts": {}, "inventory.duplicates.kept_decisions": {}}
@@ -390,6 +393,8 @@ def writes_to_unit_b(city):
         "evaluation.assessment.remove_evidence": dict(evidence_id=city.evidence_b),
         "needs.workflow.submit": dict(need_ids=[city.need_b]),
         "evaluation.owners.submit_indicator": dict(period_id=city.period_b, indicator=1),
+        "evaluation.evidence.attach": dict(period_id=city.period_b, unit_id=city.units["DINKES"], indicator=1,
+                                           kind="staff", fmt="pdf", lang="id", zone=JAKARTA, org_name=""),
     }
 
 

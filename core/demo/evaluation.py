@@ -53,7 +53,7 @@ def _justification(rng: random.Random, ind: Node, level: int) -> str:
     docs = ["SK Kepala Perangkat Daerah", "SOP yang telah ditetapkan", "laporan evaluasi tahunan",
             "notulen rapat koordinasi", "dokumen reviu internal", "tangkapan layar aplikasi"]
     topic = ind.name.removeprefix("Tingkat Kematangan ")
-    return f"Level {level}: dibuktikan dengan {rng.choice(docs)} terkait {topic[:1].lower() + topic[1:]}."
+    return f"Level {level}: dibuktikan dengan {rng.choice(docs)} terkait {topic}."
 
 
 def _levels(rng: random.Random, base: float, framework: Framework, unit: bool) -> dict[int, int]:

@@ -65,6 +65,11 @@ LEVEL_DESCRIPTIONS = {
 }
 
 
+# Documents the app generates from what it holds, per pemdi-2026 indicator (HR, applications, infrastructure,
+# integration); the SLA report joins indicator 19 with the digital-services register.
+PEMDI_EVIDENCE = {3: ["staff"], 13: ["applications"], 14: ["infrastructure"], 16: ["integrations", "applications"]}
+
+
 @dataclass(frozen=True)
 class Node:
     """A weighted node: a domain or aspect (a group), or an indicator (a leaf with a number and a level)."""
@@ -78,6 +83,7 @@ class Node:
     scale: str = ""  # an indicator's level names: proses, layanan, kematangan
     scored_by: str = "self"  # "self", or "external:<agency>" when another agency's evaluation gives the level
     descriptions: tuple[str, ...] = ()  # what levels 1–5 mean for this indicator
+    evidence: tuple[str, ...] = ()  # documents the app can generate for it (core.evaluation.evidence.KINDS)
 
     @property
     def external(self) -> str:
@@ -227,7 +233,7 @@ class Framework:
                 "index_name": self.index_name, "index_name_en": self.index_name_en,
                 "nodes": [{"code": n.code, "kind": n.kind, "name": n.name, "weight": n.weight, "parent": n.parent,
                            "number": n.number, "scale": n.scale, "scored_by": n.scored_by,
-                           "descriptions": list(n.descriptions)} for n in self.nodes],
+                           "descriptions": list(n.descriptions), "evidence": list(n.evidence)} for n in self.nodes],
                 "bands": [{"lower": b.lower, "key": b.key, "name": b.name, "name_en": b.name_en,
                            "maturity": b.maturity, "maturity_en": b.maturity_en} for b in self.bands]}
 
@@ -250,7 +256,8 @@ def shown(value: float) -> Decimal:
 
 def from_document(doc: dict) -> Framework:
     nodes = tuple(Node(n["code"], n["kind"], n["name"], float(n["weight"]), n.get("parent"), int(n.get("number") or 0),
-                       n.get("scale", ""), n.get("scored_by", "self"), tuple(n.get("descriptions") or ()))
+                       n.get("scale", ""), n.get("scored_by", "self"), tuple(n.get("descriptions") or ()),
+                       tuple(n.get("evidence") or ()))
                   for n in doc["nodes"])
     bands = tuple(sorted((Band(float(b["lower"]), b["key"], b["name"], b["name_en"], b.get("maturity", ""),
                                b.get("maturity_en", "")) for b in doc["bands"]), key=lambda b: -b.lower))
@@ -339,7 +346,8 @@ def shipped() -> dict[str, dict]:
                           "weight": float(r["aspect_weight"]), "parent": None})
         nodes.append({"code": f"I{r['indicator']}", "kind": "indicator", "name": r["name"],
                       "weight": float(r["indicator_weight"]), "parent": r["aspect_code"], "number": int(r["indicator"]),
-                      "scale": "kematangan", "scored_by": r["scored_by"], "descriptions": _descriptions("kematangan")})
+                      "scale": "kematangan", "scored_by": r["scored_by"], "descriptions": _descriptions("kematangan"),
+                      "evidence": PEMDI_EVIDENCE.get(int(r["indicator"]), [])})
     bands, head = _bands(PEMDI)
     pemdi = {"code": PEMDI, "title": head["title"], "regulation": "PermenPANRB 8/2026", "index_name": "Indeks Pemdi",
              "index_name_en": "Pemdi index", "nodes": nodes, "bands": bands}

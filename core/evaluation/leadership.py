@@ -63,6 +63,8 @@ class CityFigures:
     # Kominfo's own assessment while it is not yet verified (whole or in part): shown as provisional,
     # never as the city's index.
     provisional: float | None = None
+    provisional_domains: dict[str, float | None] = field(default_factory=dict)
+    provisional_aspects: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,9 +127,11 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
         own = by_unit.get(None)
         result = framework.index(own[1] if own and own[0].status == "verified" else {})
         index, domains, aspects = result.overall, result.domains, result.aspects
-        provisional = framework.index(own[1]).overall if own and own[0].status != "verified" else None
+        draft = framework.index(own[1]) if own and own[0].status != "verified" else None
+        provisional = draft.overall if draft else None
+        provisional_groups = (draft.domains, draft.aspects) if draft else ({}, {})
     else:
-        provisional = None
+        provisional, provisional_groups = None, ({}, {})
         weight = (lambda r: employees.get(r.unit_id) or 0) if period.city_method == "employees" else (lambda r: 1)
         index = _mean([(r.spbe, weight(r)) for r in verified])
         domains = {d: _mean([(r.domains[d], weight(r)) for r in verified]) for d in framework.domains()}
@@ -144,7 +148,8 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
         readiness=_mean([(u.index, 1) for u in units]),
         availability=100 * up_hours / hours if hours else None,
         assessed=sum(1 for r in rows if r.status != "none"), verified=len(verified), units=len(rows),
-        ranked=len(ranked), inputs=inputs, provisional=provisional)
+        ranked=len(ranked), inputs=inputs, provisional=provisional, provisional_domains=provisional_groups[0],
+        provisional_aspects=provisional_groups[1])
     return figures, rows
 
 

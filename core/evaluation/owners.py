@@ -236,7 +236,7 @@ def queue(*, session: Session, viewer: Viewer, period_id: int) -> list[Waiting]:
     before verified): every unit assessment past draft, and every owned indicator past draft."""
     require_role(viewer, Role.ADMIN)
     get_period(session, period_id)
-    names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    names = {uid: short or name for uid, short, name in session.execute(select(Unit.id, Unit.short_name, Unit.name))}
     lines = [Waiting("assessment", a.unit_id, names.get(a.unit_id, ""), None, "", a.status,
                      a.verified_at or a.submitted_at or a.updated_at, a.note)
              for a in session.scalars(select(Assessment).where(Assessment.period_id == period_id,
@@ -245,7 +245,7 @@ def queue(*, session: Session, viewer: Viewer, period_id: int) -> list[Waiting]:
     framework = frameworks.of_period(session, get_period(session, period_id))
     for owned in progress(session=session, viewer=viewer, period_id=period_id):
         if owned.status in ("submitted", "returned", "verified"):
-            lines.append(Waiting("indicator", owned.owner_id, owned.owner, owned.number,
+            lines.append(Waiting("indicator", owned.owner_id, names.get(owned.owner_id, owned.owner), owned.number,
                                  framework.indicator(owned.number).name, owned.status, owned.since, owned.note))
     order = {"submitted": 0, "returned": 1, "verified": 2}
     return sorted(lines, key=lambda w: (order.get(w.status, 3), w.since or utcnow(), w.unit, w.indicator or 0))

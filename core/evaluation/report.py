@@ -200,7 +200,7 @@ def _latin(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-class _Pdf(FPDF):
+class ReportPdf(FPDF):
     def __init__(self, heading: str, footer_text: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.heading, self.footer_text = heading, footer_text
@@ -271,7 +271,7 @@ class _Pdf(FPDF):
 def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now: datetime | None = None) -> bytes:
     now = now or utcnow()
     city, before = view.city, view.city_previous
-    doc = _Pdf(f"{title(view, lang)} - {org_name}", title(view, lang))
+    doc = ReportPdf(f"{title(view, lang)} - {org_name}", title(view, lang))
     doc.set_title(_latin(title(view, lang)))
     doc.set_author(_latin(org_name))
 

@@ -10,9 +10,9 @@ import streamlit as st
 
 from core import audit, formatting
 from core.access import Role
-from core.evaluation import assessment, frameworks, owners, report
+from core.evaluation import assessment, evidence, frameworks, owners, report
 from core.org import units
-from pages.common.shell import cached, call, ctx, deferred, guard, moment, plain, save, show_flash, t
+from pages.common.shell import cached, call, ctx, deferred, guard, moment, plain, save, show_flash, t, text
 from pages.evaluation.periods import pick_period
 
 guard("assessment")
@@ -66,7 +66,11 @@ cols[2].metric(t("assessment.index_verified"),
                formatting.number(checked.overall, 2) if status == "verified" and checked.overall is not None else "–",
                border=True)
 shown = checked.overall if status == "verified" else own.overall
-cols[3].metric(t("spbe.predicate"), fw.predicate_label(shown, c.lang), border=True)
+band = fw.band(shown)
+# The predicate large, its maturity name (8/2026) beneath it: nothing cut off in a quarter of the width.
+cols[3].metric(t("spbe.predicate"), (band.name if c.lang == "id" else band.name_en) if band else "–",
+               delta=(band.maturity if c.lang == "id" else band.maturity_en or band.maturity) if band and band.maturity
+               else None, delta_color="off", delta_arrow="off", border=True)
 
 with st.expander(t("assessment.groups"), icon=":material/account_tree:"):
     groups = [n for kind in fw.group_kinds() for n in fw.groups(kind).values()]
@@ -92,11 +96,11 @@ def level_text(node, level) -> str:
 
 
 def state_of(node) -> str:
-    """Where one indicator stands, in words (never a column key)."""
+    """Where one indicator stands, in words (never a column key); for table cells and options: plain text."""
     if node.external and unit_id is not None:
         got = view.external.get(node.number)
-        return t("assessment.state.external", agency=node.external) if got else \
-            t("assessment.state.external_missing", agency=node.external)
+        return text("assessment.state.external", agency=node.external) if got else \
+            text("assessment.state.external_missing", agency=node.external)
     answer = view.answers.get(node.number)
     if answer is None or answer.level is None:
         return t("assessment.state.no_level")
@@ -107,7 +111,7 @@ def state_of(node) -> str:
     return t("assessment.state.complete")
 
 
-owner_names = {u.id: u.name for u in visible}
+owner_names = {u.id: u.short_name or u.code for u in visible}
 
 
 def owner_text(number: int) -> str:
@@ -125,7 +129,7 @@ for ind in shown_indicators:
              else answer.level if answer else None)
     rows.append({
         "no": ind.number, "group": ind.parent, "name": ind.name,
-        "scorer": t("assessment.scorer.self") if not ind.external else ind.external,
+        "scorer": t("assessment.scorer.self") if not ind.external else ind.external.split(" (")[0],
         "level": level_text(ind, level), "state": state_of(ind),
         "files": len(files.get(ind.number, [])),
         "verified": level_text(ind, answer.verified_level if answer else None),
@@ -133,10 +137,10 @@ for ind in shown_indicators:
     })
 columns = {"no": st.column_config.NumberColumn(t("eval.indicator_no"), width=40, format="%d"),
            "group": st.column_config.TextColumn(t("eval.aspect"), width=50),
-           "name": st.column_config.TextColumn(t("eval.indicator"), width="large"),
-           "scorer": st.column_config.TextColumn(t("assessment.scorer"), width="medium"),
-           "level": st.column_config.TextColumn(t("eval.level"), width="medium"),
-           "state": st.column_config.TextColumn(t("assessment.state"), width="medium"),
+           "name": st.column_config.TextColumn(t("eval.indicator"), width=330 if unit_id is None else "large"),
+           "scorer": st.column_config.TextColumn(t("assessment.scorer"), width=80),
+           "level": st.column_config.TextColumn(t("eval.level"), width=120),
+           "state": st.column_config.TextColumn(t("assessment.state"), width=130),
            "files": st.column_config.NumberColumn(t("assessment.files"), width=50)}
 if unit_id is None:
     columns["owner"] = st.column_config.TextColumn(t("owners.owner"), width="medium")
@@ -193,7 +197,7 @@ elif number in view.fillable:
                                          key=f"ind_reason_{field}")
         links_text = st.text_area(t("assessment.links"), value="\n".join(answer.links) if answer else "",
                                   help=t("assessment.links_help"), height=90, key=f"ind_links_{field}")
-        cols = st.columns([1, 1, 3])
+        cols = st.columns([1, 2, 3])
         stay = cols[0].form_submit_button(t("assessment.save_one"), type="primary", icon=":material/save:",
                                           key="assessment_save_one")
         go_on = cols[1].form_submit_button(t("assessment.save_next"), icon=":material/arrow_forward:",
@@ -220,19 +224,38 @@ if owner is not None:
                  status=t(f"eval.status.{owner.status}")))
     if owner.status == "returned" and owner.note:
         st.warning(t("assessment.returned_note", note=plain(owner.note)), icon=":material/undo:")
-    cols = st.columns([1, 1, 3])
+    actions = st.container(horizontal=True)
     if number in view.fillable and owner.status in owners.EDITABLE and not c.viewer.is_admin:
-        if cols[0].button(t("owners.submit"), icon=":material/send:", key="owner_submit"):
+        if actions.button(t("owners.submit"), icon=":material/send:", key="owner_submit"):
             save(owners.submit_indicator, t("owners.submitted", number=number), period_id=period.id, indicator=number)
     if c.viewer.is_admin and owner.status == "submitted":
-        if cols[0].button(t("owners.verify"), type="primary", icon=":material/verified:", key="owner_verify"):
+        if actions.button(t("owners.verify"), type="primary", icon=":material/verified:", key="owner_verify"):
             save(owners.verify_indicator, t("owners.verified", number=number), period_id=period.id, indicator=number)
     if c.viewer.is_admin and owner.status in ("submitted", "verified"):
-        with cols[1].popover(t("owners.return"), icon=":material/undo:"):
+        with actions.popover(t("owners.return"), icon=":material/undo:"):
             reason = st.text_area(t("assessment.return_reason"), key=f"owner_return_reason_{number}", max_chars=500)
             if st.button(t("assessment.return_button"), key="owner_return"):
                 save(owners.return_indicator, t("owners.returned", number=number), period_id=period.id,
                      indicator=number, reason=reason)
+
+# Evidence the app already holds, for the indicators it measures: the city's for Kominfo and leadership only.
+if node.evidence and (unit_id is not None or c.viewer.role in (Role.ADMIN, Role.PIMPINAN)):
+    st.markdown(f"**{t('evidence.generated')}**", help=t("evidence.generated_help"))
+    for kind in node.evidence:
+        cols = st.columns([3, 1, 1, 2], vertical_alignment="center")
+        cols[0].write(t(f"evidence.title.{kind}"))
+        for col, fmt, mime in ((cols[1], "pdf", "application/pdf"),
+                               (cols[2], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+            made = deferred(evidence.generate, period_id=period.id, unit_id=unit_id, indicator=number, kind=kind,
+                            fmt=fmt, lang=c.lang, zone=c.settings.zone, org_name=c.settings.org_name)
+            col.download_button(fmt.upper(), data=lambda made=made: made()[1], icon=":material/download:",
+                                file_name=f"bukti-{number:02d}-{kind}.{fmt}", mime=mime, on_click="ignore",
+                                key=f"evidence_gen_{kind}_{fmt}")
+        if view.can_edit and (unit_id is not None or c.viewer.is_admin) and \
+                cols[3].button(t("evidence.attach"), icon=":material/attach_file:", key=f"evidence_attach_{kind}"):
+            save(evidence.attach, lambda name: t("evidence.attached", filename=name), period_id=period.id,
+                 unit_id=unit_id, indicator=number, kind=kind, fmt="pdf", lang=c.lang, zone=c.settings.zone,
+                 org_name=c.settings.org_name)
 
 with st.expander(t("assessment.descriptions"), icon=":material/format_list_numbered:"):
     for lv, description in zip(frameworks.LEVELS, node.descriptions, strict=False):

@@ -13,7 +13,7 @@ from pages.evaluation.periods import pick_period
 
 guard("overview")
 c = ctx()
-head, picker = st.columns([3, 1], vertical_alignment="bottom")
+head, picker = st.columns([5, 2], vertical_alignment="bottom")
 head.title(t("overview.title"))
 period = pick_period(picker)
 view = cached(leadership.overview, period_id=period.id, zone=c.settings.zone, org_name=c.settings.org_name)
@@ -114,10 +114,15 @@ st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * 
     t("eval.unit"): st.column_config.TextColumn(width="large"),
 })
 
-st.subheader(t("eval.weakest"))
+levels_word = "domains" if fw.domains() else "aspects"  # Pemdi has aspects only
+st.subheader(t(f"eval.weakest.{levels_word}"))
 own_row = next((r for r in view.rows if r.unit_id == c.viewer.unit_id), None) if view.own_only else None
 domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row else (city.domains, city.aspects)
-st.caption(t("eval.domains_unit") if own_row else t("eval.domains_city"))
+caption = t(f"eval.{levels_word}_unit") if own_row else t(f"eval.{levels_word}_city")
+if not own_row and city.index is None and city.provisional is not None:  # Kominfo's answers, not yet verified
+    domain_values, aspect_values = city.provisional_domains, city.provisional_aspects
+    caption += " " + t("overview.groups_provisional")
+st.caption(caption)
 left, right = st.columns(2)
 if any(v is not None for v in domain_values.values()):
     chart(charts.groups(domain_values, {k: g.name for k, g in fw.domains().items()}, c.lang, idx, fw), where=left)

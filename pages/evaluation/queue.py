@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from core import formatting
-from core.evaluation import owners
+from core.evaluation import national, owners
 from core.org import units
 from db.types import utcnow
-from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t
+from pages.common.shell import cached, ctx, deferred, guard, moment, save, show_flash, t
 from pages.evaluation.periods import pick_period
 
 guard("verification")
@@ -41,7 +41,10 @@ if lines:
         t("queue.since"): [moment(w.since) if w.since else "–" for w in lines],
         t("queue.age"): [age(w.since) for w in lines],
         t("queue.note"): [w.note or "" for w in lines],
-    }), hide_index=True, width="stretch", height=min(480, 38 + 35 * len(lines)))
+    }), hide_index=True, width="stretch", height=min(480, 38 + 35 * len(lines)), column_config={
+        t("queue.kind"): st.column_config.TextColumn(width=150), t("eval.unit"): st.column_config.TextColumn(width=140),
+        t("eval.indicator"): st.column_config.TextColumn(width=260), t("queue.since"): st.column_config.TextColumn(width=130),
+        t("queue.age"): st.column_config.TextColumn(width=90), t("queue.note"): st.column_config.TextColumn(width=200)})
     st.caption(t("queue.where"))
 else:
     st.caption(t("queue.empty", status=t(f"eval.status.{state}")))
@@ -50,24 +53,31 @@ st.subheader(t("queue.owners"))
 st.caption(t("queue.owners_help"))
 progress = cached(owners.progress, period_id=period.id)
 all_units = cached(units.list_units)
-by_name = {u.name: u.id for u in all_units}
+# Units by their short name in the owner column (the code where two units share one): it fits the column.
+shorts = [u.short_name or u.code for u in all_units]
+label = {u.id: (u.short_name or u.code) if shorts.count(u.short_name or u.code) == 1 else u.code for u in all_units}
+by_name = {name: uid for uid, name in label.items()}
 by_code = {u.code: u.id for u in all_units}
 codes = {u.id: u.code for u in all_units}
-names = {u.id: u.name for u in all_units}
-frame = pd.DataFrame([{"no": p.number, "name": p.name, "scorer": p.external or t("assessment.scorer.self"),
+names = label
+full = {u.id: u.name for u in all_units}
+full_to_id = {name: uid for uid, name in full.items()}
+frame = pd.DataFrame([{"no": p.number, "name": p.name,
+                       "scorer": p.external.split(" (")[0] if p.external else t("assessment.scorer.self"),
                        "owner": names.get(p.owner_id, None) if p.owner_id else None,
-                       "contributors": ", ".join(codes[by_name[n]] for n in p.contributors if n in by_name),
+                       "contributors": ", ".join(codes[full_to_id[n]] for n in p.contributors if n in full_to_id),
                        "status": t(f"eval.status.{p.status}") if p.status != "unassigned" else t("owners.unassigned"),
                        "level": "–" if p.level is None else str(p.level)} for p in progress])
 edited = st.data_editor(
     frame, key=f"queue_owners_{period.id}", hide_index=True, width="stretch", num_rows="fixed",
     disabled=["no", "name", "scorer", "status", "level"] if period.status == "open" else True, column_config={
         "no": st.column_config.NumberColumn(t("eval.indicator_no"), width=40, format="%d"),
-        "name": st.column_config.TextColumn(t("eval.indicator"), width="large"),
-        "scorer": st.column_config.TextColumn(t("assessment.scorer"), width="small"),
-        "owner": st.column_config.SelectboxColumn(t("owners.owner"), options=sorted(by_name), width="medium"),
-        "contributors": st.column_config.TextColumn(t("queue.contributors"), help=t("queue.contributors_help")),
-        "status": st.column_config.TextColumn(t("eval.status"), width="small"),
+        "name": st.column_config.TextColumn(t("eval.indicator"), width=300),
+        "scorer": st.column_config.TextColumn(t("assessment.scorer"), width=80),
+        "owner": st.column_config.SelectboxColumn(t("owners.owner"), options=sorted(by_name), width=150),
+        "contributors": st.column_config.TextColumn(t("queue.contributors"), help=t("queue.contributors_help"),
+                                                    width=170),
+        "status": st.column_config.TextColumn(t("eval.status"), width=110),
         "level": st.column_config.TextColumn(t("eval.level"), width=50)})
 if period.status == "open" and st.button(t("queue.save_owners"), type="primary", icon=":material/save:",
                                          key="queue_owners_save"):
@@ -77,3 +87,11 @@ if period.status == "open" and st.button(t("queue.save_owners"), type="primary",
         wanted[int(row["no"])] = (by_name.get(row["owner"]) if row["owner"] else None,
                                   [by_code.get(code, -1) for code in listed])
     save(owners.assign, lambda n: t("queue.owners_saved", count=n), period_id=period.id, owners=wanted)
+
+st.subheader(t("national.heading"))
+st.caption(t("national.caption"))
+st.download_button(t("national.download"), type="primary", icon=":material/download:", key="national_xlsx", on_click="ignore",
+                   data=deferred(national.workbook, period_id=period.id, lang=c.lang, zone=c.settings.zone,
+                                 org_name=c.settings.org_name),
+                   file_name=f"evaluasi-{period.framework}-{period.year}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
