@@ -156,6 +156,7 @@ def test_hidden_empty_rows_are_skipped_and_problems_keep_excels_row_numbers(stor
 
 
 def test_every_bad_cell_is_listed_with_sheet_row_column_and_an_indonesian_reason(store, city, admin):
+    # "Kompetensi Keamanan SPBE": the header of templates made before 8/2026 renamed the area; it still reads.
     rows = [["Nama", "Kode unit", "NIP", "Status kepegawaian", "Kompetensi Keamanan SPBE", "Pendidikan"],
             ["Agus", "DINKES", NIP_A, "PNS", "Mahir", "S1"],  # fine
             ["Budi", "DINAS-ENTAH", "", "Non-ASN", "", ""],  # unknown unit

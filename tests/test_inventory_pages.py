@@ -92,7 +92,8 @@ def test_the_unit_page_sums_up_the_inventory_of_an_operators_kecamatan(env, city
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Perangkat"], metrics["SDM TIK"], metrics["Aplikasi"]) == ("3", "4", "3")
     assert metrics["Perangkat per pegawai"] == "–"  # no headcount entered yet
-    assert "Tanpa SDM: Proses Bisnis Pemerintahan, Arsitektur SPBE, Aplikasi SPBE, Infrastruktur SPBE" in texts(at)
+    assert "Tanpa SDM: Proses Bisnis Pemerintahan, Arsitektur Pemerintah Digital, Aplikasi Pemerintah Digital, " \
+           "Infrastruktur Pemerintah Digital" in texts(at)
 
 
 def test_an_operator_enters_their_units_headcount_on_the_staff_page(env, city, store):

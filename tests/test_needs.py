@@ -32,11 +32,11 @@ def test_a_unit_enters_its_needs_and_reads_them_with_total_and_draft_status(stor
               need_cells(UNIT_A, "Integrasi SIDAK", 80_000_000, category="Aplikasi", improves_apps="SIDAK Klojen",
                          indicators="Aplikasi terintegrasi"),
               need_cells(UNIT_A, "Pelatihan keamanan", 5_000_000, category="Pelatihan/SDM",
-                         competence_areas="Keamanan SPBE"))
+                         competence_areas="Keamanan SPBE"))  # the area's label before 8/2026 still reads
     pc, app, training = rows_of(store, operator_a)
     assert (pc["total"], pc["status"], pc["replaces"], pc["priority"]) == (37_500_000, "Draf", "SN-OLD-1", 1)
     assert (app["improves_apps"], app["category"]) == ("SIDAK Klojen", "Aplikasi")
-    assert training["competence_areas"] == "Keamanan SPBE"
+    assert training["competence_areas"] == "Keamanan Pemerintah Digital"
 
 
 def test_bad_cells_are_named_by_row_and_column_and_nothing_is_written(store, city, operator_a, admin):

@@ -328,3 +328,26 @@ def test_the_national_workbook_lists_every_indicator_in_order_with_owner_level_s
     seventh = dict(zip(rows[0], rows[7], strict=True))
     assert seventh["Penilai"].startswith("BPS") and seventh["Dokumen sumber"] == "Hasil EPSS 2026"
     assert "Indeks Pemdi" in str(list(book["Ringkasan"].iter_rows(values_only=True))[0][0])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_annual_report_of_a_pemdi_period_says_pemdi_in_both_files(store, city, admin, lang):
+    import io
+
+    import pypdfium2
+    from openpyxl import load_workbook
+
+    from core.evaluation import report
+
+    _last, current = evaluated_city(store, city, admin, framework=None)
+    with session_scope(store.engine) as s:
+        xlsx = report.build(session=s, viewer=admin, period_id=current, kind="xlsx", lang=lang, zone=JAKARTA,
+                            org_name="Kota Uji")
+        pdf = report.build(session=s, viewer=admin, period_id=current, kind="pdf", lang=lang, zone=JAKARTA,
+                           org_name="Kota Uji")
+    cells = [str(v) for ws in load_workbook(io.BytesIO(xlsx)) for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None]
+    assert any("Pemdi" in c for c in cells) and not [c for c in cells if "SPBE" in c]
+    doc = pypdfium2.PdfDocument(pdf)
+    text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(3))
+    assert "Pemdi" in text and "SPBE" not in text

@@ -42,6 +42,11 @@ ASN = ("pns", "pppk")  # civil servants and contract civil servants: they have a
 EDUCATION = ("sma", "d3", "d4", "s1", "s2", "s3")
 COMPETENCE_AREAS = ("proses_bisnis", "arsitektur", "data", "keamanan", "aplikasi", "infrastruktur")
 COMPETENCE_LEVELS = (0, 1, 2, 3)
+# The areas' labels before PermenPANRB 8/2026 renamed SPBE to digital government: files and templates made
+# earlier still read.
+FORMER_AREA_LABELS = {"arsitektur": ["Arsitektur SPBE", "SPBE architecture"], "keamanan": ["Keamanan SPBE", "SPBE security"],
+                      "aplikasi": ["Aplikasi SPBE", "SPBE applications"],
+                      "infrastruktur": ["Infrastruktur SPBE", "SPBE infrastructure"]}
 APP_TYPES = ("umum", "khusus")
 ORIGINS = ("pusat", "daerah")
 PLATFORMS = ("web", "mobile", "desktop", "other")
@@ -151,7 +156,7 @@ def _level(area: str) -> Column:
         read=lambda v, lk, u: int(cells.choice(v, spellings, 0, allowed)),
         show=lambda v, lk, lang: t(f"competence_level.{v or 0}", lang),
         options=lambda lk, lang: [t(f"competence_level.{c}", lang) for c in COMPETENCE_LEVELS],
-        kind="list", width=14,
+        kind="list", width=14, aliases=tuple(f"kompetensi {label}".lower() for label in FORMER_AREA_LABELS.get(area, ())),
     )
 
 

@@ -10,6 +10,7 @@ from core.evaluation.readiness import MEASURES
 from core.i18n import t
 from core.inventory.kinds import (
     COMPETENCE_AREAS,
+    FORMER_AREA_LABELS,
     YES_NO,
     load_applications,
     load_categories,
@@ -105,7 +106,7 @@ NEED = RecordKind(
         Column("replaces", **refs("device", "cell.device_unknown")),
         Column("improves_apps", **refs("application", "cell.app_unknown")),
         Column("indicators", **labelled_list("measure", NEED_INDICATORS)),
-        Column("competence_areas", **labelled_list("competence", COMPETENCE_AREAS)),
+        Column("competence_areas", **labelled_list("competence", COMPETENCE_AREAS, FORMER_AREA_LABELS)),
         Column("status", **derived(width=12, show=lambda v, lk, lang: t(f"need_status.{v}", lang) if v else "")),
         Column("review_note", **derived(width=30)),
     ],

@@ -32,13 +32,16 @@ class Lookup:
     names: dict[str, dict[int, str]] = field(default_factory=dict)  # what → {id: name as shown}
 
 
-def words(prefix: str, codes) -> dict[str, str]:
-    """Every spelling of a list's values (code and label in each language), lower-case, to the code."""
+def words(prefix: str, codes, former: dict | None = None) -> dict[str, str]:
+    """Every spelling of a list's values (code and label in each language, and labels a value had before,
+    `former`: {code: [labels]}, so files made with earlier templates still read), lower-case, to the code."""
     found = {}
     for code in codes:
         found[str(code).casefold()] = code
         for lang in CATALOGUES:
             found[t(f"{prefix}.{code}", lang).casefold()] = code
+        for label in (former or {}).get(code, ()):
+            found[label.casefold()] = code
     return found
 
 
@@ -120,9 +123,9 @@ def labelled(prefix: str, codes, default: str | None = None) -> dict:
     }
 
 
-def labelled_list(prefix: str, codes) -> dict:
+def labelled_list(prefix: str, codes, former: dict | None = None) -> dict:
     """read/show for a cell holding several entries of a fixed list, comma separated."""
-    spellings = words(prefix, codes)
+    spellings = words(prefix, codes, former)
     allowed = ", ".join(t(f"{prefix}.{c}") for c in codes)
 
     def read(v, lk, u):
