@@ -37,7 +37,7 @@ run: $(VENV)/.runtime
 	fi; \
 	$(BIN)/python -m core.cli prepare; \
 	$(BIN)/python -m probes & pids="$$pids $$!"; \
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run server.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)

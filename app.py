@@ -15,7 +15,7 @@ from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
 from core.org import logins, users
 from core.org.cookies import read_token
-from core.startup import open_store, prepare
+from core.startup import open_store, prepare, process_worker
 from db.engine import STORE_AWAY, session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed, plain
 from probes.store import Retention
@@ -229,7 +229,7 @@ def _main() -> None:
         engine = _store(settings.database_url, settings.demo, settings)
     except MonevError as exc:
         _fatal(exc.message(lang))
-    if settings.worker_in_app:
+    if settings.worker_in_app and process_worker() is None:  # server.py's lifespan runs it otherwise
         _probe_worker(settings.database_url, engine, settings)
 
     authenticator = None

@@ -17,10 +17,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("alerts", ("core.alerts",)),
     ("probe worker", ("probes",)),  # the worker loop and its store writer: runs checks, writes states
     ("inventory", ("core.inventory",)),
+    ("services", ("core.services",)),  # digital services: built on monitoring; evidence for the evaluation
     ("evaluation", ("core.evaluation",)),
     ("needs", ("core.needs",)),
     ("demo", ("core.demo",)),
     ("entry", ("core.startup", "core.cli", "probes.__main__")),  # opening the store; the commands
     ("pages", ("pages",)),
-    ("app", ("app",)),
+    ("app", ("app", "server")),
 )

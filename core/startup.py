@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from core import demo
 from core.access import Role
+from core.alerts.notify import Notifier
 from core.config import Settings
 from core.errors import SettingsError, StoreUnavailable
 from core.evaluation import frameworks
@@ -16,6 +17,8 @@ from core.org import passwords
 from db.engine import StoreError, check_connection, make_engine, safe_url, session_scope
 from db.migrate import upgrade_to_head
 from db.models import AppMeta, User
+from probes.store import Retention
+from probes.worker import ProbeWorker, WorkerThread
 
 log = logging.getLogger(__name__)
 DEMO_FLAG = "demo_data"
@@ -33,6 +36,31 @@ def open_store(settings: Settings) -> Engine:
     with session_scope(engine) as session:
         frameworks.ensure_shipped(session)
     return engine
+
+
+_process_worker = None  # the one probe worker this process runs, when the server's lifespan started it
+
+
+def start_process_worker(engine: Engine, settings: Settings):
+    """The probe worker of this process, started once (server.py's lifespan); app.py then starts none."""
+    global _process_worker
+    if _process_worker is None:
+        _process_worker = WorkerThread(ProbeWorker(engine, zone=settings.zone, name=settings.worker_name or None,
+                                                   lease_s=settings.probe_lease_s,
+                                                   keep=Retention(**settings.retention())),
+                                       Notifier(engine, settings)).start()
+    return _process_worker
+
+
+def process_worker():
+    return _process_worker
+
+
+def stop_process_worker() -> None:
+    global _process_worker
+    if _process_worker is not None:
+        _process_worker.stop()
+        _process_worker = None
 
 
 def is_demo_store(session: Session) -> bool:

@@ -21,6 +21,7 @@ from core.org.units import UnitProfile, UnitRow
 from core.org.users import UserCreate, UserUpdate
 from core.records import listing, roundtrip
 from core.records.save import Change
+from core.services import register, sla
 from db.engine import session_scope
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
@@ -55,6 +56,11 @@ READS = {
                                                                    for p in items if "unit_id" in p}
                             | {s_cache_names[n] for items in view.problems.values() for p in items
                                for n in p.get("units", [])}),
+    "services.register.list_services": (lambda s, v: register.list_services(session=s, viewer=v),
+                                        lambda rows: {r.unit_id for r in rows}),
+    "services.sla.city_month": (lambda s, v: sla.city_month(session=s, viewer=v, month=utcnow().date().replace(day=1),
+                                                            zone=JAKARTA),
+                                lambda rows: {r.service.unit_id for r in rows}),
     "evaluation.owners.progress": (lambda s, v: owners.progress(session=s, viewer=v, period_id=s_period["id"]),
                                    lambda rows: {r.owner_id for r in rows}
                                    | {s_cache_names[n] for r in rows for n in r.contributors}),
@@ -148,6 +154,7 @@ def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
 SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file",
+          "services.register.get_service", "services.sla.compliance",  # tests/test_services.py
           "evaluation.evidence.document", "evaluation.evidence.generate", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts"]  # needs: tests/test_needs.py
@@ -157,7 +164,8 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "monitoring.targets.create_target", "monitoring.targets.update_target", "monitoring.targets.set_enabled", "monitoring.maintenance.create_window",
           "monitoring.target_import.import_targets", "records.save.save_records", "records.roundtrip.import_upload",
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
-          "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "needs.workflow.submit"]
+          "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "services.register.save_service",
+          "services.register.delete_service", "needs.workflow.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -256,6 +264,9 @@ def monitored(store, city, admin):
     with session_scope(store.engine) as s:
         for code, unit_id in city.units.items():
             s_cache[ids[code]] = unit_id
+            # a digital service in every unit, on that unit's target, for the services reads
+            register.save_service(session=s, viewer=admin, data={"unit_id": unit_id, "name": f"Layanan {code}",
+                                                                 "target_ids": [ids[code]]})
             maintenance.create_window(session=s, viewer=admin, data=maintenance.WindowCreate(
                 kind="weekly", target_id=ids[code], weekday=6, start_minute=60, duration_min=30))
             maintenance.create_window(session=s, viewer=admin, data=maintenance.WindowCreate(
@@ -393,6 +404,8 @@ def writes_to_unit_b(city):
         "evaluation.assessment.remove_evidence": dict(evidence_id=city.evidence_b),
         "needs.workflow.submit": dict(need_ids=[city.need_b]),
         "evaluation.owners.submit_indicator": dict(period_id=city.period_b, indicator=1),
+        "services.register.save_service": dict(data={"unit_id": city.units["DINKES"], "name": "Layanan B"}),
+        "services.register.delete_service": dict(service_id=city.service_b),
         "evaluation.evidence.attach": dict(period_id=city.period_b, unit_id=city.units["DINKES"], indicator=1,
                                            kind="staff", fmt="pdf", lang="id", zone=JAKARTA, org_name=""),
     }
@@ -404,6 +417,9 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
     city.target_b = add_target(store, admin, city.units["DINKES"], kind="ping")
     [city.need_b] = add_needs(store, admin, need_cells("DINKES", "Kebutuhan unit B", 1_000_000))
     city.period_b = city.evidence_b = None
+    with session_scope(store.engine) as s:  # a digital service of unit B
+        city.service_b = register.save_service(session=s, viewer=admin, data={
+            "unit_id": city.units["DINKES"], "name": "Layanan B", "target_ids": [city.target_b]}).id
     if name.startswith("evaluation."):  # a draft of unit B with an evidence file, for the evaluation writes
         city.period_b = new_period(store, admin, framework="spbe-2020")
         assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)

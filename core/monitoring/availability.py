@@ -156,6 +156,12 @@ def _measure(session: Session, targets: list[Target], start: datetime, end: date
                         totals["maintenance_s"] * scale, unknown, int(totals["checks"]), latency)
 
 
+def of_targets(session: Session, target_ids: list[int], *, start: datetime, end: datetime, zone: ZoneInfo) -> Availability:
+    """Time-weighted over the given targets, for callers that chose them already (a digital service's)."""
+    targets = list(session.scalars(select(Target).where(Target.id.in_(target_ids)))) if target_ids else []
+    return _measure(session, targets, start, end, zone)
+
+
 def for_target(*, session: Session, viewer: Viewer, target_id: int, start: datetime, end: datetime,
                zone: ZoneInfo) -> Availability:
     stmt = scoped(select(Target).where(Target.id == target_id), Target.unit_id, session, viewer)

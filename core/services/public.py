@@ -1,0 +1,227 @@
+"""The public status page citizens read: public services only, grouped as citizens know them, each with
+its state now, 90 days of uptime, what is wrong now and what is planned. Server-rendered HTML that needs
+no JavaScript and no websocket, and the same data as JSON.
+
+Nothing internal ever leaves here: no host, address, port, target name, unit-internal reason or
+maintenance note — only service names and groups, states, times and percentages. Every value written
+into the HTML is escaped. Reads run as the system (the page has no viewer) and select only what is
+listed above.
+"""
+
+import html
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from core import formatting
+from core.access import SYSTEM
+from core.i18n import t
+from core.monitoring import availability
+from core.monitoring.status import freshness
+from db.monitoring import Incident, MaintenanceWindow, RollupDay, State, TargetState
+from db.services import DigitalService
+from db.types import utcnow
+
+DAYS = 90
+STATES = ("operational", "degraded", "outage", "maintenance", "unknown")  # worst last but unknown
+RANK = {"outage": 0, "degraded": 1, "maintenance": 2, "unknown": 3, "operational": 4}
+COLOURS = {"operational": "#1b7f3b", "degraded": "#b26a00", "outage": "#c62828", "maintenance": "#1565c0",
+           "unknown": "#6b7280"}
+
+
+@dataclass
+class PublicService:
+    name: str
+    group: str
+    description: str
+    state: str
+    days: list[tuple[date, float | None]]
+    uptime: float | None  # the 90 days together
+    support: str
+
+
+@dataclass
+class Notice:
+    service: str
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass
+class PublicStatus:
+    generated_at: datetime
+    overall: str
+    stale: bool
+    groups: dict[str, list[PublicService]] = field(default_factory=dict)
+    incidents: list[Notice] = field(default_factory=list)  # now
+    maintenance: list[Notice] = field(default_factory=list)  # now and planned
+    history: list[Notice] = field(default_factory=list)  # the last 14 days
+
+
+def _state(states: list[str], stale: bool) -> str:
+    if stale or not states:
+        return "unknown"
+    if State.DOWN in states:
+        return "outage"
+    if State.DEGRADED in states or State.PENDING in states:
+        return "degraded"
+    if State.MAINTENANCE in states:
+        return "maintenance"
+    if State.UNKNOWN in states:
+        return "unknown"
+    return "operational"
+
+
+def collect(session: Session, zone: ZoneInfo, now: datetime | None = None) -> PublicStatus:
+    now = now or utcnow()
+    stale = freshness(session=session, viewer=SYSTEM, now=now).stale
+    services = list(session.scalars(select(DigitalService).where(DigitalService.audience == "public")
+                                    .order_by(DigitalService.group, DigitalService.name)))
+    target_ids = sorted({t for s in services for t in s.target_ids})
+    states = dict(session.execute(select(TargetState.target_id, TargetState.state)
+                                  .where(TargetState.target_id.in_(target_ids))).all())
+    today = formatting.local(now, zone).date()
+    first = today - timedelta(days=DAYS - 1)
+    start = datetime.combine(first, time(), zone)
+    daily: dict[tuple[int, date], list[float]] = {}
+    for row in session.scalars(select(RollupDay).where(RollupDay.target_id.in_(target_ids), RollupDay.bucket >= start)):
+        day = formatting.local(row.bucket, zone).date()
+        daily.setdefault((row.target_id, day), [0.0, 0.0])
+        daily[(row.target_id, day)][0] += row.up_s + row.degraded_s
+        daily[(row.target_id, day)][1] += row.up_s + row.degraded_s + row.down_s
+    status = PublicStatus(now, "operational", stale)
+    names = {}
+    for service in services:
+        days, up_all, measured_all = [], 0.0, 0.0
+        for n in range(DAYS):
+            day = first + timedelta(days=n)
+            up = sum(daily.get((t, day), [0, 0])[0] for t in service.target_ids)
+            measured = sum(daily.get((t, day), [0, 0])[1] for t in service.target_ids)
+            if day == today:  # today's day bucket fills in as the day goes: read it to the minute
+                figure = availability.of_targets(session, service.target_ids, start=datetime.combine(day, time(), zone),
+                                                  end=now, zone=zone)
+                up, measured = figure.up_s + figure.degraded_s, figure.up_s + figure.degraded_s + figure.down_s
+            days.append((day, 100 * up / measured if measured else None))
+            up_all, measured_all = up_all + up, measured_all + measured
+        current = _state([states.get(t, State.UNKNOWN) for t in service.target_ids], stale)
+        status.groups.setdefault(service.group or t("public.other_group"), []).append(PublicService(
+            service.name, service.group, service.description, current, days,
+            100 * up_all / measured_all if measured_all else None, service.support_channel))
+        for target in service.target_ids:
+            names.setdefault(target, []).append(service.name)
+    every = [s for group in status.groups.values() for s in group]
+    status.overall = min((s.state for s in every), key=RANK.get, default="unknown")
+    if target_ids:
+        since = now - timedelta(days=14)
+        for incident in session.scalars(select(Incident).where(
+                Incident.target_id.in_(target_ids), or_(Incident.ended_at.is_(None), Incident.ended_at > since))
+                .order_by(Incident.started_at.desc())):
+            for name in names.get(incident.target_id, []):
+                notice = Notice(name, incident.started_at, incident.ended_at)
+                (status.incidents if incident.ended_at is None else status.history).append(notice)
+        for window in session.scalars(select(MaintenanceWindow).where(
+                MaintenanceWindow.kind == "once", MaintenanceWindow.target_id.in_(target_ids),
+                MaintenanceWindow.ends_at > now, MaintenanceWindow.starts_at < now + timedelta(days=14))
+                .order_by(MaintenanceWindow.starts_at)):
+            for name in names.get(window.target_id, []):
+                status.maintenance.append(Notice(name, window.starts_at, window.ends_at))
+    return status
+
+
+def as_json(status: PublicStatus) -> str:
+    return json.dumps({
+        "generated_at": status.generated_at.isoformat(), "overall": status.overall, "stale": status.stale,
+        "services": [{"name": s.name, "group": s.group, "state": s.state,
+                      "uptime_90d": None if s.uptime is None else round(s.uptime, 3),
+                      "days": [{"date": d.isoformat(), "uptime": None if v is None else round(v, 3)} for d, v in s.days]}
+                     for group in status.groups.values() for s in group],
+        "incidents": [{"service": n.service, "started_at": n.started_at.isoformat()} for n in status.incidents],
+        "maintenance": [{"service": n.service, "starts_at": n.started_at.isoformat(),
+                         "ends_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.maintenance],
+        "history": [{"service": n.service, "started_at": n.started_at.isoformat(),
+                     "ended_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.history],
+    }, ensure_ascii=False)
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _bar(days: list[tuple[date, float | None]], lang: str) -> str:
+    cells = []
+    for day, value in days:
+        if value is None:
+            colour, text = "#d1d5db", t("public.no_data", lang)
+        else:
+            colour = COLOURS["operational"] if value >= 99.5 else COLOURS["degraded"] if value >= 95 else COLOURS["outage"]
+            text = f"{formatting.number(value, 2) if lang == 'id' else f'{value:.2f}'} %"
+        label = f"{formatting.day(day, lang)}: {text}"
+        cells.append(f'<span class="d" style="background:{colour}" title="{_e(label)}" aria-label="{_e(label)}"></span>')
+    return f'<div class="bar" role="img" aria-label="{_e(t("public.uptime_90", lang))}">{"".join(cells)}</div>'
+
+
+def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> str:
+    """The page, complete: inline CSS, no script, readable on a phone, every data value escaped."""
+    def when(at: datetime | None) -> str:
+        return formatting.moment(at, zone, lang) if at else "–"
+
+    def pct(value: float | None) -> str:
+        if value is None:
+            return "–"
+        return f"{formatting.number(value, 2)} %" if lang == "id" else f"{value:.2f} %"
+
+    parts = [f'<section class="overall {status.overall}"><h2>{_e(t(f"public.overall.{status.overall}", lang))}</h2>'
+             f'<p>{_e(t("public.updated", lang, at=when(status.generated_at)))}</p>'
+             + (f'<p><strong>{_e(t("public.stale", lang))}</strong></p>' if status.stale else "") + "</section>"]
+    if status.incidents:
+        items = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(t('public.incident_since', lang, at=when(n.started_at)))}</li>"
+                        for n in status.incidents)
+        parts.append(f'<section><h2>{_e(t("public.incidents", lang))}</h2><ul>{items}</ul></section>')
+    if status.maintenance:
+        items = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(when(n.started_at))} – {_e(when(n.ended_at))}</li>"
+                        for n in status.maintenance)
+        parts.append(f'<section><h2>{_e(t("public.maintenance", lang))}</h2><ul>{items}</ul></section>')
+    for group, services in status.groups.items():
+        rows = "".join(
+            f'<li class="svc"><div class="row"><span class="name">{_e(s.name)}</span>'
+            f'<span class="state {s.state}">{_e(t(f"public.state.{s.state}", lang))}</span></div>'
+            + (f'<p class="desc">{_e(s.description)}</p>' if s.description else "")
+            + _bar(s.days, lang)
+            + f'<p class="up">{_e(t("public.uptime_line", lang, value=pct(s.uptime)))}</p>'
+            + (f'<p class="desc">{_e(t("public.support", lang, channel=s.support))}</p>' if s.support else "")
+            + "</li>" for s in services)
+        parts.append(f'<section><h2>{_e(group)}</h2><ul class="svcs">{rows}</ul></section>')
+    history = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(when(n.started_at))} – {_e(when(n.ended_at))}</li>"
+                      for n in status.history) or f"<li>{_e(t('public.no_history', lang))}</li>"
+    parts.append(f'<section><h2>{_e(t("public.history", lang))}</h2><ul>{history}</ul></section>')
+    other = "en" if lang == "id" else "id"
+    return f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(t("public.title", lang, org=org_name))}</title>
+<link rel="alternate" type="application/json" href="/publik/status.json">
+<style>
+body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.5}}
+header,main,footer{{max-width:860px;margin:0 auto;padding:16px}}
+header{{display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap}}
+h1{{font-size:1.4rem;margin:0}} h2{{font-size:1.1rem;margin:0 0 8px}}
+a{{color:#0d47a1}} section{{background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:16px;margin:0 0 16px}}
+.overall.operational{{border-left:8px solid {COLOURS["operational"]}}} .overall.degraded{{border-left:8px solid {COLOURS["degraded"]}}}
+.overall.outage{{border-left:8px solid {COLOURS["outage"]}}} .overall.maintenance,.overall.unknown{{border-left:8px solid {COLOURS["unknown"]}}}
+ul{{margin:0;padding-left:20px}} ul.svcs{{list-style:none;padding:0}} li.svc{{padding:10px 0;border-top:1px solid #f3f4f6}}
+li.svc:first-child{{border-top:0}} .row{{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}}
+.name{{font-weight:600}} .state{{font-weight:600}} .state.operational{{color:{COLOURS["operational"]}}}
+.state.degraded{{color:{COLOURS["degraded"]}}} .state.outage{{color:{COLOURS["outage"]}}}
+.state.maintenance{{color:{COLOURS["maintenance"]}}} .state.unknown{{color:{COLOURS["unknown"]}}}
+.bar{{display:flex;gap:1px;height:28px;margin:8px 0 4px}} .d{{flex:1;border-radius:2px;min-width:1px}}
+.desc,.up{{margin:4px 0;color:#374151;font-size:.95rem}} footer{{color:#6b7280;font-size:.85rem}}
+</style></head>
+<body><header><h1>{_e(t("public.title", lang, org=org_name))}</h1>
+<a href="?lang={other}" hreflang="{other}">{_e(t("public.switch", lang))}</a></header>
+<main>{"".join(parts)}</main>
+<footer>{_e(t("public.footer", lang))} · <a href="/publik/status.json">status.json</a></footer>
+</body></html>"""

@@ -1,0 +1,47 @@
+"""Digital services: what citizens and staff use (complaint channels, population administration,
+licensing, health queues), each owned by a unit, made of monitoring targets, with service hours and
+SLA targets; the organisation's holidays, which service hours leave out."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from db.types import UTCDateTime, utcnow
+
+
+class DigitalServiceBase(SQLModel):
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # the owner
+    name: str = Field(max_length=150)
+    group: str = Field(default="", max_length=60)  # as citizens know them: "Kependudukan", "Kesehatan"
+    description: str = Field(default="", max_length=300)
+    audience: str = Field(default="public", max_length=10)  # public (on the status page) / internal
+    target_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    application_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Service hours in the organisation's zone: every day listed (0 = Monday) from start to end minute;
+    # all seven days 0–1440 is 24×7. Holidays leave a day out when `holidays_off`.
+    days: list = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6], sa_column=Column(JSON, nullable=False))
+    start_minute: int = 0
+    end_minute: int = 1440
+    holidays_off: bool = False
+    sla_availability: float = 99.0  # percent per month, inside service hours
+    sla_p95_ms: int | None = None  # 95th percentile of hourly mean response time, inside service hours
+    sla_response_h: float | None = None  # first response to a complaint, hours
+    support_channel: str = Field(default="", max_length=200)
+
+
+class DigitalService(DigitalServiceBase, table=True):
+    __tablename__ = "digital_service"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Holiday(SQLModel, table=True):
+    """A day off for the whole organisation (national holidays, cuti bersama), as data an admin keeps."""
+
+    __tablename__ = "holiday"
+
+    day: date = Field(primary_key=True)
+    name: str = Field(max_length=120)

@@ -1,0 +1,82 @@
+"""SLA Layanan: per service, twelve months of compliance (availability inside service hours against its
+target, response time p95, breaches with their causes) and the city's services for one month."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import formatting
+from core.org import units
+from core.services import register, sla
+from db.types import utcnow
+from pages.common.shell import call, chart, ctx, guard, moment, t, text
+
+guard("sla")
+c = ctx()
+st.title(t("sla.title"))
+st.caption(t("sla.caption"))
+services = call(register.list_services)
+if not services:
+    st.info(t("services.none"), icon=":material/info:")
+    st.stop()
+names = {u.id: u.short_name or u.name for u in call(units.list_units)}
+by_id = {s.id: s for s in services}
+service_id = st.selectbox(t("services.name"), list(by_id), key="sla_service",
+                          format_func=lambda i: f"{by_id[i].name} ({names.get(by_id[i].unit_id, '–')})")
+today = formatting.local(utcnow(), c.settings.zone).date()
+months = sla.last_months(today, 12)
+results = call(sla.compliance, service_id=service_id, months=months, zone=c.settings.zone)
+service = by_id[service_id]
+
+
+def pct(value) -> str:
+    return "–" if value is None else f"{formatting.number(value, 2)} %"
+
+
+def month_name(day) -> str:
+    return formatting.day(day, c.lang)[3:]  # "Nov 2026"
+
+
+last = results[-1]
+cols = st.columns(4)
+cols[0].metric(t("sla.this_month"), pct(last.month.percent), border=True)
+cols[1].metric(t("services.sla_target"), pct(service.sla_availability), border=True)
+cols[2].metric(t("sla.p95"), "–" if last.month.p95_ms is None else f"{formatting.number(last.month.p95_ms)} ms",
+               border=True)
+cols[3].metric(t("sla.breaches"), formatting.number(len(last.month.breaches)), border=True)
+
+frame = pd.DataFrame({"month": [month_name(r.month.month) for r in results],
+                      "value": [r.month.percent for r in results]})
+chart(alt.Chart(frame.dropna(), height=260).mark_line(point=True).encode(
+    x=alt.X("month:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+    y=alt.Y("value:Q", title=text("sla.availability"), scale=alt.Scale(zero=False)),
+    tooltip=[alt.Tooltip("month:N", title=text("sla.month")),
+             alt.Tooltip("value:Q", title=text("sla.availability"), format=".2f")])
+      + alt.Chart(pd.DataFrame({"y": [service.sla_availability]})).mark_rule(strokeDash=[4, 4], color="#c62828")
+      .encode(y="y:Q"))
+st.dataframe(pd.DataFrame({
+    text("sla.month"): [month_name(r.month.month) for r in results],
+    text("sla.availability"): [pct(r.month.percent) for r in results],
+    text("sla.unknown"): [formatting.duration(r.month.unknown_s, c.lang) for r in results],
+    text("sla.maintenance"): [formatting.duration(r.month.maintenance_s, c.lang) for r in results],
+    text("sla.p95"): ["–" if r.month.p95_ms is None else f"{formatting.number(r.month.p95_ms)} ms" for r in results],
+    text("sla.breaches"): [len(r.month.breaches) for r in results],
+    text("services.met"): [text(f"services.met.{r.met}") for r in results],
+}).iloc[::-1], hide_index=True, width="stretch")
+st.caption(t("sla.method"))
+if any(r.month.from_days for r in results):
+    st.caption(t("sla.from_days"))
+
+st.subheader(t("sla.breaches_of", month=month_name(last.month.month)))
+picked = st.selectbox(t("sla.month"), list(range(len(results)))[::-1], key="sla_month",
+                      format_func=lambda i: month_name(results[i].month.month))
+breaches = results[picked].month.breaches
+if breaches:
+    st.dataframe(pd.DataFrame({
+        text("sla.started"): [moment(b.started_at) for b in breaches],
+        text("sla.length"): [formatting.duration(b.service_s, c.lang) for b in breaches],
+        text("sla.target"): [b.target for b in breaches],
+        text("sla.cause"): [sla.breach_reason(b, c.lang) for b in breaches],
+    }), hide_index=True, width="stretch")
+else:
+    st.caption(t("sla.no_breaches"))

@@ -1,0 +1,138 @@
+"""The public status page: public services only, nothing internal in its HTML or JSON, data shown inert,
+served by the app's own process (`streamlit run server.py`) without login, cached at most 30 s, and
+/healthz. In chromium with JavaScript off: the page is all there."""
+
+import json
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from core.services import public, register
+from db.engine import session_scope
+from db.monitoring import State, Target, TargetState
+from db.types import utcnow
+from tests.browser import chromium, running_app
+from tests.monitoring import JAKARTA, add_target
+
+PAYLOADS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', "[tautan](http://evil.example)"]
+
+
+@pytest.fixture
+def services(store, city, admin):
+    """Two public services (one down now), one internal, on targets whose names and hosts are internal."""
+    kominfo, dinkes = city.units["DISKOMINFO"], city.units["DINKES"]
+    web = add_target(store, admin, kominfo, name="srv-sambat-01.internal", kind="tcp", host="10.20.30.40", port=8443)
+    queue = add_target(store, admin, dinkes, name="antrian-db-puskesmas", kind="http",
+                       host="http://192.168.7.9:8080/health")
+    hidden = add_target(store, admin, kominfo, name="eoffice-app", kind="ping", host="172.16.0.5")
+    now = utcnow()
+    with session_scope(store.engine) as s:
+        s.execute(update(TargetState).where(TargetState.target_id == web).values(state=State.UP, last_check_at=now))
+        s.execute(update(TargetState).where(TargetState.target_id == queue).values(state=State.DOWN, last_check_at=now))
+        from db.monitoring import Incident, Worker
+        s.add(Worker(name="w1", seen_at=now))
+        s.add(Incident(target_id=queue, unit_id=dinkes, started_at=now - timedelta(minutes=20),
+                       reason='["probe.refused",{"host":"192.168.7.9","port":8080}]'))
+        common = dict(days=list(range(7)), start_minute=0, end_minute=1440, sla_availability=99.0)
+        register.save_service(session=s, viewer=admin, data=dict(
+            unit_id=kominfo, name="SAMBAT Online " + PAYLOADS[0], group="Pengaduan " + PAYLOADS[1],
+            description=PAYLOADS[2], audience="public", target_ids=[web], **common))
+        register.save_service(session=s, viewer=admin, data=dict(
+            unit_id=dinkes, name="Antrean Puskesmas", group="Kesehatan", audience="public", target_ids=[queue],
+            support_channel="Call Center 112", **common))
+        register.save_service(session=s, viewer=admin, data=dict(
+            unit_id=kominfo, name="e-Office Naskah Dinas", group="Internal", audience="internal", target_ids=[hidden],
+            **common))
+    return [web, queue, hidden]
+
+
+def internal_strings(store) -> list[str]:
+    """Every target's name and host, and the parts of a URL host: none may appear in public output."""
+    with session_scope(store.engine) as s:
+        rows = s.execute(select(Target.name, Target.host, Target.port)).all()
+    found = []
+    for name, host, port in rows:
+        found += [name, host, host.split("//")[-1].split(":")[0].split("/")[0]]
+        if port:
+            found.append(f":{port}")
+    return found + ["8080", "e-Office"]
+
+
+def test_the_public_status_holds_public_services_only_and_nothing_internal(store, services):
+    with session_scope(store.engine) as s:
+        status = public.collect(s, JAKARTA)
+    for lang in ("id", "en"):
+        page = public.as_html(status, lang, JAKARTA, "Pemerintah Kota Uji")
+        data = public.as_json(status)
+        for secret in internal_strings(store):
+            assert secret not in page and secret not in data, secret
+        for payload in PAYLOADS[:2]:
+            assert payload not in page  # written as text: &lt;script&gt;
+        assert "&lt;script&gt;" in page and "<script" not in page.lower() and "<img" not in page.lower()
+        assert "<a href=\"http://evil" not in page
+    assert status.overall == "outage"
+    states = {s.name: s.state for group in status.groups.values() for s in group}
+    assert states == {f"SAMBAT Online {PAYLOADS[0]}": "operational", "Antrean Puskesmas": "outage"}
+    assert [n.service for n in status.incidents] == ["Antrean Puskesmas"]
+    parsed = json.loads(public.as_json(status))
+    assert {s["name"] for s in parsed["services"]} == set(states) and len(parsed["services"][0]["days"]) == 90
+
+
+def test_a_stale_worker_makes_every_state_unknown_not_operational(store, services):
+    from db.monitoring import Worker
+
+    with session_scope(store.engine) as s:
+        s.execute(update(Worker).values(seen_at=utcnow() - timedelta(hours=1)))
+    with session_scope(store.engine) as s:
+        status = public.collect(s, JAKARTA)
+    assert status.stale and status.overall == "unknown"
+    assert {svc.state for group in status.groups.values() for svc in group} == {"unknown"}
+
+
+def _get(url: str) -> tuple[int, dict, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_apps_own_process_serves_the_page_the_json_and_healthz_without_login(env, store, services, tmp_path):
+    with running_app(env, tmp_path) as base:
+        code, headers, page = _get(f"{base}/publik")
+        assert code == 200 and headers["content-type"].startswith("text/html")
+        assert "max-age=30" in headers["cache-control"]
+        assert "Antrean Puskesmas" in page and "Gangguan" in page and "e-Office" not in page
+        for secret in internal_strings(store):
+            assert secret not in page, secret
+        again = _get(f"{base}/publik")[2]
+        assert again == page  # one computation serves every visitor for up to 30 s
+        english = _get(f"{base}/publik?lang=en")[2]
+        assert "Outage" in english and 'lang="en"' in english
+        code, _, data = _get(f"{base}/publik/status.json")
+        assert code == 200 and json.loads(data)["overall"] == "outage"
+        code, _, health = _get(f"{base}/healthz")
+        assert code == 200 and json.loads(health)["store"] == "ok"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_citizen_reads_the_status_page_in_chromium_with_javascript_off(env, store, services, tmp_path):
+    from tests.test_browser_monitoring import shot
+
+    with running_app(env, tmp_path) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{base}/publik")
+        assert page.get_by_role("heading", name="Ada layanan yang tidak dapat diakses").is_visible()
+        assert page.get_by_text("Antrean Puskesmas").first.is_visible()
+        assert page.locator("script").count() == 0 and page.locator("img").count() == 0
+        assert page.locator('a[href^="http://evil"]').count() == 0
+        assert page.locator(".bar").first.locator(".d").count() == 90
+        shot(page, "public-status-mobile")
+        page.get_by_role("link", name="English").click()
+        assert page.get_by_role("heading", name="A service cannot be reached").is_visible()
+        context.close()
