@@ -1,23 +1,27 @@
 """The HTTP server: the Streamlit app (app.py) and, from the same process, the public status page
-(/publik, /publik/status.json) and /healthz; the process lifespan starts the probe worker with the
+(/publik, /publik/status.json, /publik/feed.atom, the feedback form /publik/masukan), /healthz and
+/metrics; the process lifespan starts the probe worker with the
 server when MONEV_WORKER_IN_APP=true (not with the first page view) and stops it with the server.
 Run with `streamlit run server.py`."""
 
+import hmac
 import logging
 import time
 from contextlib import asynccontextmanager
+from urllib.parse import parse_qs
 
 import streamlit as st
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from core import startup
 from core.config import load_settings
 from core.errors import MonevError
-from core.services import public
+from core.monitoring import metrics
+from core.services import public, voice
 from db.engine import session_scope
 
 log = logging.getLogger("monev.server")
@@ -46,14 +50,23 @@ async def lifespan(_app):
             await run_in_threadpool(startup.stop_process_worker)
 
 
-def _public(kind: str, lang: str, engine, settings) -> str:
-    key = (kind, lang)
+NOTICES = ("thanks", "too_many", "invalid")
+MAX_FORM_BYTES = 8192
+
+
+def _public(kind: str, lang: str, engine, settings, notice: str = "") -> str:
+    key = (kind, lang, notice)
     hit = _cache.get(key)
     if hit and time.monotonic() - hit[0] < CACHE_S:
         return hit[1]
     with session_scope(engine) as session:
         status = public.collect(session, settings.zone)
-    body = public.as_json(status) if kind == "json" else public.as_html(status, lang, settings.zone, settings.org_name)
+    if kind == "json":
+        body = public.as_json(status)
+    elif kind == "atom":
+        body = public.as_atom(status, lang, settings.zone, settings.org_name)
+    else:
+        body = public.as_html(status, lang, settings.zone, settings.org_name, notice)
     _cache[key] = (time.monotonic(), body)
     return body
 
@@ -67,8 +80,56 @@ async def status_page(request: Request) -> Response:
     engine, settings = _state["engine"], _state["settings"]
     if engine is None:
         return HTMLResponse("<!doctype html><title>503</title><p>Layanan status belum tersedia.</p>", status_code=503)
-    body = await run_in_threadpool(_public, "html", _lang(request, settings), engine, settings)
+    notice = request.query_params.get("masukan", "")
+    body = await run_in_threadpool(_public, "html", _lang(request, settings), engine, settings,
+                                   notice if notice in NOTICES else "")
     return HTMLResponse(body, headers={"Cache-Control": f"public, max-age={CACHE_S}"})
+
+
+async def feed(_request: Request) -> Response:
+    engine, settings = _state["engine"], _state["settings"]
+    if engine is None:
+        return Response("", status_code=503)
+    body = await run_in_threadpool(_public, "atom", settings.language, engine, settings)
+    return Response(body, media_type="application/atom+xml", headers={"Cache-Control": f"public, max-age={CACHE_S}"})
+
+
+def _client(request: Request, settings) -> str:
+    """The visitor's address: behind declared reverse proxies the entry they added to X-Forwarded-For."""
+    forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",") if p.strip()]
+    if settings.trusted_proxies and len(forwarded) >= settings.trusted_proxies:
+        return forwarded[-settings.trusted_proxies]
+    return request.client.host if request.client else "?"
+
+
+def _take_feedback(engine, settings, service_id: int, rating: int, comment: str, client: str) -> str:
+    secret = settings.cookie_key.get_secret_value() if settings.cookie_key else "monev"
+    try:
+        with session_scope(engine) as session:
+            voice.give_feedback(session, service_id=service_id, rating=rating, comment=comment,
+                                client=voice.client_key(client, secret))
+    except MonevError as exc:
+        return "too_many" if exc.key == "feedback.too_many" else "invalid"
+    return "thanks"
+
+
+async def feedback(request: Request) -> Response:
+    """The public feedback form (no script): stored as plain text, then back to the page with a notice."""
+    engine, settings = _state["engine"], _state["settings"]
+    if engine is None:
+        return Response("", status_code=503)
+    raw = await request.body()
+    lang = _lang(request, settings)
+    if len(raw) > MAX_FORM_BYTES:
+        return RedirectResponse(f"/publik?lang={lang}&masukan=invalid", status_code=303)
+    form = parse_qs(raw.decode("utf-8", "replace"))
+    try:
+        service_id, rating = int(form.get("service", [""])[0]), int(form.get("rating", [""])[0])
+    except ValueError:
+        return RedirectResponse(f"/publik?lang={lang}&masukan=invalid", status_code=303)
+    outcome = await run_in_threadpool(_take_feedback, engine, settings, service_id, rating,
+                                      form.get("comment", [""])[0], _client(request, settings))
+    return RedirectResponse(f"/publik?lang={lang}&masukan={outcome}", status_code=303)
 
 
 async def status_json(_request: Request) -> Response:
@@ -97,5 +158,27 @@ async def healthz(_request: Request) -> Response:
                         status_code=200 if store else 503)
 
 
+def _exposition(engine) -> str:
+    with session_scope(engine) as session:
+        return metrics.exposition(session)
+
+
+async def metrics_route(request: Request) -> Response:
+    """Prometheus text format, for loopback scrapers or a bearer of MONEV_METRICS_TOKEN."""
+    engine, settings = _state["engine"], _state["settings"]
+    token = settings.metrics_token.get_secret_value() if settings and settings.metrics_token else ""
+    # Behind a reverse proxy every request comes from loopback: then only the token opens it.
+    local = (request.client is not None and request.client.host in ("127.0.0.1", "::1")
+             and settings is not None and settings.trusted_proxies == 0)
+    given = request.headers.get("authorization", "")
+    if not (local or (token and hmac.compare_digest(given, f"Bearer {token}"))):
+        return Response("forbidden\n", status_code=403, media_type="text/plain")
+    if engine is None:
+        return Response("store unavailable\n", status_code=503, media_type="text/plain")
+    body = await run_in_threadpool(_exposition, engine)
+    return Response(body, media_type="text/plain; version=0.0.4")
+
+
 app = st.App("app.py", lifespan=lifespan, routes=[
-    Route("/publik", status_page), Route("/publik/status.json", status_json), Route("/healthz", healthz)])
+    Route("/publik", status_page), Route("/publik/status.json", status_json), Route("/publik/feed.atom", feed),
+    Route("/publik/masukan", feedback, methods=["POST"]), Route("/healthz", healthz), Route("/metrics", metrics_route)])

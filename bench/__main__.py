@@ -1,4 +1,4 @@
-"""`python -m bench [sweep|sustained|storage|availability|hol|pages|inventory|memory|evaluation|budget]`: figures on this machine."""
+"""`python -m bench [sweep|sustained|storage|availability|hol|pages|public|inventory|memory|evaluation|budget]`: figures on this machine."""
 
 import asyncio
 import os
@@ -200,10 +200,10 @@ def availability_query(targets: int = 200) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from bench import budget, evaluation, hol, inventory, memory, pages
+    from bench import budget, evaluation, hol, inventory, memory, pages, public
 
     parts = {"sweep": sweep, "sustained": sustained, "storage": storage, "availability": availability_query,
-             "hol": hol.main, "pages": pages.main, "inventory": inventory.main, "memory": memory.main,
+             "hol": hol.main, "pages": pages.main, "public": public.main, "inventory": inventory.main, "memory": memory.main,
              "evaluation": evaluation.main, "budget": budget.main}
     for name in argv or list(parts):
         parts[name]()

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = 12
     trusted_proxies: int = 0  # reverse proxies in front of the app, whose X-Forwarded-For names the client
     worker_in_app: bool = True  # run the probe worker inside the Streamlit process
+    # /metrics: answered to loopback clients, or to a bearer of this token (stored as the operator sets it)
+    metrics_token: SecretStr | None = None
     worker_name: str = ""  # defaults to host:pid
     probe_lease_s: float = 45.0  # a killed worker's targets move to the others after this
     retention_heartbeats_h: float = 48

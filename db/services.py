@@ -45,3 +45,34 @@ class Holiday(SQLModel, table=True):
 
     day: date = Field(primary_key=True)
     name: str = Field(max_length=120)
+
+
+class ServiceUpdate(SQLModel, table=True):
+    """What the people running a service tell citizens about a problem, as it goes: investigating →
+    identified → monitoring → resolved. Plain text, shown on the public page."""
+
+    __tablename__ = "service_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="digital_service.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status: str = Field(max_length=15)  # investigating, identified, monitoring, resolved
+    message: str = Field(max_length=500)
+    author: str = Field(max_length=60)
+
+
+class Feedback(SQLModel, table=True):
+    """A citizen's rating (1–5) of a public service, with an optional comment: plain text, moderated by the
+    service's owner or an admin before anyone else reads it. The client is kept only as a keyed hash, for
+    the rate limit."""
+
+    __tablename__ = "feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="digital_service.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    rating: int
+    comment: str = Field(default="", max_length=1000)
+    client: str = Field(max_length=64, index=True)
+    hidden: bool = False
+    moderated_by: str = Field(default="", max_length=60)

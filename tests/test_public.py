@@ -131,8 +131,106 @@ def test_a_citizen_reads_the_status_page_in_chromium_with_javascript_off(env, st
         assert page.get_by_text("Antrean Puskesmas").first.is_visible()
         assert page.locator("script").count() == 0 and page.locator("img").count() == 0
         assert page.locator('a[href^="http://evil"]').count() == 0
-        assert page.locator(".bar").first.locator(".d").count() == 90
+        assert page.locator(".bar").first.locator("i").count() == 90
         shot(page, "public-status-mobile")
+        form = page.locator("li.svc").filter(has_text="Antrean Puskesmas")
+        form.get_by_text("Berikan masukan").click()
+        form.get_by_role("radio", name="4").check()
+        form.get_by_role("textbox").fill(PAYLOADS[1])
+        form.get_by_role("button", name="Kirim").click()  # a plain form post: no script on the page
+        assert page.get_by_text("Terima kasih, masukan Anda sudah kami terima.").is_visible()
         page.get_by_role("link", name="English").click()
         assert page.get_by_role("heading", name="A service cannot be reached").is_visible()
         context.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_worker_starts_with_the_server_and_metrics_show_it_without_any_page_view(env, store, services, tmp_path):
+    import time
+
+    with running_app({**env, "MONEV_WORKER_IN_APP": "true"}, tmp_path) as base:
+        assert json.loads(_get(f"{base}/healthz")[2])["worker_in_process"] is True  # no page was opened
+        deadline, body = time.monotonic() + 30, ""
+        while time.monotonic() < deadline and "monev_worker_seen_seconds_ago{" not in body:
+            time.sleep(0.5)
+            code, headers, body = _get(f"{base}/metrics")
+        assert code == 200 and headers["content-type"].startswith("text/plain")
+        assert "monev_worker_seen_seconds_ago{" in body and 'monev_targets{unit="DINKES"' in body
+        for secret in internal_strings(store):
+            assert secret not in body, secret
+
+
+def _service_ids(store) -> dict[str, int]:
+    from db.services import DigitalService
+
+    with session_scope(store.engine) as s:
+        return {row.name: row.id for row in s.scalars(select(DigitalService))}
+
+
+def test_feedback_is_rate_limited_per_client_and_service_and_kept_as_plain_text(store, services):
+    from core.errors import NotFound, ValidationError
+    from core.services import voice
+
+    ids = _service_ids(store)
+    queue, internal = ids["Antrean Puskesmas"], ids["e-Office Naskah Dinas"]
+    with session_scope(store.engine) as s:
+        for _ in range(voice.MAX_FEEDBACK_PER_HOUR):
+            voice.give_feedback(s, service_id=queue, rating=5, comment=PAYLOADS[0], client="a")
+        with pytest.raises(ValidationError) as refused:
+            voice.give_feedback(s, service_id=queue, rating=5, comment="", client="a")
+        assert refused.value.key == "feedback.too_many"
+        voice.give_feedback(s, service_id=queue, rating=2, comment="", client="b")  # another client
+        with pytest.raises(ValidationError):
+            voice.give_feedback(s, service_id=queue, rating=6, comment="", client="c")
+        with pytest.raises(NotFound):  # an internal service takes no public feedback
+            voice.give_feedback(s, service_id=internal, rating=4, comment="", client="c")
+        voice.give_feedback(s, service_id=queue, rating=4, comment="", client="d")
+    with session_scope(store.engine) as s:
+        status = public.collect(s, JAKARTA)
+        page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    [queue_view] = [svc for group in status.groups.values() for svc in group if svc.id == queue]
+    assert queue_view.satisfaction == (pytest.approx((5 * 3 + 2 + 4) / 5), 5)
+    assert "4,2 dari 5 (5 penilaian)" in page and PAYLOADS[0] not in page  # comments never reach the page
+
+
+def test_updates_reach_the_page_and_the_feed_as_text(store, city, admin, services):
+    import xml.etree.ElementTree as ET
+
+    from core.services import voice
+
+    with session_scope(store.engine) as s:
+        voice.post_update(session=s, viewer=admin, service_id=_service_ids(store)["Antrean Puskesmas"],
+                          status="identified", message="Basis data antrean diperbaiki " + PAYLOADS[1])
+    with session_scope(store.engine) as s:
+        status = public.collect(s, JAKARTA)
+    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    assert "Penyebab ditemukan" in page and "&lt;img src=x" in page and "<img" not in page
+    feed = public.as_atom(status, "id", JAKARTA, "Kota Uji")
+    root = ET.fromstring(feed)
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert any(PAYLOADS[1] in (e.findtext("{http://www.w3.org/2005/Atom}content") or "") for e in entries)
+    for secret in internal_strings(store):
+        assert secret not in feed, secret
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_public_form_takes_feedback_and_says_when_there_is_too_much(env, store, services, tmp_path):
+    import urllib.parse
+
+    queue = _service_ids(store)["Antrean Puskesmas"]
+
+    def post(rating):
+        body = urllib.parse.urlencode({"service": queue, "rating": rating, "comment": PAYLOADS[0]}).encode()
+        request = urllib.request.Request(f"{base}/publik/masukan?lang=id", data=body, method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # follows the 303 back to the page
+            return response.url, response.read().decode()
+
+    with running_app(env, tmp_path) as base:
+        url, page = post(5)
+        assert url.endswith("masukan=thanks") and "Terima kasih" in page
+        assert post("x")[0].endswith("masukan=invalid")
+        post(4), post(3)
+        url, page = post(2)
+        assert url.endswith("masukan=too_many") and "sudah cukup banyak" in page
+        assert PAYLOADS[0] not in page

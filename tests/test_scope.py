@@ -10,7 +10,7 @@ import pytest
 import core
 from core import access, audit
 from core.errors import ImportRejected, NotFound, PermissionDenied
-from core.evaluation import assessment, leadership, owners, readiness, report
+from core.evaluation import assessment, evidence, leadership, owners, readiness, report
 from core.inventory import summary
 from core.inventory.kinds import APPLICATION, DEVICE, STAFF
 from core.monitoring import availability, maintenance, status, target_detail, target_import, targets, uptime
@@ -21,7 +21,7 @@ from core.org.units import UnitProfile, UnitRow
 from core.org.users import UserCreate, UserUpdate
 from core.records import listing, roundtrip
 from core.records.save import Change
-from core.services import register, sla
+from core.services import register, sla, voice
 from db.engine import session_scope
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
@@ -61,6 +61,9 @@ READS = {
     "services.sla.city_month": (lambda s, v: sla.city_month(session=s, viewer=v, month=utcnow().date().replace(day=1),
                                                             zone=JAKARTA),
                                 lambda rows: {r.service.unit_id for r in rows}),
+    "evaluation.evidence.sla_report": (lambda s, v: evidence.sla_report(
+        session=s, viewer=v, month=utcnow().date().replace(day=1), service_id=None, fmt="xlsx", lang="id",
+        zone=JAKARTA, org_name="")[1], lambda data: _report_units(data)),
     "evaluation.owners.progress": (lambda s, v: owners.progress(session=s, viewer=v, period_id=s_period["id"]),
                                    lambda rows: {r.owner_id for r in rows}
                                    | {s_cache_names[n] for r in rows for n in r.contributors}),
@@ -154,7 +157,7 @@ def _unit_of_target(cache, target_id):
     return cache[target_id]
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
 SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file",
-          "services.register.get_service", "services.sla.compliance",  # tests/test_services.py
+          "services.register.get_service", "services.sla.compliance", "services.voice.satisfaction",  # test_services
           "evaluation.evidence.document", "evaluation.evidence.generate", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts"]  # needs: tests/test_needs.py
@@ -165,7 +168,8 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "monitoring.target_import.import_targets", "records.save.save_records", "records.roundtrip.import_upload",
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
           "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "services.register.save_service",
-          "services.register.delete_service", "needs.workflow.submit"]
+          "services.register.delete_service", "services.voice.post_update", "services.voice.moderate",
+          "needs.workflow.submit"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -406,6 +410,8 @@ def writes_to_unit_b(city):
         "evaluation.owners.submit_indicator": dict(period_id=city.period_b, indicator=1),
         "services.register.save_service": dict(data={"unit_id": city.units["DINKES"], "name": "Layanan B"}),
         "services.register.delete_service": dict(service_id=city.service_b),
+        "services.voice.post_update": dict(service_id=city.service_b, status="investigating", message="x"),
+        "services.voice.moderate": dict(feedback_id=city.feedback_b, hidden=True),
         "evaluation.evidence.attach": dict(period_id=city.period_b, unit_id=city.units["DINKES"], indicator=1,
                                            kind="staff", fmt="pdf", lang="id", zone=JAKARTA, org_name=""),
     }
@@ -420,6 +426,7 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
     with session_scope(store.engine) as s:  # a digital service of unit B
         city.service_b = register.save_service(session=s, viewer=admin, data={
             "unit_id": city.units["DINKES"], "name": "Layanan B", "target_ids": [city.target_b]}).id
+        city.feedback_b = voice.give_feedback(s, service_id=city.service_b, rating=4, comment="ok", client="x")
     if name.startswith("evaluation."):  # a draft of unit B with an evidence file, for the evaluation writes
         city.period_b = new_period(store, admin, framework="spbe-2020")
         assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)

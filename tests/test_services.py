@@ -118,3 +118,22 @@ def test_a_24x7_service_counts_the_night_and_the_holiday(store, admin, november)
     assert month.down_s == pytest.approx(3600 + 3600 + 24 * 3600)  # the 3rd, the night of the 6th, the 10th
     assert month.unknown_s == pytest.approx(7200) and month.maintenance_s == pytest.approx(3600)
     assert len(month.breaches) == 2
+
+
+def test_the_monthly_sla_report_holds_the_figures_and_breaches_of_the_viewers_services(store, admin, november):
+    import io
+
+    from openpyxl import load_workbook
+
+    from core.evaluation import evidence
+
+    with session_scope(store.engine) as s:
+        name, data = evidence.sla_report(session=s, viewer=admin, month=NOVEMBER, service_id=november, fmt="xlsx",
+                                         lang="id", zone=JAKARTA, org_name="Kota Uji")
+        pdf_name, pdf = evidence.sla_report(session=s, viewer=admin, month=NOVEMBER, service_id=None, fmt="pdf",
+                                            lang="en", zone=JAKARTA, org_name="Kota Uji")
+    assert name == "laporan-sla-2026-11.xlsx" and pdf.startswith(b"%PDF-") and pdf_name.endswith(".pdf")
+    cells = [str(v) for ws in load_workbook(io.BytesIO(data)) for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None]
+    assert "SAMBAT Online" in cells and "99,40 %" in cells and "tidak terpenuhi" in cells
+    assert any("3 Nov 2026 10.00" in c for c in cells)  # the breach, with its start

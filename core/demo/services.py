@@ -3,14 +3,16 @@ loopback targets (so their year of history is the targets' own), one internal se
 organisation's holidays of the year. The Dishub ticketing service sits on the port that stays closed:
 the public page shows a real outage."""
 
-from datetime import date
+import random
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from db.models import Unit
-from db.monitoring import Target
-from db.services import DigitalService, Holiday
+from db.monitoring import MaintenanceWindow, Target
+from db.services import DigitalService, Feedback, Holiday, ServiceUpdate
+from db.types import utcnow
 
 OFFICE = dict(days=[0, 1, 2, 3, 4], start_minute=7 * 60 + 30, end_minute=16 * 60, holidays_off=True)
 ALWAYS = dict(days=list(range(7)), start_minute=0, end_minute=1440, holidays_off=False)
@@ -34,6 +36,40 @@ HOLIDAYS = [(date(2026, 1, 1), "Tahun Baru Masehi"), (date(2026, 5, 1), "Hari Bu
             (date(2026, 8, 17), "Hari Kemerdekaan RI"), (date(2026, 12, 25), "Hari Natal")]
 
 
+COMMENTS = ["Pendaftarannya cepat, terima kasih.", "Sering lambat di jam sibuk pagi.", "Mudah dipakai dari HP.",
+            "Tolong tambah panduan penggunaan.", "Sudah bagus, pertahankan."]
+
+
+def _voice(session: Session, services: list[DigitalService], targets: dict[str, int], now: datetime) -> None:
+    """News for citizens on the outage and an earlier problem, a maintenance planned for next week, and two
+    quarters of citizens' ratings."""
+    rng = random.Random(17)
+    by_name = {s.name: s for s in services}
+    ticket = by_name.get("Tiket Parkir dan Terminal")
+    if ticket is not None:
+        session.add(ServiceUpdate(service_id=ticket.id, at=now - timedelta(minutes=40), status="investigating",
+                                  message="Pembelian tiket daring sedang tidak dapat dilakukan; tim sedang memeriksa.",
+                                  author="admin"))
+        session.add(ServiceUpdate(service_id=ticket.id, at=now - timedelta(minutes=10), status="identified",
+                                  message="Server tiket perlu dipulihkan. Tiket tetap dapat dibeli di loket terminal.",
+                                  author="admin"))
+    adminduk = by_name.get("Layanan Adminduk Online")
+    if adminduk is not None:
+        session.add(ServiceUpdate(service_id=adminduk.id, at=now - timedelta(days=3), status="resolved",
+                                  message="Layanan kembali normal setelah pembaruan aplikasi.", author="admin"))
+        if adminduk.target_ids:
+            start = (now + timedelta(days=6)).replace(hour=15, minute=0, second=0, microsecond=0)  # 22.00 WIB
+            session.add(MaintenanceWindow(target_id=adminduk.target_ids[0], kind="once", starts_at=start,
+                                          ends_at=start + timedelta(hours=2), reason="Pembaruan server"))
+    for service in services:
+        if service.audience != "public":
+            continue
+        for n in range(rng.randint(8, 40)):
+            at = now - timedelta(days=rng.uniform(0, 150))
+            session.add(Feedback(service_id=service.id, at=at, rating=rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 8, 6])[0],
+                                 comment=rng.choice(COMMENTS) if n % 4 == 0 else "", client=f"demo-{n}"))
+
+
 def load(*, session: Session) -> int:
     units = {u.code: u for u in session.scalars(select(Unit))}
     targets = list(session.scalars(select(Target)))
@@ -54,4 +90,6 @@ def load(*, session: Session) -> int:
             count += 1
     for day, name in HOLIDAYS:
         session.add(Holiday(day=day, name=name))
+    session.flush()
+    _voice(session, list(session.scalars(select(DigitalService))), named, utcnow())
     return count

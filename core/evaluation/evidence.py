@@ -5,7 +5,7 @@ Which indicator takes which document is data on the framework (`Node.evidence`):
 ICT staff and their competences (HR, indicator 3), the application register with Umum/Khusus and
 hosting (applications, 13), devices and monitored availability (infrastructure, 14) and integrations
 between applications (integration, 16). The SLA report per digital service joins the user-support
-indicator (19) with the digital-services register.
+indicator (19): the SLA dashboard per digital service over the period's months.
 
 A unit's document holds that unit's records; the government-wide one holds the whole city's and is made
 by Kominfo (admin) or leadership, never by a unit operator, so no unit reads another unit's records.
@@ -13,7 +13,7 @@ by Kominfo (admin) or leadership, never by a unit operator, so no unit reads ano
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -31,11 +31,12 @@ from core.export import safe_cell
 from core.i18n import t
 from core.inventory.kinds import COMPETENCE_AREAS
 from core.monitoring import availability
+from core.services import register, sla
 from db.inventory import Application, Device, DeviceCategory, Staff, StaffPosition
 from db.models import Unit
 from db.types import utcnow
 
-KINDS = ("staff", "applications", "infrastructure", "integrations")
+KINDS = ("staff", "applications", "infrastructure", "integrations", "sla")
 
 
 @dataclass
@@ -152,8 +153,42 @@ def _infrastructure(session, viewer, units, lang, period, zone, **_) -> list[Sec
     ]
 
 
+def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
+    """The SLA dashboard per digital service over the period's months (PermenPANRB 8/2026 user support)."""
+    services = [s for s in register.list_services(session=session, viewer=viewer) if s.unit_id in units]
+    today = formatting.local(utcnow(), zone).date()
+    months = [date(period.year, m, 1) for m in range(1, 13) if date(period.year, m, 1) <= today]
+    summary, monthly, breaches = [], [], []
+    for service in services:
+        results = [sla.Compliance(service, sla.measure(session, service, m, zone)) for m in months]
+        measured = [r for r in results if r.met is not None]
+        worst = min((r.month.percent for r in results if r.month.percent is not None), default=None)
+        summary.append([service.name, units[service.unit_id].short_name or units[service.unit_id].code,
+                        f"{formatting.number(service.sla_availability, 2)} %",
+                        f"{sum(1 for r in measured if r.met)} / {len(measured)}",
+                        "–" if worst is None else f"{formatting.number(worst, 2)} %"])
+        for r in results:
+            monthly.append([service.name, formatting.day(r.month.month, lang)[3:],
+                            "–" if r.month.percent is None else f"{formatting.number(r.month.percent, 2)} %",
+                            "–" if r.month.p95_ms is None else f"{formatting.number(r.month.p95_ms)} ms",
+                            t(f"services.met.{r.met}", lang)])
+            breaches += [[service.name, formatting.moment(b.started_at, zone, lang),
+                          formatting.duration(b.service_s, lang), sla.breach_reason(b, lang)] for b in r.month.breaches]
+    return [
+        Section(t("evidence.sla.summary", lang), [t("services.name", lang), t("eval.unit", lang),
+                                                  t("services.sla_target", lang), t("evidence.sla.months_met", lang),
+                                                  t("evidence.sla.worst", lang)], summary, [60, 28, 30, 30, 30]),
+        Section(t("evidence.sla.monthly", lang), [t("services.name", lang), t("sla.month", lang),
+                                                  t("sla.availability", lang), t("sla.p95", lang), t("services.met", lang)],
+                monthly, [60, 26, 32, 30, 30]),
+        Section(t("evidence.sla.breaches", lang), [t("services.name", lang), t("sla.started", lang),
+                                                   t("sla.length", lang), t("sla.cause", lang)],
+                breaches, [50, 38, 30, 60]),
+    ]
+
+
 BUILDERS = {"staff": _staff, "applications": _applications, "infrastructure": _infrastructure,
-            "integrations": _integrations}
+            "integrations": _integrations, "sla": _sla}
 
 
 def document(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | None, indicator: int, kind: str,
@@ -230,3 +265,35 @@ def attach(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | N
     assessment.add_evidence(session=session, viewer=viewer, period_id=period_id, unit_id=unit_id, indicator=indicator,
                             filename=name, data=data)
     return name
+
+
+def sla_report(*, session: Session, viewer: Viewer, month: date, service_id: int | None, fmt: str, lang: str,
+               zone: ZoneInfo, org_name: str) -> tuple[str, bytes]:
+    """The monthly SLA report, for one service or every service the viewer may see (the city's for admin
+    and leadership, a unit's own for its operators): (file name, PDF or Excel bytes)."""
+    services = register.list_services(session=session, viewer=viewer)
+    if service_id is not None:
+        services = [register.get_service(session=session, viewer=viewer, service_id=service_id)]
+    names = {uid: short or code for uid, short, code in session.execute(select(Unit.id, Unit.short_name, Unit.code))}
+    rows, breaches = [], []
+    for service in services:
+        result = sla.Compliance(service, sla.measure(session, service, month, zone))
+        m = result.month
+        rows.append([service.name, names.get(service.unit_id, "–"), f"{formatting.number(service.sla_availability, 2)} %",
+                     "–" if m.percent is None else f"{formatting.number(m.percent, 2)} %",
+                     "–" if m.p95_ms is None else f"{formatting.number(m.p95_ms)} ms",
+                     formatting.duration(m.unknown_s, lang), t(f"services.met.{result.met}", lang)])
+        breaches += [[service.name, formatting.moment(b.started_at, zone, lang), formatting.duration(b.service_s, lang),
+                      sla.breach_reason(b, lang)] for b in m.breaches]
+    label = formatting.day(month, lang)[3:]
+    doc = Document(t("evidence.sla.report", lang, month=label), [
+        (t("eval.unit", lang), services[0].name if service_id is not None and services else org_name),
+        (t("sla.month", lang), label), (t("report.made", lang), formatting.moment(utcnow(), zone, lang)),
+        (t("evidence.source", lang), t("evidence.source.sla", lang)), (t("sla.method_short", lang), t("sla.method", lang))], [
+        Section(t("evidence.sla.monthly", lang), [t("services.name", lang), t("eval.unit", lang),
+                                                  t("services.sla_target", lang), t("sla.availability", lang),
+                                                  t("sla.p95", lang), t("sla.unknown", lang), t("services.met", lang)],
+                rows, [44, 22, 22, 24, 22, 22, 22]),
+        Section(t("evidence.sla.breaches", lang), [t("services.name", lang), t("sla.started", lang), t("sla.length", lang),
+                                                   t("sla.cause", lang)], breaches, [50, 38, 30, 60])])
+    return f"laporan-sla-{month:%Y-%m}.{fmt}", render(doc, fmt)

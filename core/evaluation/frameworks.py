@@ -66,8 +66,9 @@ LEVEL_DESCRIPTIONS = {
 
 
 # Documents the app generates from what it holds, per pemdi-2026 indicator (HR, applications, infrastructure,
-# integration); the SLA report joins indicator 19 with the digital-services register.
-PEMDI_EVIDENCE = {3: ["staff"], 13: ["applications"], 14: ["infrastructure"], 16: ["integrations", "applications"]}
+# integration, and the SLA dashboard per digital service for user support).
+PEMDI_EVIDENCE = {3: ["staff"], 13: ["applications"], 14: ["infrastructure"], 16: ["integrations", "applications"],
+                  19: ["sla"]}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from core.access import SYSTEM
 from core.i18n import t
 from core.monitoring import availability
 from core.monitoring.status import freshness
+from core.services import voice
 from db.monitoring import Incident, MaintenanceWindow, RollupDay, State, TargetState
 from db.services import DigitalService
 from db.types import utcnow
@@ -35,6 +36,7 @@ COLOURS = {"operational": "#1b7f3b", "degraded": "#b26a00", "outage": "#c62828",
 
 @dataclass
 class PublicService:
+    id: int
     name: str
     group: str
     description: str
@@ -42,6 +44,7 @@ class PublicService:
     days: list[tuple[date, float | None]]
     uptime: float | None  # the 90 days together
     support: str
+    satisfaction: tuple[float, int] | None = None  # this quarter's mean rating and count, from 5 ratings on
 
 
 @dataclass
@@ -49,6 +52,14 @@ class Notice:
     service: str
     started_at: datetime
     ended_at: datetime | None
+
+
+@dataclass
+class Update:
+    service: str
+    at: datetime
+    status: str
+    message: str
 
 
 @dataclass
@@ -60,6 +71,7 @@ class PublicStatus:
     incidents: list[Notice] = field(default_factory=list)  # now
     maintenance: list[Notice] = field(default_factory=list)  # now and planned
     history: list[Notice] = field(default_factory=list)  # the last 14 days
+    updates: list[Update] = field(default_factory=list)  # what the services' people said, last 14 days
 
 
 def _state(states: list[str], stale: bool) -> str:
@@ -94,6 +106,11 @@ def collect(session: Session, zone: ZoneInfo, now: datetime | None = None) -> Pu
         daily[(row.target_id, day)][0] += row.up_s + row.degraded_s
         daily[(row.target_id, day)][1] += row.up_s + row.degraded_s + row.down_s
     status = PublicStatus(now, "operational", stale)
+    quarter_start = datetime.combine(voice.quarter_of(today)[0], time(), zone)
+    ratings = voice.public_summary(session, [s.id for s in services], quarter_start)
+    by_id = {s.id: s.name for s in services}
+    status.updates = [Update(by_id[u.service_id], u.at, u.status, u.message)
+                      for u in voice.updates_of(session, list(by_id), now - timedelta(days=14))]
     names = {}
     for service in services:
         days, up_all, measured_all = [], 0.0, 0.0
@@ -109,8 +126,9 @@ def collect(session: Session, zone: ZoneInfo, now: datetime | None = None) -> Pu
             up_all, measured_all = up_all + up, measured_all + measured
         current = _state([states.get(t, State.UNKNOWN) for t in service.target_ids], stale)
         status.groups.setdefault(service.group or t("public.other_group"), []).append(PublicService(
-            service.name, service.group, service.description, current, days,
-            100 * up_all / measured_all if measured_all else None, service.support_channel))
+            service.id, service.name, service.group, service.description, current, days,
+            100 * up_all / measured_all if measured_all else None, service.support_channel,
+            ratings.get(service.id)))
         for target in service.target_ids:
             names.setdefault(target, []).append(service.name)
     every = [s for group in status.groups.values() for s in group]
@@ -144,6 +162,8 @@ def as_json(status: PublicStatus) -> str:
                          "ends_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.maintenance],
         "history": [{"service": n.service, "started_at": n.started_at.isoformat(),
                      "ended_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.history],
+        "updates": [{"service": u.service, "at": u.at.isoformat(), "status": u.status, "message": u.message}
+                    for u in status.updates],
     }, ensure_ascii=False)
 
 
@@ -152,19 +172,30 @@ def _e(value) -> str:
 
 
 def _bar(days: list[tuple[date, float | None]], lang: str) -> str:
+    """90 day cells, coloured by class; each says its day and figure on hover (title)."""
     cells = []
     for day, value in days:
         if value is None:
-            colour, text = "#d1d5db", t("public.no_data", lang)
+            kind, text = "n", t("public.no_data", lang)
         else:
-            colour = COLOURS["operational"] if value >= 99.5 else COLOURS["degraded"] if value >= 95 else COLOURS["outage"]
+            kind = "g" if value >= 99.5 else "a" if value >= 95 else "r"
             text = f"{formatting.number(value, 2) if lang == 'id' else f'{value:.2f}'} %"
-        label = f"{formatting.day(day, lang)}: {text}"
-        cells.append(f'<span class="d" style="background:{colour}" title="{_e(label)}" aria-label="{_e(label)}"></span>')
+        cells.append(f'<i class="{kind}" title="{_e(formatting.day(day, lang))}: {_e(text)}"></i>')
     return f'<div class="bar" role="img" aria-label="{_e(t("public.uptime_90", lang))}">{"".join(cells)}</div>'
 
 
-def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> str:
+def _form(service: PublicService, lang: str) -> str:
+    """The feedback form of one service: a plain HTML form (no script), posted to /publik/masukan."""
+    stars = "".join(f'<label><input type="radio" name="rating" value="{n}" required> {n}</label> ' for n in range(1, 6))
+    return (f'<details><summary>{_e(t("public.feedback", lang))}</summary>'
+            f'<form method="post" action="/publik/masukan?lang={lang}">'
+            f'<input type="hidden" name="service" value="{service.id}">'
+            f'<fieldset><legend>{_e(t("public.rating", lang))}</legend>{stars}</fieldset>'
+            f'<label>{_e(t("public.comment", lang))}<br><textarea name="comment" maxlength="{voice.MAX_COMMENT}" rows="3">'
+            f'</textarea></label><br><button type="submit">{_e(t("public.send", lang))}</button></form></details>')
+
+
+def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str, notice: str = "") -> str:
     """The page, complete: inline CSS, no script, readable on a phone, every data value escaped."""
     def when(at: datetime | None) -> str:
         return formatting.moment(at, zone, lang) if at else "–"
@@ -174,13 +205,24 @@ def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> s
             return "–"
         return f"{formatting.number(value, 2)} %" if lang == "id" else f"{value:.2f} %"
 
-    parts = [f'<section class="overall {status.overall}"><h2>{_e(t(f"public.overall.{status.overall}", lang))}</h2>'
+    def score(value: float) -> str:
+        return formatting.number(value, 1) if lang == "id" else f"{value:.1f}"
+
+    if notice:
+        parts_notice = f'<section class="notice" role="status"><p>{_e(t(f"public.notice.{notice}", lang))}</p></section>'
+    else:
+        parts_notice = ""
+    parts = [parts_notice, f'<section class="overall {status.overall}"><h2>{_e(t(f"public.overall.{status.overall}", lang))}</h2>'
              f'<p>{_e(t("public.updated", lang, at=when(status.generated_at)))}</p>'
              + (f'<p><strong>{_e(t("public.stale", lang))}</strong></p>' if status.stale else "") + "</section>"]
     if status.incidents:
         items = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(t('public.incident_since', lang, at=when(n.started_at)))}</li>"
                         for n in status.incidents)
         parts.append(f'<section><h2>{_e(t("public.incidents", lang))}</h2><ul>{items}</ul></section>')
+    if status.updates:
+        items = "".join(f"<li><strong>{_e(u.service)}</strong> · {_e(t(f'update.status.{u.status}', lang))} · "
+                        f"{_e(when(u.at))}<br>{_e(u.message)}</li>" for u in status.updates)
+        parts.append(f'<section><h2>{_e(t("public.updates", lang))}</h2><ul>{items}</ul></section>')
     if status.maintenance:
         items = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(when(n.started_at))} – {_e(when(n.ended_at))}</li>"
                         for n in status.maintenance)
@@ -193,7 +235,9 @@ def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> s
             + _bar(s.days, lang)
             + f'<p class="up">{_e(t("public.uptime_line", lang, value=pct(s.uptime)))}</p>'
             + (f'<p class="desc">{_e(t("public.support", lang, channel=s.support))}</p>' if s.support else "")
-            + "</li>" for s in services)
+            + (f'<p class="up">{_e(t("public.satisfaction", lang, mean=score(s.satisfaction[0]), count=s.satisfaction[1]))}</p>'
+               if s.satisfaction else "")
+            + _form(s, lang) + "</li>" for s in services)
         parts.append(f'<section><h2>{_e(group)}</h2><ul class="svcs">{rows}</ul></section>')
     history = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(when(n.started_at))} – {_e(when(n.ended_at))}</li>"
                       for n in status.history) or f"<li>{_e(t('public.no_history', lang))}</li>"
@@ -204,6 +248,7 @@ def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(t("public.title", lang, org=org_name))}</title>
 <link rel="alternate" type="application/json" href="/publik/status.json">
+<link rel="alternate" type="application/atom+xml" href="/publik/feed.atom">
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.5}}
 header,main,footer{{max-width:860px;margin:0 auto;padding:16px}}
@@ -217,11 +262,33 @@ li.svc:first-child{{border-top:0}} .row{{display:flex;justify-content:space-betw
 .name{{font-weight:600}} .state{{font-weight:600}} .state.operational{{color:{COLOURS["operational"]}}}
 .state.degraded{{color:{COLOURS["degraded"]}}} .state.outage{{color:{COLOURS["outage"]}}}
 .state.maintenance{{color:{COLOURS["maintenance"]}}} .state.unknown{{color:{COLOURS["unknown"]}}}
-.bar{{display:flex;gap:1px;height:28px;margin:8px 0 4px}} .d{{flex:1;border-radius:2px;min-width:1px}}
+.bar{{display:flex;gap:1px;height:28px;margin:8px 0 4px}} .bar i{{flex:1;border-radius:2px;min-width:1px}}
+.bar .g{{background:{COLOURS["operational"]}}} .bar .a{{background:{COLOURS["degraded"]}}}
+.bar .r{{background:{COLOURS["outage"]}}} .bar .n{{background:#d1d5db}}
 .desc,.up{{margin:4px 0;color:#374151;font-size:.95rem}} footer{{color:#6b7280;font-size:.85rem}}
+details{{margin-top:6px}} summary{{cursor:pointer;color:#0d47a1}} fieldset{{border:0;padding:0;margin:6px 0}}
+textarea{{width:100%;max-width:100%;box-sizing:border-box}} button{{margin-top:6px;padding:6px 14px}}
+.notice{{border-left:8px solid #0d47a1}}
 </style></head>
 <body><header><h1>{_e(t("public.title", lang, org=org_name))}</h1>
 <a href="?lang={other}" hreflang="{other}">{_e(t("public.switch", lang))}</a></header>
 <main>{"".join(parts)}</main>
-<footer>{_e(t("public.footer", lang))} · <a href="/publik/status.json">status.json</a></footer>
+<footer>{_e(t("public.footer", lang))} · <a href="/publik/status.json">status.json</a> ·
+<a href="/publik/feed.atom">Atom</a></footer>
 </body></html>"""
+
+
+def as_atom(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> str:
+    """An Atom feed of what citizens should know: the services' updates and the automatic incident notices."""
+    entries = [(u.at, f"{u.service}: {t(f'update.status.{u.status}', lang)}", u.message) for u in status.updates]
+    entries += [(n.started_at, f"{n.service}: {t('public.state.outage', lang)}",
+                 t("public.incident_since", lang, at=formatting.moment(n.started_at, zone, lang)))
+                for n in status.incidents + status.history]
+    entries.sort(key=lambda e: e[0], reverse=True)
+    items = "".join(f"<entry><id>urn:monev:{_e(at.isoformat())}:{n}</id><title>{_e(title)}</title>"
+                    f"<updated>{_e(at.isoformat())}</updated><content type=\"text\">{_e(text)}</content></entry>"
+                    for n, (at, title, text) in enumerate(entries[:50]))
+    updated = (entries[0][0] if entries else status.generated_at).isoformat()
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<id>urn:monev:status</id><title>{_e(t('public.title', lang, org=org_name))}</title>"
+            f'<link href="/publik"/><updated>{_e(updated)}</updated>{items}</feed>')

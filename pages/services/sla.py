@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from core import formatting
+from core.evaluation import evidence
 from core.org import units
 from core.services import register, sla
 from db.types import utcnow
-from pages.common.shell import call, chart, ctx, guard, moment, t, text
+from pages.common.shell import call, chart, ctx, deferred, guard, moment, t, text
 
 guard("sla")
 c = ctx()
@@ -80,3 +81,14 @@ if breaches:
     }), hide_index=True, width="stretch")
 else:
     st.caption(t("sla.no_breaches"))
+
+st.subheader(t("sla.report", month=month_name(results[picked].month.month)))
+cols = st.columns([1, 1, 1, 1, 2])
+for col, scope, fmt in ((cols[0], service_id, "pdf"), (cols[1], service_id, "xlsx"), (cols[2], None, "pdf"),
+                        (cols[3], None, "xlsx")):
+    made = deferred(evidence.sla_report, month=results[picked].month.month, service_id=scope, fmt=fmt, lang=c.lang,
+                    zone=c.settings.zone, org_name=c.settings.org_name)
+    col.download_button(text("sla.download_one" if scope else "sla.download_all", fmt=fmt.upper()),
+                        data=lambda made=made: made()[1], icon=":material/download:", on_click="ignore",
+                        file_name=f"laporan-sla-{results[picked].month.month:%Y-%m}{'' if scope is None else f'-{scope}'}.{fmt}",
+                        key=f"sla_report_{scope}_{fmt}")

@@ -1,0 +1,78 @@
+"""Kepuasan Layanan: what citizens said of a public service per quarter (count, mean, distribution, the
+comments to moderate, the trend), and the news its team posts for citizens on the public page."""
+
+from datetime import timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import formatting
+from core.access import Role
+from core.services import register, voice
+from db.types import utcnow
+from pages.common.shell import call, chart, ctx, guard, moment, save, show_flash, t, text
+
+guard("feedback")
+c = ctx()
+st.title(t("feedback.title"))
+st.caption(t("feedback.caption"))
+show_flash()
+services = [s for s in call(register.list_services) if s.audience == "public"]
+if not services:
+    st.info(t("services.none"), icon=":material/info:")
+    st.stop()
+by_id = {s.id: s for s in services}
+left, right = st.columns([2, 1])
+service_id = left.selectbox(t("services.name"), list(by_id), key="feedback_service", format_func=lambda i: by_id[i].name)
+today = formatting.local(utcnow(), c.settings.zone).date()
+quarters = []
+q = voice.quarter_of(today)[0]
+for _ in range(4):
+    quarters.append(q)
+    q = voice.quarter_of(q - timedelta(days=1))[0]
+quarter = right.selectbox(t("feedback.quarter"), quarters, key="feedback_quarter",
+                          format_func=lambda d: f"Q{(d.month - 1) // 3 + 1} {d.year}")
+view = call(voice.satisfaction, service_id=service_id, quarter=quarter, zone=c.settings.zone)
+cols = st.columns(3)
+cols[0].metric(t("feedback.count"), formatting.number(view.count), border=True)
+cols[1].metric(t("feedback.mean"), "–" if view.mean is None else f"{formatting.number(view.mean, 2)} / 5", border=True)
+cols[2].metric(t("feedback.public_summary"), t("feedback.shown") if view.count >= 5 else t("feedback.not_yet"),
+               help=t("feedback.public_help"), border=True)
+left, right = st.columns(2)
+with left:
+    chart(alt.Chart(pd.DataFrame({"rating": [str(n) for n in view.distribution], "count": list(view.distribution.values())}),
+                    height=220).mark_bar(color="#1e88e5").encode(
+        x=alt.X("rating:N", title=text("feedback.rating"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title=text("feedback.count")),
+        tooltip=[alt.Tooltip("rating:N", title=text("feedback.rating")), alt.Tooltip("count:Q", title=text("feedback.count"))]))
+with right:
+    trend = [call(voice.satisfaction, service_id=service_id, quarter=q, zone=c.settings.zone) for q in reversed(quarters)]
+    frame = pd.DataFrame({"quarter": [f"Q{(v.quarter.month - 1) // 3 + 1} {v.quarter.year}" for v in trend],
+                          "mean": [v.mean for v in trend]}).dropna()
+    if not frame.empty:
+        chart(alt.Chart(frame, height=220).mark_line(point=True).encode(
+            x=alt.X("quarter:N", sort=None, title=None), y=alt.Y("mean:Q", title=text("feedback.mean"),
+                                                               scale=alt.Scale(domain=[1, 5]))))
+
+st.subheader(t("feedback.comments"))
+may_moderate = c.viewer.role in (Role.ADMIN, Role.SKPD)
+if not view.comments:
+    st.caption(t("feedback.no_comments"))
+for item in view.comments:
+    cols = st.columns([1, 5, 1], vertical_alignment="center")
+    cols[0].caption(f"{'★' * item.rating} · {moment(item.at)}")
+    cols[1].text(item.comment if not item.hidden else text("feedback.hidden_comment", text=item.comment))
+    if may_moderate and cols[2].button(t("feedback.show") if item.hidden else t("feedback.hide"),
+                                       key=f"feedback_mod_{item.id}"):
+        save(voice.moderate, t("feedback.moderated"), feedback_id=item.id, hidden=not item.hidden)
+
+if may_moderate:
+    st.subheader(t("update.title"))
+    st.caption(t("update.caption"))
+    with st.form("service_update", clear_on_submit=True):
+        status = st.radio(t("update.status"), voice.UPDATE_STATUSES, horizontal=True,
+                          format_func=lambda s: text(f"update.status.{s}"))
+        message = st.text_area(t("update.message"), max_chars=500)
+        if st.form_submit_button(t("update.post"), type="primary", icon=":material/campaign:"):
+            save(voice.post_update, t("update.posted"), service_id=service_id, status=status, message=message)
