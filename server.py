@@ -4,6 +4,7 @@
 server when MONEV_WORKER_IN_APP=true (not with the first page view) and stops it with the server.
 Run with `streamlit run server.py`."""
 
+import asyncio
 import hmac
 import logging
 import time
@@ -26,6 +27,7 @@ from db.engine import session_scope
 
 log = logging.getLogger("monev.server")
 CACHE_S = 30  # the public page is at most this old: one computation serves every visitor meanwhile
+REFRESH_S = 20  # from this age on the next copy is computed in the background
 _cache: dict[tuple[str, str], tuple[float, str]] = {}
 # What the lifespan opened, for the routes (Streamlit's App does not hand the lifespan's state to requests).
 _state: dict = {"settings": None, "engine": None}
@@ -54,21 +56,44 @@ NOTICES = ("thanks", "too_many", "invalid")
 MAX_FORM_BYTES = 8192
 
 
-def _public(kind: str, lang: str, engine, settings, notice: str = "") -> str:
-    key = (kind, lang, notice)
-    hit = _cache.get(key)
-    if hit and time.monotonic() - hit[0] < CACHE_S:
-        return hit[1]
+def _compute(kind: str, lang: str, engine, settings, notice: str = "") -> str:
     with session_scope(engine) as session:
         status = public.collect(session, settings.zone)
     if kind == "json":
-        body = public.as_json(status)
-    elif kind == "atom":
-        body = public.as_atom(status, lang, settings.zone, settings.org_name)
-    else:
-        body = public.as_html(status, lang, settings.zone, settings.org_name, notice)
+        return public.as_json(status)
+    if kind == "atom":
+        return public.as_atom(status, lang, settings.zone, settings.org_name)
+    return public.as_html(status, lang, settings.zone, settings.org_name, notice)
+
+
+_refreshing: set[tuple] = set()
+
+
+async def _public(kind: str, lang: str, engine, settings, notice: str = "") -> str:
+    """The page as computed at most CACHE_S ago, served from memory without leaving the event loop. From
+    REFRESH_S on, one background thread computes the next copy while the current one is still served, so
+    visitors do not wait for the store; only past CACHE_S (or the first time) does a request wait."""
+    key = (kind, lang, notice)
+    hit = _cache.get(key)
+    age = time.monotonic() - hit[0] if hit else None
+    if hit is not None and age < CACHE_S:
+        if age >= REFRESH_S and key not in _refreshing:
+            _refreshing.add(key)
+            asyncio.get_running_loop().create_task(_refresh(key, kind, lang, engine, settings, notice))
+        return hit[1]
+    body = await run_in_threadpool(_compute, kind, lang, engine, settings, notice)
     _cache[key] = (time.monotonic(), body)
     return body
+
+
+async def _refresh(key, kind, lang, engine, settings, notice) -> None:
+    try:
+        body = await run_in_threadpool(_compute, kind, lang, engine, settings, notice)
+        _cache[key] = (time.monotonic(), body)
+    except Exception:  # noqa: BLE001 - the store away: the page served stays the last good one
+        log.warning("refreshing the public page failed", exc_info=True)
+    finally:
+        _refreshing.discard(key)
 
 
 def _lang(request: Request, settings) -> str:
@@ -81,8 +106,7 @@ async def status_page(request: Request) -> Response:
     if engine is None:
         return HTMLResponse("<!doctype html><title>503</title><p>Layanan status belum tersedia.</p>", status_code=503)
     notice = request.query_params.get("masukan", "")
-    body = await run_in_threadpool(_public, "html", _lang(request, settings), engine, settings,
-                                   notice if notice in NOTICES else "")
+    body = await _public("html", _lang(request, settings), engine, settings, notice if notice in NOTICES else "")
     return HTMLResponse(body, headers={"Cache-Control": f"public, max-age={CACHE_S}"})
 
 
@@ -90,7 +114,7 @@ async def feed(_request: Request) -> Response:
     engine, settings = _state["engine"], _state["settings"]
     if engine is None:
         return Response("", status_code=503)
-    body = await run_in_threadpool(_public, "atom", settings.language, engine, settings)
+    body = await _public("atom", settings.language, engine, settings)
     return Response(body, media_type="application/atom+xml", headers={"Cache-Control": f"public, max-age={CACHE_S}"})
 
 
@@ -136,7 +160,7 @@ async def status_json(_request: Request) -> Response:
     engine, settings = _state["engine"], _state["settings"]
     if engine is None:
         return JSONResponse({"error": "store unavailable"}, status_code=503)
-    body = await run_in_threadpool(_public, "json", "id", engine, settings)
+    body = await _public("json", "id", engine, settings)
     return Response(body, media_type="application/json", headers={"Cache-Control": f"public, max-age={CACHE_S}"})
 
 

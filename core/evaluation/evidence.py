@@ -159,8 +159,9 @@ def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
     today = formatting.local(utcnow(), zone).date()
     months = [date(period.year, m, 1) for m in range(1, 13) if date(period.year, m, 1) <= today]
     summary, monthly, breaches = [], [], []
+    measured = sla.measure_many(session, services, months, zone)
     for service in services:
-        results = [sla.Compliance(service, sla.measure(session, service, m, zone)) for m in months]
+        results = [sla.Compliance(service, measured[(service.id, m)]) for m in months]
         measured = [r for r in results if r.met is not None]
         worst = min((r.month.percent for r in results if r.month.percent is not None), default=None)
         summary.append([service.name, units[service.unit_id].short_name or units[service.unit_id].code,
@@ -276,8 +277,9 @@ def sla_report(*, session: Session, viewer: Viewer, month: date, service_id: int
         services = [register.get_service(session=session, viewer=viewer, service_id=service_id)]
     names = {uid: short or code for uid, short, code in session.execute(select(Unit.id, Unit.short_name, Unit.code))}
     rows, breaches = [], []
+    measured = sla.measure_many(session, services, [month], zone)
     for service in services:
-        result = sla.Compliance(service, sla.measure(session, service, month, zone))
+        result = sla.Compliance(service, measured[(service.id, month)])
         m = result.month
         rows.append([service.name, names.get(service.unit_id, "–"), f"{formatting.number(service.sla_availability, 2)} %",
                      "–" if m.percent is None else f"{formatting.number(m.percent, 2)} %",

@@ -110,70 +110,120 @@ def _overlap(a0: datetime, a1: datetime, windows: list[tuple[datetime, datetime]
     return sum(max(0.0, (min(a1, w1) - max(a0, w0)).total_seconds()) for w0, w1 in windows)
 
 
+def _weights(service: DigitalService, month: date, zone: ZoneInfo, off: set[date], start_utc: datetime,
+             end_utc: datetime, daily: bool) -> dict[datetime, tuple[float, float]]:
+    """Each bucket of the month that overlaps service hours: bucket start → (seconds inside, bucket length)."""
+    out: dict[datetime, tuple[float, float]] = {}
+    for a, b in service_windows(service, month, next_month(month), zone, off):
+        a, b = max(a, start_utc), min(b, end_utc)
+        if b <= a:
+            continue
+        if daily:
+            local = a.astimezone(zone)
+            bucket = datetime.combine(local.date(), time(), zone)
+            length = (datetime.combine(local.date() + timedelta(days=1), time(), zone) - bucket).total_seconds()
+            seconds, _ = out.get(bucket, (0.0, length))
+            out[bucket] = (seconds + (b - a).total_seconds(), length)
+            continue
+        hour = a.replace(minute=0, second=0, microsecond=0)
+        while hour < b:
+            inside = (min(b, hour + timedelta(hours=1)) - max(a, hour)).total_seconds()
+            seconds, _ = out.get(hour, (0.0, 3600.0))
+            out[hour] = (seconds + inside, 3600.0)
+            hour += timedelta(hours=1)
+    return out
+
+
+def measure_many(session: Session, services: list[DigitalService], months: list[date], zone: ZoneInfo,
+                 now: datetime | None = None) -> dict[tuple[int, date], Month]:
+    """Every (service, month) at once: one read of the rollups and incidents per month for all targets."""
+    now = now or utcnow()
+    off = holidays(session)
+    kept_hours = availability.kept_from(session).get("hour")
+    target_ids = sorted({t for s in services for t in s.target_ids})
+    targets = {t.id: t for t in session.scalars(select(Target).where(Target.id.in_(target_ids)))} if target_ids else {}
+    out: dict[tuple[int, date], Month] = {}
+    for month in months:
+        start_utc = datetime.combine(month, time(), zone)
+        end_utc = min(datetime.combine(next_month(month), time(), zone), now)
+        daily = kept_hours is not None and start_utc < kept_hours
+        level = RollupDay if daily else RollupHour
+        rows: dict[tuple[int, datetime], object] = {}
+        incidents: list[Incident] = []
+        if target_ids and end_utc > start_utc:
+            # Plain rows (no ORM objects): a year of a hundred services is a quarter of a million buckets.
+            rows = {(r.target_id, r.bucket): r for r in session.execute(select(
+                level.target_id, level.bucket, level.up_s, level.degraded_s, level.down_s, level.maintenance_s,
+                level.unknown_s, level.latency_n, level.latency_sum_ms).where(
+                level.target_id.in_(target_ids), level.bucket >= start_utc, level.bucket < end_utc))}
+            incidents = list(session.scalars(select(Incident).where(
+                Incident.target_id.in_(target_ids), Incident.started_at < end_utc,
+                or_(Incident.ended_at.is_(None), Incident.ended_at > start_utc)).order_by(Incident.started_at)))
+        shapes: dict[tuple, dict] = {}  # services with the same hours share their weights
+        for service in services:
+            result = Month(service.id, month, from_days=daily)
+            out[(service.id, month)] = result
+            if end_utc <= start_utc or not service.target_ids:
+                continue
+            shape = (tuple(service.days), service.start_minute, service.end_minute, service.holidays_off)
+            if shape not in shapes:
+                shapes[shape] = _weights(service, month, zone, off, start_utc, end_utc, daily)
+            weights = shapes[shape]
+            for target_id in service.target_ids:
+                target = targets.get(target_id)
+                if target is None:
+                    continue
+                for bucket, (inside, length) in weights.items():
+                    if bucket + timedelta(seconds=length) <= target.created_at:
+                        continue
+                    if bucket < target.created_at:  # the target began inside this bucket
+                        inside *= max(0.0, (bucket + timedelta(seconds=length) - target.created_at).total_seconds()) / length
+                    result.service_s += inside
+                    row = rows.get((target_id, bucket))
+                    if row is None:
+                        result.unknown_s += inside
+                        continue
+                    weight = inside / length
+                    recorded = row.up_s + row.degraded_s + row.down_s + row.maintenance_s + row.unknown_s
+                    result.up_s += weight * (row.up_s + row.degraded_s)
+                    result.down_s += weight * row.down_s
+                    result.maintenance_s += weight * row.maintenance_s
+                    result.unknown_s += weight * (row.unknown_s + max(0.0, length - recorded))
+                    if row.latency_n and not daily:
+                        result.latencies.append(row.latency_sum_ms / row.latency_n)
+            windows = [(max(a, start_utc), min(b, end_utc)) for a, b in
+                       service_windows(service, month, next_month(month), zone, off) if b > start_utc and a < end_utc]
+            mine = set(service.target_ids)
+            for incident in incidents:
+                if incident.target_id not in mine:
+                    continue
+                a, b = max(incident.started_at, start_utc), min(incident.ended_at or end_utc, end_utc)
+                inside = _overlap(a, b, windows)
+                if inside > 0:
+                    result.breaches.append(Breach(targets[incident.target_id].name, incident.started_at,
+                                                  incident.ended_at, inside, incident.reason))
+    return out
+
+
 def measure(session: Session, service: DigitalService, month: date, zone: ZoneInfo,
             now: datetime | None = None) -> Month:
     """One service's month, cut at now for the running month."""
-    now = now or utcnow()
-    out = Month(service.id, month)
-    start_utc = datetime.combine(month, time(), zone)
-    end_utc = min(datetime.combine(next_month(month), time(), zone), now)
-    if end_utc <= start_utc or not service.target_ids:
-        return out
-    windows = [(max(a, start_utc), min(b, end_utc)) for a, b in
-               service_windows(service, month, next_month(month), zone, holidays(session)) if b > start_utc and a < end_utc]
-    targets = {t.id: t for t in session.scalars(select(Target).where(Target.id.in_(service.target_ids)))}
-    kept_hours = availability.kept_from(session).get("hour")
-    out.from_days = kept_hours is not None and start_utc < kept_hours
-    level, step = (RollupDay, timedelta(days=1)) if out.from_days else (RollupHour, timedelta(hours=1))
-    rows = session.scalars(select(level).where(level.target_id.in_(list(targets)), level.bucket >= start_utc,
-                                               level.bucket < end_utc))
-    seen: dict[tuple[int, datetime], object] = {(r.target_id, r.bucket): r for r in rows}
-    for target in targets.values():
-        since = max(start_utc, target.created_at)
-        bucket = start_utc
-        while bucket < end_utc:
-            following = bucket + step if level is RollupHour else \
-                datetime.combine(bucket.astimezone(zone).date() + timedelta(days=1), time(), zone)
-            a, b = max(bucket, since), min(following, end_utc)
-            share_s = _overlap(a, b, windows) if b > a else 0.0
-            if share_s > 0:
-                out.service_s += share_s
-                row = seen.get((target.id, bucket))
-                if row is None:
-                    out.unknown_s += share_s
-                else:
-                    span = max(1.0, (following - bucket).total_seconds())
-                    weight = share_s / span  # the share of the bucket inside service hours
-                    recorded = row.up_s + row.degraded_s + row.down_s + row.maintenance_s + row.unknown_s
-                    out.up_s += weight * (row.up_s + row.degraded_s)
-                    out.down_s += weight * row.down_s
-                    out.maintenance_s += weight * row.maintenance_s
-                    out.unknown_s += weight * (row.unknown_s + max(0.0, span - recorded))
-                    if row.latency_n and level is RollupHour:
-                        out.latencies.append(row.latency_sum_ms / row.latency_n)
-            bucket = following
-    incidents = session.scalars(select(Incident).where(
-        Incident.target_id.in_(list(targets)), Incident.started_at < end_utc,
-        or_(Incident.ended_at.is_(None), Incident.ended_at > start_utc)).order_by(Incident.started_at))
-    for incident in incidents:
-        a, b = max(incident.started_at, start_utc), min(incident.ended_at or end_utc, end_utc)
-        inside = _overlap(a, b, windows)
-        if inside > 0:
-            out.breaches.append(Breach(targets[incident.target_id].name, incident.started_at, incident.ended_at, inside,
-                                       incident.reason))
-    return out
+    return measure_many(session, [service], [month], zone, now)[(service.id, month)]
 
 
 def compliance(*, session: Session, viewer: Viewer, service_id: int, months: list[date], zone: ZoneInfo,
                now: datetime | None = None) -> list[Compliance]:
     service = get_service(session=session, viewer=viewer, service_id=service_id)
-    return [Compliance(service, measure(session, service, m, zone, now)) for m in months]
+    measured = measure_many(session, [service], months, zone, now)
+    return [Compliance(service, measured[(service.id, m)]) for m in months]
 
 
 def city_month(*, session: Session, viewer: Viewer, month: date, zone: ZoneInfo,
                now: datetime | None = None) -> list[Compliance]:
     """Every service the viewer may see, for one month."""
-    return [Compliance(s, measure(session, s, month, zone, now)) for s in list_services(session=session, viewer=viewer)]
+    services = list_services(session=session, viewer=viewer)
+    measured = measure_many(session, services, [month], zone, now)
+    return [Compliance(s, measured[(s.id, month)]) for s in services]
 
 
 def last_months(today: date, count: int = 12) -> list[date]:
