@@ -50,6 +50,11 @@ def day(value: date | datetime | None, lang: str = "id", zone: ZoneInfo | None =
     return f"{value.day} {MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
 
 
+def month(value: date, lang: str = "id") -> str:
+    """A month as people write it: "Des 2026"."""
+    return f"{MONTHS.get(lang, MONTHS['id'])[value.month - 1]} {value.year}"
+
+
 def local(value: datetime, zone: ZoneInfo) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

@@ -169,7 +169,7 @@ def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
                         f"{sum(1 for r in measured if r.met)} / {len(measured)}",
                         "–" if worst is None else f"{formatting.number(worst, 2)} %"])
         for r in results:
-            monthly.append([service.name, formatting.day(r.month.month, lang)[3:],
+            monthly.append([service.name, formatting.month(r.month.month, lang),
                             "–" if r.month.percent is None else f"{formatting.number(r.month.percent, 2)} %",
                             "–" if r.month.p95_ms is None else f"{formatting.number(r.month.p95_ms)} ms",
                             t(f"services.met.{r.met}", lang)])
@@ -287,7 +287,7 @@ def sla_report(*, session: Session, viewer: Viewer, month: date, service_id: int
                      formatting.duration(m.unknown_s, lang), t(f"services.met.{result.met}", lang)])
         breaches += [[service.name, formatting.moment(b.started_at, zone, lang), formatting.duration(b.service_s, lang),
                       sla.breach_reason(b, lang)] for b in m.breaches]
-    label = formatting.day(month, lang)[3:]
+    label = formatting.month(month, lang)
     doc = Document(t("evidence.sla.report", lang, month=label), [
         (t("eval.unit", lang), services[0].name if service_id is not None and services else org_name),
         (t("sla.month", lang), label), (t("report.made", lang), formatting.moment(utcnow(), zone, lang)),

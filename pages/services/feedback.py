@@ -52,7 +52,7 @@ with right:
                           "mean": [v.mean for v in trend]}).dropna()
     if not frame.empty:
         chart(alt.Chart(frame, height=220).mark_line(point=True).encode(
-            x=alt.X("quarter:N", sort=None, title=None), y=alt.Y("mean:Q", title=text("feedback.mean"),
+            x=alt.X("quarter:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("mean:Q", title=text("feedback.mean"),
                                                                scale=alt.Scale(domain=[1, 5]))))
 
 st.subheader(t("feedback.comments"))

@@ -24,6 +24,7 @@ month = sla.month_start(today)
 rows = call(sla.city_month, month=month, zone=c.settings.zone)
 names = {u.id: u.short_name or u.name for u in call(units.list_units)}
 DAYS = [text(f"weekday.{d}") for d in range(7)]
+SHORT = [text(f"weekday_short.{d}") for d in range(7)]
 
 
 def hours(service) -> str:
@@ -31,10 +32,10 @@ def hours(service) -> str:
     if len(service.days) == 7 and service.start_minute == 0 and service.end_minute == 1440:
         return "24×7"
     run = sorted(service.days)
-    days = f"{DAYS[run[0]]}–{DAYS[run[-1]]}" if len(run) > 2 and run == list(range(run[0], run[-1] + 1)) \
-        else ", ".join(DAYS[d] for d in run)
+    days = f"{SHORT[run[0]]}–{SHORT[run[-1]]}" if len(run) > 2 and run == list(range(run[0], run[-1] + 1)) \
+        else ", ".join(SHORT[d] for d in run)
     clock = f"{service.start_minute // 60:02d}.{service.start_minute % 60:02d}–{service.end_minute // 60:02d}.{service.end_minute % 60:02d}"
-    return f"{days} {clock} WIB" + (" " + text("services.holidays_off") if service.holidays_off else "")
+    return f"{days} {clock} WIB" + (", " + text("services.holidays_off") if service.holidays_off else "")
 
 
 def pct(value) -> str:
@@ -50,7 +51,10 @@ if rows:
         text("services.sla_target"): [pct(r.service.sla_availability) for r in rows],
         text("services.this_month"): [pct(r.month.percent) for r in rows],
         text("services.met"): [text(f"services.met.{r.met}") for r in rows],
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", column_config={
+        text("services.name"): st.column_config.TextColumn(width=210), text("eval.unit"): st.column_config.TextColumn(width=130),
+        text("services.audience"): st.column_config.TextColumn(width=70),
+        text("services.hours"): st.column_config.TextColumn(width=250)})
     st.caption(t("services.public_link"))
 else:
     st.info(t("services.none"), icon=":material/info:")

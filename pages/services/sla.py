@@ -35,7 +35,7 @@ def pct(value) -> str:
 
 
 def month_name(day) -> str:
-    return formatting.day(day, c.lang)[3:]  # "Nov 2026"
+    return formatting.month(day, c.lang)
 
 
 last = results[-1]
@@ -83,12 +83,12 @@ else:
     st.caption(t("sla.no_breaches"))
 
 st.subheader(t("sla.report", month=month_name(results[picked].month.month)))
-cols = st.columns([1, 1, 1, 1, 2])
-for col, scope, fmt in ((cols[0], service_id, "pdf"), (cols[1], service_id, "xlsx"), (cols[2], None, "pdf"),
-                        (cols[3], None, "xlsx")):
+buttons = st.container(horizontal=True)
+for scope, fmt in ((service_id, "pdf"), (service_id, "xlsx"), (None, "pdf"), (None, "xlsx")):
     made = deferred(evidence.sla_report, month=results[picked].month.month, service_id=scope, fmt=fmt, lang=c.lang,
                     zone=c.settings.zone, org_name=c.settings.org_name)
-    col.download_button(text("sla.download_one" if scope else "sla.download_all", fmt=fmt.upper()),
-                        data=lambda made=made: made()[1], icon=":material/download:", on_click="ignore",
-                        file_name=f"laporan-sla-{results[picked].month.month:%Y-%m}{'' if scope is None else f'-{scope}'}.{fmt}",
-                        key=f"sla_report_{scope}_{fmt}")
+    buttons.download_button(text("sla.download_one" if scope else "sla.download_all", fmt=fmt.upper()),
+                            data=lambda made=made: made()[1], icon=":material/download:", on_click="ignore",
+                            width="content", key=f"sla_report_{scope}_{fmt}",
+                            file_name=f"laporan-sla-{results[picked].month.month:%Y-%m}"
+                                      f"{'' if scope is None else f'-{scope}'}.{fmt}")
