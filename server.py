@@ -6,6 +6,7 @@ Run with `streamlit run server.py`."""
 
 import asyncio
 import hmac
+import ipaddress
 import logging
 import time
 from contextlib import asynccontextmanager
@@ -182,6 +183,16 @@ async def healthz(_request: Request) -> Response:
                         status_code=200 if store else 503)
 
 
+def _loopback(host: str) -> bool:
+    """127.0.0.0/8 and ::1, also as an IPv4-mapped address (a dual-stack socket reports ::ffff:127.0.0.1)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
 def _exposition(engine) -> str:
     with session_scope(engine) as session:
         return metrics.exposition(session)
@@ -192,7 +203,7 @@ async def metrics_route(request: Request) -> Response:
     engine, settings = _state["engine"], _state["settings"]
     token = settings.metrics_token.get_secret_value() if settings and settings.metrics_token else ""
     # Behind a reverse proxy every request comes from loopback: then only the token opens it.
-    local = (request.client is not None and request.client.host in ("127.0.0.1", "::1")
+    local = (request.client is not None and _loopback(request.client.host)
              and settings is not None and settings.trusted_proxies == 0)
     given = request.headers.get("authorization", "")
     if not (local or (token and hmac.compare_digest(given, f"Bearer {token}"))):
