@@ -141,6 +141,9 @@ def test_a_citizen_reads_the_status_page_in_chromium_with_javascript_off(env, st
         assert page.get_by_text("Terima kasih, masukan Anda sudah kami terima.").is_visible()
         page.get_by_role("link", name="English").click()
         assert page.get_by_role("heading", name="A service cannot be reached").is_visible()
+        feed = page.goto(f"{base}/publik/feed.atom")  # the feed, as a reader fetches it
+        assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+        assert "Antrean Puskesmas" in feed.text() and "192.168.7.9" not in feed.text()
         context.close()
 
 

@@ -137,3 +137,37 @@ def test_the_monthly_sla_report_holds_the_figures_and_breaches_of_the_viewers_se
              for v in row if v is not None]
     assert "SAMBAT Online" in cells and "99,40 %" in cells and "tidak terpenuhi" in cells
     assert any("3 Nov 2026 10.00" in c for c in cells)  # the breach, with its start
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_operators_service_pages_name_no_other_unit(env, store, city, admin, operator_b, november):
+    from tests.apptest import assert_clean, frames, open_page, texts
+
+    dinkes = city.units["DINKES"]
+    with session_scope(store.engine) as s:
+        register.save_service(session=s, viewer=admin, data=service_data(dinkes, [], name="Antrean Puskesmas"))
+    for key in ("services", "sla", "feedback"):
+        at = open_page("op_b", key)
+        assert_clean(at)
+        shown = texts(at) + frames(at) + "\n".join(str(o) for sb in at.selectbox for o in sb.options)
+        assert "SAMBAT Online" not in shown and "Diskominfo" not in shown and "sambat-web-01" not in shown
+        if key != "feedback":
+            assert "Antrean Puskesmas" in shown
+
+
+def test_the_satisfaction_indicator_gets_the_quarterly_feedback_as_evidence(store, city, admin, november):
+    from core.evaluation import evidence
+    from core.services import voice
+    from tests.evaluation import new_period
+
+    period = new_period(store, admin, 2026)
+    with session_scope(store.engine) as s:
+        for n, rating in enumerate((5, 4, 4)):
+            voice.give_feedback(s, service_id=november, rating=rating, comment="Cepat" if n == 0 else "",
+                                client=f"c{n}", now=datetime(2026, 11, 20, 9, tzinfo=JAKARTA))
+    with session_scope(store.engine) as s:
+        doc = evidence.document(session=s, viewer=admin, period_id=period, unit_id=None, indicator=20,
+                                kind="satisfaction", lang="id", zone=JAKARTA, org_name="Kota Uji")
+    quarters = {row[1]: row for row in doc.sections[0].rows if row[0] == "SAMBAT Online"}
+    assert quarters["Q4 2026"][2:] == [3, "4,33", "0 / 0 / 0 / 2 / 1"]
+    assert ["SAMBAT Online", "20 Nov 2026", 5, "Cepat"] in doc.sections[1].rows

@@ -31,12 +31,12 @@ from core.export import safe_cell
 from core.i18n import t
 from core.inventory.kinds import COMPETENCE_AREAS
 from core.monitoring import availability
-from core.services import register, sla
+from core.services import register, sla, voice
 from db.inventory import Application, Device, DeviceCategory, Staff, StaffPosition
 from db.models import Unit
 from db.types import utcnow
 
-KINDS = ("staff", "applications", "infrastructure", "integrations", "sla")
+KINDS = ("staff", "applications", "infrastructure", "integrations", "sla", "satisfaction")
 
 
 @dataclass
@@ -188,7 +188,33 @@ def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
     ]
 
 
-BUILDERS = {"staff": _staff, "applications": _applications, "infrastructure": _infrastructure,
+def _satisfaction(session, viewer, units, lang, period, zone, **_) -> list[Section]:
+    """Citizens' feedback per public service and quarter of the period (PermenPANRB 8/2026 satisfaction)."""
+    services = [s for s in register.list_services(session=session, viewer=viewer)
+                if s.unit_id in units and s.audience == "public"]
+    today = formatting.local(utcnow(), zone).date()
+    quarters = [date(period.year, m, 1) for m in (1, 4, 7, 10) if date(period.year, m, 1) <= today]
+    rows, comments = [], []
+    for service in services:
+        for quarter in quarters:
+            seen = voice.satisfaction(session=session, viewer=viewer, service_id=service.id, quarter=quarter, zone=zone)
+            rows.append([service.name, f"Q{(quarter.month - 1) // 3 + 1} {quarter.year}", seen.count,
+                         "–" if seen.mean is None else formatting.number(seen.mean, 2),
+                         " / ".join(str(seen.distribution[n]) for n in range(1, 6))])
+            comments += [[service.name, formatting.day(f.at, lang, zone), f.rating, f.comment]
+                         for f in seen.comments if not f.hidden][:20]
+    return [
+        Section(t("evidence.satisfaction.quarters", lang), [t("services.name", lang), t("feedback.quarter", lang),
+                                                            t("feedback.count", lang), t("feedback.mean", lang),
+                                                            t("evidence.satisfaction.distribution", lang)],
+                rows, [60, 24, 24, 24, 46]),
+        Section(t("evidence.satisfaction.comments", lang), [t("services.name", lang), t("sla.month", lang),
+                                                            t("feedback.rating", lang), t("feedback.comments", lang)],
+                comments, [46, 28, 16, 88]),
+    ]
+
+
+BUILDERS = {"satisfaction": _satisfaction, "staff": _staff, "applications": _applications, "infrastructure": _infrastructure,
             "integrations": _integrations, "sla": _sla}
 
 

@@ -68,7 +68,7 @@ LEVEL_DESCRIPTIONS = {
 # Documents the app generates from what it holds, per pemdi-2026 indicator (HR, applications, infrastructure,
 # integration, and the SLA dashboard per digital service for user support).
 PEMDI_EVIDENCE = {3: ["staff"], 13: ["applications"], 14: ["infrastructure"], 16: ["integrations", "applications"],
-                  19: ["sla"]}
+                  19: ["sla"], 20: ["satisfaction"]}
 
 
 @dataclass(frozen=True)

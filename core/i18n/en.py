@@ -614,4 +614,6 @@ MESSAGES: dict[str, str] = {
     "weekday_short.4": "Fri",
     "weekday_short.5": "Sat",
     "weekday_short.6": "Sun",
+    "services.applications": "Applications the service runs on",
+    "service.application_unknown": "An application is unknown or not your unit's.",
 }

@@ -455,4 +455,9 @@ MESSAGES: dict[str, str] = {
     "evidence.sla.report": "Digital services SLA report, {month}",
     "sla.method_short": "How it is computed",
     "sla.report": "SLA report for {month}",
+    "evidence.title.satisfaction": "Evidence: digital-service user satisfaction per quarter",
+    "evidence.source.satisfaction": "Citizens' feedback through the Monev TIK public status page (moderated by the service owner)",
+    "evidence.satisfaction.quarters": "Ratings per service and quarter",
+    "evidence.satisfaction.distribution": "Ratings 1 / 2 / 3 / 4 / 5",
+    "evidence.satisfaction.comments": "Sample of the comments shown",
 }

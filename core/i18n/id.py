@@ -614,4 +614,6 @@ MESSAGES: dict[str, str] = {
     "weekday_short.4": "Jum",
     "weekday_short.5": "Sab",
     "weekday_short.6": "Min",
+    "services.applications": "Aplikasi yang dipakai layanan",
+    "service.application_unknown": "Ada aplikasi yang tidak dikenal atau bukan milik unit Anda.",
 }

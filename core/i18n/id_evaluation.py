@@ -455,4 +455,9 @@ MESSAGES: dict[str, str] = {
     "evidence.sla.report": "Laporan SLA layanan digital, {month}",
     "sla.method_short": "Cara menghitung",
     "sla.report": "Laporan SLA bulan {month}",
+    "evidence.title.satisfaction": "Bukti: kepuasan pengguna layanan digital per kuartal",
+    "evidence.source.satisfaction": "Masukan warga lewat halaman status publik Monev TIK (dimoderasi pemilik layanan)",
+    "evidence.satisfaction.quarters": "Penilaian per layanan dan kuartal",
+    "evidence.satisfaction.distribution": "Sebaran nilai 1 / 2 / 3 / 4 / 5",
+    "evidence.satisfaction.comments": "Contoh komentar yang ditampilkan",
 }

@@ -10,6 +10,7 @@ from core import audit
 from core.access import Role, Viewer, require_role, require_unit_write, scoped
 from core.errors import NotFound, ValidationError, invalid
 from core.text import check_name
+from db.inventory import Application
 from db.monitoring import Target
 from db.services import DigitalService, DigitalServiceBase, Holiday
 from db.types import utcnow
@@ -59,6 +60,11 @@ def _checked(session: Session, viewer: Viewer, data: dict) -> ServiceIn:
                                            session, viewer)))
         if found != set(service.target_ids):
             raise ValidationError("service.target_unknown", field="target_ids")
+    if service.application_ids:  # likewise the applications it runs on
+        found = set(session.scalars(scoped(select(Application.id).where(Application.id.in_(service.application_ids)),
+                                           Application.owner_unit_id, session, viewer)))
+        if found != set(service.application_ids):
+            raise ValidationError("service.application_unknown", field="application_ids")
     return service
 
 

@@ -8,8 +8,10 @@ import streamlit as st
 
 from core import formatting
 from core.access import Role
+from core.inventory.kinds import APPLICATION
 from core.monitoring import targets as target_reads
 from core.org import units
+from core.records import listing
 from core.services import register, sla
 from db.types import utcnow
 from pages.common.shell import call, ctx, guard, plain, save, show_flash, t, text
@@ -64,6 +66,7 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
     visible_targets = {tg.id: f"{tg.name} ({names.get(tg.unit_id, '–')})" for tg, _state in
                        call(target_reads.list_targets)}
     by_id = {r.service.id: r.service for r in rows}
+    apps = {row["id"]: row["name"] for row in call(listing.list_records, kind=APPLICATION)}
     st.subheader(t("services.edit"))
     choice = st.selectbox(t("services.which"), [None, *by_id], key="services_pick",
                           format_func=lambda i: text("services.new") if i is None else by_id[i].name)
@@ -83,6 +86,8 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
         chosen = right.multiselect(t("services.targets"), list(visible_targets),
                                    default=[i for i in (current.target_ids if current else []) if i in visible_targets],
                                    format_func=visible_targets.get)
+        linked = st.multiselect(t("services.applications"), list(apps), format_func=apps.get,
+                                default=[i for i in (current.application_ids if current else []) if i in apps])
         days = st.multiselect(t("services.days"), list(range(7)), default=current.days if current else list(range(7)),
                               format_func=lambda d: DAYS[d])
         a, b, d = st.columns(3)
@@ -100,7 +105,7 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
         if st.form_submit_button(t("common.save"), type="primary", icon=":material/save:"):
             end_minute = 1440 if closes.hour == 23 and closes.minute == 59 else closes.hour * 60 + closes.minute
             data = dict(unit_id=unit_id, name=name, group=group, description=description, audience=audience,
-                        target_ids=chosen, days=sorted(days), start_minute=opens.hour * 60 + opens.minute,
+                        target_ids=chosen, application_ids=linked, days=sorted(days), start_minute=opens.hour * 60 + opens.minute,
                         end_minute=end_minute, holidays_off=holidays_off, sla_availability=float(target_pct),
                         sla_p95_ms=int(p95) or None, support_channel=support)
             save(register.save_service, t("services.saved", name=plain(name)), data=data, service_id=choice)
