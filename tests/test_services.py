@@ -171,3 +171,20 @@ def test_the_satisfaction_indicator_gets_the_quarterly_feedback_as_evidence(stor
     quarters = {row[1]: row for row in doc.sections[0].rows if row[0] == "SAMBAT Online"}
     assert quarters["Q4 2026"][2:] == [3, "4,33", "0 / 0 / 0 / 2 / 1"]
     assert ["SAMBAT Online", "20 Nov 2026", 5, "Cepat"] in doc.sections[1].rows
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_operator_registers_a_service_through_the_page(env, store, city, admin, operator_b):
+    from tests.apptest import assert_clean, open_page, texts
+
+    target = add_target(store, admin, city.units["DINKES"], name="antrian-web", kind="ping")
+    at = open_page("op_b", "services")
+    at.text_input(key="service_name").input("Antrean Puskesmas <b>Online</b>")
+    at.multiselect(key="service_targets").select(target)
+    at.button(key="service_save").click().run()
+    assert_clean(at)
+    assert "Layanan Antrean Puskesmas <b>Online</b> disimpan." in texts(at)  # shown as typed, not as markup
+    with session_scope(store.engine) as s:
+        [service] = register.list_services(session=s, viewer=operator_b)
+    assert (service.name, service.target_ids, service.unit_id) == ("Antrean Puskesmas <b>Online</b>", [target],
+                                                                   city.units["DINKES"])

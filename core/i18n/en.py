@@ -616,4 +616,6 @@ MESSAGES: dict[str, str] = {
     "weekday_short.6": "Sun",
     "services.applications": "Applications the service runs on",
     "service.application_unknown": "An application is unknown or not your unit's.",
+    "services.sla_response": "Complaint first-response target (hours)",
+    "services.sla_response_help": "Kept as the service's target; 0 when there is none.",
 }

@@ -616,4 +616,6 @@ MESSAGES: dict[str, str] = {
     "weekday_short.6": "Min",
     "services.applications": "Aplikasi yang dipakai layanan",
     "service.application_unknown": "Ada aplikasi yang tidak dikenal atau bukan milik unit Anda.",
+    "services.sla_response": "Target respons pertama pengaduan (jam)",
+    "services.sla_response_help": "Dicatat sebagai target layanan; 0 bila tidak ada.",
 }

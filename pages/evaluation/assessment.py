@@ -42,12 +42,12 @@ STATUS_ICONS = {"none": ":material/radio_button_unchecked:", "draft": ":material
                 "submitted": ":material/outbox:", "returned": ":material/undo:", "verified": ":material/verified:"}
 line = f"{t('eval.status')}: **{t(f'eval.status.{status}')}**"
 if a and a.submitted_at:
-    line += " · " + t("assessment.submitted_by", who=plain(a.submitted_by), at=moment(a.submitted_at))
+    line += " · " + t("assessment.submitted_by", who=a.submitted_by, at=moment(a.submitted_at))
 if a and a.verified_at:
-    line += " · " + t("assessment.verified_by", who=plain(a.verified_by), at=moment(a.verified_at))
+    line += " · " + t("assessment.verified_by", who=a.verified_by, at=moment(a.verified_at))
 st.markdown(line, help=t("assessment.workflow_help"))
 if a and a.status == "returned" and a.note:
-    st.warning(t("assessment.returned_note", note=plain(a.note)), icon=STATUS_ICONS["returned"])
+    st.warning(t("assessment.returned_note", note=a.note), icon=STATUS_ICONS["returned"])
 if period.status == "closed":
     st.info(t("assessment.period_closed"), icon=":material/lock:")
 elif not view.can_edit and not view.can_verify and status in ("submitted", "verified") \
@@ -164,17 +164,17 @@ node = fw.indicator(number)
 answer = view.answers.get(number)
 parent = fw.node(node.parent) if node.parent else None
 st.markdown(f"**{number}. {plain(node.name)}**")
-st.caption(t("assessment.indicator_place", group=plain(f"{parent.code} {parent.name}") if parent else "–",
+st.caption(t("assessment.indicator_place", group=f"{parent.code} {parent.name}" if parent else "–",
              weight=formatting.number(node.weight, 2)))
 
 if node.external and unit_id is not None:
     got = view.external.get(number)
     if got:
         when = formatting.day(got.source_date, c.lang) if got.source_date else "–"
-        st.info(t("assessment.external_result", agency=plain(node.external), level=level_text(node, got.level),
-                  source=plain(got.source), date=when), icon=":material/corporate_fare:")
+        st.info(t("assessment.external_result", agency=node.external, level=level_text(node, got.level),
+                  source=got.source, date=when), icon=":material/corporate_fare:")
     else:
-        st.info(t("assessment.external_pending", agency=plain(node.external)), icon=":material/hourglass_empty:")
+        st.info(t("assessment.external_pending", agency=node.external), icon=":material/hourglass_empty:")
 elif number in view.fillable:
     with st.form(f"indicator_{period.id}_{unit_id}_{number}"):
         field = f"{period.id}_{unit_id}_{number}"
@@ -183,7 +183,7 @@ elif number in view.fillable:
                          format_func=lambda lv: f"{lv} · {fw.level_name(node, lv, c.lang)}",
                          captions=[plain(d) for d in node.descriptions] or None)
         if node.external:
-            st.caption(t("assessment.external_admin", agency=plain(node.external)))
+            st.caption(t("assessment.external_admin", agency=node.external))
             source = st.text_input(t("assessment.source"), value=answer.source if answer else "", max_chars=300,
                                    help=t("assessment.source_help"), key=f"ind_source_{field}")
             source_date = st.date_input(t("assessment.source_date"),
@@ -220,10 +220,10 @@ else:
 
 owner = view.owners.get(number) if unit_id is None else None
 if owner is not None:
-    st.caption(t("owners.line", owner=plain(owner_names.get(owner.unit_id, t("owners.other_unit"))),
+    st.caption(t("owners.line", owner=owner_names.get(owner.unit_id, text("owners.other_unit")),
                  status=t(f"eval.status.{owner.status}")))
     if owner.status == "returned" and owner.note:
-        st.warning(t("assessment.returned_note", note=plain(owner.note)), icon=":material/undo:")
+        st.warning(t("assessment.returned_note", note=owner.note), icon=":material/undo:")
     actions = st.container(horizontal=True)
     if number in view.fillable and owner.status in owners.EDITABLE and not c.viewer.is_admin:
         if actions.button(t("owners.submit"), icon=":material/send:", key="owner_submit"):

@@ -14,7 +14,7 @@ from core.org import units
 from core.records import listing
 from core.services import register, sla
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, plain, save, show_flash, t, text
+from pages.common.shell import call, ctx, guard, save, show_flash, t, text
 
 guard("services")
 c = ctx()
@@ -72,7 +72,7 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
                           format_func=lambda i: text("services.new") if i is None else by_id[i].name)
     current = by_id.get(choice)
     with st.form(f"service_form_{choice}"):
-        name = st.text_input(t("services.name"), value=current.name if current else "", max_chars=150)
+        name = st.text_input(t("services.name"), value=current.name if current else "", max_chars=150, key="service_name")
         left, right = st.columns(2)
         unit_id = left.selectbox(t("eval.unit"), [u.id for u in mine], format_func=lambda i: names.get(i, "–"),
                                  index=[u.id for u in mine].index(current.unit_id) if current else 0)
@@ -83,7 +83,7 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
         audience = left.radio(t("services.audience"), register.AUDIENCES, horizontal=True,
                               index=register.AUDIENCES.index(current.audience) if current else 0,
                               format_func=lambda a: text(f"services.audience.{a}"))
-        chosen = right.multiselect(t("services.targets"), list(visible_targets),
+        chosen = right.multiselect(t("services.targets"), list(visible_targets), key="service_targets",
                                    default=[i for i in (current.target_ids if current else []) if i in visible_targets],
                                    format_func=visible_targets.get)
         linked = st.multiselect(t("services.applications"), list(apps), format_func=apps.get,
@@ -101,13 +101,17 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
                                     value=float(current.sla_availability) if current else 99.0)
         p95 = b.number_input(t("services.sla_p95"), min_value=0, step=50,
                              value=int(current.sla_p95_ms or 0) if current else 1000, help=t("services.sla_p95_help"))
-        support = d.text_input(t("services.support"), value=current.support_channel if current else "", max_chars=200)
-        if st.form_submit_button(t("common.save"), type="primary", icon=":material/save:"):
+        complaint_h = d.number_input(t("services.sla_response"), min_value=0.0, step=1.0,
+                                     value=float(current.sla_response_h or 0) if current else 24.0,
+                                     help=t("services.sla_response_help"))
+        support = st.text_input(t("services.support"), value=current.support_channel if current else "", max_chars=200)
+        if st.form_submit_button(t("common.save"), type="primary", icon=":material/save:", key="service_save"):
             end_minute = 1440 if closes.hour == 23 and closes.minute == 59 else closes.hour * 60 + closes.minute
             data = dict(unit_id=unit_id, name=name, group=group, description=description, audience=audience,
                         target_ids=chosen, application_ids=linked, days=sorted(days), start_minute=opens.hour * 60 + opens.minute,
                         end_minute=end_minute, holidays_off=holidays_off, sla_availability=float(target_pct),
-                        sla_p95_ms=int(p95) or None, support_channel=support)
-            save(register.save_service, t("services.saved", name=plain(name)), data=data, service_id=choice)
+                        sla_p95_ms=int(p95) or None, sla_response_h=float(complaint_h) or None,
+                        support_channel=support)
+            save(register.save_service, t("services.saved", name=name), data=data, service_id=choice)
     if current is not None and st.button(t("common.delete"), icon=":material/delete:", key="service_delete"):
         save(register.delete_service, t("services.deleted"), service_id=current.id)
