@@ -28,7 +28,7 @@ TEST_JOBS ?= 2
 # simulated core switch over SNMP on 127.0.0.1:$(SNMP_PORT). Everything stops with the dashboard.
 run: $(VENV)/.runtime
 	@set -e; pids=""; trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
-	export MONEV_DEMO=$${MONEV_DEMO:-true} MONEV_WORKER_IN_APP=false; \
+	export MONEV_DEMO=$${MONEV_DEMO:-true} MONEV_WORKER_IN_APP=false MONEV_DEMO_APP_PORT=$(PORT); \
 	if [ -x $(BIN)/snmpsim-command-responder ]; then \
 		SNMPSIM_ALLOW_ROOT=true $(BIN)/snmpsim-command-responder --data-dir=db/reference/snmp \
 			--cache-dir=data/snmpsim-cache --agent-udpv4-endpoint=127.0.0.1:$(SNMP_PORT) \

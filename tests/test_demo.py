@@ -148,3 +148,15 @@ def test_demo_has_a_year_of_needs_with_doubles_for_every_check_and_scenarios_to_
         compared = budget.compare(session=s, viewer=SYSTEM, scenario_ids=[x.id for x in scenarios], zone=JAKARTA)
     assert all(0 < o.funded <= o.params.ceiling for _x, o in compared)
     assert all(o.city["readiness_after"] > o.city["readiness"] for _x, o in compared)
+
+
+def test_the_demo_dashboard_target_checks_the_port_the_app_runs_on(store, monkeypatch):
+    from db.monitoring import Target
+    from tests.monitoring import JAKARTA
+
+    monkeypatch.setenv("MONEV_DEMO_APP_PORT", "8611")
+    with store.session() as s:
+        demo.load(session=s, zone=JAKARTA)
+        s.commit()
+        host = s.scalar(select(Target.host).where(Target.name == "Dasbor Monev TIK"))
+    assert host == "http://127.0.0.1:8611/_stcore/health"

@@ -1,5 +1,6 @@
 """Demo monitoring: live targets that point only at this machine, and a year of plausible history."""
 
+import os
 import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,9 @@ from db.monitoring import Incident, MaintenanceWindow, RollupDay, RollupHour, Ro
 
 HISTORY_DAYS = 365
 HOURLY_DAYS = 30  # hour buckets for the last month; older history is kept per day
-APP_HEALTH_URL = "http://127.0.0.1:8501/_stcore/health"
+def app_health_url() -> str:
+    """The demo dashboard's own health URL, on the port it runs on (`make run PORT=…` exports it)."""
+    return f"http://127.0.0.1:{int(os.environ.get('MONEV_DEMO_APP_PORT') or 8501)}/_stcore/health"
 
 
 def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
@@ -27,7 +30,7 @@ def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
     by_code = {u.code: u for u in units}
     if "DISKOMINFO" in by_code:
         rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name="Dasbor Monev TIK", kind="http",
-                         host=APP_HEALTH_URL, options={"keyword": "ok"}, criticality="critical"))
+                         host=app_health_url(), options={"keyword": "ok"}, criticality="critical"))
     if "DISHUB" in by_code:
         rows.append(dict(unit_id=by_code["DISHUB"].id, name="Server ATCS (port 9)", kind="tcp", host="127.0.0.1",
                          port=9, criticality="critical"))
