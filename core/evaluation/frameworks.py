@@ -315,40 +315,43 @@ def _descriptions(scale: str) -> list[str]:
     return [LEVEL_DESCRIPTIONS[scale][i] for i in range(5)]
 
 
+def _tree(rows: list[dict], levels: list[tuple[str, str]], indicator) -> list[dict]:
+    """Nodes from reference rows: each group level once, by its code column (`levels`: (kind, column
+    prefix) top first), then the row's indicator, as `indicator(row, parent)` builds it."""
+    nodes, seen = [], set()
+    for r in rows:
+        parent = None
+        for kind, prefix in levels:
+            code = r[f"{prefix}_code"]
+            if code not in seen:
+                seen.add(code)
+                nodes.append({"code": code, "kind": kind, "name": r[f"{prefix}_name"],
+                              "weight": float(r[f"{prefix}_weight"]), "parent": parent})
+            parent = code
+        nodes.append({"code": f"I{r['indicator']}", "kind": "indicator", "name": r["name"],
+                      "weight": float(r["indicator_weight"]), "parent": parent, "number": int(r["indicator"]),
+                      **indicator(r)})
+    return nodes
+
+
+def _rows(name: str) -> list[dict]:
+    with (REFERENCE / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 @cache
 def shipped() -> dict[str, dict]:
     """Both frameworks as documents, read from the reference files."""
-    with (REFERENCE / "spbe_indicators.csv").open(encoding="utf-8", newline="") as f:
-        spbe_rows = list(csv.DictReader(f))
-    nodes, seen = [], set()
-    for r in spbe_rows:
-        if r["domain_code"] not in seen:
-            seen.add(r["domain_code"])
-            nodes.append({"code": r["domain_code"], "kind": "domain", "name": r["domain_name"],
-                          "weight": float(r["domain_weight"]), "parent": None})
-        if r["aspect_code"] not in seen:
-            seen.add(r["aspect_code"])
-            nodes.append({"code": r["aspect_code"], "kind": "aspect", "name": r["aspect_name"],
-                          "weight": float(r["aspect_weight"]), "parent": r["domain_code"]})
-        nodes.append({"code": f"I{r['indicator']}", "kind": "indicator", "name": r["name"],
-                      "weight": float(r["indicator_weight"]), "parent": r["aspect_code"], "number": int(r["indicator"]),
-                      "scale": r["level_scale"], "scored_by": "self", "descriptions": _descriptions(r["level_scale"])})
+    nodes = _tree(_rows("spbe_indicators.csv"), [("domain", "domain"), ("aspect", "aspect")],
+                  lambda r: {"scale": r["level_scale"], "scored_by": "self",
+                             "descriptions": _descriptions(r["level_scale"])})
     bands, head = _bands(SPBE)
     spbe = {"code": SPBE, "title": head["title"], "regulation": "PermenPANRB 59/2020", "index_name": "Indeks SPBE",
             "index_name_en": "SPBE index", "nodes": nodes, "bands": bands}
-
-    with (REFERENCE / "pemdi_indicators.csv").open(encoding="utf-8", newline="") as f:
-        pemdi_rows = list(csv.DictReader(f))
-    nodes, seen = [], set()
-    for r in pemdi_rows:
-        if r["aspect_code"] not in seen:
-            seen.add(r["aspect_code"])
-            nodes.append({"code": r["aspect_code"], "kind": "aspect", "name": r["aspect_name"],
-                          "weight": float(r["aspect_weight"]), "parent": None})
-        nodes.append({"code": f"I{r['indicator']}", "kind": "indicator", "name": r["name"],
-                      "weight": float(r["indicator_weight"]), "parent": r["aspect_code"], "number": int(r["indicator"]),
-                      "scale": "kematangan", "scored_by": r["scored_by"], "descriptions": _descriptions("kematangan"),
-                      "evidence": PEMDI_EVIDENCE.get(int(r["indicator"]), [])})
+    nodes = _tree(_rows("pemdi_indicators.csv"), [("aspect", "aspect")],
+                  lambda r: {"scale": "kematangan", "scored_by": r["scored_by"],
+                             "descriptions": _descriptions("kematangan"),
+                             "evidence": PEMDI_EVIDENCE.get(int(r["indicator"]), [])})
     bands, head = _bands(PEMDI)
     pemdi = {"code": PEMDI, "title": head["title"], "regulation": "PermenPANRB 8/2026", "index_name": "Indeks Pemdi",
              "index_name_en": "Pemdi index", "nodes": nodes, "bands": bands}
