@@ -19,7 +19,10 @@ def test_a_server_gone_for_45_seconds_leaves_no_slot_without_a_check(store, admi
         engine.dispose()
         proxy.close()
     during = sum(away < at < back for checks in times.values() for at in checks)
-    assert during >= 300 * (back - away) / OUTAGE_INTERVAL_S * 0.9, "checks made while it was away were kept"
+    # Results made while the store was away are kept: a dropped batch would leave far fewer. Under load a
+    # check may run late (the slot check below bounds every gap to 1.5 intervals), so 80 % of the nominal
+    # count, not all of it (a clean-clone CI run on 2 cores measured 87 %).
+    assert during >= 300 * (back - away) / OUTAGE_INTERVAL_S * 0.8, "checks made while it was away were kept"
     assert unchecked_slots(times, away - OUTAGE_INTERVAL_S, back + OUTAGE_INTERVAL_S) == []
 
 
