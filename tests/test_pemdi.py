@@ -351,3 +351,28 @@ def test_the_annual_report_of_a_pemdi_period_says_pemdi_in_both_files(store, cit
     doc = pypdfium2.PdfDocument(pdf)
     text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(3))
     assert "Pemdi" in text and "SPBE" not in text
+
+
+def test_processes_starting_together_store_the_shipped_frameworks_once(store):
+    import threading
+
+    from db.evaluation import EvaluationFramework
+
+    errors, barrier = [], threading.Barrier(4)
+
+    def start():
+        try:
+            with session_scope(store.engine) as s:
+                barrier.wait(5)
+                frameworks.ensure_shipped(s)
+        except Exception as exc:  # noqa: BLE001 - what a worker starting beside others would die of
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    with session_scope(store.engine) as s:
+        codes = sorted(s.scalars(select(EvaluationFramework.code)))
+    assert errors == [] and codes == ["pemdi-2026", "spbe-2020"]

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core import audit
@@ -370,10 +371,15 @@ def ensure_shipped(session: Session) -> int:
     have = set(session.scalars(select(EvaluationFramework.code)))
     added = 0
     for code, doc in shipped().items():
-        if code not in have:
-            session.add(EvaluationFramework(code=code, title=doc["title"], document=doc, updated_by="reference"))
+        if code in have:
+            continue
+        try:  # several processes (the app, workers) start at once: the first one stores it
+            with session.begin_nested():
+                session.add(EvaluationFramework(code=code, title=doc["title"], document=doc, updated_by="reference"))
+                session.flush()
             added += 1
-    session.flush()
+        except IntegrityError:
+            pass
     return added
 
 
