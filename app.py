@@ -74,9 +74,7 @@ def _client(settings: Settings) -> str:
     the address the nearest of them was asked by (its X-Forwarded-For entry); never a header alone."""
     peer = st.context.ip_address
     peer = peer if isinstance(peer, str) else ""  # no peer outside a browser session (AppTest)
-    hops = settings.trusted_proxies
-    forwarded = [a.strip() for a in (st.context.headers.get("X-Forwarded-For") or "").split(",") if a.strip()]
-    return forwarded[-hops] if hops and len(forwarded) >= hops else peer
+    return logins.client_address(peer, st.context.headers.get("X-Forwarded-For") or "", settings.trusted_proxies)
 
 
 def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authenticate, lang: str) -> bool:

@@ -23,6 +23,7 @@ from core import startup
 from core.config import load_settings
 from core.errors import MonevError
 from core.monitoring import metrics
+from core.org import logins
 from core.services import public, voice
 from db.engine import session_scope
 
@@ -120,11 +121,9 @@ async def feed(_request: Request) -> Response:
 
 
 def _client(request: Request, settings) -> str:
-    """The visitor's address: behind declared reverse proxies the entry they added to X-Forwarded-For."""
-    forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",") if p.strip()]
-    if settings.trusted_proxies and len(forwarded) >= settings.trusted_proxies:
-        return forwarded[-settings.trusted_proxies]
-    return request.client.host if request.client else "?"
+    """The visitor's address, by the same rule as a login's (core.org.logins.client_address)."""
+    return logins.client_address(request.client.host if request.client else "?",
+                                 request.headers.get("x-forwarded-for", ""), settings.trusted_proxies)
 
 
 def _take_feedback(engine, settings, service_id: int, rating: int, comment: str, client: str) -> str:

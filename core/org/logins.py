@@ -98,3 +98,10 @@ def throttled(*, session: Session, viewer: Viewer, now: datetime | None = None) 
     since = (now or utcnow()) - WINDOW
     return dict(session.execute(select(LoginAttempt.username, func.count()).where(
         LoginAttempt.ok.is_(False), LoginAttempt.at >= since).group_by(LoginAttempt.username)).all())
+
+
+def client_address(peer: str, forwarded_for: str, hops: int) -> str:
+    """Where a request comes from: the peer's address, or behind `hops` declared reverse proxies (Caddy,
+    nginx) the address the nearest of them was asked by (its X-Forwarded-For entry); never a header alone."""
+    forwarded = [a.strip() for a in (forwarded_for or "").split(",") if a.strip()]
+    return forwarded[-hops] if hops and len(forwarded) >= hops else peer
