@@ -190,7 +190,7 @@ def _navigation(ctx: Ctx):
         default = spec.key == landing
         page = st.Page(
             spec.script if allowed else not_allowed,
-            title=t(spec.title_key, ctx.lang), icon=spec.icon,
+            title=t(spec.title_key_for(ctx.viewer.role), ctx.lang), icon=spec.icon,
             # The landing page is served at "/" while still reserving its url_path, which Streamlit
             # then answers with "page not found"; it takes a path of its own and a hidden twin keeps
             # the page's usual URL (a presenter's bookmarked /status) working.
@@ -201,7 +201,7 @@ def _navigation(ctx: Ctx):
         section = t(spec.section_key, ctx.lang) if allowed else ""
         sections.setdefault(section, []).append(page)
         if default:
-            sections[""].append(st.Page(spec.script, title=t(spec.title_key, ctx.lang), icon=spec.icon,
+            sections[""].append(st.Page(spec.script, title=t(spec.title_key_for(ctx.viewer.role), ctx.lang), icon=spec.icon,
                                         url_path=spec.url_path, visibility="hidden"))
     # Expanded: an admin's menu has more entries than Streamlit shows before folding the rest under "View more".
     return st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True)

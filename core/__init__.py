@@ -20,6 +20,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("services", ("core.services",)),  # digital services: built on monitoring; evidence for the evaluation
     ("evaluation", ("core.evaluation",)),
     ("needs", ("core.needs",)),
+    ("home", ("core.home",)),  # a unit's to-do page: reads every domain above for one unit
     ("demo", ("core.demo",)),
     ("entry", ("core.startup", "core.cli", "probes.__main__")),  # opening the store; the commands
     ("pages", ("pages",)),

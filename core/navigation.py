@@ -16,16 +16,22 @@ class PageSpec:
     section_key: str
     icon: str
     roles: frozenset[Role]
+    own_title_key: str = ""  # the title for an skpd viewer, who sees only their own unit(s) there
+
+    def title_key_for(self, role: Role) -> str:
+        return self.own_title_key if role is Role.SKPD and self.own_title_key else self.title_key
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("home", "pages/home/home.py", "beranda-unit", "page.home", "section.home", ":material/home:", frozenset({A, P, S})),
     PageSpec("status", "pages/monitoring/status.py", "status", "page.status", "section.monitoring", ":material/monitor_heart:", frozenset({A, P, S, PR})),
     PageSpec("availability", "pages/monitoring/availability.py", "ketersediaan", "page.availability", "section.monitoring", ":material/insights:", frozenset({A, P, S})),
     PageSpec("target", "pages/monitoring/target.py", "target", "page.target", "section.monitoring", ":material/router:", frozenset({A, P, S})),
     PageSpec("services", "pages/services/services.py", "layanan-digital", "page.services", "section.monitoring", ":material/public:", frozenset({A, P, S})),
     PageSpec("sla", "pages/services/sla.py", "sla-layanan", "page.sla", "section.monitoring", ":material/verified_user:", frozenset({A, P, S})),
     PageSpec("feedback", "pages/services/feedback.py", "kepuasan-layanan", "page.feedback", "section.monitoring", ":material/reviews:", frozenset({A, P, S})),
-    PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S})),
+    PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S}),
+             "page.overview_unit"),
     PageSpec("assessment", "pages/evaluation/assessment.py", "evaluasi", "page.assessment", "section.evaluation", ":material/fact_check:", frozenset({A, P, S})),
     PageSpec("verification", "pages/evaluation/queue.py", "verifikasi", "page.verification", "section.evaluation", ":material/assignment_turned_in:", frozenset({A})),
     PageSpec("readiness", "pages/evaluation/readiness.py", "kesiapan-tik", "page.readiness", "section.evaluation", ":material/speed:", frozenset({A, P, S})),
@@ -44,7 +50,7 @@ PAGES: list[PageSpec] = [
     PageSpec("admin_users", "pages/admin/users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),
     PageSpec("account", "pages/account/account.py", "akun", "page.account", "section.account", ":material/person:", frozenset({A, P, S, PR})),
 ]
-LANDING = {A: "overview", P: "overview", S: "unit", PR: "status"}
+LANDING = {A: "overview", P: "overview", S: "home", PR: "status"}
 
 
 def can_open(viewer: Viewer | None, key: str) -> bool:

@@ -72,6 +72,7 @@ def prepare(engine: Engine, settings: Settings) -> str | None:
     with session_scope(engine) as session:
         if settings.demo:
             demo.load(session=session, zone=settings.zone, org_name=settings.org_name)
+            demo.monitoring.follow_app_port(session=session)
             return None
         if is_demo_store(session):
             # Demo accounts have published passwords: a store holding them must never run for real.

@@ -37,6 +37,7 @@ class EvaluationPeriod(SQLModel, table=True):
     # "average" (plain mean of the units' verified indices) or "employees" (mean weighted by employees).
     city_method: str = Field(default="kominfo", max_length=12)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deadline: date | None = None  # units submit their self-assessment by this day (the city's own schedule)
 
 
 class Assessment(SQLModel, table=True):

@@ -23,10 +23,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(env: dict[str, str], cwd, script: str = "server.py"):
-    """`streamlit run server.py` (the app and its HTTP routes) on a free loopback port; yields its base URL
-    and stops it afterwards."""
-    port = free_port()
+def running_app(env: dict[str, str], cwd, script: str = "server.py", port: int | None = None):
+    """`streamlit run server.py` (the app and its HTTP routes) on `port` or a free loopback port; yields its
+    base URL and stops it afterwards."""
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]

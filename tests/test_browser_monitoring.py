@@ -68,13 +68,23 @@ def metrics(page, count: int) -> dict[str, str]:
     page.get_by_test_id("stMetricValue").nth(count - 1).wait_for(timeout=20_000)
     labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
     values = page.get_by_test_id("stMetricValue").all_inner_texts()
-    found = {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+    # A label may start with its state's icon, a ligature read as a word ("cancel Mati"): the label is the rest.
+    found = {label.strip().split(" ", 1)[-1] if label.strip().split(" ", 1)[0].islower() else label.strip():
+             value.strip() for label, value in zip(labels, values, strict=True)}
     return found
 
 
 def tile(page, name: str):
-    """A unit's tile: one markdown block with the unit's name, its state and its counts."""
-    return page.get_by_test_id("stMarkdownContainer").filter(has_text=name).filter(has_text="●").last
+    """A unit's tile on the wall: its container, whose key names its size and state."""
+    return page.locator('[class*="st-key-walltile-"]').filter(
+        has=page.get_by_text(name, exact=True)).first
+
+
+def tile_state(page, name: str) -> str:
+    """The state a unit's tile is filled with (from its key: walltile-<size>-<state>-<unit id>)."""
+    classes = tile(page, name).get_attribute("class", timeout=10_000) or ""
+    key = next(c for c in classes.split() if c.startswith("st-key-walltile-"))
+    return key.split("-")[4]
 
 
 @pytest.fixture
@@ -117,9 +127,9 @@ def test_each_role_sees_its_monitoring_pages_with_the_figures_core_computes(live
                 state: formatting.number(wall.totals[state]) for state in STATES}
             names = {u.short_name for u in wall.units}
             assert ("Dinkes" in names) == (username != "op_a")
-            assert tile(page, "Kel. Kauman").inner_text().count("Aktif") == 1
+            assert tile_state(page, "Kel. Kauman") == "up"
             if username != "op_a":
-                assert "Mati" in tile(page, "Dinkes").inner_text()
+                assert tile_state(page, "Dinkes") == "down" and "Mati" in tile(page, "Dinkes").inner_text()
             else:
                 assert page.get_by_text("Dinkes", exact=True).count() == 0
             shot(page, f"{username}-status")
@@ -173,15 +183,17 @@ def test_the_wall_follows_a_target_down_and_up_without_a_reload_and_goes_stale_w
         log_in(page, base, "presenter")
         open_url(page, base, "status", "Status Langsung")
         page.evaluate("window.__monev_marker = 'same page'")  # survives only if the page never reloads
-        wait_until(lambda: "Aktif" in tile(page, "Diskominfo").inner_text(), 60, "Diskominfo up")
+        wait_until(lambda: tile_state(page, "Diskominfo") == "up", 60, "Diskominfo up")
 
         live["server"][0].close()  # the server stops listening: connection refused
-        wait_until(lambda: "Mati" in tile(page, "Diskominfo").inner_text(), 60, "Diskominfo down on the wall")
+        wait_until(lambda: tile_state(page, "Diskominfo") == "down" and "Mati" in tile(page, "Diskominfo").inner_text(),
+                   60, "Diskominfo down on the wall, as a large tile")
+        assert "big" in tile(page, "Diskominfo").get_attribute("class")
         assert page.get_by_text("Insiden berlangsung (2)").is_visible()
         shot(page, "presenter-status-down")
 
         live["server"][0] = listen_on(live["port"])
-        wait_until(lambda: "Aktif" in tile(page, "Diskominfo").inner_text(), 60, "Diskominfo up again")
+        wait_until(lambda: tile_state(page, "Diskominfo") == "up", 60, "Diskominfo up again")
         assert page.evaluate("window.__monev_marker") == "same page"
         shot(page, "presenter-status-up-again")
 
@@ -191,6 +203,7 @@ def test_the_wall_follows_a_target_down_and_up_without_a_reload_and_goes_stale_w
         wait_until(banner.is_visible, 60, "the stale banner")
         assert page.evaluate("window.__monev_marker") == "same page"
         # The fragment redraws top to bottom: the tiles follow the banner within a moment.
-        wait_until(lambda: "Belum dipantau" in tile(page, "Diskominfo").inner_text(), 10, "grey tiles")
+        wait_until(lambda: tile_state(page, "Diskominfo") == "unknown"
+                   and "status tidak diketahui" in tile(page, "Diskominfo").inner_text(), 10, "grey tiles")
         assert set(page.get_by_test_id("stMetricValue").all_inner_texts()) == {"–"}
         shot(page, "presenter-status-stale")

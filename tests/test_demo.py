@@ -160,3 +160,23 @@ def test_the_demo_dashboard_target_checks_the_port_the_app_runs_on(store, monkey
         s.commit()
         host = s.scalar(select(Target.host).where(Target.name == "Dasbor Monev TIK"))
     assert host == "http://127.0.0.1:8611/_stcore/health"
+
+
+def test_a_demo_store_opened_on_another_port_checks_that_port_so_it_shows_no_false_outage(store, monkeypatch):
+    from core.demo.monitoring import follow_app_port
+    from db.monitoring import Target
+    from tests.monitoring import JAKARTA
+
+    monkeypatch.setenv("MONEV_DEMO_APP_PORT", "8501")  # first `make run`
+    with store.session() as s:
+        demo.load(session=s, zone=JAKARTA)
+        s.add(Target(unit_id=s.scalar(select(Unit.id).limit(1)), name="Dasbor Monev TIK", kind="http",
+                     host="https://dasbor.malangkota.go.id/_stcore/health"))  # a real target of the same name
+        s.commit()
+    monkeypatch.setenv("MONEV_DEMO_APP_PORT", "8611")  # then `make run PORT=8611` on the same store
+    with store.session() as s:
+        assert follow_app_port(session=s) is True
+        s.commit()
+        assert follow_app_port(session=s) is False  # already there
+        hosts = sorted(s.scalars(select(Target.host).where(Target.name == "Dasbor Monev TIK")))
+    assert hosts == ["http://127.0.0.1:8611/_stcore/health", "https://dasbor.malangkota.go.id/_stcore/health"]

@@ -177,8 +177,9 @@ def test_account_page_refuses_a_mismatched_new_password(env, city):
 def test_status_wall_never_shows_an_unmonitored_unit_as_up(env, city):
     at = open_page("presenter", "status")
     assert_clean(at)
-    tiles = [m.value for m in at.markdown if "●" in m.value]
-    assert len(tiles) == len(city.units) and all("Belum dipantau" in tile for tile in tiles)
+    tiles = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    assert len(tiles) == len(city.units)
+    assert all(tile.startswith(":material/help:") and "tanpa target" in tile for tile in tiles)
 
 
 def test_status_wall_shows_a_down_target_in_its_unit_while_the_worker_is_fresh(env, city, store, admin):
@@ -193,10 +194,15 @@ def test_status_wall_shows_a_down_target_in_its_unit_while_the_worker_is_fresh(e
     rounds(worker, store, 1)
     at = open_page("presenter", "status")
     assert not at.error
-    tiles = [m.value for m in at.markdown if "●" in m.value]
-    assert tiles[0].startswith("**Dinkes**  \n:red[● Mati]")  # the worst unit comes first
+    # The worst unit comes first, as a large tile with its shape, state, share of targets and the reason.
+    big = [m.value for m in at.markdown if m.value.startswith("**Dinkes**  \n")]
+    assert len(big) == 1 and big[0].startswith("**Dinkes**  \n:material/cancel: Mati · 1 dari 1 target · selama ")
+    assert "Koneksi ditolak" in big[0]
     assert [m.value for m in at.metric][2] == "1"
-    assert "Koneksi ditolak" in at.table[0].value.to_csv()  # the open incident, with its reason
+    incidents = [m.value for m in at.markdown if m.value.startswith("**Dinkes** · ")]
+    assert len(incidents) == 1 and incidents[0].endswith(" m")  # the open incident: unit, target, how long
+    chips = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    assert len(chips) == len(city.units) - 1 and not any("Dinkes" in chip for chip in chips)
 
 
 def test_the_app_starts_one_probe_worker_per_process_however_many_sessions_and_reruns(env, city, monkeypatch):
@@ -324,3 +330,19 @@ def test_admin_adds_a_webhook_channel_and_the_test_button_reaches_it(env, city, 
         assert "Pesan uji terkirim ke Gateway WA Diskominfo." in texts(at)
     assert [r["json"]["event"] for r in hook.requests] == ["test"]
     assert "terkirim" in frames(at) and "uji" in frames(at)
+
+
+def test_the_wall_rotates_through_unit_groups_by_the_clock_when_asked(env, city):
+    """?putar=30: one group per 30 s (the perangkat daerah, then each kecamatan with its kelurahan)."""
+    groups = {"Perangkat daerah": {"Setda", "Bag. Hukum", "Diskominfo", "Dinkes"},
+              "Kec. Klojen": {"Kec. Klojen", "Kel. Oro-oro Dowo", "Kel. Kauman"},
+              "Kec. Sukun": {"Kec. Sukun", "Kel. Sukun"}}
+    at = app("presenter")
+    at.query_params["putar"] = "30"
+    at.switch_page("pages/monitoring/status.py").run()
+    assert_clean(at)
+    [line] = [shown(m.value) for m in at.markdown if "berganti tiap 30 detik" in m.value]
+    group = next(name for name in groups if f": {name} ·" in line)
+    assert f"/{len(groups)}: " in line
+    names = {shown(m.value).split("**")[1] for m in at.markdown if m.value.startswith(":material/")}
+    assert names == groups[group]

@@ -81,7 +81,7 @@ READS = {
                                                        end=utcnow() + timedelta(days=1)),
                          lambda rows: {i.unit_id for i, _n, _u in rows}),
     "monitoring.status.open_incidents": (lambda s, v: status.open_incidents(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
-    "monitoring.status.latency_trend": (lambda s, v: status.latency_trend(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
+    "monitoring.status.hourly": (lambda s, v: status.hourly(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
                              lambda rows: set(rows)),
     "monitoring.status.unit_statuses": (lambda s, v: [u for u in status.unit_statuses(session=s, viewer=v) if u.targets],
                              lambda rows: unit_ids_of(rows)),
@@ -93,7 +93,7 @@ READS = {
                            | {i.unit_id for i, _n, _u in w.incidents}),
     "monitoring.status.wall": (lambda s, v: status.wall(session=s, viewer=v, now=utcnow() + timedelta(minutes=1)),
                     lambda w: {u.unit_id for u in w.units if u.targets} | {i.unit_id for i in w.incidents}
-                    | set(w.trends)),
+                    | set(w.hours)),
     "monitoring.targets.list_targets": (lambda s, v: targets.list_targets(session=s, viewer=v),
                              lambda rows: {t.unit_id for t, _state in rows}),
     "monitoring.maintenance.list_windows": (lambda s, v: maintenance.list_windows(session=s, viewer=v),
@@ -160,7 +160,8 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "services.register.get_service", "services.sla.compliance", "services.voice.satisfaction",  # test_services
           "evaluation.evidence.document", "evaluation.evidence.generate", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
-          "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts"]  # needs: tests/test_needs.py
+          "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts",  # needs: tests/test_needs.py
+          "home.unit.unit_home"]  # tests/test_home.py
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
@@ -179,6 +180,7 @@ ADMIN_ONLY = {
     "inventory.lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
     "inventory.duplicates.resolve": {"key": "x", "action": "keep"},
     "evaluation.lifecycle.create_period": {"year": 2030}, "evaluation.periods.set_city_method": {"period_id": 1, "method": "average"},
+    "evaluation.periods.set_deadline": {"period_id": 1, "deadline": None},
     "evaluation.lifecycle.close_period": {"period_id": 1, "zone": JAKARTA}, "evaluation.lifecycle.reopen_period": {"period_id": 1},
     "evaluation.assessment.return_assessment": {"assessment_id": 1, "reason": "x"}, "evaluation.assessment.verify": {"assessment_id": 1},
     "evaluation.readiness.save_rules": {"period_id": 1, "rules": {}},

@@ -57,7 +57,11 @@ def test_the_wall_says_in_red_how_old_the_data_is_and_shows_no_state_as_live(env
     shown = texts(at)
     assert "Mati" not in shown.replace("Mati –", "") and "Insiden berlangsung" not in shown
     assert {m.value for m in at.metric} == {"–"}
-    assert "Belum dipantau" in shown and "1 target, status tidak diketahui" in shown
+    tiles = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    # The monitored unit: state unknown, with the age of the data; the others were never monitored.
+    assert [tile for tile in tiles if "Dinkes" in tile] == [
+        ":material/help: **Dinkes**\n\n:gray[status tidak diketahui · 10 menit]"]
+    assert len(tiles) == len(city.units) and sum("tanpa target" in tile for tile in tiles) == len(city.units) - 1
 
 
 def test_a_wall_no_worker_ever_reported_to_says_so_in_red(env, store, admin, city):
@@ -66,3 +70,27 @@ def test_a_wall_no_worker_ever_reported_to_says_so_in_red(env, store, admin, cit
     assert [e.value for e in at.error] == [
         "DATA TIDAK TERKINI: belum pernah ada worker pemantauan yang melapor. Jalankan `python -m probes` atau "
         "worker di aplikasi."]
+
+
+def test_the_heartbeat_strip_gives_each_clock_hour_its_availability_and_a_gap_where_nothing_was_checked(
+        store, admin, presenter, city):
+    from db.monitoring import RollupHour
+
+    dinkes = add_target(store, admin, city.units["DINKES"], name="SIMPUS", kind="ping")
+    also = add_target(store, admin, city.units["DINKES"], name="Web", kind="ping")
+    kauman = add_target(store, admin, city.units["KEL-KAUMAN"], name="Router", kind="ping")
+    now = utcnow().replace(minute=30, second=0, microsecond=0)
+    hour = now.replace(minute=0)
+    with session_scope(store.engine) as s:
+        s.add(RollupHour(target_id=dinkes, bucket=hour - timedelta(hours=2), up_s=3600, checks=60))
+        s.add(RollupHour(target_id=dinkes, bucket=hour - timedelta(hours=1), up_s=1800, down_s=1800, checks=60))
+        s.add(RollupHour(target_id=also, bucket=hour - timedelta(hours=1), up_s=3000, degraded_s=600, checks=60))
+        s.add(RollupHour(target_id=dinkes, bucket=hour - timedelta(hours=24), down_s=3600, checks=60))  # too old
+        s.add(RollupHour(target_id=kauman, bucket=hour, maintenance_s=1800, checks=30))  # planned: not counted
+    with store.session() as s:
+        strips = status.hourly(session=s, viewer=presenter, now=now)
+    assert set(strips) == {city.units["DINKES"], city.units["KEL-KAUMAN"]}
+    row = strips[city.units["DINKES"]]
+    assert len(row) == 24 and row[-3:] == [1.0, 0.75, None]  # two targets in one hour: (1800 + 3600) / 7200
+    assert row[:-3] == [None] * 21
+    assert strips[city.units["KEL-KAUMAN"]] == [None] * 24

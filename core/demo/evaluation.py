@@ -12,6 +12,7 @@ from fpdf import FPDF
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from core import formatting
 from core.access import SYSTEM
 from core.evaluation import frameworks, lifecycle, readiness
 from core.evaluation.frameworks import Framework, Node
@@ -90,6 +91,7 @@ def load(*, session: Session, zone: ZoneInfo, org_name: str = "", seed: int = 59
     last = lifecycle.create_period(session=session, viewer=SYSTEM, year=this_year - 1,
                                    framework=frameworks.default_for(this_year - 1))
     current = lifecycle.create_period(session=session, viewer=SYSTEM, year=this_year)
+    current.deadline = (formatting.local(now, zone) + timedelta(days=21)).date()  # three weeks to go
     framework_of = {p.id: frameworks.of_period(session, p) for p in (older, last, current)}
     rules = readiness.rules_for(session, current.id)
     rules["availability"] = {"thresholds": [95.0, 97.5, 99.0, 99.5], "weight": 2.0}

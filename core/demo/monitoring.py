@@ -2,7 +2,7 @@
 
 import os
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -15,9 +15,26 @@ from db.monitoring import Incident, MaintenanceWindow, RollupDay, RollupHour, Ro
 
 HISTORY_DAYS = 365
 HOURLY_DAYS = 30  # hour buckets for the last month; older history is kept per day
+APP_TARGET = "Dasbor Monev TIK"
+APP_HEALTH = "http://127.0.0.1:{port}/_stcore/health"
+
+
 def app_health_url() -> str:
     """The demo dashboard's own health URL, on the port it runs on (`make run PORT=…` exports it)."""
-    return f"http://127.0.0.1:{int(os.environ.get('MONEV_DEMO_APP_PORT') or 8501)}/_stcore/health"
+    return APP_HEALTH.format(port=int(os.environ.get("MONEV_DEMO_APP_PORT") or 8501))
+
+
+def follow_app_port(*, session: Session) -> bool:
+    """Point the demo dashboard's own target at the port this run uses: a demo store first made by
+    `make run` on 8501 and opened again with `make run PORT=8611` must not show a false outage. Only the
+    loopback health URL the demo made is touched; True when it changed."""
+    url = app_health_url()
+    target = session.scalar(select(Target).where(Target.name == APP_TARGET,
+                                                 Target.host.like(APP_HEALTH.format(port="%"))))
+    if target is None or target.host == url:
+        return False
+    target.host, target.updated_at = url, datetime.now(UTC)
+    return True
 
 
 def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
@@ -29,7 +46,7 @@ def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
                          host=f"127.0.0.{i + 2}", criticality="high" if unit.kind != "kelurahan" else "normal"))
     by_code = {u.code: u for u in units}
     if "DISKOMINFO" in by_code:
-        rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name="Dasbor Monev TIK", kind="http",
+        rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name=APP_TARGET, kind="http",
                          host=app_health_url(), options={"keyword": "ok"}, criticality="critical"))
     if "DISHUB" in by_code:
         rows.append(dict(unit_id=by_code["DISHUB"].id, name="Server ATCS (port 9)", kind="tcp", host="127.0.0.1",

@@ -1,6 +1,6 @@
 """Evaluation periods: a year each, open or closed, and how the city index is formed for it."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -39,6 +39,17 @@ def set_city_method(*, session: Session, viewer: Viewer, period_id: int, method:
         audit.record(session, viewer=viewer, action="update", table="evaluation_period", row_id=period.id,
                      unit_id=None, old={"city_method": period.city_method}, new={"city_method": method})
         period.city_method = method
+
+
+def set_deadline(*, session: Session, viewer: Viewer, period_id: int, deadline: date | None) -> None:
+    """The day by which units submit their self-assessment (admin); None clears it."""
+    require_role(viewer, Role.ADMIN)
+    period = get_period(session, period_id)
+    if period.deadline != deadline:
+        audit.record(session, viewer=viewer, action="update", table="evaluation_period", row_id=period.id,
+                     unit_id=None, old={"deadline": period.deadline and period.deadline.isoformat()},
+                     new={"deadline": deadline and deadline.isoformat()})
+        period.deadline = deadline
 
 
 def period_window(period: EvaluationPeriod, zone: ZoneInfo, now: datetime | None = None) -> tuple[datetime, datetime]:

@@ -460,4 +460,6 @@ MESSAGES: dict[str, str] = {
     "evidence.satisfaction.quarters": "Ratings per service and quarter",
     "evidence.satisfaction.distribution": "Ratings 1 / 2 / 3 / 4 / 5",
     "evidence.satisfaction.comments": "Sample of the comments shown",
+    "admin_eval.deadline": "Self-assessment deadline",
+    "admin_eval.deadline_help": "Shown on every unit's home with the days left. Leave empty while none is set.",
 }

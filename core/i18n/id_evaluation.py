@@ -460,4 +460,6 @@ MESSAGES: dict[str, str] = {
     "evidence.satisfaction.quarters": "Penilaian per layanan dan kuartal",
     "evidence.satisfaction.distribution": "Sebaran nilai 1 / 2 / 3 / 4 / 5",
     "evidence.satisfaction.comments": "Contoh komentar yang ditampilkan",
+    "admin_eval.deadline": "Batas pengajuan evaluasi mandiri",
+    "admin_eval.deadline_help": "Tampil di beranda setiap unit dengan sisa harinya. Kosongkan bila belum ditetapkan.",
 }

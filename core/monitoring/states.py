@@ -17,11 +17,14 @@ ANSWERED = frozenset({State.UP, State.DEGRADED})
 class Look:
     colour: str  # Streamlit's colour name, for :colour[text] in markdown
     label: str  # catalogue key
+    icon: str  # a shape beside the colour, so no state is told by colour alone
 
 
 COLOURS = {State.DOWN: "red", State.PENDING: "orange", State.DEGRADED: "orange", State.MAINTENANCE: "blue",
            State.UP: "green", State.UNKNOWN: "gray"}
-LOOKS: dict[State, Look] = {state: Look(COLOURS[state], f"state.{state.value}") for state in State}
+ICONS = {State.DOWN: ":material/cancel:", State.PENDING: ":material/pending:", State.DEGRADED: ":material/warning:",
+         State.MAINTENANCE: ":material/build:", State.UP: ":material/check_circle:", State.UNKNOWN: ":material/help:"}
+LOOKS: dict[State, Look] = {state: Look(COLOURS[state], f"state.{state.value}", ICONS[state]) for state in State}
 
 
 def look(state: str) -> Look:

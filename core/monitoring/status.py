@@ -10,7 +10,7 @@ from core.access import Viewer, scoped
 from core.monitoring.states import SEVERITY, worst
 from core.org.units import list_units
 from db.models import Unit
-from db.monitoring import Incident, RollupMinute, State, Target, TargetState, Worker
+from db.monitoring import Incident, RollupHour, State, Target, TargetState, Worker
 from db.types import utcnow
 
 
@@ -19,6 +19,8 @@ class UnitStatus:
     unit_id: int
     name: str
     short_name: str
+    kind: str = ""
+    parent_id: int | None = None
     worst: State = State.UNKNOWN
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -38,7 +40,7 @@ class Freshness:
 
 def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
     """Every visible unit; one without targets stays UNKNOWN, never UP."""
-    units = {u.id: UnitStatus(u.id, u.name, u.short_name) for u in list_units(session=session, viewer=viewer)}
+    units = {u.id: UnitStatus(u.id, u.name, u.short_name, u.kind, u.parent_id) for u in list_units(session=session, viewer=viewer)}
     stmt = (select(Target.unit_id, TargetState.state, func.count()).join(TargetState)
             .where(Target.enabled.is_(True)).group_by(Target.unit_id, TargetState.state))
     for unit_id, state, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
@@ -85,23 +87,25 @@ def open_incidents(*, session: Session, viewer: Viewer) -> list[OpenIncident]:
             for i, target, short, name in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
 
 
-def latency_trend(*, session: Session, viewer: Viewer, now: datetime, minutes: int = 60,
-                  points: int = 12) -> dict[int, list[float | None]]:
-    """Average latency per unit in `points` equal slots over the last `minutes`, from minute rollups."""
-    start = now - timedelta(minutes=minutes)
-    stmt = (select(Target.unit_id, RollupMinute.bucket, func.sum(RollupMinute.latency_sum_ms),
-                   func.sum(RollupMinute.latency_n))
-            .join(Target, Target.id == RollupMinute.target_id)
-            .where(RollupMinute.bucket >= start, Target.enabled.is_(True))
-            .group_by(Target.unit_id, RollupMinute.bucket))
-    slot = minutes * 60 / points
-    sums: dict[int, list[list[float]]] = {}
-    for unit_id, bucket, total, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
-        index = min(points - 1, int((bucket - start).total_seconds() // slot))
-        cells = sums.setdefault(unit_id, [[0.0, 0] for _ in range(points)])
-        cells[index][0] += float(total or 0)
-        cells[index][1] += int(n or 0)
-    return {unit: [s / n if n else None for s, n in cells] for unit, cells in sums.items()}
+def hourly(*, session: Session, viewer: Viewer, now: datetime, hours: int = 24) -> dict[int, list[float | None]]:
+    """Each unit's availability in each of the last `hours` clock hours, the current one last, from hour
+    rollups: the share of checked time its targets answered (maintenance not counted); None for an hour
+    with no check at all, so a gap in monitoring never reads as up or as down."""
+    this_hour = now.replace(minute=0, second=0, microsecond=0)
+    start = this_hour - timedelta(hours=hours - 1)
+    stmt = (select(Target.unit_id, RollupHour.bucket, func.sum(RollupHour.up_s + RollupHour.degraded_s),
+                   func.sum(RollupHour.down_s))
+            .join(Target, Target.id == RollupHour.target_id)
+            .where(RollupHour.bucket >= start, Target.enabled.is_(True))
+            .group_by(Target.unit_id, RollupHour.bucket))
+    cells: dict[int, list[list[float]]] = {}
+    for unit_id, bucket, answered, down in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
+        index = int((bucket - start).total_seconds() // 3600)
+        if 0 <= index < hours:
+            cell = cells.setdefault(unit_id, [[0.0, 0.0] for _ in range(hours)])[index]
+            cell[0] += float(answered or 0)
+            cell[1] += float(down or 0)
+    return {unit: [up / (up + down) if up + down else None for up, down in row] for unit, row in cells.items()}
 
 
 @dataclass
@@ -111,10 +115,10 @@ class Wall:
     units: list[UnitStatus]
     totals: dict[str, int]
     incidents: list[OpenIncident]
-    trends: dict[int, list[float | None]]
+    hours: dict[int, list[float | None]]  # per unit, availability in each of the last 24 clock hours
 
 
 def wall(*, session: Session, viewer: Viewer, now: datetime | None = None) -> Wall:
     now = now or utcnow()
     units = unit_statuses(session=session, viewer=viewer)
-    return Wall(units, totals(units), open_incidents(session=session, viewer=viewer), latency_trend(session=session, viewer=viewer, now=now))
+    return Wall(units, totals(units), open_incidents(session=session, viewer=viewer), hourly(session=session, viewer=viewer, now=now))

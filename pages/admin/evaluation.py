@@ -48,6 +48,11 @@ with left:
 with right:
     st.subheader(t("admin_eval.state"))
     if period.status == "open":
+        # The day units submit by: shown on every unit's home with the days left.
+        deadline = st.date_input(t("admin_eval.deadline"), value=period.deadline, key=f"admin_eval_deadline_{period.id}",
+                                 format="DD/MM/YYYY", help=t("admin_eval.deadline_help"))
+        if deadline != period.deadline and st.button(t("common.save"), key="admin_eval_deadline_save"):
+            save(periods.set_deadline, t("common.saved"), period_id=period.id, deadline=deadline)
         st.caption(t("admin_eval.close_help"))
         if st.button(t("admin_eval.close"), icon=":material/lock:", key="admin_eval_close"):
             save(lifecycle.close_period, lambda n: t("admin_eval.closed", year=period.year, count=n),

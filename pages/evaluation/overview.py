@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import formatting
+from core.access import Role
 from core.evaluation import charts, leadership, report
 from pages.common.shell import cached, chart, ctx, deferred, guard, plain, t
 from pages.evaluation.periods import pick_period
@@ -14,7 +15,7 @@ from pages.evaluation.periods import pick_period
 guard("overview")
 c = ctx()
 head, picker = st.columns([5, 2], vertical_alignment="bottom")
-head.title(t("overview.title"))
+head.title(t("page.overview_unit") if c.viewer.role is Role.SKPD else t("overview.title"))  # what the viewer sees
 period = pick_period(picker)
 view = cached(leadership.overview, period_id=period.id, zone=c.settings.zone, org_name=c.settings.org_name)
 city, before = view.city, view.city_previous
