@@ -1,4 +1,7 @@
-"""How numbers, money, dates and times read: `Rp 1.250.000`, `27 Nov 2026`, `14.05 WIB`."""
+"""How numbers, money, dates and times read, in the reader's language: `Rp 1.250.000`, `99,95 %`,
+`27 Nov 2026`, `14.05 WIB` in Indonesian; `Rp 1,250,000`, `99.95 %`, `27 Nov 2026`, `14:05 WIB` in English.
+Every figure a page, an export or a PDF shows goes through here; what a user types is read back by
+`parse_number` with the same conventions."""
 
 import re
 import string
@@ -14,19 +17,57 @@ MONTHS = {
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
-def number(value: float | int, decimals: int = 0) -> str:
-    """Indonesian grouping: 1.250.000 and 99,95."""
+# (thousands separator, decimal mark) per language; Indonesian for any language not listed.
+MARKS = {"id": (".", ","), "en": (",", ".")}
+
+
+def _marks(lang: str) -> tuple[str, str]:
+    return MARKS.get(lang, MARKS["id"])
+
+
+def number(value: float | int, decimals: int = 0, lang: str = "id", trim: bool = False) -> str:
+    """Grouped and rounded half up: 1.250.000 and 99,95 in Indonesian, 1,250,000 and 99.95 in English;
+    with `trim`, no trailing zeros after the decimal mark (5 and 99,5, as a person types them)."""
     quant = Decimal(1).scaleb(-decimals)
     rounded = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
     whole, _, frac = f"{abs(rounded):,.{decimals}f}".partition(".")
-    text = whole.replace(",", ".") + ("," + frac if frac else "")
+    frac = frac.rstrip("0") if trim else frac
+    group, point = _marks(lang)
+    text = whole.replace(",", group) + (point + frac if frac else "")
     return ("-" if rounded < 0 else "") + text
 
 
-def rupiah(value: float | int | None) -> str:
+def percent(value: float | int | None, decimals: int = 2, lang: str = "id") -> str:
+    """A share already in percent: `99,95 %` / `99.95 %`; `–` when there is nothing to show."""
+    return "–" if value is None else f"{number(value, decimals, lang)} %"
+
+
+def rupiah(value: float | int | None, lang: str = "id") -> str:
     if value is None:
         return "–"
-    return ("-" if value < 0 else "") + "Rp " + number(abs(value))
+    return ("-" if value < 0 else "") + "Rp " + number(abs(value), 0, lang)
+
+
+def parse_number(text: str, lang: str = "id") -> float:
+    """A number as a person types it in their language: `1.250.000`, `1250000`, `99,5` (Indonesian),
+    `1,250,000`, `99.5` (English); `Rp` and `%` are allowed around it. ValueError when it is not one."""
+    group, point = _marks(lang)
+    cleaned = str(text).strip().removeprefix("Rp").removesuffix("%").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        raise ValueError("empty")
+    sign = -1 if cleaned.startswith("-") else 1
+    cleaned = cleaned.lstrip("+-")
+    whole, _, frac = cleaned.partition(point)
+    if group in frac or point in frac:
+        raise ValueError(text)
+    parts = whole.split(group)
+    # Grouping, when used, is in threes after the first group: 1.250.000, never 12.50.000.
+    if len(parts) > 1 and (not parts[0] or len(parts[0]) > 3 or any(len(p) != 3 for p in parts[1:])):
+        raise ValueError(text)
+    digits = "".join(parts)
+    if not digits.isascii() or not digits.isdigit() or (frac and not (frac.isascii() and frac.isdigit())):
+        raise ValueError(text)
+    return sign * float(f"{digits}.{frac or 0}")
 
 
 SCALES = {"id": ((10**12, "T"), (10**9, "M"), (10**6, "jt")), "en": ((10**12, "tn"), (10**9, "bn"), (10**6, "m"))}
@@ -38,8 +79,8 @@ def rupiah_short(value: float | int | None, lang: str = "id") -> str:
         return "–"
     for size, word in SCALES.get(lang, SCALES["id"]):
         if abs(value) >= size:
-            return ("-" if value < 0 else "") + f"Rp {number(abs(value) / size, 0 if size == 10**6 else 2)} {word}"
-    return rupiah(value)
+            return ("-" if value < 0 else "") + f"Rp {number(abs(value) / size, 0 if size == 10**6 else 2, lang)} {word}"
+    return rupiah(value, lang)
 
 
 def day(value: date | datetime | None, lang: str = "id", zone: ZoneInfo | None = None) -> str:

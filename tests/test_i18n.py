@@ -100,3 +100,28 @@ def test_names_shown_in_markdown_cannot_become_links_colours_or_emphasis():
     assert escaped.replace("\\", "").replace("\u200b", "") == name
     bare = formatting.escape_markdown("lihat www.contoh.test, http://contoh.test atau surat@contoh.test")
     assert "www\u200b" in bare and "http\u200b" in bare and "\u200b\\@" in bare
+
+
+@pytest.mark.parametrize(("lang", "grouped", "share", "money"), [
+    ("id", "1.548", "99,95 %", "Rp 1.250.000"), ("en", "1,548", "99.95 %", "Rp 1,250,000")])
+def test_figures_read_in_the_viewers_language(lang, grouped, share, money):
+    assert formatting.number(1548, 0, lang) == grouped
+    assert formatting.percent(99.946, 2, lang) == share and formatting.percent(None, 2, lang) == "–"
+    assert formatting.rupiah(1_250_000, lang) == money
+    assert formatting.number(5.0, 2, lang, trim=True) == "5" and formatting.number(97.5, 2, lang, trim=True) == (
+        "97,5" if lang == "id" else "97.5")
+
+
+@pytest.mark.parametrize(("lang", "typed", "value"), [
+    ("id", "1.250.000", 1_250_000), ("id", "1250000", 1_250_000), ("id", "99,5", 99.5), ("id", "Rp 36.500.000", 36_500_000),
+    ("id", "-2,25 %", -2.25), ("en", "1,250,000", 1_250_000), ("en", "99.5", 99.5), ("en", "0.5", 0.5)])
+def test_numbers_are_read_back_as_people_type_them(lang, typed, value):
+    assert formatting.parse_number(typed, lang) == value
+
+
+@pytest.mark.parametrize(("lang", "typed"), [
+    ("id", "99.5"),  # an English decimal in Indonesian: 995 is not what was meant, so it is refused
+    ("id", "1.25.000"), ("id", "12,5,0"), ("id", "abc"), ("id", ""), ("id", "1,5e3"), ("en", "99,5"), ("en", "²")])
+def test_text_that_is_not_a_number_in_the_viewers_language_is_refused(lang, typed):
+    with pytest.raises(ValueError):
+        formatting.parse_number(typed, lang)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.needs import budget
 from db.engine import session_scope
 from db.needs import Need, Scenario
-from tests.apptest import assert_clean, frames, open_page, texts
+from tests.apptest import assert_clean, frames, open_page, shown, texts
 from tests.conftest import CITY, UNIT_A
 from tests.evaluation import new_period
 from tests.needs import NEXT_YEAR, add_needs, need_cells, needs_in_every_unit
@@ -91,7 +91,7 @@ def test_leadership_moves_the_ceiling_and_saves_the_scenario(planned, store):
     assert_clean(at)
     funded = next(m for m in at.metric if m.label == "Kebutuhan didanai")
     assert funded.value == f"4 / {len(CITY)}"  # the saved scenario: 16 M for needs of 4 M each
-    at.slider(key="budget_ceiling").set_value(36).run()
+    at.select_slider(key="budget_ceiling").set_value(36).run()
     assert next(m for m in at.metric if m.label == "Kebutuhan didanai").value == f"9 / {len(CITY)}"
     at.session_state["budget_tabs"] = "Simpan & ekspor"
     at.run()
@@ -125,3 +125,18 @@ def test_an_operators_unit_page_counts_their_needs_by_status(env, store, city, a
     draft = next(m for m in at.metric if m.label == "Draf")
     assert (draft.value, draft.delta) == ("2", "Rp 8.000.000")
     assert f"Kebutuhan TIK tahun anggaran {NEXT_YEAR}" in texts(at)
+
+
+def test_the_ceiling_can_be_typed_to_the_rupiah_and_a_mistyped_amount_is_named(planned, store):
+    at = open_page("pimpinan", "budget")
+    at.text_input(key="budget_ceiling_exact").input("36.500.000").run()
+    assert_clean(at)
+    assert any("Pagu Rp 36.500.000" in shown(c.value) for c in at.caption)
+    assert at.select_slider(key="budget_ceiling").value in (36, 37)  # the slider follows the typed amount
+    assert next(m for m in at.metric if m.label == "Kebutuhan didanai").value == f"9 / {len(CITY)}"
+    at.select_slider(key="budget_ceiling").set_value(20).run()  # moving the slider replaces the typed amount
+    assert at.text_input(key="budget_ceiling_exact").value == "20.000.000"
+    at.text_input(key="budget_ceiling_exact").input("36.5 juta").run()
+    assert [shown(e.value) for e in at.error] == [
+        "Pagu tepat (Rp): bukan angka. Tulis seperti 1.250.000.000 (titik pemisah ribuan, koma desimal)."]
+

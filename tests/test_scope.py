@@ -48,6 +48,7 @@ READS = {
     "org.units.child_counts": (lambda s, v: units.child_counts(session=s, viewer=v), lambda rows: set(rows)),
     "org.users.list_users": (lambda s, v: users.list_users(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
     "audit.list_audit": (lambda s, v: audit.list_audit(session=s, viewer=v), lambda rows: unit_ids_of(rows)),
+    "audit.history": (lambda s, v: audit.history(session=s, viewer=v, lang="id"), lambda rows: unit_ids_of(rows)),
     "evaluation.readiness.readiness": (lambda s, v: readiness.readiness(session=s, viewer=v, period_id=s_period["id"],
                                                              zone=JAKARTA), lambda rows: unit_ids_of(rows)),
     "evaluation.leadership.overview": (lambda s, v: leadership.overview(session=s, viewer=v, period_id=s_period["id"],

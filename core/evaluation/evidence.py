@@ -113,7 +113,7 @@ def _applications(session, viewer, units, lang, **_) -> list[Section]:
 def _integrations(session, viewer, units, lang, **_) -> list[Section]:
     apps = _apps(session, viewer, units)
     joined = [a for a in apps if a.integrations]
-    share = formatting.number(100 * len(joined) / len(apps), 1) + " %" if apps else "–"
+    share = formatting.percent(100 * len(joined) / len(apps), 1, lang) if apps else "–"
     return [
         Section(t("evidence.integrations.summary", lang), [t("evidence.what", lang), t("evidence.count", lang)],
                 [[t("evidence.integrations.apps", lang), len(apps)], [t("evidence.integrations.joined", lang), len(joined)],
@@ -141,7 +141,7 @@ def _infrastructure(session, viewer, units, lang, period, zone, **_) -> list[Sec
     for unit in units.values():
         figure = availability.for_unit(session=session, viewer=viewer, unit_id=unit.id, start=start, end=end, zone=zone)
         if figure.percent is not None:
-            measured.append([unit.name, formatting.number(figure.percent, 2) + " %",
+            measured.append([unit.name, formatting.percent(figure.percent, 2, lang),
                              formatting.duration(figure.down_s, lang), formatting.duration(figure.unknown_s, lang)])
     return [
         Section(t("evidence.infra.devices", lang), [t("device.category", lang), t("evidence.count", lang),
@@ -165,13 +165,13 @@ def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
         measured = [r for r in results if r.met is not None]
         worst = min((r.month.percent for r in results if r.month.percent is not None), default=None)
         summary.append([service.name, units[service.unit_id].short_name or units[service.unit_id].code,
-                        f"{formatting.number(service.sla_availability, 2)} %",
+                        formatting.percent(service.sla_availability, 2, lang),
                         f"{sum(1 for r in measured if r.met)} / {len(measured)}",
-                        "–" if worst is None else f"{formatting.number(worst, 2)} %"])
+                        "–" if worst is None else formatting.percent(worst, 2, lang)])
         for r in results:
             monthly.append([service.name, formatting.month(r.month.month, lang),
-                            "–" if r.month.percent is None else f"{formatting.number(r.month.percent, 2)} %",
-                            "–" if r.month.p95_ms is None else f"{formatting.number(r.month.p95_ms)} ms",
+                            "–" if r.month.percent is None else formatting.percent(r.month.percent, 2, lang),
+                            "–" if r.month.p95_ms is None else f"{formatting.number(r.month.p95_ms, 0, lang)} ms",
                             t(f"services.met.{r.met}", lang)])
             breaches += [[service.name, formatting.moment(b.started_at, zone, lang),
                           formatting.duration(b.service_s, lang), sla.breach_reason(b, lang)] for b in r.month.breaches]
@@ -199,7 +199,7 @@ def _satisfaction(session, viewer, units, lang, period, zone, **_) -> list[Secti
         for quarter in quarters:
             seen = voice.satisfaction(session=session, viewer=viewer, service_id=service.id, quarter=quarter, zone=zone)
             rows.append([service.name, f"Q{(quarter.month - 1) // 3 + 1} {quarter.year}", seen.count,
-                         "–" if seen.mean is None else formatting.number(seen.mean, 2),
+                         "–" if seen.mean is None else formatting.number(seen.mean, 2, lang),
                          " / ".join(str(seen.distribution[n]) for n in range(1, 6))])
             comments += [[service.name, formatting.day(f.at, lang, zone), f.rating, f.comment]
                          for f in seen.comments if not f.hidden][:20]
@@ -307,9 +307,9 @@ def sla_report(*, session: Session, viewer: Viewer, month: date, service_id: int
     for service in services:
         result = sla.Compliance(service, measured[(service.id, month)])
         m = result.month
-        rows.append([service.name, names.get(service.unit_id, "–"), f"{formatting.number(service.sla_availability, 2)} %",
-                     "–" if m.percent is None else f"{formatting.number(m.percent, 2)} %",
-                     "–" if m.p95_ms is None else f"{formatting.number(m.p95_ms)} ms",
+        rows.append([service.name, names.get(service.unit_id, "–"), formatting.percent(service.sla_availability, 2, lang),
+                     "–" if m.percent is None else formatting.percent(m.percent, 2, lang),
+                     "–" if m.p95_ms is None else f"{formatting.number(m.p95_ms, 0, lang)} ms",
                      formatting.duration(m.unknown_s, lang), t(f"services.met.{result.met}", lang)])
         breaches += [[service.name, formatting.moment(b.started_at, zone, lang), formatting.duration(b.service_s, lang),
                       sla.breach_reason(b, lang)] for b in m.breaches]

@@ -24,8 +24,8 @@ from db.types import utcnow
 HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
 
 
-def num(value: float | None, decimals: int = 2) -> str:
-    return "–" if value is None else formatting.number(value, decimals)
+def num(value: float | None, decimals: int = 2, lang: str = "id") -> str:
+    return "–" if value is None else formatting.number(value, decimals, lang)
 
 
 def predicate_text(value: float | None, lang: str, framework: Framework) -> str:
@@ -39,20 +39,20 @@ def top_groups(view: leadership.Overview, figures) -> tuple[str, dict, dict]:
     return kind, view.framework.groups(kind), figures.domains if kind == "domain" else figures.aspects
 
 
-def measure_text(code: str, value: float | None) -> str:
+def measure_text(code: str, value: float | None, lang: str = "id") -> str:
     if value is None:
         return "–"
     unit = readiness.BY_CODE[code].unit
-    return {"%": f"{formatting.number(value, 1)} %", "ratio": formatting.number(value, 2)}.get(unit,
-                                                                                               formatting.number(value))
+    return {"%": formatting.percent(value, 1, lang), "ratio": formatting.number(value, 2, lang)}.get(
+        unit, formatting.number(value, 0, lang))
 
 
 def recommendation_text(key: str, params: dict, lang: str) -> str:
     values = dict(params)
     if "level" in values and isinstance(values["level"], float):
-        values["level"] = formatting.number(values["level"], 2)
+        values["level"] = formatting.number(values["level"], 2, lang)
     if "minutes" in values:
-        values["minutes"] = formatting.number(values["minutes"])
+        values["minutes"] = formatting.number(values["minutes"], 0, lang)
     if "areas" in values:
         values["areas"] = ", ".join(t(f"competence.{a}", lang) for a in values["areas"])
     if "apps" in values:
@@ -62,11 +62,11 @@ def recommendation_text(key: str, params: dict, lang: str) -> str:
     return t(key, lang, **values)
 
 
-def change_text(now: float | None, before: float | None) -> str:
+def change_text(now: float | None, before: float | None, lang: str = "id") -> str:
     if now is None or before is None:
         return "–"
     delta = round(now, 2) - round(before, 2)
-    return ("+" if delta >= 0 else "") + formatting.number(delta, 2)
+    return ("+" if delta >= 0 else "") + formatting.number(delta, 2, lang)
 
 
 def index_names(lang: str) -> dict[str, str]:
@@ -112,7 +112,7 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
         (t("eval.framework", lang), fw.title),
         (t("eval.city_index", lang, index=index), round(city.index, 4) if city.index is not None else None),
         (t("spbe.predicate", lang), predicate_text(city.index, lang, fw)),
-        (t("eval.change", lang), change_text(city.index, before.index if before else None)),
+        (t("eval.change", lang), change_text(city.index, before.index if before else None, lang)),
         (t("eval.city_method", lang), t(f"eval.method.{view.city_method}", lang)),
         (t("eval.city_readiness", lang), round(city.readiness, 4) if city.readiness is not None else None),
         (t("eval.city_availability", lang), round(city.availability, 3) if city.availability is not None else None),
@@ -181,7 +181,7 @@ def _inputs_text(inputs: dict, lang: str) -> str:
 
 def problem_detail(kind: str, p: dict, lang: str) -> str:
     if kind == "downtime":
-        return t("eval.problem_detail.downtime", lang, minutes=formatting.number(p["value"]), incidents=p["incidents"])
+        return t("eval.problem_detail.downtime", lang, minutes=formatting.number(p["value"], 0, lang), incidents=p["incidents"])
     if kind == "past_life":
         return t("eval.problem_detail.past_life", lang, count=p["value"], dated=p["dated"])
     if kind == "no_staff":
@@ -299,12 +299,12 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
     doc.add_page()  # summary
     doc.h1(t("report.summary", lang))
     y = doc.get_y()
-    doc.metric(16, y, t("eval.city_index", lang, index=index), num(city.index), predicate_text(city.index, lang, fw))
-    doc.metric(61, y, t("eval.change", lang), change_text(city.index, before.index if before else None),
+    doc.metric(16, y, t("eval.city_index", lang, index=index), num(city.index, lang=lang), predicate_text(city.index, lang, fw))
+    doc.metric(61, y, t("eval.change", lang), change_text(city.index, before.index if before else None, lang),
                t("eval.since", lang, year=view.previous.year) if view.previous else "")
-    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness), predicate_text(city.readiness, lang, fw))
+    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness, lang=lang), predicate_text(city.readiness, lang, fw))
     doc.metric(151, y, t("eval.city_availability", lang),
-               "–" if city.availability is None else f"{formatting.number(city.availability, 2)} %",
+               formatting.percent(city.availability, 2, lang),
                t("eval.verified_of", lang, verified=city.verified, units=city.units))
     doc.set_y(y + 28)
     doc.para(t("eval.method_note", lang, method=t(f"eval.method.{view.city_method}", lang)), 9)
@@ -344,19 +344,19 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
         doc.para(f"{row.code} - {t('eval.status', lang)}: {t(f'eval.status.{row.status}', lang)}"
                  + (f" - {t('eval.rank', lang)} {row.rank} / {city.ranked}" if row.rank else ""), 10)
         y = doc.get_y() + 2
-        doc.metric(16, y, index, num(row.spbe), predicate_text(row.spbe, lang, fw))
-        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index),
+        doc.metric(16, y, index, num(row.spbe, lang=lang), predicate_text(row.spbe, lang, fw))
+        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index, lang=lang),
                    predicate_text(row.readiness.index, lang, fw))
         doc.metric(106, y, t("eval.availability", lang),
-                   "–" if row.availability is None else f"{formatting.number(row.availability, 2)} %", "")
+                   formatting.percent(row.availability, 2, lang), "")
         doc.set_y(y + 28)
         doc.h2(t(f"eval.{kind}s", lang))
         _, _, own = top_groups(view, row)
         doc.grid([t(f"eval.{kind}", lang), index, t("eval.city", lang)],
-                 [[f"{c} {g.name}", num(own.get(c)), num(values.get(c))] for c, g in nodes.items()], [118, 30, 30])
+                 [[f"{c} {g.name}", num(own.get(c), lang=lang), num(values.get(c), lang=lang)] for c, g in nodes.items()], [118, 30, 30])
         doc.h2(t("eval.readiness_measures", lang))
         doc.grid([t("eval.measure", lang), t("eval.value", lang), t("eval.level", lang)],
-                 [[t(f"measure.{code}", lang), measure_text(code, m.value), m.level or "–"]
+                 [[t(f"measure.{code}", lang), measure_text(code, m.value, lang), m.level or "–"]
                   for code, m in row.readiness.measures.items()], [118, 35, 25])
         recs = leadership.recommendations(view, unit_id=row.unit_id)
         if recs:

@@ -19,6 +19,10 @@ def t(key: str, lang: str = DEFAULT, **params) -> str:
     return text.format(**params) if params else text
 
 
+def has_key(key: str, lang: str = DEFAULT) -> bool:
+    return key in CATALOGUES.get(lang, {}) or key in CATALOGUES[DEFAULT]
+
+
 def encode_reason(key: str, **params) -> str:
     """A reason as stored: a catalogue key and its values, rendered later in the reader's language."""
     return json.dumps([key, params], separators=(",", ":"), ensure_ascii=False)[:300]

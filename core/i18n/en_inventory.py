@@ -289,4 +289,7 @@ MESSAGES: dict[str, str] = {
     "import.rejected_edits": "Changes refused: {count} problems. Nothing was saved; fix the cells listed below and save again.",
     "answer.True": "yes",
     "answer.False": "no",
+    "inventory.columns": "Columns ({shown} of {total})",
+    "inventory.columns_pick": "Columns shown",
+    "inventory.columns_help": "Hidden columns keep their values; saving changes only the cells you edited.",
 }

@@ -162,7 +162,7 @@ MESSAGES: dict[str, str] = {
     "budget.adopted": "adopted",
     "budget.with_submitted": "Include unreviewed needs",
     "budget.with_submitted_help": "Also count needs in status Submitted, not only Approved ones.",
-    "budget.ceiling_m": "Total ceiling (million Rp)",
+    "budget.ceiling_m": "Total ceiling",
     "budget.ceiling_help": "The limit on all ICT spending in this fiscal year.",
     "budget.ceiling_is": "Ceiling {rupiah} — {share} % of all needs.",
     "budget.ceiling": "Ceiling",
@@ -315,4 +315,6 @@ MESSAGES: dict[str, str] = {
     "rka.measure.service": "package",
     "rka.mandatory": "mandatory",
     "rka.total": "GRAND TOTAL",
+    "budget.ceiling_exact": "Exact ceiling (Rp)",
+    "budget.ceiling_exact_help": "Type the exact ceiling, e.g. 1,250,000,000; the slider follows.",
 }

@@ -289,4 +289,7 @@ MESSAGES: dict[str, str] = {
     "import.rejected_edits": "Perubahan ditolak: {count} masalah. Tidak ada yang disimpan; perbaiki sel yang disebut di bawah lalu simpan lagi.",
     "answer.True": "ya",
     "answer.False": "tidak",
+    "inventory.columns": "Kolom ({shown} dari {total})",
+    "inventory.columns_pick": "Kolom yang ditampilkan",
+    "inventory.columns_help": "Kolom yang disembunyikan tetap tersimpan; menyimpan hanya mengubah sel yang Anda sunting.",
 }

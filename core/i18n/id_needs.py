@@ -169,7 +169,7 @@ MESSAGES: dict[str, str] = {
     "budget.adopted": "ditetapkan",
     "budget.with_submitted": "Sertakan yang belum ditinjau",
     "budget.with_submitted_help": "Ikut hitung kebutuhan berstatus Diajukan, bukan hanya yang Disetujui.",
-    "budget.ceiling_m": "Pagu total (juta Rp)",
+    "budget.ceiling_m": "Pagu total",
     "budget.ceiling_help": "Batas seluruh belanja TIK tahun anggaran ini.",
     "budget.ceiling_is": "Pagu {rupiah} — {share} % dari seluruh kebutuhan.",
     "budget.ceiling": "Pagu",
@@ -323,4 +323,6 @@ MESSAGES: dict[str, str] = {
     "rka.measure.service": "paket",
     "rka.mandatory": "wajib",
     "rka.total": "JUMLAH TOTAL",
+    "budget.ceiling_exact": "Pagu tepat (Rp)",
+    "budget.ceiling_exact_help": "Ketik pagu persisnya, misalnya 1.250.000.000; penggeser ikut pindah.",
 }

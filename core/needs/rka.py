@@ -104,7 +104,7 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     year = outcome.fiscal_year
     heading = [t("rka.title", lang), f"{org_name} — {t('rka.year', lang, year=year)}",
                t("rka.scenario", lang, name=name, policy=t(f"budget.policy.{outcome.params.policy}", lang),
-                 ceiling=formatting.rupiah(outcome.params.ceiling))]
+                 ceiling=formatting.rupiah(outcome.params.ceiling, lang))]
     funded = [r for r in outcome.rows if r["funded"]]
     unfunded = [r for r in outcome.rows if not r["funded"]]
     _annex(book, t("rka.sheet.funded", lang), outcome, funded, heading, lang)
@@ -129,8 +129,9 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     for label, value in facts:
         summary.append([safe_cell(label), safe_cell(value) if isinstance(value, str) else value])
         cell = summary.cell(row=summary.max_row, column=2)
+        # A share as a percentage, money and counts as whole numbers (a count never reads "673,00").
         cell.number_format = "0.0%" if label == t("budget.escalation", lang) else (
-            MONEY if isinstance(value, int) and abs(value) >= 1000 else "0.00")
+            MONEY if isinstance(value, int) else "0.00")
     summary.append([])
     summary.append([t("budget.category", lang), t("budget.limit", lang), t("budget.requested", lang),
                     t("budget.funded", lang)])

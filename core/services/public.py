@@ -179,7 +179,7 @@ def _bar(days: list[tuple[date, float | None]], lang: str) -> str:
             kind, text = "n", t("public.no_data", lang)
         else:
             kind = "g" if value >= 99.5 else "a" if value >= 95 else "r"
-            text = f"{formatting.number(value, 2) if lang == 'id' else f'{value:.2f}'} %"
+            text = formatting.percent(value, 2, lang)
         cells.append(f'<i class="{kind}" title="{_e(formatting.day(day, lang))}: {_e(text)}"></i>')
     return f'<div class="bar" role="img" aria-label="{_e(t("public.uptime_90", lang))}">{"".join(cells)}</div>'
 
@@ -203,10 +203,10 @@ def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str, noti
     def pct(value: float | None) -> str:
         if value is None:
             return "–"
-        return f"{formatting.number(value, 2)} %" if lang == "id" else f"{value:.2f} %"
+        return formatting.percent(value, 2, lang)
 
     def score(value: float) -> str:
-        return formatting.number(value, 1) if lang == "id" else f"{value:.1f}"
+        return formatting.number(value, 1, lang)
 
     if notice:
         parts_notice = f'<section class="notice" role="status"><p>{_e(t(f"public.notice.{notice}", lang))}</p></section>'

@@ -21,9 +21,11 @@ from pages.common.shell import (
     guard,
     import_limits,
     moment,
+    number_field,
     save,
     show_error,
     show_flash,
+    show_table,
     t,
     text,
     uploader,
@@ -44,7 +46,7 @@ is_admin = c.viewer.is_admin
 unit_filter = st.selectbox(t("users.unit"), [None, *unit_by_id], key="targets_unit",
                            format_func=lambda i: t("admin_targets.all_units") if i is None else unit_by_id[i].name)
 shown = [r for r in rows if unit_filter is None or r.unit_id == unit_filter]
-st.dataframe(pd.DataFrame({
+show_table(pd.DataFrame({
     t("users.unit"): [unit_by_id[r.unit_id].short_name if r.unit_id in unit_by_id else "" for r in shown],
     t("admin_targets.name"): [r.name for r in shown],
     t("admin_targets.kind"): [r.kind for r in shown],
@@ -55,7 +57,7 @@ st.dataframe(pd.DataFrame({
     t("admin_targets.state"): [t(look(r.state).label) for r in shown],
     t("admin_targets.last_check"): [moment(r.last_check_at) if r.last_check_at else "–" for r in shown],
     t("admin_targets.reason"): [reason_text(r.last_reason, c.lang) for r in shown],
-}), hide_index=True, width="stretch")
+}))
 EXPORT_COLUMNS = [(k, k) for k in ("unit", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold",
                                    "criticality", "enabled", "options", "state")]
 export_rows = deferred(targets.export_rows)
@@ -115,8 +117,8 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
         a, b, d, e = st.columns(4)
         interval = a.number_input(t("admin_targets.interval"), 10, 86400, value=current.interval_s if current else 60,
                                   key=f"{key}_interval")
-        timeout = b.number_input(t("admin_targets.timeout"), 0.5, 30.0, value=float(current.timeout_s) if current
-                                 else 5.0, key=f"{key}_timeout")
+        timeout = number_field(t("admin_targets.timeout"), min_value=0.5, max_value=30.0, decimals=1, where=b,
+                               value=float(current.timeout_s) if current else 5.0, key=f"{key}_timeout")
         threshold = d.number_input(t("admin_targets.threshold"), 1, 20, value=current.fail_threshold if current
                                    else 3, key=f"{key}_threshold")
         criticality = e.selectbox(t("admin_targets.criticality"), LEVELS, format_func=lambda v: t(f"criticality.{v}"),
@@ -130,7 +132,7 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
                                                        else {})
         enabled = st.checkbox(t("admin_targets.enabled"), value=current.enabled if current else True,
                               key=f"{key}_enabled")
-        if not st.form_submit_button(t("common.save"), type="primary"):
+        if not st.form_submit_button(t("common.save"), type="primary") or timeout is None:
             return None
     return form_data(targets.TargetCreate, unit_id=unit_id, name=name, kind=kind, host=host, port=port or None,
                      interval_s=int(interval), timeout_s=float(timeout), fail_threshold=int(threshold),

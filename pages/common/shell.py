@@ -151,9 +151,90 @@ def show_error(exc: MonevError) -> None:
         )
 
 
+def num(value, decimals: int = 0) -> str:
+    """A figure in the viewer's language (1.250.000 / 1,250,000); `–` when there is none."""
+    return "–" if value is None else formatting.number(value, decimals, _lang())
+
+
+def pct(value, decimals: int = 2) -> str:
+    """A share in percent in the viewer's language: 99,95 % / 99.95 %."""
+    return formatting.percent(value, decimals, _lang())
+
+
+def money(value) -> str:
+    """Rupiah in the viewer's language: Rp 1.250.000 / Rp 1,250,000."""
+    return formatting.rupiah(value, _lang())
+
+
+def number_field(label: str, *, key: str, value: float | None = None, min_value: float | None = None,
+                 max_value: float | None = None, decimals: int = 2, help: str | None = None, where=st) -> float | None:
+    """A number typed as the viewer writes it (99,5 or 1.250.000 in Indonesian, 99.5 or 1,250,000 in
+    English) and shown back the same way, where Streamlit's number input would show "99.50". None, with
+    the problem said under the field, when the text is not a number or lies outside the limits."""
+    lang = _lang()
+    if key not in st.session_state and value is not None:
+        st.session_state[key] = formatting.number(value, decimals, lang, trim=True)
+    typed = where.text_input(label, key=key, help=help)
+    try:
+        number = formatting.parse_number(typed, lang)
+    except ValueError:
+        where.error(t("input.not_a_number", label=label, example=formatting.number(1250.5, 1, lang)),
+                    icon=":material/error:")
+        return None
+    if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
+        where.error(t("input.out_of_range", label=label, low=num(min_value, decimals) if min_value is not None else "–",
+                      high=num(max_value, decimals) if max_value is not None else "–"), icon=":material/error:")
+        return None
+    return round(number, decimals)
+
+
 def moment(value) -> str:
     c = ctx()
     return formatting.moment(value, c.settings.zone, c.lang)
+
+
+ROOM_PX = 960  # the main area beside the menu at 1440 px; half of it in a two-column layout
+
+
+def _text_px(text: str, per_char: float) -> int:
+    return int(len(str(text)) * per_char) + 24
+
+
+def fit_columns(frame, room: int = ROOM_PX, config: dict | None = None) -> dict:
+    """Column widths for a table so it fits `room` pixels with every header whole: each column gets at
+    least its header's width, and what is left goes to the columns whose values are longer, in proportion
+    (a long value is cut in its cell, never the header or a column off the edge). Merged into `config`."""
+    config = dict(config or {})
+    columns = [c for c in frame.columns if config.get(c) is not None or c not in config]
+    header = {c: _text_px(config.get(c, {}).get("label") or c, 7.6) if isinstance(config.get(c), dict)
+              else _text_px(c, 7.6) for c in columns}
+    natural = {c: min(420, max(header[c], max((_text_px(v, 7.0) for v in frame[c].head(200)), default=0)))
+               for c in columns}
+    if sum(natural.values()) > room:
+        spare = max(0, room - sum(header.values()))
+        wants = {c: natural[c] - header[c] for c in columns}
+        total = sum(wants.values()) or 1
+        natural = {c: header[c] + int(spare * wants[c] / total) for c in columns}
+    for c in columns:
+        entry = dict(config.get(c) or {})
+        entry["width"] = natural[c]
+        config[c] = entry
+    return config
+
+
+def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, **kwargs):
+    """A read-only table that fits its room at 1440 px (see fit_columns), without the index."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return (where or st).dataframe(frame, column_config=fit_columns(frame, room, column_config), **kwargs)
+
+
+def show_history(lines) -> None:
+    """The change history (core.audit.history) as sentences, newest first, each with its time."""
+    if not lines:
+        st.caption(t("audit.empty"))
+        return
+    st.markdown("\n".join(f"- :gray[{moment(line.at)}] · {plain(line.text)}" for line in lines))
 
 
 def kind_label(kind: str) -> str:
@@ -188,7 +269,7 @@ def uploader(label: str, types: list[str], key: str, where=st):
     limits = import_limits()
     megabytes = limits.max_bytes // 2**20
     return where.file_uploader(label, type=types, key=key, max_upload_size=megabytes, help=t(
-        "import.limits", mb=formatting.number(megabytes), rows=formatting.number(limits.max_rows)))
+        "import.limits", mb=num(megabytes), rows=num(limits.max_rows)))
 
 
 def form_data(model, **fields):

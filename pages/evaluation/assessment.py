@@ -10,9 +10,25 @@ import streamlit as st
 
 from core import audit, formatting
 from core.access import Role
-from core.evaluation import assessment, evidence, frameworks, owners, report
+from core.evaluation import assessment, evidence, frameworks, owners
 from core.org import units
-from pages.common.shell import cached, call, ctx, deferred, guard, moment, plain, save, show_flash, t, text
+from pages.common.shell import (
+    cached,
+    call,
+    ctx,
+    deferred,
+    guard,
+    moment,
+    num,
+    pct,
+    plain,
+    save,
+    show_flash,
+    show_history,
+    show_table,
+    t,
+    text,
+)
 from pages.evaluation.periods import pick_period
 
 guard("assessment")
@@ -60,10 +76,10 @@ own, checked = view.index(verified=False), view.index(verified=True)
 filled = sum(1 for i in own_indicators if (ans := view.answers.get(i.number)) and ans.level is not None)
 cols = st.columns(4)
 cols[0].metric(t("assessment.answered"), f"{filled} / {len(own_indicators)}", border=True)
-cols[1].metric(t("assessment.index_self"), "–" if own.overall is None else formatting.number(own.overall, 2),
+cols[1].metric(t("assessment.index_self"), "–" if own.overall is None else num(own.overall, 2),
                border=True)
 cols[2].metric(t("assessment.index_verified"),
-               formatting.number(checked.overall, 2) if status == "verified" and checked.overall is not None else "–",
+               num(checked.overall, 2) if status == "verified" and checked.overall is not None else "–",
                border=True)
 shown = checked.overall if status == "verified" else own.overall
 band = fw.band(shown)
@@ -76,9 +92,9 @@ with st.expander(t("assessment.groups"), icon=":material/account_tree:"):
     groups = [n for kind in fw.group_kinds() for n in fw.groups(kind).values()]
     st.dataframe(pd.DataFrame({
         t("assessment.group"): [f"{n.code} {n.name}" for n in groups],
-        t("assessment.weight"): [f"{formatting.number(n.weight, 2)} %" for n in groups],
-        t("assessment.index_self"): [report.num(own.values.get(n.code)) for n in groups],
-        t("assessment.index_verified"): [report.num(checked.values.get(n.code) if status == "verified" else None)
+        t("assessment.weight"): [pct(n.weight) for n in groups],
+        t("assessment.index_self"): [num(own.values.get(n.code), 2) for n in groups],
+        t("assessment.index_verified"): [num(checked.values.get(n.code) if status == "verified" else None, 2)
                                          for n in groups],
     }), hide_index=True, width="stretch")
     st.caption(frameworks.formula(fw, c.lang))
@@ -146,8 +162,7 @@ if unit_id is None:
     columns["owner"] = st.column_config.TextColumn(t("owners.owner"), width="medium")
 if view.can_verify or status == "verified":
     columns["verified"] = st.column_config.TextColumn(t("assessment.verified_level"), width="small")
-st.dataframe(pd.DataFrame(rows)[list(columns)], hide_index=True, width="stretch", height=min(560, 38 + 35 * len(rows)),
-             column_config=columns)
+show_table(pd.DataFrame(rows)[list(columns)], height=min(560, 38 + 35 * len(rows)), column_config=columns)
 
 # One indicator at a time ----------------------------------------------------------------------------------
 pick_key, pending_key = f"assessment_pick_{period.id}_{unit_id}", f"assessment_next_{period.id}_{unit_id}"
@@ -165,7 +180,7 @@ answer = view.answers.get(number)
 parent = fw.node(node.parent) if node.parent else None
 st.markdown(f"**{number}. {plain(node.name)}**")
 st.caption(t("assessment.indicator_place", group=f"{parent.code} {parent.name}" if parent else "–",
-             weight=formatting.number(node.weight, 2)))
+             weight=num(node.weight, 2)))
 
 if node.external and unit_id is not None:
     got = view.external.get(number)
@@ -301,7 +316,7 @@ if view.evidence:
         cols = st.columns([1, 4, 2, 1, 1], vertical_alignment="center")
         cols[0].write(f"#{info.indicator}")
         cols[1].text(info.filename)  # a name the uploader chose: text, never markdown
-        cols[2].caption(f"{formatting.number(info.size / 1024, 0)} KB · {plain(info.uploaded_by)} · {moment(info.uploaded_at)}")
+        cols[2].caption(f"{num(info.size / 1024, 0)} KB · {plain(info.uploaded_by)} · {moment(info.uploaded_at)}")
         get = deferred(assessment.evidence_file, evidence_id=info.id)
         cols[3].download_button(t("assessment.download"), data=lambda get=get: get()[2], file_name=info.filename,
                                 key=f"evidence_get_{info.id}", icon=":material/download:", on_click="ignore")
@@ -329,11 +344,4 @@ if view.can_edit and numbers:
 
 if a is not None:
     st.subheader(t("audit.title"))
-    entries = call(audit.list_audit, table="assessment", row_id=a.id, limit=30)
-    if entries:
-        st.dataframe([{t("audit.at"): moment(e.at), t("audit.actor"): e.actor,
-                       t("audit.action"): t(f"audit.action.{e.action}"),
-                       t("audit.change"): audit.describe(e.old_values, e.new_values)} for e in entries],
-                     hide_index=True, width="stretch")
-    else:
-        st.caption(t("audit.empty"))
+    show_history(call(audit.history, table="assessment", row_id=a.id, lang=c.lang, limit=30))

@@ -6,10 +6,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import formatting
 from core.access import Role
 from core.evaluation import charts, leadership, report
-from pages.common.shell import cached, chart, ctx, deferred, guard, plain, t
+from pages.common.shell import cached, chart, ctx, deferred, guard, num, pct, plain, show_table, t
 from pages.evaluation.periods import pick_period
 
 guard("overview")
@@ -25,33 +24,31 @@ st.caption(t("overview.caption", org=c.settings.org_name, year=period.year,
              method=t(f"eval.method.{view.city_method}")) + " · " + plain(fw.title))
 
 
-def num(value, decimals=2):
-    return "–" if value is None else formatting.number(value, decimals)
 
 
 def delta(now, old):
     if now is None or old is None:
         return None
-    return report.change_text(now, old)
+    return report.change_text(now, old, c.lang)
 
 
 cols = st.columns(5)
 # A change is shown only against a previous period on the same framework: two scales are not one.
 comparable = before if before is not None and before.framework.code == fw.code else None
-cols[0].metric(t("eval.city_index", index=idx), num(city.index),
+cols[0].metric(t("eval.city_index", index=idx), num(city.index, 2),
                delta(city.index, comparable.index if comparable else None),
                help=t("eval.city_index_help", regulation=fw.regulation), border=True)
 cols[1].metric(t("spbe.predicate"), report.predicate_text(city.index, c.lang, fw), border=True)
-cols[2].metric(t("eval.city_readiness"), num(city.readiness),
+cols[2].metric(t("eval.city_readiness"), num(city.readiness, 2),
                delta(city.readiness, before.readiness if before else None), help=t("eval.readiness_help"), border=True)
 cols[3].metric(t("eval.city_availability"), "–" if city.availability is None else
-               f"{formatting.number(city.availability, 2)} %", border=True)
+               pct(city.availability), border=True)
 cols[4].metric(t("eval.verified_units"), f"{city.verified} / {city.units}",
                help=t("eval.assessed_units", count=city.assessed), border=True)
 if city.index is None:
     st.info(t(f"eval.city_missing.{view.city_method}"), icon=":material/info:")
     if city.provisional is not None:
-        st.caption(t("overview.provisional", index=idx, value=num(city.provisional),
+        st.caption(t("overview.provisional", index=idx, value=num(city.provisional, 2),
                      predicate=fw.predicate_label(city.provisional, c.lang)))
 with st.expander(t("overview.city_inputs"), icon=":material/calculate:"):
     i = city.inputs
@@ -59,8 +56,8 @@ with st.expander(t("overview.city_inputs"), icon=":material/calculate:"):
         "- " + t(f"overview.city_inputs.{view.city_method}", index=idx, status=t(f"eval.status.{i['city_assessment']}"),
                  verified=i["verified_units"], units=i["units"]),
         "- " + t("overview.city_inputs.readiness", count=i["readiness_units"], units=i["units"]),
-        "- " + t("overview.city_inputs.availability", up=formatting.number(i["up_h"], 1),
-                 measured=formatting.number(i["measured_h"], 1), count=i["measured_units"]),
+        "- " + t("overview.city_inputs.availability", up=num(i["up_h"], 1),
+                 measured=num(i["measured_h"], 1), count=i["measured_units"]),
     ]))
     st.caption(t("overview.city_inputs.more"))
 
@@ -68,11 +65,11 @@ if view.own_only:
     st.subheader(t("overview.own_units"))
     for row in [r for r in view.rows if r.unit_id == c.viewer.unit_id]:
         cols = st.columns(4)
-        cols[0].metric(plain(row.name), num(row.spbe), delta(row.spbe, city.index) if row.spbe is not None else None,
+        cols[0].metric(plain(row.name), num(row.spbe, 2), delta(row.spbe, city.index) if row.spbe is not None else None,
                        help=t("overview.vs_city"), border=True)
         cols[1].metric(t("eval.rank"), t("eval.rank_of", rank=row.rank, of=city.ranked) if row.rank else "–",
                        border=True)
-        cols[2].metric(t("eval.readiness"), num(row.readiness.index), border=True)
+        cols[2].metric(t("eval.readiness"), num(row.readiness.index, 2), border=True)
         cols[3].metric(t("eval.status"), t(f"eval.status.{row.status}"), border=True)
 
 st.subheader(t("eval.ranking"))
@@ -104,13 +101,13 @@ table = pd.DataFrame({
     t("eval.rank"): [str(r.rank) if r.rank else "–" for r in ordered],
     t("eval.unit"): [r.name for r in ordered],
     t("eval.status"): [t(f"eval.status.{r.status}") for r in ordered],
-    idx: [num(r.spbe) for r in ordered],
+    idx: [num(r.spbe, 2) for r in ordered],
     t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang, fw) for r in ordered],
-    t("eval.readiness"): [num(r.readiness.index) for r in ordered],
-    t("eval.availability"): ["–" if r.availability is None else f"{formatting.number(r.availability, 2)} %"
+    t("eval.readiness"): [num(r.readiness.index, 2) for r in ordered],
+    t("eval.availability"): ["–" if r.availability is None else pct(r.availability)
                              for r in ordered],
 })
-st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)), column_config={
+show_table(table, height=min(420, 38 + 35 * len(table)), column_config={
     t("eval.rank"): st.column_config.TextColumn(width="small"),
     t("eval.unit"): st.column_config.TextColumn(width="large"),
 })
@@ -136,7 +133,7 @@ with left:
     st.dataframe(pd.DataFrame({
         t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
         t("eval.indicator"): [fw.indicator(n).name for n, _ in view.weakest_indicators],
-        t("eval.mean_level"): [num(v) for _, v in view.weakest_indicators],
+        t("eval.mean_level"): [num(v, 2) for _, v in view.weakest_indicators],
     }), hide_index=True, width="stretch", column_config={
         t("eval.indicator_no"): st.column_config.NumberColumn(width="small"),
         t("eval.indicator"): st.column_config.TextColumn(width="medium"),
@@ -150,7 +147,7 @@ with right:
             t("eval.year"): [str(p["year"]) for p in history],
             t("eval.series"): [t(f"eval.series.{p['series'].partition(':')[0]}",
                                  index=report.index_names(c.lang)[p["framework"]]) for p in history],
-            t("eval.value"): [num(p["value"]) for p in history],
+            t("eval.value"): [num(p["value"], 2) for p in history],
             t("spbe.predicate"): [p["band"].label(c.lang) if p["band"] else "–" for p in history],
         }), hide_index=True, width="stretch")
         if len({p["framework"] for p in history}) > 1:

@@ -9,7 +9,7 @@ from core import formatting
 from core.evaluation import national, owners
 from core.org import units
 from db.types import utcnow
-from pages.common.shell import cached, ctx, deferred, guard, moment, save, show_flash, t
+from pages.common.shell import cached, ctx, deferred, guard, moment, num, save, show_flash, t
 from pages.evaluation.periods import pick_period
 
 guard("verification")
@@ -21,7 +21,7 @@ waiting = cached(owners.queue, period_id=period.id)
 counts = {s: sum(1 for w in waiting if w.status == s) for s in ("submitted", "returned", "verified")}
 cols = st.columns(3)
 for col, state in zip(cols, counts, strict=True):
-    col.metric(t(f"queue.count.{state}"), formatting.number(counts[state]), border=True)
+    col.metric(t(f"queue.count.{state}"), num(counts[state]), border=True)
 
 
 def age(since) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import formatting
 from core.evaluation import readiness, report
-from pages.common.shell import cached, ctx, guard, plain, t
+from pages.common.shell import cached, ctx, guard, num, plain, t
 from pages.evaluation.periods import pick_period
 
 guard("readiness")
@@ -23,7 +23,7 @@ if not rows:
     st.info(t("overview.empty"))
     st.stop()
 
-table = pd.DataFrame({"unit": [r.name for r in rows], "index": [report.num(r.index) for r in rows],
+table = pd.DataFrame({"unit": [r.name for r in rows], "index": [num(r.index, 2) for r in rows],
                       **{m.code: [str(r.measures[m.code].level or "–") for r in rows] for m in readiness.MEASURES}})
 config = {"unit": st.column_config.TextColumn(t("eval.unit"), width="medium"),
           "index": st.column_config.TextColumn(t("readiness.index"), width="small")}
@@ -39,11 +39,11 @@ unit_id = st.selectbox(t("readiness.open_unit"), list(by_id), index=default, key
                        format_func=lambda i: f"{by_id[i].name} ({by_id[i].code})")
 row = by_id[unit_id]
 st.subheader(plain(row.name))
-st.metric(t("readiness.index"), report.num(row.index), help=t("eval.readiness_help"))
+st.metric(t("readiness.index"), num(row.index, 2), help=t("eval.readiness_help"))
 for m in readiness.MEASURES:
     measured = row.measures[m.code]
     rule = rules.get(m.code, readiness.default_rules()[m.code])
-    label = (f"{t(f'measure.{m.code}')}: {report.measure_text(m.code, measured.value)} → "
+    label = (f"{t(f'measure.{m.code}')}: {report.measure_text(m.code, measured.value, c.lang)} → "
              + (t("readiness.level", level=measured.level) if measured.level else t("readiness.not_measured")))
     with st.expander(label):
         st.caption(t(f"measure.{m.code}.help"))

@@ -1,14 +1,28 @@
 """Unit: one unit's profile, the units under it, its accounts and its change history."""
 
+import pandas as pd
 import streamlit as st
 
-from core import access, audit, formatting
+from core import access, audit
 from core.access import Role
 from core.errors import MonevError, checked
 from core.needs import workflow
 from core.org import units, users
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, kind_label, moment, plain, role_label, show_error, t
+from pages.common.shell import (
+    call,
+    ctx,
+    guard,
+    kind_label,
+    money,
+    num,
+    plain,
+    role_label,
+    show_error,
+    show_history,
+    show_table,
+    t,
+)
 from pages.evaluation import unit_inventory
 
 guard("unit")
@@ -61,8 +75,8 @@ with people_col:
         accounts = [u for u in call(users.list_users, include_inactive=False) if u.unit_id == unit.id]
         st.subheader(t("unit.accounts", count=len(accounts)))
         if accounts:
-            st.dataframe([{t("users.display_name"): u.display_name, t("users.username"): u.username,
-                           t("users.role"): role_label(u.role)} for u in accounts], hide_index=True, width="stretch")
+            show_table(pd.DataFrame([{t("users.display_name"): u.display_name, t("users.username"): u.username,
+                                      t("users.role"): role_label(u.role)} for u in accounts]), room=370)
         else:
             st.caption(t("unit.no_accounts"))
 
@@ -73,20 +87,11 @@ st.subheader(t("unit.needs", year=year))
 counts = call(workflow.status_counts, fiscal_year=year, unit_ids=[unit.id])
 if any(count.needs for count in counts):
     for col, count in zip(st.columns(len(counts)), counts, strict=True):
-        col.metric(t(f"need_status.{count.status}"), formatting.number(count.needs), formatting.rupiah(count.total),
+        col.metric(t(f"need_status.{count.status}"), num(count.needs), money(count.total),
                    delta_color="off", delta_arrow="off")
     st.caption(t("unit.needs_where"))
 else:
     st.caption(t("unit.no_needs"))
 
 st.subheader(t("audit.title"))
-entries = call(audit.list_audit, unit_id=unit.id, limit=20)
-if entries:
-    st.dataframe(
-        [{t("audit.at"): moment(e.at), t("audit.actor"): e.actor, t("audit.action"): t(f"audit.action.{e.action}"),
-          t("audit.table"): e.table_name, t("audit.change"): audit.describe(e.old_values, e.new_values)}
-         for e in entries],
-        hide_index=True, width="stretch",
-    )
-else:
-    st.caption(t("audit.empty"))
+show_history(call(audit.history, unit_id=unit.id, lang=c.lang, limit=20))

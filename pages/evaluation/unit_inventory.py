@@ -5,10 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import formatting
 from core.inventory import summary
 from core.inventory.kinds import COMPETENCE_AREAS
-from pages.common.shell import cached, chart, t
+from pages.common.shell import cached, chart, num, t
 
 COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)
 LABEL_AXIS = alt.Axis(labelLimit=220, labelOverlap=False)
@@ -16,7 +15,7 @@ CONDITION_COLOURS = {"baik": "#2e7d32", "rusak_ringan": "#f9a825", "rusak_berat"
 
 
 def _ratio(value: float | None, decimals: int = 2) -> str:
-    return formatting.number(value, decimals) if value is not None else "–"
+    return num(value, decimals) if value is not None else "–"
 
 
 def draw(unit_id: int, has_sub_units: bool) -> None:
@@ -27,10 +26,10 @@ def draw(unit_id: int, has_sub_units: bool) -> None:
         st.caption(t("unit.no_inventory"))
         return
     cols = st.columns(6)
-    cols[0].metric(t("unit.devices"), formatting.number(totals.devices))
-    cols[1].metric(t("unit.past_life"), formatting.number(len(totals.past_life)))
-    cols[2].metric(t("unit.staff"), formatting.number(totals.staff))
-    cols[3].metric(t("unit.applications"), formatting.number(totals.applications))
+    cols[0].metric(t("unit.devices"), num(totals.devices))
+    cols[1].metric(t("unit.past_life"), num(len(totals.past_life)))
+    cols[2].metric(t("unit.staff"), num(totals.staff))
+    cols[3].metric(t("unit.applications"), num(totals.applications))
     cols[4].metric(t("unit.devices_per_employee"), _ratio(totals.devices_per_employee),
                    help=None if totals.employees else t("unit.no_employees"))
     cols[5].metric(t("unit.staff_per_100"), _ratio(totals.staff_per_100, 1),

@@ -14,7 +14,7 @@ from core.navigation import PAGES
 from core.org import units
 from db.monitoring import State
 from db.types import utcnow
-from pages.common.shell import cached, ctx, guard, moment, plain, t
+from pages.common.shell import cached, ctx, guard, moment, num, plain, t
 
 guard("home")
 c = ctx()
@@ -48,7 +48,7 @@ if not data.todos:
     st.success(t("home.nothing_to_do"), icon=":material/task_alt:")
 for todo in data.todos:
     colour, icon = URGENCY[todo.urgency]
-    params = {k: formatting.number(v, 2) if isinstance(v, float) else formatting.number(v) if isinstance(v, int)
+    params = {k: num(v, 2) if isinstance(v, float) else num(v) if isinstance(v, int)
               and k not in ("year",) else v for k, v in todo.params.items()}
     row, action = st.columns([5, 1.4], vertical_alignment="center")
     row.markdown(f":{colour}[{icon}] {t(todo.key, **params)}")
@@ -60,7 +60,7 @@ with left, st.container(border=True):
     st.markdown(f"**{t('home.live')}**")
     counted = (State.UP, State.DOWN, State.DEGRADED, State.PENDING, State.MAINTENANCE, State.UNKNOWN)
     # One line of counts (up and down always, the rest when present): nothing to cut at any width.
-    st.markdown(" · ".join(f":{LOOKS[s].colour}[{LOOKS[s].icon} {t(LOOKS[s].label)} **{formatting.number(data.targets.get(s, 0))}**]"
+    st.markdown(" · ".join(f":{LOOKS[s].colour}[{LOOKS[s].icon} {t(LOOKS[s].label)} **{num(data.targets.get(s, 0))}**]"
                            for s in counted if s in (State.UP, State.DOWN) or data.targets.get(s)))
     if not data.targets:
         st.caption(t("home.no_targets"))
@@ -82,13 +82,13 @@ with right, st.container(border=True):
         st.caption(t("home.no_period"))
     else:
         st.markdown(t("home.eval_line", year=ev.year, status=t(f"eval.status.{ev.status}"),
-                      done=formatting.number(ev.answered), total=formatting.number(ev.indicators)))
+                      done=num(ev.answered), total=num(ev.indicators)))
         st.progress(ev.answered / ev.indicators if ev.indicators else 0.0)
         if ev.deadline:
             left_days = (ev.deadline - today).days
             st.markdown(t("home.deadline", date=formatting.day(ev.deadline, c.lang)) + " · "
-                        + (t("home.days_left", n=formatting.number(left_days)) if left_days >= 0
-                           else f":red[{t('home.days_late', n=formatting.number(-left_days))}]"))
+                        + (t("home.days_left", n=num(left_days)) if left_days >= 0
+                           else f":red[{t('home.days_late', n=num(-left_days))}]"))
         else:
             st.caption(t("home.no_deadline"))
         if ev.note:
@@ -101,9 +101,9 @@ with right, st.container(border=True):
     else:
         delta = data.readiness - data.city_readiness if data.city_readiness is not None else None
         a, b = st.columns(2)
-        a.metric(t("home.readiness_unit"), formatting.number(data.readiness, 2),
-                 delta=formatting.number(delta, 2) if delta is not None else None)
-        b.metric(t("home.readiness_city"), formatting.number(data.city_readiness, 2)
+        a.metric(t("home.readiness_unit"), num(data.readiness, 2),
+                 delta=num(delta, 2) if delta is not None else None)
+        b.metric(t("home.readiness_city"), num(data.city_readiness, 2)
                  if data.city_readiness is not None else "–")
 
 with st.container(border=True):
@@ -124,6 +124,6 @@ with st.container(border=True):
         st.caption(t("home.none_past_life"))
     else:
         st.markdown("  \n".join(t("home.past_life_line", model=r["brand_model"] or r["category"], unit=r["unit"],
-                                  year=str(r["year"]), age=formatting.number(r["age"]), life=formatting.number(r["life"]))
+                                  year=str(r["year"]), age=num(r["age"]), life=num(r["life"]))
                                 for r in data.past_life[:5]))
         link("devices", "home.open_devices")

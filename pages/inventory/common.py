@@ -6,7 +6,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import formatting
 from core.access import Role
 from core.errors import MonevError
 from core.inventory import lists
@@ -14,7 +13,21 @@ from core.org import units
 from core.records import listing, roundtrip
 from core.records.kinds import RecordKind
 from core.records.save import Change, save_records
-from pages.common.shell import cached, call, ctx, deferred, import_limits, save, show_error, t, uploader
+from pages.common.shell import (
+    ROOM_PX,
+    cached,
+    call,
+    ctx,
+    deferred,
+    import_limits,
+    money,
+    num,
+    save,
+    show_error,
+    t,
+    text,
+    uploader,
+)
 
 PAGE_SIZE = 200
 
@@ -42,7 +55,7 @@ def _shown(rows: list[dict], kind: RecordKind) -> pd.DataFrame:
     for column in kind.columns:
         values = [r[column.field] for r in rows]
         if column.kind == "money":
-            values = [formatting.rupiah(v) if v is not None else "" for v in values]
+            values = [money(v) if v is not None else "" for v in values]
         elif column.kind == "date":
             values = [f"{v:%d/%m/%Y}" if isinstance(v, date) else "" for v in values]
         if column.kind == "number":
@@ -77,6 +90,24 @@ def _config(kind: RecordKind, editable: bool) -> dict:
     return config
 
 
+def pick_columns(kind: RecordKind, config: dict, where) -> list[str]:
+    """Which columns the table shows: by default those that fit the page at 1440 px, in the template's
+    order; the rest are a click away. Hidden columns keep their values (a save changes only edited cells)."""
+    fields = [c.field for c in kind.columns]
+    default, used = [], 0
+    for field in fields:
+        width = config[field].get("width") or 120
+        if field == "unit" or used + width + 8 <= ROOM_PX:
+            default.append(field)
+            used += width + 8
+    count = len(st.session_state.get(f"{kind.name}_columns", default))
+    with where.popover(t("inventory.columns", shown=count, total=len(fields)), icon=":material/view_column:"):
+        picked = st.multiselect(t("inventory.columns_pick"), fields, default=default, key=f"{kind.name}_columns",
+                                format_func=lambda f: config[f].get("label") or f, placeholder=text("common.choose"),
+                                help=t("inventory.columns_help"))
+    return [f for f in fields if f in picked] or default
+
+
 def table(kind: RecordKind, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:
     """The records of the filter, a page at a time, editable in place by those who may change them.
     `year`: needs of that fiscal year only (and new rows get it when left empty)."""
@@ -84,23 +115,25 @@ def table(kind: RecordKind, unit_ids: list[int] | None, search: str, year: int |
     scope = {"fiscal_year": year} if year is not None else {}
     total = cached(listing.count_records, kind=kind, unit_ids=unit_ids, search=search, **scope)
     pages = max(1, -(-total // PAGE_SIZE))
-    left, right = st.columns([4, 1])
+    left, middle, right = st.columns([3, 1.2, 1], vertical_alignment="bottom")
     page = right.number_input(t("inventory.page"), 1, pages, 1, key=f"{kind.name}_page") if pages > 1 else 1
     rows = cached(listing.list_records, kind=kind, unit_ids=unit_ids, search=search, lang=c.lang,
                   method=c.settings.depreciation, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **scope)
-    left.caption(t("inventory.count", shown=formatting.number(len(rows)), total=formatting.number(total)))
+    left.caption(t("inventory.count", shown=num(len(rows)), total=num(total)))
     frame = _shown(rows, kind)
     editable = may_edit()
     config = _config(kind, editable)
+    shown = pick_columns(kind, config, middle)
     if not editable:
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=_height(len(rows)))
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=_height(len(rows)),
+                     column_order=shown)
         st.caption(t("inventory.read_only"))
         return
     st.caption(t("inventory.edit_help"))
     # A new page or filter is a new editor: edits made on one never land on the rows of another.
     key = f"{kind.name}_editor_{page}_{len(rows)}_{'-'.join(map(str, unit_ids or []))}_{search}_{year}"
     st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="dynamic", key=key,
-                   height=_height(len(rows) + 3))
+                   height=_height(len(rows) + 3), column_order=shown)
     if st.button(t("inventory.save"), type="primary", key=f"{kind.name}_save", icon=":material/save:"):
         _save(kind, [r["id"] for r in rows], st.session_state.get(key, {}),
               {"fiscal_year": year} if year is not None else {})

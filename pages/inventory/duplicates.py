@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.inventory import duplicates
 from core.org import units
-from pages.common.shell import cached, ctx, guard, moment, save, show_flash, t, text
+from pages.common.shell import cached, ctx, guard, moment, save, show_flash, show_table, t, text
 
 guard("duplicates")
 c = ctx()
@@ -34,14 +34,14 @@ def _detail(conflict) -> str:
 if not conflicts:
     st.success(t("duplicates.none"))
 else:
-    st.dataframe(pd.DataFrame({
+    show_table(pd.DataFrame({
         t("duplicates.col_kind"): [t(f"duplicates.kind.{x.kind}") for x in conflicts],
         t("duplicates.col_score"): [x.score for x in conflicts],
         t("duplicates.col_records"): [len(x.records) for x in conflicts],
         t("duplicates.col_units"): [", ".join(r["unit"] for r in x.records) for x in conflicts],
         t("duplicates.col_value"): [x.value for x in conflicts],
         t("duplicates.col_reason"): [_detail(x) for x in conflicts],
-    }), hide_index=True, width="stretch", height=min(35 * (len(conflicts) + 1) + 3, 420), column_config={
+    }), height=min(35 * (len(conflicts) + 1) + 3, 420), column_config={
         t("duplicates.col_score"): st.column_config.ProgressColumn(t("duplicates.col_score"), min_value=0,
                                                                    max_value=100, format="%d", width="small"),
         t("duplicates.col_records"): st.column_config.NumberColumn(width="small"),
@@ -76,7 +76,7 @@ elif conflicts:
 kept = cached(duplicates.kept_decisions)
 if kept:
     st.subheader(t("duplicates.kept"))
-    st.dataframe(pd.DataFrame({
+    show_table(pd.DataFrame({
         t("duplicates.col_kind"): [t(f"duplicates.kind.{d.kind}") for d in kept],
         t("duplicates.col_reason"): [d.reason for d in kept],
         t("duplicates.col_by"): [f"{d.actor} · {moment(d.at)}" for d in kept],

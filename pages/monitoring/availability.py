@@ -11,7 +11,7 @@ from core.i18n import reason_text
 from core.monitoring import uptime
 from core.monitoring.availability import PRESETS
 from db.types import utcnow
-from pages.common.shell import cached, chart, ctx, guard, moment, t
+from pages.common.shell import cached, chart, ctx, guard, moment, num, pct, show_table, t
 
 guard("availability")
 GANTT_ROWS = 30
@@ -43,15 +43,13 @@ if not report:
     st.info(t("availability.empty"))
     st.stop()
 
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{formatting.number(value, 2)} %"
 
 meeting, measured = uptime.goal_count(report)
 cols = st.columns(4)
 cols[0].metric(t("availability.overall"), pct(uptime.overall_percent(report)))
 cols[1].metric(t("availability.meeting_goal"), f"{meeting} / {measured}")
-cols[2].metric(t("availability.incidents"), formatting.number(sum(r.incidents for r in report)))
-cols[3].metric(t("availability.unknown"), f"{formatting.number(sum(r.figure.unknown_s for r in report) / 3600, 1)} "
+cols[2].metric(t("availability.incidents"), num(sum(r.incidents for r in report)))
+cols[3].metric(t("availability.unknown"), f"{num(sum(r.figure.unknown_s for r in report) / 3600, 1)} "
                f"{t('availability.hours')}", help=t("availability.unknown_help"))
 
 frame = pd.DataFrame({
@@ -85,17 +83,17 @@ with tab_rank:
             # A step per unit keeps each bar readable however few units the viewer has.
             chart(alt.layer(bars, goals).properties(height=alt.Step(28)))
 
-        st.dataframe(pd.DataFrame({
+        show_table(pd.DataFrame({
             t("users.unit"): [r.name for r in report],
             t("availability.targets"): [r.targets for r in report],
             t("availability.percent"): [pct(r.figure.percent) for r in report],
             t("availability.goal"): [pct(r.goal) for r in report],
             t("availability.status"): frame["meets"],
-            t("availability.downtime"): [formatting.number(r.downtime_min) for r in report],
-            t("availability.unknown_min"): [formatting.number(r.figure.unknown_s / 60) for r in report],
-            t("availability.mttr"): [formatting.number(r.mttr_min, 1) if r.mttr_min is not None else "–" for r in report],
-            t("availability.mtbf"): [formatting.number(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
-        }), hide_index=True, width="stretch")
+            t("availability.downtime"): [num(r.downtime_min) for r in report],
+            t("availability.unknown_min"): [num(r.figure.unknown_s / 60) for r in report],
+            t("availability.mttr"): [num(r.mttr_min, 1) if r.mttr_min is not None else "–" for r in report],
+            t("availability.mtbf"): [num(r.mtbf_h, 1) if r.mtbf_h is not None else "–" for r in report],
+        }))
 
 with tab_days:
     if tab_days.open:
@@ -149,11 +147,11 @@ with tab_events:
             starts = alt.Chart(shown).mark_tick(color="#c62828", thickness=2).encode(x=x, y=y, tooltip=tips)
             # The tick marks where each incident began: a few minutes would be thinner than a pixel.
             chart(alt.layer(bars, starts).properties(height=alt.Step(22)))
-            st.dataframe(pd.DataFrame({
+            show_table(pd.DataFrame({
                 t("availability.started"): [moment(i.started_at) for i, _n, _u in events],
                 t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing") for i, _n, _u in events],
                 t("availability.target"): timeline["target"],
                 t("availability.reason"): timeline["reason"],
-            }), hide_index=True, width="stretch")
+            }))
         else:
             st.caption(t("availability.no_incidents"))

@@ -13,7 +13,7 @@ from core.i18n import reason_text
 from core.monitoring import status
 from core.monitoring.states import LOOKS, SEVERITY, State
 from db.types import utcnow
-from pages.common.shell import cached, call, ctx, guard, plain, t, text
+from pages.common.shell import cached, call, ctx, guard, num, plain, t, text
 
 guard("status")
 c = ctx()
@@ -39,9 +39,10 @@ TILE_CSS = """<style>
 [class*="st-key-walltile-chip-"] {padding: 0.25cqw 0.45cqw;}
 [class*="st-key-walltile-"] p {line-height: 1.3; margin: 0; white-space: nowrap; overflow: hidden;}
 [class*="st-key-walltile-chip-"] p {font-size: calc(7.4cqw / var(--wall-cols));}
+[class*="st-key-walltile-chip-"] p:last-child {font-size: calc(4.6cqw / var(--wall-cols));}  /* 24 cells fit */
 [class*="st-key-walltile-big-"] {padding: 0.5cqw 0.8cqw;}
 [class*="st-key-walltile-big-"] p {font-size: max(0.85rem, 1.05cqw); white-space: normal;}
-[class*="st-key-walltile-big-"] p:last-child {font-size: max(0.75rem, 0.95cqw); white-space: nowrap;}
+[class*="st-key-walltile-big-"] p:last-child {font-size: max(0.6rem, 0.85cqw); white-space: nowrap;}
 [class*="st-key-walltile-big-"] p:nth-child(2):not(:last-child) {font-size: max(0.7rem, 0.8cqw); line-height: 1.25; margin: 0.15cqw 0;}
 [class*="st-key-walltile-big-"] strong {font-size: max(1.05rem, 1.35cqw);}
 [class*="st-key-walltile-"][class*="-down-"] {background: #fde0e0; border-left-color: #c62828;}
@@ -88,8 +89,8 @@ def group_of(unit: status.UnitStatus, by_id: dict[int, status.UnitStatus]) -> in
 
 
 def age_text(age: float) -> str:
-    return (t("status.seconds", n=formatting.number(age)) if age < 120 else
-            t("status.minutes", n=formatting.number(age // 60)) if age < 7200 else formatting.duration(age, c.lang))
+    return (t("status.seconds", n=num(age)) if age < 120 else
+            t("status.minutes", n=num(age // 60)) if age < 7200 else formatting.duration(age, c.lang))
 
 
 def header(data: status.Wall, fresh: status.Freshness, caption: str) -> None:
@@ -104,7 +105,7 @@ def header(data: status.Wall, fresh: status.Freshness, caption: str) -> None:
         cols = [None, *st.columns(len(COUNTED))]
     for col, state in zip(cols[1:], COUNTED, strict=True):
         col.metric(f"{LOOKS[state].icon} {t(LOOKS[state].label)}",
-                   "–" if fresh.stale else formatting.number(data.totals[state]))
+                   "–" if fresh.stale else num(data.totals[state]))
 
 
 def columns_for(n: int) -> int:

@@ -9,7 +9,7 @@ from core.i18n import reason_text
 from core.monitoring import target_detail, targets
 from core.monitoring.states import look
 from db.types import utcnow
-from pages.common.shell import cached, call, chart, ctx, guard, moment, plain, t
+from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t
 
 guard("target")
 c = ctx()
@@ -38,13 +38,13 @@ if state.last_reason:
     st.caption(plain(reason_text(state.last_reason, c.lang)))
 
 cols = st.columns(4)
-cols[0].metric(t("target.latency"), f"{formatting.number(state.last_latency_ms, 1)} ms"
+cols[0].metric(t("target.latency"), f"{num(state.last_latency_ms, 1)} ms"
                if state.last_latency_ms is not None else "–")
 cols[1].metric(t("admin_targets.last_check"), formatting.clock(state.last_check_at, c.settings.zone, c.lang),
                help=moment(state.last_check_at) if state.last_check_at else None)
-cols[2].metric(t("availability.incidents"), formatting.number(len(info.incidents)))
+cols[2].metric(t("availability.incidents"), num(len(info.incidents)))
 if info.cert_days is not None:
-    cols[3].metric(t("target.cert_days"), formatting.number(info.cert_days),
+    cols[3].metric(t("target.cert_days"), num(info.cert_days),
                    delta=t("target.cert_soon") if info.cert_days < 14 else None, delta_color="inverse")
 elif info.reboots:
     cols[3].metric(t("target.last_reboot"), moment(info.reboots[0].at))
@@ -78,9 +78,9 @@ if info.interfaces:
         t("target.interface"): [i["name"] for i in info.interfaces],
         t("target.admin"): [t("target.if_up") if i["admin"] == 1 else t("target.if_down") for i in info.interfaces],
         t("target.oper"): [t("target.if_up") if i["oper"] == 1 else t("target.if_down") for i in info.interfaces],
-        t("target.in"): [formatting.number((i["in_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["in_bps"] is not None
+        t("target.in"): [num((i["in_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["in_bps"] is not None
                          else "–" for i in info.interfaces],
-        t("target.out"): [formatting.number((i["out_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["out_bps"] is not None
+        t("target.out"): [num((i["out_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["out_bps"] is not None
                           else "–" for i in info.interfaces],
     }), hide_index=True, width="stretch")
     traffic = [s for s in info.traffic if s.in_bps is not None]
@@ -100,22 +100,22 @@ if info.interfaces:
 left, right = st.columns(2)
 with left:
     st.subheader(t("target.checks"))
-    st.dataframe(pd.DataFrame({
+    show_table(pd.DataFrame({
         t("audit.at"): [moment(b.at) for b in info.checks],
         t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
-        t("target.latency"): [formatting.number(b.latency_ms, 2) if b.latency_ms is not None else "–"
+        t("target.latency"): [num(b.latency_ms, 2) if b.latency_ms is not None else "–"
                               for b in info.checks],
         t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
-    }), hide_index=True, width="stretch", height=320)
+    }), room=460, height=320)
 with right:
     st.subheader(t("target.incidents"))
     if info.incidents:
-        st.dataframe(pd.DataFrame({
+        show_table(pd.DataFrame({
             t("availability.started"): [moment(i.started_at) for i in info.incidents],
             t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
                                       for i in info.incidents],
             t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
-        }), hide_index=True, width="stretch", height=320)
+        }), room=460, height=320)
     else:
         st.caption(t("availability.no_incidents"))
 

@@ -12,7 +12,23 @@ from core.access import Role
 from core.errors import MonevError
 from core.needs import budget, charts, rka
 from core.needs.kind import NEED_CATEGORIES
-from pages.common.shell import cached, chart, ctx, deferred, guard, kept, save, show_error, show_flash, t, text
+from pages.common.shell import (
+    cached,
+    chart,
+    ctx,
+    deferred,
+    guard,
+    kept,
+    money,
+    num,
+    number_field,
+    save,
+    show_error,
+    show_flash,
+    show_table,
+    t,
+    text,
+)
 from pages.needs.years import pick_year
 
 MILLION = 1_000_000
@@ -30,15 +46,13 @@ saved = cached(budget.scenarios, fiscal_year=year)
 by_id = {s.id: s for s in saved}
 
 
-def num(value: float | None, decimals: int = 2) -> str:
-    return "–" if value is None else formatting.number(value, decimals)
 
 
 def change(before: float | None, after: float | None, decimals: int = 2) -> str | None:
     """The change as the figures show it; None (no arrow) when it does not show at this precision."""
     if before is None or after is None or round(after - before, decimals) == 0:
         return None
-    return ("+" if after >= before else "") + formatting.number(after - before, decimals)
+    return ("+" if after >= before else "") + num(after - before, decimals)
 
 
 def projected(box, label: str, before: float | None, after: float | None, decimals: int, help_text: str) -> None:
@@ -61,12 +75,12 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
     # Two rows, so that a Rupiah figure and a projection's label read whole on a laptop screen.
     a, b, d = st.columns(3)
     a.metric(t("budget.requested"), formatting.rupiah_short(result.requested, c.lang), border=True,
-             help=t("budget.requested_help") + " " + formatting.rupiah(result.requested))
-    share = text("budget.of_ceiling", share=formatting.number(100 * result.funded / ceiling, 1)) if ceiling else None
+             help=t("budget.requested_help") + " " + money(result.requested))
+    share = text("budget.of_ceiling", share=num(100 * result.funded / ceiling, 1)) if ceiling else None
     b.metric(t("budget.funded"), formatting.rupiah_short(result.funded, c.lang), share, delta_color="off",
-             delta_arrow="off", border=True, help=formatting.rupiah(result.funded))
+             delta_arrow="off", border=True, help=money(result.funded))
     funded = sum(1 for r in result.rows if r["funded"])
-    d.metric(t("budget.funded_needs"), f"{formatting.number(funded)} / {formatting.number(len(result.rows))}",
+    d.metric(t("budget.funded_needs"), f"{num(funded)} / {num(len(result.rows))}",
              border=True)
     city = result.city
     e, f = st.columns(2)
@@ -93,27 +107,27 @@ def needs_table(result: budget.Outcome, key: str) -> None:
         "category": [t(f"need_category.{r['category']}") for r in rows],
         "priority": [str(r["priority"]) for r in rows],
         "mandatory": [t("budget.yes") if r["mandatory"] else "" for r in rows],
-        "cost": [formatting.rupiah(r["cost"]) for r in rows],
-        "gain": [formatting.number(r["gain"], 3) if r["gain"] else "–" for r in rows],
+        "cost": [money(r["cost"]) for r in rows],
+        "gain": [num(r["gain"], 3) if r["gain"] else "–" for r in rows],
         "why": [t(f"budget.why.{r['why']}") for r in rows]})
     config = {k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns}
     config["item"] = st.column_config.TextColumn(t("budget.col.item"), width="large")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=min(520, 38 + 35 * len(rows)))
+    show_table(frame, column_config=config, height=min(520, 38 + 35 * len(rows)))
 
 
 def units_table(result: budget.Outcome) -> None:
     units = [u for u in result.units if u.needs or not result.own_only]
     frame = pd.DataFrame({
-        "unit": [u.name for u in units], "requested": [formatting.rupiah(u.requested) for u in units],
-        "funded": [formatting.rupiah(u.funded) for u in units],
-        "needs": [f"{formatting.number(u.funded_needs)} / {formatting.number(u.needs)}" for u in units],
-        "readiness": [num(u.readiness) for u in units], "readiness_after": [num(u.readiness_after) for u in units],
+        "unit": [u.name for u in units], "requested": [money(u.requested) for u in units],
+        "funded": [money(u.funded) for u in units],
+        "needs": [f"{num(u.funded_needs)} / {num(u.needs)}" for u in units],
+        "readiness": [num(u.readiness, 2) for u in units], "readiness_after": [num(u.readiness_after, 2) for u in units],
         "readiness_change": [change(u.readiness, u.readiness_after) or "–" for u in units],
         "availability": [num(u.availability, 3) for u in units],
         "availability_after": [num(u.availability_after, 3) for u in units]})
     config = {k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns}
     config["unit"] = st.column_config.TextColumn(t("budget.col.unit"), width="medium")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, height=min(520, 38 + 35 * len(units)))
+    show_table(frame, column_config=config, height=min(520, 38 + 35 * len(units)))
     st.caption(t("budget.projection_note", year=result.period_year or "–"))
 
 
@@ -124,10 +138,10 @@ def categories(result: budget.Outcome) -> None:
         chart(charts.spend(rows, c.lang, t("budget.category")))
     frame = pd.DataFrame({
         "category": [t(f"need_category.{cat}") for cat in NEED_CATEGORIES],
-        "limit": [formatting.rupiah(result.plan.limits[cat]) if cat in result.plan.limits else "–"
+        "limit": [money(result.plan.limits[cat]) if cat in result.plan.limits else "–"
                   for cat in NEED_CATEGORIES],
-        "requested": [formatting.rupiah(result.by_category[cat][0]) for cat in NEED_CATEGORIES],
-        "funded": [formatting.rupiah(result.by_category[cat][1]) for cat in NEED_CATEGORIES]})
+        "requested": [money(result.by_category[cat][0]) for cat in NEED_CATEGORIES],
+        "funded": [money(result.by_category[cat][1]) for cat in NEED_CATEGORIES]})
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns})
 
@@ -144,7 +158,7 @@ def compare_tab() -> None:
     if not saved:
         st.info(t("budget.none_saved"))
         return
-    picked = st.multiselect(t("budget.compare_pick"), list(by_id), default=list(by_id)[:budget.MAX_COMPARED],
+    picked = st.multiselect(t("budget.compare_pick"), list(by_id), placeholder=text("common.choose"), default=list(by_id)[:budget.MAX_COMPARED],
                             max_selections=budget.MAX_COMPARED, format_func=scenario_label, key="budget_compare")
     if not picked:
         return
@@ -159,13 +173,13 @@ def compare_tab() -> None:
                       text("budget.line.category", category=t(f"need_category.{x[4:]}")) for x in lines]}
     for scenario, result in results:
         p = result.params
-        values = {"ceiling": formatting.rupiah(p.ceiling), "policy": t(f"budget.policy.{p.policy}"),
-                  "requested": formatting.rupiah(result.requested), "funded": formatting.rupiah(result.funded),
-                  "funded_needs": formatting.number(sum(1 for r in result.rows if r["funded"])),
-                  "readiness": num(result.city["readiness"]), "readiness_after": num(result.city["readiness_after"]),
+        values = {"ceiling": money(p.ceiling), "policy": t(f"budget.policy.{p.policy}"),
+                  "requested": money(result.requested), "funded": money(result.funded),
+                  "funded_needs": num(sum(1 for r in result.rows if r["funded"])),
+                  "readiness": num(result.city["readiness"], 2), "readiness_after": num(result.city["readiness_after"], 2),
                   "availability": num(result.city["availability"], 3),
                   "availability_after": num(result.city["availability_after"], 3),
-                  **{f"cat_{cat}": formatting.rupiah(result.by_category[cat][1]) for cat in NEED_CATEGORIES}}
+                  **{f"cat_{cat}": money(result.by_category[cat][1]) for cat in NEED_CATEGORIES}}
         table[scenario.name] = [values[x] for x in lines]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=38 + 35 * len(lines),
                  column_config={"what": st.column_config.TextColumn(" ", width="medium"),
@@ -218,8 +232,10 @@ def load_scenario() -> None:
     sid = st.session_state.get("budget_scenario")
     params = budget.Params.from_json(by_id[sid].params) if sid in by_id else None
     st.session_state["budget_ceiling"] = round((params.ceiling if params else 0) / MILLION)
+    st.session_state["budget_ceiling_rp"] = params.ceiling if params else None  # the exact amount, to the rupiah
+    st.session_state["budget_ceiling_exact"] = num(params.ceiling) if params else ""
     st.session_state["budget_policy"] = params.policy if params else "priority"
-    st.session_state["budget_escalation"] = params.escalation if params else 0.0
+    st.session_state["budget_escalation"] = formatting.number(params.escalation if params else 0.0, 2, c.lang, trim=True)
     st.session_state["budget_submitted"] = params.with_submitted if params else False
     st.session_state["budget_include"] = list(params.include) if params else []
     st.session_state["budget_exclude"] = list(params.exclude) if params else []
@@ -248,16 +264,43 @@ requested_m = -(-sum(cand.requested for cand in base.candidates) // MILLION)
 if not st.session_state.get("budget_ceiling"):
     st.session_state["budget_ceiling"] = round(requested_m * 0.6)
 high = max(requested_m * 3 // 2, st.session_state["budget_ceiling"], 1)
+step = max(1, int(high) // 400)
+# The slider moves in steps of `step` juta and reads as money in the viewer's language; the exact amount
+# can be typed beside it to the rupiah. Moving the slider replaces a typed amount, typing moves the slider.
+steps = sorted(set(range(0, int(high) + 1, step)) | {int(st.session_state["budget_ceiling"])})
 
-left, right = st.columns([3, 2])
-ceiling_m = left.slider(t("budget.ceiling_m"), 0, int(high), step=max(1, int(high) // 400), key="budget_ceiling",
-                        help=t("budget.ceiling_help"))
-left.caption(t("budget.ceiling_is", rupiah=formatting.rupiah(ceiling_m * MILLION),
-               share=formatting.number(100 * ceiling_m / requested_m if requested_m else 0, 1)))
+
+def slid() -> None:
+    st.session_state["budget_ceiling_rp"] = None
+    st.session_state["budget_ceiling_exact"] = num(st.session_state["budget_ceiling"] * MILLION)
+
+
+def typed() -> None:
+    try:
+        amount = round(formatting.parse_number(st.session_state["budget_ceiling_exact"], c.lang))
+    except ValueError:
+        return  # said under the field below
+    st.session_state["budget_ceiling_rp"] = max(0, amount)
+    st.session_state["budget_ceiling"] = min(steps, key=lambda m: abs(m * MILLION - amount))
+
+
+left, exact, right = st.columns([3, 1.3, 2])
+ceiling_m = left.select_slider(t("budget.ceiling_m"), steps, key="budget_ceiling", on_change=slid,
+                               format_func=lambda m: formatting.rupiah_short(m * MILLION, c.lang), help=t("budget.ceiling_help"))
+st.session_state.setdefault("budget_ceiling_exact", num(ceiling_m * MILLION))
+exact.text_input(t("budget.ceiling_exact"), key="budget_ceiling_exact", on_change=typed, help=t("budget.ceiling_exact_help"))
+try:
+    formatting.parse_number(st.session_state["budget_ceiling_exact"], c.lang)
+except ValueError:
+    exact.error(t("input.not_a_number", label=t("budget.ceiling_exact"), example=num(1_250_000_000)), icon=":material/error:")
+ceiling = st.session_state.get("budget_ceiling_rp") or ceiling_m * MILLION
+left.caption(t("budget.ceiling_is", rupiah=money(ceiling), share=num(100 * ceiling / (requested_m * MILLION) if requested_m else 0, 1)))
 policy = right.selectbox(t("budget.policy"), list(budget.POLICIES), key="budget_policy",
                          format_func=lambda p: t(f"budget.policy.{p}"), help=t("budget.policy_help"))
-escalation = right.number_input(t("budget.escalation_pct"), -50.0, 200.0, step=0.5, key="budget_escalation",
-                                help=t("budget.escalation_help"))
+escalation = number_field(t("budget.escalation_pct"), min_value=-50.0, max_value=200.0, decimals=2, where=right,
+                          key="budget_escalation", value=0.0, help=t("budget.escalation_help"))
+if escalation is None:
+    st.stop()  # said under the field
 
 with st.expander(t("budget.category_limits"), icon=":material/tune:"):
     limits_src, cuts_src = st.session_state.get("budget_limits_src", ({}, {}))
@@ -277,16 +320,16 @@ cuts = {cat: float(v) for cat, v in zip(NEED_CATEGORIES, edited["cut"], strict=T
 category_limits = {cat: int(v * MILLION) for cat, v in zip(NEED_CATEGORIES, edited["limit"], strict=True)
                    if pd.notna(v)}
 
-labels = {cand.id: f"{base.units[cand.unit_id][0]} — {cand.item} ({formatting.rupiah(cand.requested)})"
+labels = {cand.id: f"{base.units[cand.unit_id][0]} — {cand.item} ({money(cand.requested)})"
           for cand in base.candidates}
 with st.expander(t("budget.manual"), icon=":material/checklist:"):
     st.session_state["budget_include"] = [i for i in st.session_state.get("budget_include", []) if i in labels]
     st.session_state["budget_exclude"] = [i for i in st.session_state.get("budget_exclude", []) if i in labels]
     a, b = st.columns(2)
-    include = a.multiselect(t("budget.include"), list(labels), format_func=labels.get, key="budget_include")
-    exclude = b.multiselect(t("budget.exclude"), list(labels), format_func=labels.get, key="budget_exclude")
+    include = a.multiselect(t("budget.include"), list(labels), placeholder=text("common.choose"), format_func=labels.get, key="budget_include")
+    exclude = b.multiselect(t("budget.exclude"), list(labels), placeholder=text("common.choose"), format_func=labels.get, key="budget_exclude")
 
-params = budget.Params(ceiling=ceiling_m * MILLION, category_limits=category_limits, category_cuts=cuts,
+params = budget.Params(ceiling=ceiling, category_limits=category_limits, category_cuts=cuts,
                        escalation=float(escalation), policy=policy, include=tuple(include), exclude=tuple(exclude),
                        with_submitted=with_submitted)
 try:
@@ -298,9 +341,9 @@ result = budget.evaluate_plan(base, params, plan)
 
 headline(result, params.ceiling)
 tolerance = budget.GAIN_GAP if policy == "gain" else budget.GAP
-st.caption(t(f"budget.solver.{plan.status}", gap=formatting.number(100 * max(plan.gap, 0.0), 4),
-             tolerance=formatting.number(100 * tolerance, 2),
-             seconds=formatting.number(plan.seconds, 2), needs=formatting.number(len(base.candidates)),
+st.caption(t(f"budget.solver.{plan.status}", gap=num(100 * max(plan.gap, 0.0), 4),
+             tolerance=num(100 * tolerance, 2),
+             seconds=num(plan.seconds, 2), needs=num(len(base.candidates)),
              year=base.period_year or "–"))
 
 tabs = st.tabs([t("budget.tab_needs"), t("budget.tab_units"), t("budget.tab_categories"), t("budget.tab_compare"),
@@ -330,7 +373,7 @@ with tabs[4]:
                  scenario_id=sid)
         if d.button(t("budget.adopt"), disabled=sid not in by_id, icon=":material/verified:", key="budget_adopt",
                     help=t("budget.adopt_help")):
-            save(budget.adopt, lambda n: t("budget.adopted_done", count=formatting.number(n)), scenario_id=sid,
+            save(budget.adopt, lambda n: t("budget.adopted_done", count=num(n)), scenario_id=sid,
                  zone=c.settings.zone, org_name=c.settings.org_name)
         if e.button(t("common.delete"), disabled=not mine, icon=":material/delete:", key="budget_delete"):
             save(budget.delete_scenario, t("budget.deleted"), scenario_id=sid)

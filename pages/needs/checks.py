@@ -4,10 +4,9 @@ its evidence and the action suggested; admins keep the data centre's spare capac
 import pandas as pd
 import streamlit as st
 
-from core import formatting
 from core.access import Role
 from core.needs import checks, workflow
-from pages.common.shell import cached, ctx, guard, save, show_flash, t, text
+from pages.common.shell import cached, ctx, guard, money, num, number_field, save, show_flash, t, text
 from pages.needs.years import pick_year
 
 guard("need_checks")
@@ -19,28 +18,29 @@ st.caption(t("checks.caption"))
 year = pick_year(st.columns([1, 3])[0], "checks_year")
 found = cached(checks.find, fiscal_year=year, org_name=c.settings.org_name)
 
-cols = st.columns(len(checks.KINDS))
-for col, kind in zip(cols, checks.KINDS, strict=True):
+# Tiles wide enough for their titles, wrapping to a second row at 1440 px rather than cutting the titles.
+grid = st.container(horizontal=True)
+for kind in checks.KINDS:
     mine = [f for f in found if f.kind == kind]
-    col.metric(t(f"checks.kind.{kind}"), formatting.number(len(mine)),
-               formatting.rupiah(sum(f.amount for f in mine)), delta_color="off", delta_arrow="off",
-               help=t(f"checks.kind.{kind}.help"), border=True)
+    grid.metric(t(f"checks.kind.{kind}"), num(len(mine)),
+                money(sum(f.amount for f in mine)), delta_color="off", delta_arrow="off",
+                help=t(f"checks.kind.{kind}.help"), border=True, width=225)
 st.caption(t("checks.amount_note"))
 
 
 def _detail(e: dict) -> str:
     d = e.get("detail", {})
     if e["what"] == "need":
-        return text("checks.detail.need", year=d["year"], quantity=formatting.number(d["quantity"]),
-                 total=formatting.rupiah(d["total"]), status=t(f"need_status.{d['status']}"))
+        return text("checks.detail.need", year=d["year"], quantity=num(d["quantity"]),
+                 total=money(d["total"]), status=t(f"need_status.{d['status']}"))
     if e["what"] == "device":
         if "life_end" in d:
             return text("checks.detail.device_life", serial=d["serial"], bought=d["purchase_year"], end=d["life_end"])
         return text("checks.detail.device_spare", serial=d["serial"], condition=t(f"condition.{d['condition']}"))
     if e["what"] == "application":
         return text("checks.detail.application", function=d.get("function") or "–", kind=t(f"app_type.{d['app_type']}"))
-    return text("checks.detail.capacity", vcpu=formatting.number(d["vcpu_free"]), ram=formatting.number(d["ram_gb_free"]),
-             storage=formatting.number(d["storage_tb_free"], 1), note=d.get("note") or "")
+    return text("checks.detail.capacity", vcpu=num(d["vcpu_free"]), ram=num(d["ram_gb_free"]),
+             storage=num(d["storage_tb_free"], 1), note=d.get("note") or "")
 
 
 def show_kind(kind: str) -> None:
@@ -51,15 +51,15 @@ def show_kind(kind: str) -> None:
         return
     table = pd.DataFrame({
         "item": [f.item for f in mine],
-        "units": [formatting.number(len(f.unit_ids) + f.others) for f in mine],
-        "needs": [formatting.number(len(f.need_ids)) for f in mine],
-        "amount": [formatting.rupiah(f.amount) for f in mine],
+        "units": [num(len(f.unit_ids) + f.others) for f in mine],
+        "needs": [num(len(f.need_ids)) for f in mine],
+        "amount": [money(f.amount) for f in mine],
         "suggestion": [t(f.suggestion) for f in mine]})
     config = {k: st.column_config.TextColumn(t(f"checks.col.{k}")) for k in table.columns}
     config["suggestion"] = st.column_config.TextColumn(t("checks.col.suggestion"), width="large")
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, height=min(360, 38 + 35 * len(mine)))
     chosen = st.selectbox(t("checks.open"), range(len(mine)), key=f"checks_open_{kind}",
-                          format_func=lambda i: f"{mine[i].item} — {formatting.rupiah(mine[i].amount)}")
+                          format_func=lambda i: f"{mine[i].item} — {money(mine[i].amount)}")
     finding = mine[chosen]
     st.markdown(f"**{t('checks.suggestion')}:** {t(finding.suggestion)}")
     evidence = pd.DataFrame({
@@ -87,10 +87,10 @@ with st.expander(t("checks.capacity", year=year), icon=":material/dns:"):
             a, b, d = st.columns(3)
             vcpu = a.number_input(t("checks.vcpu"), 0, 100_000, room.vcpu_free if room else 0, key="cap_vcpu")
             ram = b.number_input(t("checks.ram"), 0, 1_000_000, room.ram_gb_free if room else 0, key="cap_ram")
-            storage = d.number_input(t("checks.storage"), 0.0, 100_000.0, float(room.storage_tb_free) if room else 0.0,
-                                     step=0.5, key="cap_storage")
+            storage = number_field(t("checks.storage"), min_value=0.0, max_value=100_000.0, decimals=2, where=d,
+                                   value=float(room.storage_tb_free) if room else 0.0, key="cap_storage")
             note = st.text_input(t("checks.note"), room.note if room else "", max_chars=300, key="cap_note")
-            if st.form_submit_button(t("inventory.save"), type="primary"):
+            if st.form_submit_button(t("inventory.save"), type="primary") and storage is not None:
                 save(workflow.save_capacity, t("checks.capacity_saved"), fiscal_year=year, vcpu_free=int(vcpu),
                      ram_gb_free=int(ram), storage_tb_free=float(storage), note=note)
     elif room:

@@ -4,12 +4,11 @@ trip like the inventory, and the review: a unit submits, Kominfo approves, sends
 import pandas as pd
 import streamlit as st
 
-from core import formatting
 from core.access import Role
 from core.needs import workflow
 from core.needs.kind import NEED, NEED_STATUSES
 from core.records import listing
-from pages.common.shell import cached, ctx, guard, save, show_flash, t
+from pages.common.shell import cached, ctx, guard, money, num, save, show_flash, t, text
 from pages.inventory.common import filters, page
 from pages.needs.years import pick_year
 
@@ -25,7 +24,7 @@ unit_ids, search = filters(NEED)
 counts = cached(workflow.status_counts, fiscal_year=year, unit_ids=unit_ids)
 cols = st.columns(len(counts))
 for col, count in zip(cols, counts, strict=True):
-    col.metric(t(f"need_status.{count.status}"), formatting.number(count.needs), formatting.rupiah(count.total),
+    col.metric(t(f"need_status.{count.status}"), num(count.needs), money(count.total),
                delta_color="off", delta_arrow="off")
 
 
@@ -34,7 +33,7 @@ def _pick_table(rows: list[dict], key: str) -> list[int]:
     frame = pd.DataFrame({
         "pick": [False] * len(rows), "unit": [r["unit"] for r in rows], "item": [r["item"] for r in rows],
         "category": [r["category"] for r in rows], "quantity": [str(r["quantity"] or "") for r in rows],
-        "total": [formatting.rupiah(r["total"]) if r["total"] is not None else "–" for r in rows],
+        "total": [money(r["total"]) if r["total"] is not None else "–" for r in rows],
         "priority": [str(r["priority"] or "") for r in rows], "status": [r["status"] for r in rows],
         "review_note": [r["review_note"] or "" for r in rows]})
     config = {"pick": st.column_config.CheckboxColumn(t("needs.pick"), width="small"),
@@ -70,7 +69,7 @@ def submit_tab() -> None:
 
 def review_tab() -> None:
     """Kominfo decides on submitted needs (and may revisit a decision)."""
-    shown = st.multiselect(t("needs.review_statuses"), list(workflow.REVIEWABLE), default=["submitted"],
+    shown = st.multiselect(t("needs.review_statuses"), list(workflow.REVIEWABLE), placeholder=text("common.choose"), default=["submitted"],
                            format_func=lambda s: t(f"need_status.{s}"), key="needs_review_statuses")
     rows = _rows(tuple(shown))
     if not rows:

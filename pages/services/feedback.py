@@ -11,7 +11,7 @@ from core import formatting
 from core.access import Role
 from core.services import register, voice
 from db.types import utcnow
-from pages.common.shell import call, chart, ctx, guard, moment, save, show_flash, t, text
+from pages.common.shell import call, chart, ctx, guard, moment, num, save, show_flash, t, text
 
 guard("feedback")
 c = ctx()
@@ -35,8 +35,8 @@ quarter = right.selectbox(t("feedback.quarter"), quarters, key="feedback_quarter
                           format_func=lambda d: f"Q{(d.month - 1) // 3 + 1} {d.year}")
 view = call(voice.satisfaction, service_id=service_id, quarter=quarter, zone=c.settings.zone)
 cols = st.columns(3)
-cols[0].metric(t("feedback.count"), formatting.number(view.count), border=True)
-cols[1].metric(t("feedback.mean"), "–" if view.mean is None else f"{formatting.number(view.mean, 2)} / 5", border=True)
+cols[0].metric(t("feedback.count"), num(view.count), border=True)
+cols[1].metric(t("feedback.mean"), "–" if view.mean is None else f"{num(view.mean, 2)} / 5", border=True)
 cols[2].metric(t("feedback.public_summary"), t("feedback.shown") if view.count >= 5 else t("feedback.not_yet"),
                help=t("feedback.public_help"), border=True)
 left, right = st.columns(2)

@@ -14,7 +14,7 @@ from core.org import units
 from core.records import listing
 from core.services import register, sla
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, save, show_flash, t, text
+from pages.common.shell import call, ctx, guard, number_field, pct, save, show_flash, t, text
 
 guard("services")
 c = ctx()
@@ -40,8 +40,6 @@ def hours(service) -> str:
     return f"{days} {clock} WIB" + (", " + text("services.holidays_off") if service.holidays_off else "")
 
 
-def pct(value) -> str:
-    return "–" if value is None else f"{formatting.number(value, 2)} %"
 
 
 if rows:
@@ -83,12 +81,12 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
         audience = left.radio(t("services.audience"), register.AUDIENCES, horizontal=True,
                               index=register.AUDIENCES.index(current.audience) if current else 0,
                               format_func=lambda a: text(f"services.audience.{a}"))
-        chosen = right.multiselect(t("services.targets"), list(visible_targets), key="service_targets",
+        chosen = right.multiselect(t("services.targets"), list(visible_targets), placeholder=text("common.choose"), key="service_targets",
                                    default=[i for i in (current.target_ids if current else []) if i in visible_targets],
                                    format_func=visible_targets.get)
-        linked = st.multiselect(t("services.applications"), list(apps), format_func=apps.get,
+        linked = st.multiselect(t("services.applications"), list(apps), placeholder=text("common.choose"), format_func=apps.get,
                                 default=[i for i in (current.application_ids if current else []) if i in apps])
-        days = st.multiselect(t("services.days"), list(range(7)), default=current.days if current else list(range(7)),
+        days = st.multiselect(t("services.days"), list(range(7)), placeholder=text("common.choose"), default=current.days if current else list(range(7)),
                               format_func=lambda d: DAYS[d])
         a, b, d = st.columns(3)
         start_min, end_min = (current.start_minute, current.end_minute) if current else (0, 1440)
@@ -97,15 +95,17 @@ if c.viewer.role in (Role.ADMIN, Role.SKPD):
                               help=t("services.closes_help"), step=60)
         holidays_off = d.checkbox(t("services.holidays_off_label"), value=current.holidays_off if current else False)
         a, b, d = st.columns(3)
-        target_pct = a.number_input(t("services.sla_target"), min_value=50.0, max_value=100.0, step=0.1,
-                                    value=float(current.sla_availability) if current else 99.0)
+        target_pct = number_field(t("services.sla_target"), min_value=50.0, max_value=100.0, decimals=3, where=a,
+                                  value=float(current.sla_availability) if current else 99.0,
+                                  key=f"service_sla_{choice}")
         p95 = b.number_input(t("services.sla_p95"), min_value=0, step=50,
                              value=int(current.sla_p95_ms or 0) if current else 1000, help=t("services.sla_p95_help"))
-        complaint_h = d.number_input(t("services.sla_response"), min_value=0.0, step=1.0,
-                                     value=float(current.sla_response_h or 0) if current else 24.0,
-                                     help=t("services.sla_response_help"))
+        complaint_h = number_field(t("services.sla_response"), min_value=0.0, max_value=8760.0, decimals=1, where=d,
+                                   value=float(current.sla_response_h or 0) if current else 24.0,
+                                   help=t("services.sla_response_help"), key=f"service_response_{choice}")
         support = st.text_input(t("services.support"), value=current.support_channel if current else "", max_chars=200)
-        if st.form_submit_button(t("common.save"), type="primary", icon=":material/save:", key="service_save"):
+        if st.form_submit_button(t("common.save"), type="primary", icon=":material/save:", key="service_save") \
+                and target_pct is not None and complaint_h is not None:
             end_minute = 1440 if closes.hour == 23 and closes.minute == 59 else closes.hour * 60 + closes.minute
             data = dict(unit_id=unit_id, name=name, group=group, description=description, audience=audience,
                         target_ids=chosen, application_ids=linked, days=sorted(days), start_minute=opens.hour * 60 + opens.minute,

@@ -10,7 +10,7 @@ from core.evaluation import evidence
 from core.org import units
 from core.services import register, sla
 from db.types import utcnow
-from pages.common.shell import call, chart, ctx, deferred, guard, moment, t, text
+from pages.common.shell import call, chart, ctx, deferred, guard, moment, num, pct, t, text
 
 guard("sla")
 c = ctx()
@@ -30,8 +30,6 @@ results = call(sla.compliance, service_id=service_id, months=months, zone=c.sett
 service = by_id[service_id]
 
 
-def pct(value) -> str:
-    return "–" if value is None else f"{formatting.number(value, 2)} %"
 
 
 def month_name(day) -> str:
@@ -42,9 +40,9 @@ last = results[-1]
 cols = st.columns(4)
 cols[0].metric(t("sla.this_month"), pct(last.month.percent), border=True)
 cols[1].metric(t("services.sla_target"), pct(service.sla_availability), border=True)
-cols[2].metric(t("sla.p95"), "–" if last.month.p95_ms is None else f"{formatting.number(last.month.p95_ms)} ms",
+cols[2].metric(t("sla.p95"), "–" if last.month.p95_ms is None else f"{num(last.month.p95_ms)} ms",
                border=True)
-cols[3].metric(t("sla.breaches"), formatting.number(len(last.month.breaches)), border=True)
+cols[3].metric(t("sla.breaches"), num(len(last.month.breaches)), border=True)
 
 frame = pd.DataFrame({"month": [month_name(r.month.month) for r in results],
                       "value": [r.month.percent for r in results]})
@@ -60,7 +58,7 @@ st.dataframe(pd.DataFrame({
     text("sla.availability"): [pct(r.month.percent) for r in results],
     text("sla.unknown"): [formatting.duration(r.month.unknown_s, c.lang) for r in results],
     text("sla.maintenance"): [formatting.duration(r.month.maintenance_s, c.lang) for r in results],
-    text("sla.p95"): ["–" if r.month.p95_ms is None else f"{formatting.number(r.month.p95_ms)} ms" for r in results],
+    text("sla.p95"): ["–" if r.month.p95_ms is None else f"{num(r.month.p95_ms)} ms" for r in results],
     text("sla.breaches"): [len(r.month.breaches) for r in results],
     text("services.met"): [text(f"services.met.{r.met}") for r in results],
 }).iloc[::-1], hide_index=True, width="stretch")
