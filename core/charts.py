@@ -6,9 +6,10 @@ import altair as alt
 
 from core import formatting
 
-# Numbers in a chart read as everywhere else in the app (1.250.000 and 99,95, in both languages);
-# month and day names follow the reader's language, as formatting.day does.
-NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp ", ""]}
+# Numbers and month and day names in a chart read as everywhere else in the app, in the reader's language
+# (formatting.MARKS: 1.250.000 and 99,95 in Indonesian, 1,250,000 and 99.95 in English).
+NUMBER_LOCALES = {lang: {"decimal": point, "thousands": group, "grouping": [3], "currency": ["Rp ", ""]}
+                  for lang, (group, point) in formatting.MARKS.items()}
 TIME_LOCALES = {
     "id": {"dateTime": "%A, %e %B %Y %H.%M.%S", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["AM", "PM"],
            "days": ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
@@ -28,11 +29,13 @@ TIME_LOCALES = {
 # the page states once; HOUR_FORMATS for ticks within a few days.
 MOMENT_FORMATS = {"id": "%-d %b %Y %H.%M", "en": "%-d %b %Y %H:%M"}
 HOUR_FORMATS = {"id": "%-d %b %H.%M", "en": "%-d %b %H:%M"}
+DAY_FORMATS = {"id": "%-d %b", "en": "%-d %b"}  # ticks a day apart
 
 
 def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     """The chart with the app's number and date conventions, for axes, legends and tooltips alike."""
-    return chart.configure(locale={"number": NUMBER_LOCALE, "time": TIME_LOCALES.get(lang, TIME_LOCALES["id"])})
+    return chart.configure(locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["id"]),
+                                   "time": TIME_LOCALES.get(lang, TIME_LOCALES["id"])})
 
 
 def png(chart: alt.Chart, lang: str, width: int = 720) -> bytes:

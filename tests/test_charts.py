@@ -23,7 +23,7 @@ def test_indonesian_charts_group_with_points_and_name_months_in_indonesian():
     assert "1 Mei 2026" in text and "1 Agu 2026" in text
 
 
-def test_english_charts_keep_the_apps_number_grouping_and_name_months_in_english():
+def test_english_charts_group_numbers_the_english_way_and_name_months_in_english():
     text = drawn_text("en")
-    assert "2.500.000,0" in text
+    assert "2,500,000.0" in text and "2.500.000,0" not in text
     assert "1 May 2026" in text and "1 Aug 2026" in text and "Agu" not in text

@@ -162,7 +162,8 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "evaluation.evidence.document", "evaluation.evidence.generate", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts",  # needs: tests/test_needs.py
-          "home.unit.unit_home"]  # tests/test_home.py
+          "home.unit.unit_home",  # tests/test_home.py
+          "monitoring.target_detail.latency", "monitoring.targets.check_now"]  # tests/test_target_detail.py
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",

@@ -1,13 +1,11 @@
-"""Target detail: percentiles per hour, SNMP interfaces and traffic, certificate days, reboots."""
+"""Target detail: latency over a window, check now, SNMP interfaces and traffic, certificate days, reboots."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
 
 from core.monitoring import target_detail
 from db.engine import session_scope
-from db.monitoring import Heartbeat
 from probes.worker import ProbeWorker
 from tests.monitoring import JAKARTA, add_target, rounds
 from tests.peers import device, http_server, snmpsim
@@ -15,17 +13,90 @@ from tests.peers import device, http_server, snmpsim
 HOUR = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10.00 WIB
 
 
-def test_latency_p50_and_p95_per_local_hour(store, admin, city):
+def test_latency_over_a_window_reads_the_rollup_level_that_suits_it_and_marks_down_time(store, admin, city,
+                                                                                       operator_a):
+    from core.errors import NotFound
+    from db.monitoring import RollupDay, RollupHour, RollupMinute
+
     target = add_target(store, admin, city.units["DINKES"], kind="ping")
+    now = HOUR + timedelta(minutes=30)
     with session_scope(store.engine) as s:
-        s.execute(insert(Heartbeat), [dict(target_id=target, at=HOUR + timedelta(seconds=30 * i), status="UP",
-                                           latency_ms=float(i + 1), reason="") for i in range(100)])
+        s.add(RollupMinute(target_id=target, bucket=HOUR, checks=2, latency_n=2, latency_sum_ms=30.0,
+                           latency_min_ms=10.0, latency_max_ms=20.0, up_s=60))
+        s.add(RollupMinute(target_id=target, bucket=HOUR + timedelta(minutes=1), checks=1, down_s=60))  # no answer
+        s.add(RollupMinute(target_id=target, bucket=HOUR - timedelta(hours=2), checks=1, latency_n=1,
+                           latency_sum_ms=99.0, up_s=60))  # outside the last hour
+        s.add(RollupHour(target_id=target, bucket=HOUR - timedelta(hours=5), checks=60, latency_n=60,
+                         latency_sum_ms=600.0, latency_min_ms=5.0, latency_max_ms=40.0, up_s=3600))
+        s.add(RollupDay(target_id=target, bucket=HOUR - timedelta(days=3), checks=1440, latency_n=1440,
+                        latency_sum_ms=14_400.0, up_s=86_400))
     with store.session() as s:
-        info = target_detail.detail(session=s, viewer=admin, target_id=target, zone=JAKARTA,
-                                    now=HOUR + timedelta(hours=1))
-    [(hour, p50, p95, n)] = info.latency_hourly  # 100 checks 30 s apart all fall in 10.00–11.00 WIB
-    assert (hour, n) == (HOUR, 100)
-    assert p50 == pytest.approx(50.5) and p95 == pytest.approx(95.05)
+        hour = target_detail.latency(session=s, viewer=admin, target_id=target, window="1h", now=now)
+        day = target_detail.latency(session=s, viewer=admin, target_id=target, window="24h", now=now)
+        week = target_detail.latency(session=s, viewer=admin, target_id=target, window="7d", now=now)
+        month = target_detail.latency(session=s, viewer=admin, target_id=target, window="30d", now=now)
+        with pytest.raises(NotFound):  # another unit's target
+            target_detail.latency(session=s, viewer=operator_a, target_id=target, window="24h", now=now)
+    assert [(p.at, p.mean_ms, p.min_ms, p.max_ms, p.down_s) for p in hour] == [
+        (HOUR, 15.0, 10.0, 20.0, 0), (HOUR + timedelta(minutes=1), None, None, None, 60)]
+    assert [p.at for p in day] == [HOUR - timedelta(hours=2), HOUR, HOUR + timedelta(minutes=1)]  # minutes for a day
+    assert [(p.at, p.mean_ms) for p in week] == [(HOUR - timedelta(hours=5), 10.0)]  # hours for a week
+    assert [(p.at, p.mean_ms) for p in month] == [(HOUR - timedelta(days=3), 10.0)]
+
+
+def test_check_now_and_an_edit_make_a_target_due_at_once_within_the_viewers_scope(store, admin, city, operator_a):
+    from sqlalchemy import update
+
+    from core.errors import NotFound
+    from core.monitoring import targets
+    from db.monitoring import TargetState
+    from db.types import utcnow
+
+    mine = add_target(store, admin, city.units["KEL-KAUMAN"], kind="ping", interval_s=3600)
+    other = add_target(store, admin, city.units["DINKES"], kind="ping", interval_s=3600)
+    later = utcnow() + timedelta(hours=1)
+    with session_scope(store.engine) as s:
+        s.execute(update(TargetState).values(next_due_at=later))
+    with session_scope(store.engine) as s:
+        targets.check_now(session=s, viewer=operator_a, target_id=mine)
+        with pytest.raises(NotFound):
+            targets.check_now(session=s, viewer=operator_a, target_id=other)
+    with session_scope(store.engine) as s:
+        data = targets.TargetCreate(unit_id=city.units["DINKES"], name="SIMPUS baru", kind="ping", host="127.0.0.1",
+                                    interval_s=3600)
+        targets.update_target(session=s, viewer=admin, target_id=other, data=data)
+    with store.session() as s:
+        due = {t: s.get(TargetState, t).next_due_at for t in (mine, other)}
+    assert all(at <= utcnow() for at in due.values())
+
+
+def test_a_new_target_is_due_at_once_for_its_first_check(store, admin, city):
+    from db.monitoring import TargetState
+    from db.types import utcnow
+
+    target = add_target(store, admin, city.units["DINKES"], kind="ping")
+    with store.session() as s:
+        assert s.get(TargetState, target).next_due_at <= utcnow()
+
+
+def test_the_detail_page_opens_on_the_worst_target_in_scope_unless_one_is_linked(env, store, admin, city):
+    from sqlalchemy import update
+
+    from db.monitoring import TargetState
+    from tests.apptest import app, assert_clean, open_page
+
+    ok = add_target(store, admin, city.units["DINKES"], name="Web dinas", kind="ping")
+    bad = add_target(store, admin, city.units["DINKES"], name="SIMPUS", kind="ping")
+    with session_scope(store.engine) as s:
+        s.execute(update(TargetState).where(TargetState.target_id == ok).values(state="UP"))
+        s.execute(update(TargetState).where(TargetState.target_id == bad).values(state="DOWN"))
+    at = open_page("admin", "target")
+    assert_clean(at)
+    assert at.selectbox(key="target_pick").value == bad and at.title[0].value == "SIMPUS"
+    linked = app("admin")
+    linked.query_params["id"] = str(ok)
+    linked.switch_page("pages/monitoring/target.py").run()
+    assert linked.selectbox(key="target_pick").value == ok
 
 
 def test_snmp_target_shows_its_interfaces_and_traffic(store, admin, city, tmp_path):

@@ -1,18 +1,25 @@
 """Everything the target detail page shows, for one target the viewer may see."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from statistics import quantiles
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from core.access import Viewer
-from core.monitoring import buckets
 from core.monitoring.targets import get_target
-from db.monitoring import Heartbeat, Incident, InterfaceSample, Target, TargetEvent, TargetState
+from db.monitoring import (
+    Heartbeat,
+    Incident,
+    InterfaceSample,
+    RollupDay,
+    RollupHour,
+    RollupMinute,
+    Target,
+    TargetEvent,
+    TargetState,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,6 @@ class TargetDetail:
     target: Target
     state: TargetState
     checks: list[Heartbeat]
-    latency_hourly: list[tuple[datetime, float, float, int]]  # (local hour start, p50, p95, samples)
     incidents: list[Incident]
     events: list[TargetEvent]
     interfaces: list[dict]
@@ -65,7 +71,6 @@ def detail(*, session: Session, viewer: Viewer, target_id: int, zone: ZoneInfo, 
         target=target,
         state=session.get(TargetState, target_id),
         checks=beats[-50:][::-1],
-        latency_hourly=_percentiles(beats, zone),
         incidents=list(session.scalars(select(Incident).where(Incident.target_id == target_id)
                                        .order_by(Incident.started_at.desc()).limit(50))),
         events=list(session.scalars(select(TargetEvent).where(TargetEvent.target_id == target_id)
@@ -77,18 +82,31 @@ def detail(*, session: Session, viewer: Viewer, target_id: int, zone: ZoneInfo, 
     )
 
 
-def _percentiles(beats: list[Heartbeat], zone: ZoneInfo) -> list[tuple[datetime, float, float, int]]:
-    """p50 and p95 latency per local hour from the raw checks (rollups only keep avg/min/max)."""
-    by_hour: dict[datetime, list[float]] = defaultdict(list)
-    for beat in beats:
-        if beat.latency_ms is not None:
-            by_hour[buckets.floor(beat.at, "hour", zone)].append(beat.latency_ms)
-    rows = []
-    for hour, values in sorted(by_hour.items()):
-        if len(values) == 1:
-            p50 = p95 = values[0]
-        else:
-            cuts = quantiles(values, n=100, method="inclusive")
-            p50, p95 = cuts[49], cuts[94]
-        rows.append((hour, p50, p95, len(values)))
-    return rows
+# Latency over a window the reader picks: each window reads the rollup level that gives it a readable
+# number of points (minutes up to a day, kept 48 h; hours for a week; days for a month or a quarter).
+WINDOWS: dict[str, tuple[timedelta, str]] = {
+    "1h": (timedelta(hours=1), "minute"), "6h": (timedelta(hours=6), "minute"), "24h": (timedelta(hours=24), "minute"),
+    "7d": (timedelta(days=7), "hour"), "30d": (timedelta(days=30), "day"), "90d": (timedelta(days=90), "day"),
+}
+ROLLUPS = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
+
+
+@dataclass(frozen=True)
+class LatencyPoint:
+    at: datetime  # bucket start (UTC)
+    mean_ms: float | None  # None: nothing answered in that bucket
+    min_ms: float | None
+    max_ms: float | None
+    checks: int
+    down_s: int  # time in that bucket the target did not answer: marked on the chart
+
+
+def latency(*, session: Session, viewer: Viewer, target_id: int, window: str, now: datetime) -> list[LatencyPoint]:
+    """Mean, fastest and slowest answer per bucket over the window, from the rollups."""
+    get_target(session=session, viewer=viewer, target_id=target_id)  # NotFound outside the scope
+    span, level = WINDOWS[window]
+    table = ROLLUPS[level]
+    rows = session.scalars(select(table).where(table.target_id == target_id, table.bucket >= now - span)
+                           .order_by(table.bucket))
+    return [LatencyPoint(r.bucket, r.latency_sum_ms / r.latency_n if r.latency_n else None, r.latency_min_ms,
+                         r.latency_max_ms, r.checks, r.down_s) for r in rows]

@@ -88,7 +88,7 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
         if current is None:
             counts["created"] += 1
             if not dry_run:
-                targets.create_target(session=session, viewer=viewer, data=data)
+                targets.create_target(session=session, viewer=viewer, data=data, spread=True)
             continue
         same = all(getattr(current, k) == v for k, v in data.model_dump().items())
         counts["unchanged" if same else "updated"] += 1

@@ -1,15 +1,20 @@
-"""Target detail: state, latest checks, latency p50/p95 per hour, incidents, reboots, interfaces, certificate."""
+"""Target detail: live state, latency over a chosen window, latest checks, incidents, reboots, interfaces and
+certificate. Opens on the worst target in the viewer's scope (or the one linked with ?id=), refreshes
+itself every 10 s like the wall, and can ask for a check now."""
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from core import charts, formatting
+from core.access import Role
 from core.i18n import reason_text
 from core.monitoring import target_detail, targets
-from core.monitoring.states import look
+from core.monitoring.states import SEVERITY, look
+from core.monitoring.target_detail import WINDOWS
+from db.monitoring import State
 from db.types import utcnow
-from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t
+from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t, text
 
 guard("target")
 c = ctx()
@@ -18,112 +23,158 @@ if not rows:
     st.title(t("target.title"))
     st.info(t("availability.empty"))
     st.stop()
-by_id = {r.id: r for r in rows}
+
+
+def rank(row) -> tuple:
+    try:
+        return SEVERITY.index(State(row.state)), row.name
+    except ValueError:
+        return len(SEVERITY), row.name
+
+
+by_id = {r.id: r for r in sorted(rows, key=rank)}  # worst first: the page opens on it, the list starts with it
 wanted = st.query_params.get("id")
 ids = list(by_id)
 # Only ASCII digits: "²".isdigit() is True, and int("²") fails.
 index = ids.index(int(wanted)) if wanted and wanted.isascii() and wanted.isdigit() and int(wanted) in by_id else 0
-pick = st.selectbox(t("admin_targets.pick"), ids, index=index, key="target_pick",
-                    format_func=lambda i: f"{by_id[i].name} · {by_id[i].host}")
+pick_col, window_col = st.columns([1.4, 2], vertical_alignment="bottom")
+pick = pick_col.selectbox(t("admin_targets.pick"), ids, index=index, key="target_pick",
+                          format_func=lambda i: f"{text(look(by_id[i].state).label)} · {by_id[i].name} · {by_id[i].host}")
 st.query_params["id"] = str(pick)
-info = call(target_detail.detail, target_id=pick, zone=c.settings.zone, now=utcnow())
-target, state = info.target, info.state
+window = window_col.segmented_control(t("target.window"), list(WINDOWS), default="24h", key="target_window",
+                                      format_func=lambda w: text(f"target.window.{w}")) or "24h"
 
-st.title(plain(target.name))
-shown = look(state.state)
-st.markdown(f":{shown.colour}[● {t(shown.label)}] · {target.kind.upper()} · "
-            f"{plain(target.host + (':' + str(target.port) if target.port else ''))} · "
-            f"{t('target.since', when=moment(state.state_since) if state.state_since else '–')}")
-if state.last_reason:
-    st.caption(plain(reason_text(state.last_reason, c.lang)))
-
-cols = st.columns(4)
-cols[0].metric(t("target.latency"), f"{num(state.last_latency_ms, 1)} ms"
-               if state.last_latency_ms is not None else "–")
-cols[1].metric(t("admin_targets.last_check"), formatting.clock(state.last_check_at, c.settings.zone, c.lang),
-               help=moment(state.last_check_at) if state.last_check_at else None)
-cols[2].metric(t("availability.incidents"), num(len(info.incidents)))
-if info.cert_days is not None:
-    cols[3].metric(t("target.cert_days"), num(info.cert_days),
-                   delta=t("target.cert_soon") if info.cert_days < 14 else None, delta_color="inverse")
-elif info.reboots:
-    cols[3].metric(t("target.last_reboot"), moment(info.reboots[0].at))
-
-system = info.system
-if system is not None:
-    st.subheader(t("target.system"))
-    left, mid, right = st.columns([2, 1, 1])
-    left.text(f"{system.name or '–'}\n{system.description or '–'}")  # device data: shown as text, never markdown
-    mid.metric(t("target.uptime"), formatting.duration(system.uptime_s, c.lang) if system.uptime_s is not None
-               else t("target.uptime_unknown"), help=t("target.uptime_help"))
-    right.metric(t("target.booted"), moment(system.booted_at) if system.booted_at else "–")
 
 zone = formatting.zone_name(c.settings.zone)
-if info.latency_hourly:
-    st.subheader(t("target.latency_chart"))
-    frame = pd.DataFrame({"hour": [formatting.local(h, c.settings.zone).replace(tzinfo=None)
-                                   for h, _a, _b, _n in info.latency_hourly],
-                          "p50": [a for _h, a, _b, _n in info.latency_hourly],
-                          "p95": [b for _h, _a, b, _n in info.latency_hourly]})
-    long = frame.melt("hour", var_name="percentile", value_name="ms")
-    chart(alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("hour:T", title=None, axis=alt.Axis(format=charts.HOUR_FORMATS[c.lang])), y=alt.Y("ms:Q", title="ms"),
-        color=alt.Color("percentile:N", title=None),
-        tooltip=[alt.Tooltip("hour:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
-                 alt.Tooltip("percentile:N", title=" "), alt.Tooltip("ms:Q", title="ms", format=".2f")]))
+HEIGHT = 260  # px, the latency chart
 
-if info.interfaces:
-    st.subheader(t("target.interfaces"))
-    st.dataframe(pd.DataFrame({
-        t("target.interface"): [i["name"] for i in info.interfaces],
-        t("target.admin"): [t("target.if_up") if i["admin"] == 1 else t("target.if_down") for i in info.interfaces],
-        t("target.oper"): [t("target.if_up") if i["oper"] == 1 else t("target.if_down") for i in info.interfaces],
-        t("target.in"): [num((i["in_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["in_bps"] is not None
-                         else "–" for i in info.interfaces],
-        t("target.out"): [num((i["out_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["out_bps"] is not None
-                          else "–" for i in info.interfaces],
-    }), hide_index=True, width="stretch")
-    traffic = [s for s in info.traffic if s.in_bps is not None]
-    if traffic:
-        series = pd.DataFrame({
-            "at": [formatting.local(s.at, c.settings.zone).replace(tzinfo=None) for s in traffic] * 2,
-            "interface": [f"{s.name} ↓" for s in traffic] + [f"{s.name} ↑" for s in traffic],
-            "mbps": [s.in_bps / 1e6 for s in traffic] + [(s.out_bps or 0) / 1e6 for s in traffic],
-        })
-        chart(alt.Chart(series).mark_line().encode(
-            x=alt.X("at:T", title=None, axis=alt.Axis(format=charts.HOUR_FORMATS[c.lang])), y=alt.Y("mbps:Q", title="Mbit/s"),
-            color=alt.Color("interface:N", title=None),
-            tooltip=[alt.Tooltip("at:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
-                     alt.Tooltip("interface:N", title=t("target.interface")),
-                     alt.Tooltip("mbps:Q", title="Mbit/s", format=".2f")]))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("target.checks"))
-    show_table(pd.DataFrame({
-        t("audit.at"): [moment(b.at) for b in info.checks],
-        t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
-        t("target.latency"): [num(b.latency_ms, 2) if b.latency_ms is not None else "–"
-                              for b in info.checks],
-        t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
-    }), room=460, height=320)
-with right:
-    st.subheader(t("target.incidents"))
-    if info.incidents:
+def latency_chart(points: list[target_detail.LatencyPoint]) -> None:
+    """Mean answer time per bucket, the fastest-to-slowest band behind it, and red marks where it was down."""
+    st.subheader(t("target.latency_chart", window=text(f"target.window.{window}")))
+    if not points:
+        st.caption(t("target.no_latency"))
+        return
+    local = [formatting.local(p.at, c.settings.zone).replace(tzinfo=None) for p in points]
+    frame = pd.DataFrame({"at": local, "mean": [p.mean_ms for p in points], "low": [p.min_ms for p in points],
+                          "high": [p.max_ms for p in points], "down": [p.down_s / 60 for p in points],
+                          "checks": [p.checks for p in points]})
+    fmt = charts.HOUR_FORMATS[c.lang] if WINDOWS[window][1] != "day" else charts.DAY_FORMATS[c.lang]
+    x = alt.X("at:T", title=None, axis=alt.Axis(format=fmt))
+    tips = [alt.Tooltip("at:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
+            alt.Tooltip("mean:Q", title=text("target.mean_ms"), format=".1f"),
+            alt.Tooltip("low:Q", title=text("target.min_ms"), format=".1f"),
+            alt.Tooltip("high:Q", title=text("target.max_ms"), format=".1f"),
+            alt.Tooltip("down:Q", title=text("target.down_min"), format=".0f"),
+            alt.Tooltip("checks:Q", title=text("target.checks_n"))]
+    base = alt.Chart(frame)
+    y = alt.Y("low:Q", title="ms", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.1~f"))
+    band = base.mark_area(opacity=0.18).encode(x=x, y=y, y2="high:Q")
+    line = base.mark_line(point=len(points) <= 60).encode(x=x, y=alt.Y("mean:Q", title="ms"), tooltip=tips)
+    down = base.transform_filter("datum.down > 0").mark_tick(color="#c62828", thickness=3, size=14).encode(
+        x=x, y=alt.value(HEIGHT - 7), tooltip=tips)  # along the bottom of the plot
+    chart(alt.layer(band, line, down).properties(height=HEIGHT))
+    st.caption(t("target.latency_help"))
+
+
+@st.fragment(run_every=10)
+def live() -> None:
+    """Everything that changes with each check: redrawn in place every 10 s, like the wall."""
+    minute = utcnow().replace(second=0, microsecond=0)  # the latency read is shared for a minute
+    info = call(target_detail.detail, target_id=pick, zone=c.settings.zone, now=utcnow())
+    target, state = info.target, info.state
+
+    head, action = st.columns([5, 1], vertical_alignment="bottom")
+    head.title(plain(target.name))
+    if c.viewer.role in (Role.ADMIN, Role.SKPD) and action.button(t("target.check_now"), icon=":material/refresh:",
+                                                                  key="target_check_now"):
+        call(targets.check_now, target_id=pick)
+        st.toast(t("target.check_soon"), icon=":material/schedule:")
+    shown = look(state.state)
+    st.markdown(f":{shown.colour}[● {t(shown.label)}] · {target.kind.upper()} · "
+                f"{plain(target.host + (':' + str(target.port) if target.port else ''))} · "
+                f"{t('target.since', when=moment(state.state_since) if state.state_since else '–')}")
+    if state.last_reason:
+        st.caption(plain(reason_text(state.last_reason, c.lang)))
+
+    cols = st.columns(4)
+    cols[0].metric(t("target.latency"), f"{num(state.last_latency_ms, 1)} ms"
+                   if state.last_latency_ms is not None else "–")
+    cols[1].metric(t("admin_targets.last_check"), formatting.clock(state.last_check_at, c.settings.zone, c.lang),
+                   help=moment(state.last_check_at) if state.last_check_at else None)
+    cols[2].metric(t("availability.incidents"), num(len(info.incidents)))
+    if info.cert_days is not None:
+        cols[3].metric(t("target.cert_days"), num(info.cert_days),
+                       delta=t("target.cert_soon") if info.cert_days < 14 else None, delta_color="inverse")
+    elif info.reboots:
+        cols[3].metric(t("target.last_reboot"), moment(info.reboots[0].at))
+
+    system = info.system
+    if system is not None:
+        st.subheader(t("target.system"))
+        left, mid, right = st.columns([2, 1, 1])
+        left.text(f"{system.name or '–'}\n{system.description or '–'}")  # device data: shown as text, never markdown
+        mid.metric(t("target.uptime"), formatting.duration(system.uptime_s, c.lang) if system.uptime_s is not None
+                   else t("target.uptime_unknown"), help=t("target.uptime_help"))
+        right.metric(t("target.booted"), moment(system.booted_at) if system.booted_at else "–")
+
+    latency_chart(cached(target_detail.latency, target_id=pick, window=window, now=minute))
+
+    if info.interfaces:
+        st.subheader(t("target.interfaces"))
+        st.dataframe(pd.DataFrame({
+            t("target.interface"): [i["name"] for i in info.interfaces],
+            t("target.admin"): [t("target.if_up") if i["admin"] == 1 else t("target.if_down") for i in info.interfaces],
+            t("target.oper"): [t("target.if_up") if i["oper"] == 1 else t("target.if_down") for i in info.interfaces],
+            t("target.in"): [num((i["in_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["in_bps"] is not None
+                             else "–" for i in info.interfaces],
+            t("target.out"): [num((i["out_bps"] or 0) / 1e6, 2) + " Mbit/s" if i["out_bps"] is not None
+                              else "–" for i in info.interfaces],
+        }), hide_index=True, width="stretch")
+        traffic = [s for s in info.traffic if s.in_bps is not None]
+        if traffic:
+            series = pd.DataFrame({
+                "at": [formatting.local(s.at, c.settings.zone).replace(tzinfo=None) for s in traffic] * 2,
+                "interface": [f"{s.name} ↓" for s in traffic] + [f"{s.name} ↑" for s in traffic],
+                "mbps": [s.in_bps / 1e6 for s in traffic] + [(s.out_bps or 0) / 1e6 for s in traffic],
+            })
+            chart(alt.Chart(series).mark_line().encode(
+                x=alt.X("at:T", title=None, axis=alt.Axis(format=charts.HOUR_FORMATS[c.lang])), y=alt.Y("mbps:Q", title="Mbit/s"),
+                color=alt.Color("interface:N", title=None),
+                tooltip=[alt.Tooltip("at:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
+                         alt.Tooltip("interface:N", title=t("target.interface")),
+                         alt.Tooltip("mbps:Q", title="Mbit/s", format=".2f")]))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("target.checks"))
         show_table(pd.DataFrame({
-            t("availability.started"): [moment(i.started_at) for i in info.incidents],
-            t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
-                                      for i in info.incidents],
-            t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
+            t("audit.at"): [moment(b.at) for b in info.checks],
+            t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
+            t("target.latency"): [num(b.latency_ms, 2) if b.latency_ms is not None else "–"
+                                  for b in info.checks],
+            t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
         }), room=460, height=320)
-    else:
-        st.caption(t("availability.no_incidents"))
+    with right:
+        st.subheader(t("target.incidents"))
+        if info.incidents:
+            show_table(pd.DataFrame({
+                t("availability.started"): [moment(i.started_at) for i in info.incidents],
+                t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
+                                          for i in info.incidents],
+                t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
+            }), room=460, height=320)
+        else:
+            st.caption(t("availability.no_incidents"))
 
-if info.events:
-    st.subheader(t("target.events"))
-    st.dataframe(pd.DataFrame({
-        t("audit.at"): [moment(e.at) for e in info.events],
-        t("target.event"): [t(f"target.event.{e.kind}") for e in info.events],
-        t("target.change"): [f"{t(look(e.old).label) if e.kind == 'state' else e.old} → "
-                             f"{t(look(e.new).label) if e.kind == 'state' else e.new}" for e in info.events],
-    }), hide_index=True, width="stretch")
+    if info.events:
+        st.subheader(t("target.events"))
+        st.dataframe(pd.DataFrame({
+            t("audit.at"): [moment(e.at) for e in info.events],
+            t("target.event"): [t(f"target.event.{e.kind}") for e in info.events],
+            t("target.change"): [f"{t(look(e.old).label) if e.kind == 'state' else e.old} → "
+                                 f"{t(look(e.new).label) if e.kind == 'state' else e.new}" for e in info.events],
+        }), hide_index=True, width="stretch")
+
+
+live()
