@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from core import formatting
-from core.access import Role, Viewer, require_role, scoped
+from core.access import SYSTEM, Role, Viewer, require_role, scoped
 from core.i18n import has_key, t
 from db.evaluation import EvaluationPeriod
 from db.inventory import Application, Device, Staff
@@ -156,12 +156,14 @@ def sentence(entry: AuditLog, lang: str, name: str | None, units: dict[int, str]
     verb = t(f"audit.action.{entry.action}", lang) if has_key(f"audit.action.{entry.action}", lang) else entry.action
     old, new = entry.old_values or {}, entry.new_values or {}
     named = f" '{name}'" if name else ""
+    by_system = entry.actor_id is None and entry.actor == SYSTEM.username  # no account can be the system
+    actor = t("audit.actor_system", lang) if by_system else entry.actor
     if entry.action in ("fund", "unfund") and new.get("scenario"):
         return t(f"audit.sentence.{entry.action}", lang, thing=thing, name=named, scenario=new["scenario"],
-                 actor=entry.actor)
+                 actor=actor)
     reason = new.get("review_note") or new.get("note") or new.get("reason")
     if entry.action in ("revised", "rejected", "return") and reason:
-        return t("audit.sentence.reason", lang, thing=thing, name=named, verb=verb, actor=entry.actor, reason=reason)
+        return t("audit.sentence.reason", lang, thing=thing, name=named, verb=verb, actor=actor, reason=reason)
     changes = []
     if entry.action == "update":
         for field in dict.fromkeys([*new, *old]):
@@ -172,7 +174,7 @@ def sentence(entry: AuditLog, lang: str, name: str | None, units: dict[int, str]
             changes.append(t("audit.change_field", lang, field=label) if before is None or after is None else
                            t("audit.change_from_to", lang, field=label, old=before, new=after))
     tail = (": " + "; ".join(changes)) if changes else ""
-    return t("audit.sentence", lang, thing=thing, name=named, verb=verb, actor=entry.actor, changes=tail)
+    return t("audit.sentence", lang, thing=thing, name=named, verb=verb, actor=actor, changes=tail)
 
 
 def history(*, session: Session, viewer: Viewer, lang: str, table: str | None = None, row_id: int | None = None,

@@ -19,7 +19,7 @@ def test_leadership_downloads_the_annual_report_and_an_operator_sees_only_their_
     with running_app(env, tmp_path) as base, chromium() as browser:
         page = browser.new_context(viewport={"width": 1600, "height": 2200}, accept_downloads=True).new_page()
         log_in(page, base, "pimpinan")
-        open_url(page, base, "ringkasan", "Ringkasan Pimpinan")
+        open_url(page, base, "ringkasan", "Ringkasan Kota")
         page.get_by_text("Indeks SPBE kota").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Unduh PDF").wait_for(timeout=30_000)
         shot(page, "pimpinan-ringkasan")
@@ -36,7 +36,7 @@ def test_leadership_downloads_the_annual_report_and_an_operator_sees_only_their_
 
         page = browser.new_context(viewport={"width": 1600, "height": 2200}).new_page()
         log_in(page, base, "op_a")
-        open_url(page, base, "ringkasan", "Ringkasan Pimpinan")
+        open_url(page, base, "ringkasan", "Ringkasan Kota")
         page.get_by_text("Unit Anda dibanding kota").wait_for(timeout=30_000)
         page.get_by_text("Rekomendasi").first.wait_for(timeout=30_000)
         shot(page, "op_a-ringkasan")

@@ -8,7 +8,7 @@ from core.access import Role
 from core.navigation import PAGES
 from tests.browser import chromium, log_in
 from tests.conftest import ROOT
-from tests.test_browser_monitoring import DONE, shot
+from tests.test_browser_monitoring import ARTIFACTS, DONE
 from tests.test_browser_wall import demo_city  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,9 @@ def test_no_page_cuts_its_tables_titles_or_text_at_1440_for_any_role(demo_city):
                 page.goto(f"{base}/{spec.url_path}")
                 page.locator("h1").first.wait_for(timeout=60_000)
                 page.locator(DONE).wait_for(timeout=60_000)
-                shot(page, f"page-{username}-{spec.url_path}")  # waits for grids and charts to draw
+                page.wait_for_timeout(700)  # grids and charts draw once the script has finished
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"page-{username}-{spec.url_path}.png"))
                 found += [f"{username} /{spec.url_path}: {problem}" for problem in page.evaluate(CLIPPED)]
             page.context.close()
     assert found == []

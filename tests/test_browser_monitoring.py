@@ -186,8 +186,12 @@ def test_the_wall_follows_a_target_down_and_up_without_a_reload_and_goes_stale_w
         wait_until(lambda: tile_state(page, "Diskominfo") == "up", 60, "Diskominfo up")
 
         live["server"][0].close()  # the server stops listening: connection refused
-        wait_until(lambda: tile_state(page, "Diskominfo") == "down" and "Mati" in tile(page, "Diskominfo").inner_text(),
-                   60, "Diskominfo down on the wall, as a large tile")
+        try:  # a busy CI machine: allow for it, and keep what the wall showed if it never came
+            wait_until(lambda: tile_state(page, "Diskominfo") == "down" and "Mati" in tile(page, "Diskominfo").inner_text(),
+                       90, "Diskominfo down on the wall, as a large tile")
+        except AssertionError:
+            shot(page, "presenter-status-down-timed-out")
+            raise
         assert "big" in tile(page, "Diskominfo").get_attribute("class")
         assert page.get_by_text("Insiden berlangsung (2)").is_visible()
         shot(page, "presenter-status-down")

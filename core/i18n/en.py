@@ -760,4 +760,5 @@ MESSAGES: dict[str, str] = {
     "target.latency_help": "Line: mean response time; band: fastest to slowest; red marks at the bottom: spans the target was down.",
     "target.check_now": "Check now",
     "target.check_soon": "Check scheduled: the result shows within a few seconds.",
+    "audit.actor_system": "the system (initial load)",
 }

@@ -760,4 +760,5 @@ MESSAGES: dict[str, str] = {
     "target.latency_help": "Garis: rata-rata waktu respons; pita: tercepat sampai terlambat; tanda merah di bawah: selang waktu target mati.",
     "target.check_now": "Periksa sekarang",
     "target.check_soon": "Pemeriksaan dijadwalkan: hasilnya tampil dalam beberapa detik.",
+    "audit.actor_system": "sistem (pengisian awal)",
 }

@@ -105,9 +105,9 @@ nodes = pd.DataFrame([{"code": n["code"], "kind": t(f"framework.kind.{n['kind']}
 edited_nodes = st.data_editor(
     nodes, key=f"admin_fw_nodes_{code}_{row['updated_at']}", hide_index=True, width="stretch", num_rows="fixed",
     disabled=True if frozen else ["code", "kind", "parent"], height=min(560, 38 + 35 * len(nodes)), column_config={
-        "code": st.column_config.TextColumn(t("eval.code"), width=50),
+        "code": st.column_config.TextColumn(t("eval.code"), width=80),
         "kind": st.column_config.TextColumn(t("framework.kind"), width=80),
-        "parent": st.column_config.TextColumn(t("framework.parent"), width=50),
+        "parent": st.column_config.TextColumn(t("framework.parent"), width=80),
         "name": st.column_config.TextColumn(t("framework.name"), width="large", max_chars=300),
         "weight": st.column_config.NumberColumn(t("assessment.weight"), min_value=0.0, max_value=100.0, format="%.2f %%",
                                                 width=90),

@@ -200,14 +200,20 @@ def _text_px(text: str, per_char: float) -> int:
     return int(len(str(text)) * per_char) + 24
 
 
+def header_px(label: str, editable: bool = False) -> int:
+    """The width a grid header needs to show its text whole (Source Sans 14 px, padding, and the pencil
+    of an editable column)."""
+    return _text_px(label, 7.6) + (20 if editable else 0)
+
+
 def fit_columns(frame, room: int = ROOM_PX, config: dict | None = None) -> dict:
     """Column widths for a table so it fits `room` pixels with every header whole: each column gets at
     least its header's width, and what is left goes to the columns whose values are longer, in proportion
     (a long value is cut in its cell, never the header or a column off the edge). Merged into `config`."""
     config = dict(config or {})
     columns = [c for c in frame.columns if config.get(c) is not None or c not in config]
-    header = {c: _text_px(config.get(c, {}).get("label") or c, 7.6) if isinstance(config.get(c), dict)
-              else _text_px(c, 7.6) for c in columns}
+    header = {c: header_px(config[c].get("label") or c) if isinstance(config.get(c), dict) else header_px(c)
+              for c in columns}
     natural = {c: min(420, max(header[c], max((_text_px(v, 7.0) for v in frame[c].head(200)), default=0)))
                for c in columns}
     if sum(natural.values()) > room:

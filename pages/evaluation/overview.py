@@ -130,14 +130,11 @@ if any(v is not None for v in aspect_values.values()):
 left, right = st.columns(2)
 with left:
     st.caption(t("eval.weakest_indicators"))
-    st.dataframe(pd.DataFrame({
+    show_table(pd.DataFrame({
         t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
         t("eval.indicator"): [fw.indicator(n).name for n, _ in view.weakest_indicators],
         t("eval.mean_level"): [num(v, 2) for _, v in view.weakest_indicators],
-    }), hide_index=True, width="stretch", column_config={
-        t("eval.indicator_no"): st.column_config.NumberColumn(width="small"),
-        t("eval.indicator"): st.column_config.TextColumn(width="medium"),
-        t("eval.mean_level"): st.column_config.TextColumn(width="small")})
+    }), room=470)
 with right:
     st.caption(t("eval.trend"))
     if view.trend:

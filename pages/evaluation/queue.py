@@ -74,11 +74,11 @@ edited = st.data_editor(
         "no": st.column_config.NumberColumn(t("eval.indicator_no"), width=40, format="%d"),
         "name": st.column_config.TextColumn(t("eval.indicator"), width=300),
         "scorer": st.column_config.TextColumn(t("assessment.scorer"), width=80),
-        "owner": st.column_config.SelectboxColumn(t("owners.owner"), options=sorted(by_name), width=150),
+        "owner": st.column_config.SelectboxColumn(t("owners.owner"), options=sorted(by_name), width=200),
         "contributors": st.column_config.TextColumn(t("queue.contributors"), help=t("queue.contributors_help"),
                                                     width=170),
         "status": st.column_config.TextColumn(t("eval.status"), width=110),
-        "level": st.column_config.TextColumn(t("eval.level"), width=50)})
+        "level": st.column_config.TextColumn(t("eval.level"), width=64)})
 if period.status == "open" and st.button(t("queue.save_owners"), type="primary", icon=":material/save:",
                                          key="queue_owners_save"):
     wanted = {}

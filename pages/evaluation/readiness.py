@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import formatting
 from core.evaluation import readiness, report
-from pages.common.shell import cached, ctx, guard, num, plain, t
+from pages.common.shell import cached, ctx, guard, num, plain, show_table, t
 from pages.evaluation.periods import pick_period
 
 guard("readiness")
@@ -25,12 +25,11 @@ if not rows:
 
 table = pd.DataFrame({"unit": [r.name for r in rows], "index": [num(r.index, 2) for r in rows],
                       **{m.code: [str(r.measures[m.code].level or "–") for r in rows] for m in readiness.MEASURES}})
-config = {"unit": st.column_config.TextColumn(t("eval.unit"), width="medium"),
-          "index": st.column_config.TextColumn(t("readiness.index"), width="small")}
+config = {"unit": st.column_config.TextColumn(t("eval.unit")),
+          "index": st.column_config.TextColumn(t("readiness.index"))}
 for m in readiness.MEASURES:
-    config[m.code] = st.column_config.TextColumn(t(f"measure.short.{m.code}"), help=t(f"measure.{m.code}"),
-                                                 width="small")
-st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)), column_config=config)
+    config[m.code] = st.column_config.TextColumn(t(f"measure.short.{m.code}"), help=t(f"measure.{m.code}"))
+show_table(table, height=min(420, 38 + 35 * len(rows)), column_config=config)
 st.caption(t("readiness.levels_note"))
 
 by_id = {r.unit_id: r for r in rows}

@@ -19,6 +19,7 @@ from pages.common.shell import (
     call,
     ctx,
     deferred,
+    header_px,
     import_limits,
     money,
     num,
@@ -74,8 +75,9 @@ def _config(kind: RecordKind, editable: bool) -> dict:
     for column in kind.columns:
         label = column.label(kind.name, lang)
         help_text = t(f"{kind.name}.{column.field}.help")
-        width = column.width * 7 + 10  # the template's column width in characters, as pixels
         disabled = column.read_only or not editable
+        # The template's column width in characters, as pixels, and never narrower than the header.
+        width = max(column.width * 7 + 10, header_px(label, editable=not disabled))
         if column.field == "unit":
             config[column.field] = st.column_config.SelectboxColumn(label, options=lookup.writable, help=help_text,
                                                                     disabled=disabled, required=True, width=width)
@@ -92,11 +94,13 @@ def _config(kind: RecordKind, editable: bool) -> dict:
 
 def pick_columns(kind: RecordKind, config: dict, where) -> list[str]:
     """Which columns the table shows: by default those that fit the page at 1440 px, in the template's
-    order; the rest are a click away. Hidden columns keep their values (a save changes only edited cells)."""
+    order, leaving out what the page filters on; the rest are a click away. Hidden columns keep their values (a save changes only edited cells)."""
     fields = [c.field for c in kind.columns]
     default, used = [], 0
     for field in fields:
         width = config[field].get("width") or 120
+        if field in kind.filters:  # the page already says it (the fiscal year): not shown by default
+            continue
         if field == "unit" or used + width + 8 <= ROOM_PX:
             default.append(field)
             used += width + 8
