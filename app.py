@@ -59,6 +59,7 @@ def _language(settings: Settings) -> str:
 def _language_picker(lang: str, key: str, engine: Engine | None = None, viewer=None) -> None:
     def changed():
         st.session_state.lang = st.session_state[key]
+        st.session_state["_lang_chosen"] = True  # chosen on the login page: it wins over the stored one
         if engine is not None and viewer is not None:
             with session_scope(engine) as s:
                 users.set_language(session=s, viewer=viewer, language=st.session_state.lang)
@@ -101,7 +102,10 @@ def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authen
                             authentication_status=True, username=user.username, name=user.display_name,
                             roles=[user.role], logout=None,
                         )
-                        if user.language:
+                        if st.session_state.pop("_lang_chosen", False):  # picked on this login page: kept
+                            users.set_language(session=s, viewer=users.load_viewer(session=s, username=user.username),
+                                               language=st.session_state.lang)
+                        elif user.language:
                             st.session_state.lang = user.language
                     except (LoginFailed, LoginThrottled) as exc:
                         error = exc
@@ -144,8 +148,12 @@ def _current_viewer(settings: Settings, engine: Engine):
             username, issued_at = cookie.username, cookie.issued_at
     if username is None:
         return None
+    restored = not st.session_state.get("authentication_status")
     with session_scope(engine) as s:
         viewer = users.load_viewer(session=s, username=username, cookie_issued_at=issued_at)
+        stored = users.language_of(session=s, viewer=viewer) if viewer is not None and restored else None
+    if stored:  # a new browser session restored from the cookie reads in the account's own language
+        st.session_state.lang = stored
     if viewer is not None:
         st.session_state.update(authentication_status=True, username=viewer.username, name=viewer.display_name,
                                 roles=[viewer.role], logout=None)
@@ -234,6 +242,7 @@ def _main() -> None:
     if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):
         authenticator = _log_out(settings, engine, st.session_state.get("username"))
     viewer = _current_viewer(settings, engine)
+    lang = st.session_state.get("lang", lang)  # a session restored from the cookie takes the account's language
     if viewer is None and st.session_state.get("authentication_status"):
         authenticator = _log_out(settings, engine, None)  # deactivated or locked since logging in
     if viewer is None:

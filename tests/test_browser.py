@@ -83,3 +83,18 @@ def test_a_reloaded_deep_link_keeps_the_page_and_the_login(app_url):
         heading(page, "Admin → Pengguna")
         page.reload()
         heading(page, "Admin → Pengguna")
+
+
+def test_a_session_restored_from_the_cookie_reads_in_the_accounts_own_language(app_url, store, city):
+    from core.org import users
+    from db.engine import session_scope
+
+    with session_scope(store.engine) as s:  # chosen earlier under Akun saya
+        users.set_language(session=s, viewer=city.viewers["pimpinan"], language="en")
+    with chromium() as browser:
+        page = browser.new_page()
+        log_in(page, app_url, "pimpinan")  # the login page itself is Indonesian until the account is known
+        page.goto(f"{app_url}/kesiapan-tik")  # a new browser session, logged in by the cookie
+        heading(page, t("readiness.title", "en"))
+        page.reload()
+        heading(page, t("readiness.title", "en"))

@@ -33,8 +33,9 @@ def test_leadership_moves_the_ceiling_and_downloads_the_rka_annex_an_operator_se
         assert metrics(page, 5)["Kebutuhan didanai"] == f"5 / {len(CITY)}"
         slider = page.get_by_role("slider")
         slider.focus()
-        for _ in range(4):  # each step is 1 juta here: 20 → 24 juta funds one more need
-            page.keyboard.press("ArrowRight")
+        for juta in range(21, 25):  # each step is 1 juta here: 20 → 24 juta funds one more need
+            page.keyboard.press("ArrowRight")  # one step at a time: a key pressed mid-rerun is not lost
+            page.get_by_text(f"Pagu Rp {juta}.000.000").wait_for(timeout=20_000)
         page.get_by_text(f"6 / {len(CITY)}").wait_for(timeout=20_000)
         assert page.get_by_text("Pagu Rp 24.000.000").count() == 1
         shot(page, "pimpinan-skenario-anggaran")

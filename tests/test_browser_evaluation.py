@@ -36,7 +36,7 @@ def test_leadership_downloads_the_annual_report_and_an_operator_sees_only_their_
 
         page = browser.new_context(viewport={"width": 1600, "height": 2200}).new_page()
         log_in(page, base, "op_a")
-        open_url(page, base, "ringkasan", "Ringkasan Kota")
+        open_url(page, base, "ringkasan", "Ringkasan Unit")
         page.get_by_text("Unit Anda dibanding kota").wait_for(timeout=30_000)
         page.get_by_text("Rekomendasi").first.wait_for(timeout=30_000)
         shot(page, "op_a-ringkasan")

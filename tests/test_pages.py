@@ -95,6 +95,23 @@ def test_english_switch_on_the_login_page(env, city):
     assert at.text_input(key="login_username").label == "User name"
 
 
+def test_a_language_chosen_on_the_login_page_outlasts_the_login_and_is_kept_for_the_account(env, city, store):
+    from core.org import users
+
+    with store.session() as s:
+        users.set_language(session=s, viewer=city.viewers["op_a"], language="id")  # stored earlier
+        s.commit()
+    at = app()
+    at.selectbox(key="_lang_login").set_value("en").run()
+    at.text_input(key="login_username").input("op_a")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert_clean(at)
+    assert at.session_state["lang"] == "en"
+    with store.session() as s:
+        assert users.language_of(session=s, viewer=city.viewers["op_a"]) == "en"
+
+
 def test_logout_button_ends_the_session(env, city):
     at = app("admin")
     at.button(key="logout_button").click().run()

@@ -140,7 +140,7 @@ def test_a_citizen_reads_the_status_page_in_chromium_with_javascript_off(env, st
         form.get_by_role("button", name="Kirim").click()  # a plain form post: no script on the page
         assert page.get_by_text("Terima kasih, masukan Anda sudah kami terima.").is_visible()
         page.get_by_role("link", name="English").click()
-        assert page.get_by_role("heading", name="A service cannot be reached").is_visible()
+        page.get_by_role("heading", name="A service cannot be reached").wait_for(timeout=15_000)  # after the link loads
         feed = page.goto(f"{base}/publik/feed.atom")  # the feed, as a reader fetches it
         assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
         assert "Antrean Puskesmas" in feed.text() and "192.168.7.9" not in feed.text()

@@ -462,4 +462,5 @@ MESSAGES: dict[str, str] = {
     "evidence.satisfaction.comments": "Sample of the comments shown",
     "admin_eval.deadline": "Self-assessment deadline",
     "admin_eval.deadline_help": "Shown on every unit's home with the days left. Leave empty while none is set.",
+    "readiness.index_short": "Index",
 }

@@ -462,4 +462,5 @@ MESSAGES: dict[str, str] = {
     "evidence.satisfaction.comments": "Contoh komentar yang ditampilkan",
     "admin_eval.deadline": "Batas pengajuan evaluasi mandiri",
     "admin_eval.deadline_help": "Tampil di beranda setiap unit dengan sisa harinya. Kosongkan bila belum ditetapkan.",
+    "readiness.index_short": "Indeks",
 }

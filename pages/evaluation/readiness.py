@@ -26,7 +26,7 @@ if not rows:
 table = pd.DataFrame({"unit": [r.name for r in rows], "index": [num(r.index, 2) for r in rows],
                       **{m.code: [str(r.measures[m.code].level or "–") for r in rows] for m in readiness.MEASURES}})
 config = {"unit": st.column_config.TextColumn(t("eval.unit")),
-          "index": st.column_config.TextColumn(t("readiness.index"))}
+          "index": st.column_config.TextColumn(t("readiness.index_short"), help=t("readiness.index"))}
 for m in readiness.MEASURES:
     config[m.code] = st.column_config.TextColumn(t(f"measure.short.{m.code}"), help=t(f"measure.{m.code}"))
 show_table(table, height=min(420, 38 + 35 * len(rows)), column_config=config)
