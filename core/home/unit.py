@@ -15,7 +15,7 @@ from sqlmodel import Session
 from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.evaluation import assessment, readiness
 from core.inventory import summary
-from core.monitoring.states import worst
+from core.monitoring.states import PROBLEMS, rank, worst
 from core.org.units import get_unit
 from db.evaluation import EvaluationPeriod
 from db.models import Unit
@@ -23,7 +23,6 @@ from db.monitoring import State, Target, TargetState
 from db.needs import Need
 from db.services import DigitalService
 
-PROBLEM_STATES = (State.DOWN, State.PENDING, State.DEGRADED)
 SENT_BACK = ("revised", "rejected")
 SOON_DAYS = 14  # a deadline this close (or passed) is urgent
 
@@ -134,8 +133,8 @@ def unit_home(*, session: Session, viewer: Viewer, unit_id: int | None = None, z
         counts[state.state] = counts.get(state.state, 0) + 1
         states[target.id] = state.state
     problems = sorted((TargetLine(t.id, t.unit_id, t.name, names.get(t.unit_id, ""), s.state, s.state_since, s.last_reason)
-                       for t, s in rows if s.state in PROBLEM_STATES),
-                      key=lambda line: (PROBLEM_STATES.index(State(line.state)), line.since or datetime.max))
+                       for t, s in rows if s.state in PROBLEMS),
+                      key=lambda line: (rank(line.state), line.since or datetime.max))
     services = [ServiceLine(s.id, s.name, worst(states[i] for i in s.target_ids if i in states).value)
                 for s in session.scalars(scoped(select(DigitalService).where(DigitalService.unit_id.in_(covered))
                                                 .order_by(DigitalService.name), DigitalService.unit_id, session, viewer))]

@@ -9,6 +9,8 @@ from db.monitoring import State
 
 # Worst first: a unit takes the state of its worst target.
 SEVERITY: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED, State.MAINTENANCE, State.UP, State.UNKNOWN)
+# States that need someone's attention: the wall shows them large, a unit's home lists them to act on.
+PROBLEMS: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED)
 # A check that answered counts as available time; the rest of a check's interval is down time.
 ANSWERED = frozenset({State.UP, State.DEGRADED})
 
@@ -33,6 +35,14 @@ def look(state: str) -> Look:
         return LOOKS[State(state)]
     except ValueError:
         return LOOKS[State.UNKNOWN]
+
+
+def rank(state: str) -> int:
+    """Where a stored state sorts, worst first; anything unexpected sorts as unknown."""
+    try:
+        return SEVERITY.index(State(state))
+    except ValueError:
+        return SEVERITY.index(State.UNKNOWN)
 
 
 def worst(states) -> State:

@@ -51,6 +51,23 @@ def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
     return list(units.values())
 
 
+def groups(units: list[UnitStatus]) -> list[tuple[UnitStatus | None, list[UnitStatus]]]:
+    """The units in the groups a wall rotates through: the perangkat daerah together (head None) first,
+    then each kecamatan with its kelurahan, by name."""
+    by_id = {u.unit_id: u for u in units}
+
+    def head_of(unit: UnitStatus) -> int | None:
+        if unit.kind == "kecamatan":
+            return unit.unit_id
+        return unit.parent_id if unit.kind == "kelurahan" and unit.parent_id in by_id else None
+
+    found: dict[int | None, list[UnitStatus]] = {}
+    for unit in units:
+        found.setdefault(head_of(unit), []).append(unit)
+    order = sorted(found, key=lambda h: (h is not None, (by_id[h].short_name or by_id[h].name) if h else ""))
+    return [(by_id[h] if h is not None else None, found[h]) for h in order]
+
+
 def totals(units: list[UnitStatus]) -> dict[str, int]:
     """Targets per state over all the given units."""
     return {state: sum(u.counts.get(state, 0) for u in units) for state in SEVERITY}

@@ -11,14 +11,13 @@ from core import formatting
 from core.access import Role
 from core.i18n import reason_text
 from core.monitoring import status
-from core.monitoring.states import LOOKS, SEVERITY, State
+from core.monitoring.states import LOOKS, PROBLEMS, State, rank
 from db.types import utcnow
 from pages.common.shell import cached, call, ctx, guard, num, plain, t, text
 
 guard("status")
 c = ctx()
 COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.MAINTENANCE, State.PENDING)  # the totals in the header
-PROBLEMS = (State.DOWN, State.PENDING, State.DEGRADED)  # a unit in one of these gets a large tile
 BIG_TILES = 12  # more problem units than this (a city-wide outage) continue as compact tiles, still first
 INCIDENT_ROWS = 8
 
@@ -77,15 +76,6 @@ def strip(hours: list[float | None]) -> str:
         else:
             runs.append([ch, col])
     return "".join(f":{col}[{chars}]" for chars, col in runs)
-
-
-def group_of(unit: status.UnitStatus, by_id: dict[int, status.UnitStatus]) -> int:
-    """The rotation group: a kecamatan with its kelurahan, and the other perangkat daerah together (0)."""
-    if unit.kind == "kecamatan":
-        return unit.unit_id
-    if unit.kind == "kelurahan" and unit.parent_id in by_id:
-        return unit.parent_id
-    return 0
 
 
 def age_text(age: float) -> str:
@@ -157,19 +147,13 @@ def incident_list(incidents: list[status.OpenIncident], now) -> None:
 def rotation(units: list[status.UnitStatus], now) -> tuple[list[status.UnitStatus], str]:
     """With ?putar=N (seconds), one unit group per N seconds, chosen by the clock; else every unit."""
     wanted = st.query_params.get("putar", "")
-    if not (wanted.isascii() and wanted.isdigit()) or int(wanted) < 5:
+    groups = status.groups(units)
+    if not (wanted.isascii() and wanted.isdigit()) or int(wanted) < 5 or not groups:
         return units, ""
-    by_id = {u.unit_id: u for u in units}
-    groups: dict[int, list[status.UnitStatus]] = {}
-    for unit in units:
-        groups.setdefault(group_of(unit, by_id), []).append(unit)
-    order = sorted(groups, key=lambda g: (g != 0, (by_id[g].short_name or by_id[g].name) if g else ""))
-    index = int(now.timestamp() // int(wanted)) % len(order) if order else 0
-    if not order:
-        return units, ""
-    key = order[index]
-    name = text("status.group_pd") if key == 0 else by_id[key].short_name or by_id[key].name  # t() escapes it
-    return groups[key], t("status.rotating", name=name, i=index + 1, n=len(order), s=int(wanted))
+    index = int(now.timestamp() // int(wanted)) % len(groups)
+    head, members = groups[index]
+    name = text("status.group_pd") if head is None else head.short_name or head.name  # t() escapes it
+    return members, t("status.rotating", name=name, i=index + 1, n=len(groups), s=int(wanted))
 
 
 @st.fragment(run_every=10)
@@ -188,7 +172,7 @@ def wall() -> None:
         stale_line = f":gray[{t('status.stale_tile', age=age_text(age)) if age is not None else t('status.unknown_tile')}]"
     if not any(u.targets for u in data.units):
         st.info(t("status.no_targets"), icon=":material/sensors_off:")
-    ordered = sorted(units, key=lambda u: (SEVERITY.index(u.worst), not u.targets, u.short_name or u.name))
+    ordered = sorted(units, key=lambda u: (rank(u.worst), not u.targets, u.short_name or u.name))
     problems = [] if fresh.stale else [u for u in ordered if u.worst in PROBLEMS][:BIG_TILES]
     if not fresh.stale:
         tiles, side = st.columns([3, 2], gap="medium") if problems else (None, st.container())

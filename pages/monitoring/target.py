@@ -10,9 +10,8 @@ from core import charts, formatting
 from core.access import Role
 from core.i18n import reason_text
 from core.monitoring import target_detail, targets
-from core.monitoring.states import SEVERITY, look
+from core.monitoring.states import look, rank
 from core.monitoring.target_detail import WINDOWS
-from db.monitoring import State
 from db.types import utcnow
 from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t, text
 
@@ -25,14 +24,7 @@ if not rows:
     st.stop()
 
 
-def rank(row) -> tuple:
-    try:
-        return SEVERITY.index(State(row.state)), row.name
-    except ValueError:
-        return len(SEVERITY), row.name
-
-
-by_id = {r.id: r for r in sorted(rows, key=rank)}  # worst first: the page opens on it, the list starts with it
+by_id = {r.id: r for r in sorted(rows, key=lambda r: (rank(r.state), r.name))}  # worst first: the page opens on it, the list starts with it
 wanted = st.query_params.get("id")
 ids = list(by_id)
 # Only ASCII digits: "²".isdigit() is True, and int("²") fails.
