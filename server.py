@@ -1,6 +1,7 @@
 """The HTTP server: the Streamlit app (app.py) and, from the same process, the public status page
-(/publik, /publik/status.json, /publik/feed.atom, the feedback form /publik/masukan), /healthz and
-/metrics; the process lifespan starts the probe worker with the
+(/publik, /publik/status.json, /publik/feed.atom, the feedback form /publik/masukan, the open data
+/publik/data), the agents' endpoints (/agent/v1/…), the read API (/api/v1/…, /api/openapi.json), /healthz
+and /metrics; the process lifespan starts the probe worker with the
 server when MONEV_WORKER_IN_APP=true (not with the first page view) and stops it with the server.
 Run with `streamlit run server.py`."""
 
@@ -26,19 +27,22 @@ from core.monitoring import metrics
 from core.org import logins
 from core.services import public, voice
 from db.engine import session_scope
+from web import agents as agent_routes
+from web import api as api_routes
+from web import opendata as opendata_routes
+from web.common import STATE
 
 log = logging.getLogger("monev.server")
 CACHE_S = 30  # the public page is at most this old: one computation serves every visitor meanwhile
 REFRESH_S = 20  # from this age on the next copy is computed in the background
 _cache: dict[tuple[str, str], tuple[float, str]] = {}
-# What the lifespan opened, for the routes (Streamlit's App does not hand the lifespan's state to requests).
-_state: dict = {"settings": None, "engine": None}
+
 
 
 @asynccontextmanager
 async def lifespan(_app):
     settings = load_settings()
-    state = _state
+    state = STATE
     state["settings"] = settings
     try:
         state["engine"] = await run_in_threadpool(startup.open_store, settings)
@@ -104,7 +108,7 @@ def _lang(request: Request, settings) -> str:
 
 
 async def status_page(request: Request) -> Response:
-    engine, settings = _state["engine"], _state["settings"]
+    engine, settings = STATE["engine"], STATE["settings"]
     if engine is None:
         return HTMLResponse("<!doctype html><title>503</title><p>Layanan status belum tersedia.</p>", status_code=503)
     notice = request.query_params.get("masukan", "")
@@ -113,7 +117,7 @@ async def status_page(request: Request) -> Response:
 
 
 async def feed(_request: Request) -> Response:
-    engine, settings = _state["engine"], _state["settings"]
+    engine, settings = STATE["engine"], STATE["settings"]
     if engine is None:
         return Response("", status_code=503)
     body = await _public("atom", settings.language, engine, settings)
@@ -139,7 +143,7 @@ def _take_feedback(engine, settings, service_id: int, rating: int, comment: str,
 
 async def feedback(request: Request) -> Response:
     """The public feedback form (no script): stored as plain text, then back to the page with a notice."""
-    engine, settings = _state["engine"], _state["settings"]
+    engine, settings = STATE["engine"], STATE["settings"]
     if engine is None:
         return Response("", status_code=503)
     raw = await request.body()
@@ -157,7 +161,7 @@ async def feedback(request: Request) -> Response:
 
 
 async def status_json(_request: Request) -> Response:
-    engine, settings = _state["engine"], _state["settings"]
+    engine, settings = STATE["engine"], STATE["settings"]
     if engine is None:
         return JSONResponse({"error": "store unavailable"}, status_code=503)
     body = await _public("json", "id", engine, settings)
@@ -175,7 +179,7 @@ def _store_answers(engine) -> bool:
 
 async def healthz(_request: Request) -> Response:
     """The process answers, and whether its store does; no Streamlit session is touched."""
-    engine = _state["engine"]
+    engine = STATE["engine"]
     store = engine is not None and await run_in_threadpool(_store_answers, engine)
     return JSONResponse({"status": "ok" if store else "degraded", "store": "ok" if store else "unavailable",
                          "worker_in_process": startup.process_worker() is not None},
@@ -199,7 +203,7 @@ def _exposition(engine) -> str:
 
 async def metrics_route(request: Request) -> Response:
     """Prometheus text format, for loopback scrapers or a bearer of MONEV_METRICS_TOKEN."""
-    engine, settings = _state["engine"], _state["settings"]
+    engine, settings = STATE["engine"], STATE["settings"]
     token = settings.metrics_token.get_secret_value() if settings and settings.metrics_token else ""
     # Behind a reverse proxy every request comes from loopback: then only the token opens it.
     local = (request.client is not None and _loopback(request.client.host)
@@ -215,4 +219,5 @@ async def metrics_route(request: Request) -> Response:
 
 app = st.App("app.py", lifespan=lifespan, routes=[
     Route("/publik", status_page), Route("/publik/status.json", status_json), Route("/publik/feed.atom", feed),
-    Route("/publik/masukan", feedback, methods=["POST"]), Route("/healthz", healthz), Route("/metrics", metrics_route)])
+    Route("/publik/masukan", feedback, methods=["POST"]), Route("/healthz", healthz), Route("/metrics", metrics_route),
+    *opendata_routes.ROUTES, *agent_routes.ROUTES, *api_routes.ROUTES])

@@ -16,13 +16,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("monitoring", ("core.monitoring",)),
     ("alerts", ("core.alerts",)),
     ("probe worker", ("probes",)),  # the worker loop and its store writer: runs checks, writes states
+    ("agents", ("core.agents",)),  # probe agents in units' networks: their results go through the worker's writer
     ("inventory", ("core.inventory",)),
     ("services", ("core.services",)),  # digital services: built on monitoring; evidence for the evaluation
     ("evaluation", ("core.evaluation",)),
     ("needs", ("core.needs",)),
     ("home", ("core.home",)),  # a unit's to-do page: reads every domain above for one unit
+    ("publish", ("core.publish",)),  # what other systems read: the read API's rows, the open datasets
     ("demo", ("core.demo",)),
-    ("entry", ("core.startup", "core.cli", "probes.__main__")),  # opening the store; the commands
+    ("entry", ("core.startup", "core.cli", "probes.__main__", "probes.agent")),  # opening the store; the commands
+    ("web", ("web",)),  # the HTTP routes beside the pages: agents' endpoints, the read API, open data
     ("pages", ("pages",)),
     ("app", ("app", "server")),
 )

@@ -63,6 +63,11 @@ def subtree_ids(session: Session, root_id: int) -> set[int]:
     return found
 
 
+def subtrees(session: Session, root_ids) -> set[int]:
+    """The units and every unit under any of them (what a probe agent bound to those units covers)."""
+    return set().union(*(subtree_ids(session, u) for u in root_ids)) if root_ids else set()
+
+
 def unit_scope(session: Session, viewer: Viewer) -> set[int] | None:
     """Unit ids the viewer may see; None means every unit."""
     if viewer.sees_all_units:

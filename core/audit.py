@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel
 from core import formatting
 from core.access import SYSTEM, Role, Viewer, require_role, scoped
 from core.i18n import has_key, t
+from db.agents import Agent, AgentEnrolment, ApiToken
 from db.evaluation import EvaluationPeriod
 from db.inventory import Application, Device, Staff
 from db.models import AuditLog, Unit, User
@@ -18,7 +19,7 @@ from db.needs import Need, Scenario
 from db.services import DigitalService
 
 # Never copied into the log, whatever table they sit in.
-SECRET_FIELDS = {"password_hash", "password"}
+SECRET_FIELDS = {"password_hash", "password", "credential_hash", "code_hash", "token_hash"}
 
 
 def _plain(value: Any) -> Any:
@@ -90,6 +91,7 @@ NAMED_BY: dict[str, tuple[type, str]] = {
     "alert_channel": (AlertChannel, "name"), "device": (Device, "brand_model"), "staff": (Staff, "name"),
     "application": (Application, "name"), "need": (Need, "item"), "scenario": (Scenario, "name"),
     "digital_service": (DigitalService, "name"), "evaluation_period": (EvaluationPeriod, "year"),
+    "agent": (Agent, "name"), "agent_enrolment": (AgentEnrolment, "name"), "api_token": (ApiToken, "name"),
 }
 # Where a field's label lives when it is not `<table>.<field>` (the label the form shows).
 FIELD_LABELS = {
@@ -97,7 +99,7 @@ FIELD_LABELS = {
     ("target", "host"): "admin_targets.host", ("target", "port"): "admin_targets.port",
     ("target", "interval_s"): "admin_targets.interval", ("target", "timeout_s"): "admin_targets.timeout",
     ("target", "fail_threshold"): "admin_targets.threshold", ("target", "criticality"): "admin_targets.criticality",
-    ("target", "enabled"): "admin_targets.enabled", ("target", "options"): "audit.field.options",
+    ("target", "enabled"): "admin_targets.enabled", ("target", "agent_id"): "admin_targets.checked_by", ("target", "options"): "audit.field.options",
     ("unit", "parent_id"): "unit.parent", ("app_user", "username"): "users.username",
     ("app_user", "last_login_at"): "users.last_login", ("application", "owner_unit_id"): "application.unit",
     ("digital_service", "group"): "services.group", ("digital_service", "description"): "services.description",

@@ -45,6 +45,7 @@ PAGES: list[PageSpec] = [
     PageSpec("budget", "pages/needs/budget.py", "skenario-anggaran", "page.budget", "section.budget", ":material/account_balance:", frozenset({A, P, S})),
     PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
     PageSpec("admin_targets", "pages/admin/targets.py", "admin-target", "page.admin_targets", "section.admin", ":material/lan:", frozenset({A, P, S})),
+    PageSpec("admin_agents", "pages/admin/agents.py", "admin-agen", "page.admin_agents", "section.admin", ":material/hub:", frozenset({A})),
     PageSpec("admin_alerts", "pages/admin/alerts.py", "admin-notifikasi", "page.admin_alerts", "section.admin", ":material/notifications:", frozenset({A})),
     PageSpec("admin_evaluation", "pages/admin/evaluation.py", "admin-evaluasi", "page.admin_evaluation", "section.admin", ":material/tune:", frozenset({A})),
     PageSpec("admin_users", "pages/admin/users.py", "admin-pengguna", "page.admin_users", "section.admin", ":material/group:", frozenset({A})),

@@ -32,6 +32,8 @@ class TargetBase(SQLModel):
     fail_threshold: int = 3
     criticality: str = Field(default="normal", max_length=10)
     enabled: bool = True
+    # Checked by this agent inside the unit's own network; None: by the central probe workers.
+    agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
     # The kind's options, as its schema in probes.kinds declares them (only what differs from the defaults).
     options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

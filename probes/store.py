@@ -74,7 +74,7 @@ def claim(engine: Engine, *, worker: str, now: datetime, limit: int, lease: time
         return []
     free = or_(TargetState.lease_until.is_(None), TargetState.lease_until < now)
     due = (select(TargetState.target_id).join(Target, Target.id == TargetState.target_id)
-           .where(Target.enabled.is_(True), TargetState.next_due_at <= now, free)
+           .where(Target.enabled.is_(True), Target.agent_id.is_(None), TargetState.next_due_at <= now, free)
            .order_by(TargetState.next_due_at).limit(limit))
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(of=TargetState, skip_locked=True)
@@ -104,34 +104,42 @@ def write(engine: Engine, results: list[Result], *, zone: ZoneInfo, windows: lis
     """Write a batch in one transaction: heartbeats, states, incidents, events, rollups; release leases."""
     if not results:
         return 0
-    ids = [r.claimed.check.target_id for r in results]
     with Session(engine) as session, session.begin():
-        states = {s.target_id: s for s in session.scalars(select(TargetState).where(TargetState.target_id.in_(ids)))}
-        heartbeats, events, incident_ends, samples = [], [], [], []
-        rollup = defaultdict(lambda: defaultdict(float))
-        alerts = _Alerts(session)
-        for result in sorted(results, key=lambda r: r.at):
-            state = states.get(result.claimed.check.target_id)
-            if state is None:  # target deleted while its check ran
-                continue
-            _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts)
-            samples += [dict(target_id=state.target_id, at=result.at, if_index=i["index"], name=i["name"][:80],
-                             oper=i["oper"], in_bps=i["in_bps"], out_bps=i["out_bps"])
-                        for i in result.details.get("interfaces", [])]
-        if heartbeats:
-            session.execute(insert(Heartbeat), heartbeats)
-        if samples:
-            session.execute(insert(InterfaceSample), samples)
-        if events:
-            session.execute(insert(TargetEvent), events)
-        for incident_id, ended_at, reason in incident_ends:
-            session.execute(update(Incident).where(Incident.id == incident_id, Incident.ended_at.is_(None))
-                            .values(ended_at=ended_at, end_reason=reason))
-        _upsert_rollups(session, rollup)
-        # Released by a statement of its own: on PostgreSQL a claim may have renewed a lease after this batch
-        # read its states, and the ORM, seeing "None → None", would write nothing and leave it held.
-        session.execute(update(TargetState).where(TargetState.target_id.in_(states))
-                        .values(lease_owner=None, lease_until=None))
+        return write_in(session, results, zone=zone, windows=windows, now=now)
+
+
+def write_in(session: Session, results: list[Result], *, zone: ZoneInfo, windows: list[Window], now: datetime) -> int:
+    """The batch written inside the caller's transaction (an agent's push stores its sequence numbers in
+    the same one); several results of one target are applied in the order they were checked."""
+    if not results:
+        return 0
+    ids = [r.claimed.check.target_id for r in results]
+    states = {s.target_id: s for s in session.scalars(select(TargetState).where(TargetState.target_id.in_(ids)))}
+    heartbeats, events, incident_ends, samples = [], [], [], []
+    rollup = defaultdict(lambda: defaultdict(float))
+    alerts = _Alerts(session)
+    for result in sorted(results, key=lambda r: r.at):
+        state = states.get(result.claimed.check.target_id)
+        if state is None:  # target deleted while its check ran
+            continue
+        _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts)
+        samples += [dict(target_id=state.target_id, at=result.at, if_index=i["index"], name=i["name"][:80],
+                         oper=i["oper"], in_bps=i["in_bps"], out_bps=i["out_bps"])
+                    for i in result.details.get("interfaces", [])]
+    if heartbeats:
+        session.execute(insert(Heartbeat), heartbeats)
+    if samples:
+        session.execute(insert(InterfaceSample), samples)
+    if events:
+        session.execute(insert(TargetEvent), events)
+    for incident_id, ended_at, reason in incident_ends:
+        session.execute(update(Incident).where(Incident.id == incident_id, Incident.ended_at.is_(None))
+                        .values(ended_at=ended_at, end_reason=reason))
+    _upsert_rollups(session, rollup)
+    # Released by a statement of its own: on PostgreSQL a claim may have renewed a lease after this batch
+    # read its states, and the ORM, seeing "None → None", would write nothing and leave it held.
+    session.execute(update(TargetState).where(TargetState.target_id.in_(states))
+                    .values(lease_owner=None, lease_until=None))
     return len(heartbeats)
 
 
@@ -171,14 +179,16 @@ def _write_one(session, state, result, zone, windows, heartbeats, events, incide
         state.open_incident_id = None
     for kind, old, new_state, message in step.events:
         events.append(dict(target_id=target_id, at=result.at, kind=kind, old=old, new=new_state, message=message))
+    before = dict(state.details or {})  # what the previous result left (the claim's copy, for one result)
     if result.details.get("rebooted"):
-        events.append(dict(target_id=target_id, at=result.at, kind="reboot", old=str(claimed.details.get(
+        events.append(dict(target_id=target_id, at=result.at, kind="reboot", old=str(before.get(
             "sys_uptime", "")), new=str(result.details.get("sys_uptime", "")), message=""))
     state.state, state.state_since, state.consecutive_failures = new.state, new.state_since, new.consecutive_failures
     state.first_failure_at, state.first_failure_reason = new.first_failure_at, new.first_failure_reason[:300]
     state.recent, state.flapping = new.recent, new.flapping
     state.last_check_at, state.last_latency_ms, state.last_reason = result.at, result.latency_ms, result.reason[:300]
-    _credit(rollup, target_id, result, State.MAINTENANCE if maintenance else result.status, claimed, zone)
+    _credit(rollup, target_id, result, State.MAINTENANCE if maintenance else result.status, claimed, zone,
+            before.get("_last_at"))
     state.details = {k: v for k, v in result.details.items() if k != "rebooted"}
     state.next_due_at = next_due(claimed.due_at, claimed.interval_s, now)
     shown = State.MAINTENANCE if maintenance else result.status
@@ -186,11 +196,10 @@ def _write_one(session, state, result, zone, windows, heartbeats, events, incide
                            reason=result.reason[:300]))
 
 
-def _credit(rollup, target_id, result, shown, claimed, zone):
+def _credit(rollup, target_id, result, shown, claimed, zone, last):
     """A check stands for the interval that follows it, split over the minutes, hours and days it spans. A
     check later than one interval of grace also books, as unknown, the time nobody checked (from the end of
     the previous check's interval to this check) in the buckets that time fell in, not in this check's."""
-    last = claimed.details.get("_last_at")
     result.details["_last_at"] = result.at.timestamp()
     interval = timedelta(seconds=claimed.interval_s)
     gap = None

@@ -22,12 +22,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from core.alerts.notify import Notifier
-from core.i18n import encode_reason
 from db.monitoring import State
 from db.types import utcnow
-from probes import store
+from probes import silence, store
 from probes.kinds import PROBES
-from probes.kinds.base import ProbeFailure
+from probes.kinds.base import run
 
 log = logging.getLogger("monev.probes")
 
@@ -60,7 +59,7 @@ class ProbeWorker:
         self.store_ok = True
         self.checks_since_beat = 0
         self._lanes: dict[tuple[str, bool], asyncio.Semaphore] = {}
-        self._last = {"flush": 0.0, "beat": 0.0, "windows": 0.0, "prune": 0.0}
+        self._last = {"flush": 0.0, "beat": 0.0, "agents": 0.0, "windows": 0.0, "prune": 0.0}
         self._next_flush = 0.0
         self._claim_since = 0.0
         self._writing: list[store.Result] = []  # a batch on its way to the store
@@ -123,18 +122,7 @@ class ProbeWorker:
             late = (at - claimed.due_at).total_seconds()
             self.lateness.append(late)
             self.started.append((claimed.check.target_id, late))
-            try:
-                # The probe has its own timeout; this outer one catches a probe that hangs anyway.
-                outcome = await asyncio.wait_for(self.probes[kind].check(claimed.check, claimed.details),
-                                                 claimed.check.timeout_s * 2 + 5)
-            except ProbeFailure as failure:
-                return store.Result(claimed, at, State.DOWN, None, failure.reason(), {})
-            except TimeoutError:
-                reason = encode_reason("probe.hung", seconds=claimed.check.timeout_s * 2 + 5)
-                return store.Result(claimed, at, State.DOWN, None, reason, {})
-            except Exception as exc:  # noqa: BLE001 - a probe bug must not stop the worker
-                log.exception("probe %s failed on target %s", kind, claimed.check.target_id)
-                return store.Result(claimed, at, State.DOWN, None, encode_reason("probe.internal", error=repr(exc)), {})
+            outcome = await run(self.probes[kind], claimed.check, claimed.details)
         return store.Result(claimed, at, outcome.status, outcome.latency_ms, outcome.reason, outcome.details)
 
     def _write(self, results: list[store.Result]) -> int:
@@ -164,9 +152,11 @@ class ProbeWorker:
         self.done = (results + self.done)[-self.buffer_limit:]
 
     def housekeeping(self, force: bool = False) -> bool:
-        """Worker heartbeat every 5 s, maintenance windows every 30 s, retention every hour."""
+        """Worker heartbeat every 5 s, silent agents every 5 s, maintenance windows every 30 s, retention every
+        hour."""
         now, did = time.monotonic(), False
-        for step, every, action in (("beat", 5, self._beat), ("windows", 30, self._load_windows),
+        for step, every, action in (("beat", 5, self._beat), ("agents", 5, self._agents),
+                                    ("windows", 30, self._load_windows),
                                     ("prune", 3600, self._prune)):
             if force or now - self._last[step] >= every:
                 try:
@@ -179,6 +169,10 @@ class ProbeWorker:
     def _beat(self):
         store.beat(self.engine, self.name, self.checks_since_beat)
         self.checks_since_beat = 0
+
+    def _agents(self):
+        for name in silence.sweep(self.engine):
+            log.warning("agent %s stopped reporting: its targets are unknown until it does", name)
 
     def _load_windows(self):
         self.windows = store.windows(self.engine)

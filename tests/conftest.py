@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+import db.agents  # noqa: F401 - registers the agent and token tables for the truncation below
 import db.evaluation  # noqa: F401 - registers the evaluation tables for the truncation below
 import db.inventory  # noqa: F401 - registers the inventory tables for the truncation below
 import db.monitoring  # noqa: F401 - registers the monitoring tables for the truncation below

@@ -11,7 +11,7 @@ import pytest
 from core import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("core", "db", "probes", "pages")
+FOLDERS = ("core", "db", "probes", "pages", "web")
 
 
 def _module_name(path: Path) -> str:

@@ -19,6 +19,7 @@ from core.needs.kind import NEED
 from core.org import units, users
 from core.org.units import UnitProfile, UnitRow
 from core.org.users import UserCreate, UserUpdate
+from core.publish import api
 from core.records import listing, roundtrip
 from core.records.save import Change
 from core.services import register, sla, voice
@@ -117,6 +118,17 @@ READS = {
                        lambda o: _outcome_units(o)),
     "needs.budget.compare": (lambda s, v: budget.compare(session=s, viewer=v, scenario_ids=[s_scenario["id"]], zone=JAKARTA),
                        lambda pairs: {u for _scenario, o in pairs for u in _outcome_units(o)}),
+    # The read API (core.api): what a token for the viewer's role and unit returns.
+    "publish.api.units": (lambda s, v: api.units(session=s, viewer=v), lambda rows: {r["id"] for r in rows}),
+    "publish.api.targets": (lambda s, v: api.targets(session=s, viewer=v), lambda rows: {r["unit_id"] for r in rows}),
+    "publish.api.availability_by_unit": (lambda s, v: api.availability_by_unit(session=s, viewer=v, window="7d", zone=JAKARTA),
+                                 lambda rows: {r["unit_id"] for r in rows}),
+    "publish.api.sla_month": (lambda s, v: api.sla_month(session=s, viewer=v, month=utcnow().date().replace(day=1), zone=JAKARTA),
+                      lambda rows: {r["unit_id"] for r in rows}),
+    "publish.api.inventory_counts": (lambda s, v: api.inventory_counts(session=s, viewer=v),
+                             lambda rows: {r["unit_id"] for r in rows}),
+    "publish.api.evaluation": (lambda s, v: api.evaluation(session=s, viewer=v, zone=JAKARTA, org_name="Kota Uji"),
+                       lambda periods: {u["unit_id"] for p in periods for u in p["units"]}),
     "needs.rka.export": (lambda s, v: rka.export(session=s, viewer=v, fiscal_year=NEXT_YEAR, name="Uji",
                                                        params=budget.Params(ceiling=10**9), zone=JAKARTA),
                          lambda data: _report_units(data)),
@@ -192,6 +204,12 @@ ADMIN_ONLY = {
     "evaluation.owners.return_indicator": {"period_id": 1, "indicator": 1, "reason": "x"},
     "needs.workflow.review": {"need_ids": [], "decision": "approved"},
     "needs.workflow.save_capacity": {"fiscal_year": NEXT_YEAR, "vcpu_free": 1, "ram_gb_free": 1, "storage_tb_free": 1},
+    # Probe agents and API tokens (tests/test_agents.py, tests/test_api.py): the admin's alone.
+    "agents.agents.create_enrolment": {"name": "agen", "unit_ids": [1]}, "agents.agents.rotate": {"agent_id": 1},
+    "agents.agents.revoke": {"agent_id": 1}, "agents.agents.set_push_interval": {"agent_id": 1, "seconds": 10},
+    "agents.agents.list_agents": {}, "agents.agents.pending_codes": {},
+    "org.tokens.issue": {"name": "x", "role": "pimpinan", "unit_id": None}, "org.tokens.revoke": {"token_id": 1},
+    "org.tokens.list_tokens": {},
 }
 # The budget scenarios: leadership and admin own them; a unit's operator and the presenter may not.
 LEADERSHIP_ONLY = {
@@ -307,7 +325,7 @@ def needed(store, city, admin, pimpinan, evaluated):
 @pytest.mark.parametrize("name", sorted(READS))
 def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitored, name, request):
     if name.rsplit(".", 1)[0] in ("evaluation.readiness", "evaluation.leadership", "evaluation.report",
-                                  "evaluation.owners"):
+                                  "evaluation.owners") or name == "publish.api.evaluation":
         request.getfixturevalue("evaluated")
     if name.rsplit(".", 1)[0] in ("needs.checks", "needs.budget", "needs.rka"):
         request.getfixturevalue("needed")

@@ -36,7 +36,7 @@ def compose(alert: Alert, channel: AlertChannel, *, target: Target | None, unit:
     }
     words = dict(target=fields["target"], unit=fields["unit"], host=fields["host"], reason=fields["reason"] or "–",
                  since=formatting.moment(since, zone, lang) if since else "–", days=params.get("days"),
-                 channel=channel.name, when=formatting.moment(alert.at, zone, lang),
+                 channel=channel.name, when=formatting.moment(alert.at, zone, lang), agent=params.get("agent", ""),
                  duration=formatting.duration(float(params.get("duration_s") or (
                      (alert.at - since).total_seconds() if since else 0)), lang))
     subject = t(f"alert.subject.{alert.kind}", lang, **words)

@@ -2,12 +2,24 @@
 
 import json
 
-from core.i18n import en, en_evaluation, en_inventory, en_needs, id_evaluation, id_inventory, id_needs
+from core.i18n import (
+    en,
+    en_agents,
+    en_evaluation,
+    en_inventory,
+    en_needs,
+    id_agents,
+    id_evaluation,
+    id_inventory,
+    id_needs,
+)
 from core.i18n import id as id_
 
 CATALOGUES: dict[str, dict[str, str]] = {
-    "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES},
-    "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES},
+    "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
+           **id_agents.MESSAGES},
+    "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
+           **en_agents.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core import audit
-from core.access import Role, Viewer, require_role, scoped, unit_scope
+from core.access import Role, Viewer, require_role, scoped, subtrees, unit_scope
 from core.errors import NotFound, ValidationError
 from core.text import check_name
+from db.agents import Agent
 from db.models import Unit
 from db.monitoring import Target, TargetBase, TargetState
 from db.types import utcnow
@@ -25,7 +26,7 @@ CRITICALITY = ("critical", "high", "normal", "low")
 MIN_INTERVAL_S, MAX_TIMEOUT_S = 10, 30
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
 AUDITED = ["unit_id", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold", "criticality",
-           "enabled"]
+           "enabled", "agent_id"]
 
 
 class TargetCreate(TargetBase):
@@ -111,6 +112,7 @@ def create_target(*, session: Session, viewer: Viewer, data: TargetCreate, sprea
     clean = check_target(data)
     if session.get(Unit, clean.unit_id) is None:
         raise ValidationError("target.unit_unknown", field="unit_id")
+    _check_agent(session, clean.agent_id, clean.unit_id)
     target = Target(**clean.model_dump())
     session.add(target)
     session.flush()
@@ -121,10 +123,22 @@ def create_target(*, session: Session, viewer: Viewer, data: TargetCreate, sprea
     return target
 
 
+def _check_agent(session: Session, agent_id: int | None, unit_id: int) -> None:
+    """A target may go to an agent only if the agent is live and covers the target's unit."""
+    if agent_id is None:
+        return
+    agent = session.get(Agent, agent_id)
+    if agent is None or agent.revoked_at is not None:
+        raise ValidationError("agent.not_found", field="agent_id")
+    if unit_id not in subtrees(session, agent.unit_ids):
+        raise ValidationError("agent.unit_outside", field="agent_id", agent=agent.name)
+
+
 def update_target(*, session: Session, viewer: Viewer, target_id: int, data: TargetCreate) -> Target:
     require_role(viewer, Role.ADMIN)
     target = get_target(session=session, viewer=viewer, target_id=target_id)
     clean = check_target(data)
+    _check_agent(session, clean.agent_id, clean.unit_id)
     before = audit.snapshot(target, AUDITED)
     for key, value in clean.model_dump().items():
         setattr(target, key, value)
@@ -199,13 +213,14 @@ class TargetRow(NamedTuple):
     state: str
     last_check_at: datetime | None
     last_reason: str
+    agent_id: int | None  # checked by this agent; None: by the central workers
 
 
 def target_rows(*, session: Session, viewer: Viewer, include_disabled: bool = True) -> list[TargetRow]:
     """The viewer's targets for lists and pickers, ordered by unit and name."""
     stmt = (select(Target.id, Target.unit_id, Target.name, Target.kind, Target.host, Target.port, Target.interval_s,
                    Target.criticality, Target.enabled, TargetState.state, TargetState.last_check_at,
-                   TargetState.last_reason)
+                   TargetState.last_reason, Target.agent_id)
             .join(TargetState, TargetState.target_id == Target.id).order_by(Target.unit_id, Target.name))
     if not include_disabled:
         stmt = stmt.where(Target.enabled.is_(True))

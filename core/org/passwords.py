@@ -1,5 +1,6 @@
 """bcrypt hashing and the password rules."""
 
+import hashlib
 import secrets
 
 import bcrypt
@@ -35,6 +36,12 @@ def verify(password: str, hashed: str) -> bool:
         return bcrypt.checkpw(password.encode(), hashed.encode())
     except ValueError:
         return False
+
+
+def token_digest(secret: str) -> str:
+    """A stored fingerprint of a machine secret (an agent's credential, an API token, an enrolment code):
+    SHA-256, as these are 256-bit random strings; a slow password hash would add only latency per request."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def random_password() -> str:

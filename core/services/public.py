@@ -274,7 +274,7 @@ textarea{{width:100%;max-width:100%;box-sizing:border-box}} button{{margin-top:6
 <a href="?lang={other}" hreflang="{other}">{_e(t("public.switch", lang))}</a></header>
 <main>{"".join(parts)}</main>
 <footer>{_e(t("public.footer", lang))} · <a href="/publik/status.json">status.json</a> ·
-<a href="/publik/feed.atom">Atom</a></footer>
+<a href="/publik/feed.atom">Atom</a> · <a href="/publik/data?lang={lang}">{_e(t("public.open_data", lang))}</a></footer>
 </body></html>"""
 
 

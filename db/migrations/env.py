@@ -5,6 +5,7 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
+import db.agents  # noqa: F401
 import db.evaluation  # noqa: F401
 import db.inventory  # noqa: F401
 import db.models  # noqa: F401 - registers the tables on SQLModel.metadata

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import export, formatting
+from core.agents import agents
 from core.errors import MonevError
 from core.i18n import reason_text
 from core.monitoring import maintenance, target_import, targets
@@ -42,6 +43,12 @@ unit_list = call(units.list_units)
 unit_by_id = {u.id: u for u in unit_list}
 rows = cached(targets.target_rows)
 is_admin = c.viewer.is_admin
+agent_names = {a.id: a.name for a in call(agents.list_agents)} if is_admin else {}
+
+
+def checked_by(agent_id: int | None) -> str:
+    return t("admin_targets.central") if agent_id is None else t("admin_targets.by_agent",
+                                                                   name=agent_names.get(agent_id, "?"))
 
 unit_filter = st.selectbox(t("users.unit"), [None, *unit_by_id], key="targets_unit",
                            format_func=lambda i: t("admin_targets.all_units") if i is None else unit_by_id[i].name)
@@ -54,6 +61,7 @@ show_table(pd.DataFrame({
     t("admin_targets.interval"): [r.interval_s for r in shown],
     t("admin_targets.criticality"): [t(f"criticality.{r.criticality}") for r in shown],
     t("admin_targets.enabled"): [r.enabled for r in shown],
+    **({t("admin_targets.checked_by"): [checked_by(r.agent_id) for r in shown]} if is_admin else {}),
     t("admin_targets.state"): [t(look(r.state).label) for r in shown],
     t("admin_targets.last_check"): [moment(r.last_check_at) if r.last_check_at else "–" for r in shown],
     t("admin_targets.reason"): [reason_text(r.last_reason, c.lang) for r in shown],
@@ -130,13 +138,18 @@ def target_form(key: str, current=None) -> targets.TargetCreate | None:
                                  expanded=current is not None and current.kind == spec.name):
                     options[spec.name] = option_fields(spec, key, stored if current and current.kind == spec.name
                                                        else {})
-        enabled = st.checkbox(t("admin_targets.enabled"), value=current.enabled if current else True,
-                              key=f"{key}_enabled")
+        a, b = st.columns(2)
+        choices = [None, *agent_names]
+        agent_id = a.selectbox(t("admin_targets.checked_by"), choices, format_func=checked_by, key=f"{key}_agent",
+                               index=choices.index(current.agent_id) if current and current.agent_id in choices else 0,
+                               help=t("admin_targets.checked_by_help"))
+        enabled = b.checkbox(t("admin_targets.enabled"), value=current.enabled if current else True,
+                             key=f"{key}_enabled")
         if not st.form_submit_button(t("common.save"), type="primary") or timeout is None:
             return None
     return form_data(targets.TargetCreate, unit_id=unit_id, name=name, kind=kind, host=host, port=port or None,
                      interval_s=int(interval), timeout_s=float(timeout), fail_threshold=int(threshold),
-                     criticality=criticality, enabled=enabled, options=options.get(kind, {}))
+                     criticality=criticality, enabled=enabled, options=options.get(kind, {}), agent_id=agent_id)
 
 
 # Only the open tab runs (lazy tabs): four forms on one page would cost every visit their widgets.

@@ -1,6 +1,8 @@
 """The one small contract every probe kind implements: what it declares (name, options, address, port,
 concurrency) and the check it runs, with the result it hands back or the failure it raises."""
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +47,21 @@ class ProbeFailure(Exception):
 
     def reason(self) -> str:
         return encode_reason(self.key, **self.params)
+
+
+async def run(probe: "Probe", check: Check, previous: dict[str, Any]) -> Outcome:
+    """One check as a central worker or an agent runs it: every failure, a hung or broken probe included,
+    comes back as a DOWN outcome with a reason, never as an exception."""
+    limit = check.timeout_s * 2 + 5  # the probe has its own timeout; this one catches a probe that hangs anyway
+    try:
+        return await asyncio.wait_for(probe.check(check, previous), limit)
+    except ProbeFailure as failure:
+        return Outcome(State.DOWN, None, failure.reason())
+    except TimeoutError:
+        return Outcome(State.DOWN, None, encode_reason("probe.hung", seconds=limit))
+    except Exception as exc:  # noqa: BLE001 - a probe bug must not stop the worker
+        logging.getLogger("monev.probes").exception("probe %s failed on target %s", check.kind, check.target_id)
+        return Outcome(State.DOWN, None, encode_reason("probe.internal", error=repr(exc)))
 
 
 class Options(BaseModel):

@@ -1,0 +1,1 @@
+"""Probe agents in units' own networks: enrolment, credentials, the targets each checks, pushed results."""

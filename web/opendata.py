@@ -1,0 +1,84 @@
+"""Open data for everyone, linked from the public status page: /publik/data lists the datasets with their
+metadata; /publik/data/{name}.csv and .json are the files (the JSON carries the metadata beside the rows)."""
+
+import html
+import time
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from core import formatting
+from core.i18n import t
+from core.publish import opendata
+from db.engine import session_scope
+from web.common import STATE, error, lang_of, unavailable
+
+CACHE_S = 300  # aggregates of a day's data: one computation serves every download meanwhile
+_cache: dict[str, tuple[float, opendata.Dataset]] = {}
+
+
+def _dataset(name: str) -> opendata.Dataset:
+    hit = _cache.get(name)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_S:
+        return hit[1]
+    settings = STATE["settings"]
+    with session_scope(STATE["engine"]) as session:
+        made = opendata.build(session, name, settings.zone, settings.org_name)
+    _cache[name] = (time.monotonic(), made)
+    return made
+
+
+async def download(request: Request) -> Response:
+    if STATE["engine"] is None:
+        return unavailable(request)
+    name, kind = request.path_params["name"], request.path_params["kind"]
+    if name not in opendata.NAMES or kind not in ("csv", "json"):
+        return error("not_found", f"no dataset {name}.{kind}; see /publik/data", 404)
+    dataset = await run_in_threadpool(_dataset, name)
+    producer, headers = STATE["settings"].org_name, {"Cache-Control": f"public, max-age={CACHE_S}"}
+    if kind == "csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return Response(opendata.as_csv(dataset), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(opendata.as_json(dataset, lang_of(request), producer), media_type="application/json",
+                    headers=headers)
+
+
+def _index_html(sets: list[opendata.Dataset], lang: str, org: str) -> str:
+    e = html.escape
+    zone = STATE["settings"].zone
+    cards = []
+    for d in sets:
+        meta = d.metadata(lang, org)
+        variables = "".join(f"<li><code>{e(v['name'])}</code> — {e(v['description'])}"
+                            f"{' (' + e(v['unit']) + ')' if v['unit'] else ''}</li>" for v in meta["variables"])
+        updated = formatting.moment(d.updated, zone, lang) if d.updated else "–"
+        cards.append(f"<section><h2>{e(meta['title'])}</h2><p>{e(meta['description'])}</p>"
+                     f"<p class=meta>{e(t('opendata.period', lang))}: {e(meta['period'])} · "
+                     f"{e(t('opendata.rows', lang))}: {meta['rows']} · {e(t('opendata.updated', lang))}: {e(updated)}"
+                     f"</p><details><summary>{e(t('opendata.variables', lang))}</summary><ul>{variables}</ul></details>"
+                     f"<p><a href='/publik/data/{e(d.name)}.csv'>CSV</a> · "
+                     f"<a href='/publik/data/{e(d.name)}.json?lang={lang}'>JSON</a></p></section>")
+    return (f"<!doctype html><html lang={lang}><meta charset=utf-8><meta name=viewport content='width=device-width,"
+            f"initial-scale=1'><title>{e(t('opendata.heading', lang))} — {e(org)}</title><style>"
+            "body{font:16px/1.5 system-ui,sans-serif;max-width:860px;margin:0 auto;padding:1rem;color:#1f2937}"
+            "section{border:1px solid #d1d5db;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}"
+            "h2{font-size:1.15rem;margin:.4rem 0}.meta{color:#4b5563;font-size:.9rem}a{color:#1d4ed8}</style>"
+            f"<h1>{e(t('opendata.heading', lang))}</h1><p>{e(t('opendata.intro', lang, org=org))}</p>"
+            f"<p>{e(t('opendata.licence', lang))}: <a href='{opendata.LICENCE_URL}'>{opendata.LICENCE}</a> · "
+            f"<a href='/publik?lang={lang}'>{e(t('opendata.back', lang))}</a></p>{''.join(cards)}</html>")
+
+
+async def index(request: Request) -> Response:
+    if STATE["engine"] is None:
+        return unavailable(request)
+    lang = lang_of(request)
+    sets = [await run_in_threadpool(_dataset, name) for name in opendata.NAMES]
+    if request.query_params.get("format") == "json":
+        return JSONResponse([d.metadata(lang, STATE["settings"].org_name) for d in sets])
+    return HTMLResponse(_index_html(sets, lang, STATE["settings"].org_name),
+                        headers={"Cache-Control": f"public, max-age={CACHE_S}"})
+
+
+ROUTES = [Route("/publik/data", index), Route("/publik/data/{name}.{kind}", download)]
