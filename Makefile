@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench clean
+.PHONY: run test drill lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,13 @@ run: $(VENV)/.runtime
 	$(BIN)/python -m probes & pids="$$pids $$!"; \
 	$(BIN)/streamlit run server.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
+# The suite, in parallel, without the drills (minutes each, several processes and namespaces).
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "not drill" $(PYTEST_ARGS)
+
+# The drills, one after another (tests marked drill: an agent in its own network namespace, ...).
+drill: $(VENV)/.dev
+	$(BIN)/python -m pytest -m drill $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench $(BENCH)

@@ -23,17 +23,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(env: dict[str, str], cwd, script: str = "server.py", port: int | None = None):
-    """`streamlit run server.py` (the app and its HTTP routes) on `port` or a free loopback port; yields its
-    base URL and stops it afterwards."""
+def running_app(env: dict[str, str], cwd, script: str = "server.py", port: int | None = None,
+                address: str = "127.0.0.1"):
+    """`streamlit run server.py` (the app and its HTTP routes) on `port` or a free loopback port, listening on
+    `address` (a test's own namespace link, for an agent inside it); yields its base URL and stops it."""
     port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
     log = open(os.path.join(cwd, "streamlit.log"), "w")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
                             stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{address}:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:

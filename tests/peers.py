@@ -11,6 +11,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -218,37 +219,63 @@ def _wait_until_pingable(address: str, seconds: float = 10) -> None:
     raise RuntimeError(f"{address} did not come up")
 
 
+@dataclass
+class Namespace:
+    """A network namespace joined to this one by a veth pair: `inside` is its end's address, `outside` ours."""
+
+    name: str
+    inside: str
+    outside: str
+    link: str  # the veth end inside
+
+    def ip(self, *args) -> None:
+        subprocess.run(["ip", "netns", "exec", self.name, "ip", *args], check=True, capture_output=True)
+
+    def start(self, command: list[str], **kwargs) -> subprocess.Popen:
+        """A process inside the namespace: it sees only the namespace's own interfaces."""
+        return subprocess.Popen(["ip", "netns", "exec", self.name, *command], **kwargs)
+
+    def cut(self) -> None:
+        self.ip("link", "set", self.link, "down")
+
+    def restore(self) -> None:
+        self.ip("link", "set", self.link, "up")
+        _wait_until_pingable(self.inside)  # a link that just came up needs a moment (carrier, neighbour)
+
+
 @contextmanager
-def netns_host(index: int = 0):
-    """A host in a network namespace on a veth pair; yields (address, cut, restore). Root only."""
+def netns(index: int = 0):
+    """A namespace on a veth pair (10.213.<index>.0/30). Root only."""
     if os.geteuid() != 0 or shutil.which("ip") is None:
         skip_or_fail("network namespaces need root and iproute2")
-    ns, outer, inner = f"monev{os.getpid() % 10000}x{index}", f"mv{os.getpid() % 10000}a{index}", \
-        f"mv{os.getpid() % 10000}b{index}"
-    net = f"10.213.{index}."
+    tag = f"{os.getpid() % 10000}"
+    ns, outer, inner, net = f"monev{tag}x{index}", f"mv{tag}a{index}", f"mv{tag}b{index}", f"10.213.{index}."
 
-    def ip(*args, ns_exec=False):
-        command = (["ip", "netns", "exec", ns] if ns_exec else []) + ["ip", *args]
-        subprocess.run(command, check=True, capture_output=True)
+    def ip(*args):
+        subprocess.run(["ip", *args], check=True, capture_output=True)
 
+    space = Namespace(ns, f"{net}2", f"{net}1", inner)
     try:
-        subprocess.run(["ip", "netns", "add", ns], check=True, capture_output=True)
+        ip("netns", "add", ns)
         ip("link", "add", outer, "type", "veth", "peer", "name", inner)
         ip("link", "set", inner, "netns", ns)
         ip("addr", "add", f"{net}1/30", "dev", outer)
         ip("link", "set", outer, "up")
-        ip("addr", "add", f"{net}2/30", "dev", inner, ns_exec=True)
-        ip("link", "set", inner, "up", ns_exec=True)
-        ip("link", "set", "lo", "up", ns_exec=True)
-        def restore():
-            ip("link", "set", inner, "up", ns_exec=True)
-            _wait_until_pingable(f"{net}2")  # a link that just came up needs a moment (carrier, neighbour)
-
+        space.ip("addr", "add", f"{net}2/30", "dev", inner)
+        space.ip("link", "set", inner, "up")
+        space.ip("link", "set", "lo", "up")
         _wait_until_pingable(f"{net}2")
-        yield f"{net}2", lambda: ip("link", "set", inner, "down", ns_exec=True), restore
+        yield space
     finally:
         subprocess.run(["ip", "link", "del", outer], capture_output=True)
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+@contextmanager
+def netns_host(index: int = 0):
+    """A host in a network namespace on a veth pair; yields (address, cut, restore). Root only."""
+    with netns(index) as space:
+        yield space.inside, space.cut, space.restore
 
 
 class Recorder:

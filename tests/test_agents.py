@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from core.agents import agents
 from core.errors import PermissionDenied, ValidationError
 from core.i18n import reason_text
+from core.monitoring import status
 from db.agents import Agent, AgentEnrolment
 from db.engine import session_scope
 from db.monitoring import Alert, Incident, State
@@ -175,6 +176,10 @@ def test_a_silent_agent_makes_its_targets_unknown_with_one_alert(env, store, cit
             assert state(store, target).state == State.UNKNOWN
             assert reason_text(state(store, target).last_reason) == "Tidak diketahui — agen agen-klojen tidak melapor"
         assert state(store, central).state == State.UNKNOWN and state(store, central).last_reason == ""
+        with store.session() as s:  # the wall's tile says why, in the reader's language
+            [tile] = [u for u in status.unit_statuses(session=s, viewer=admin) if u.unit_id == klojen]
+        assert tile.worst == State.UNKNOWN
+        assert reason_text(tile.unknown_reason, "en") == "Unknown — agent agen-klojen is not reporting"
         with store.session() as s:
             alerts = [(a.kind, a.params["agent"]) for a in s.scalars(select(Alert).where(Alert.kind.like("agent%")))]
         assert alerts == [("agent_silent", "agen-klojen")]

@@ -23,6 +23,7 @@ class UnitStatus:
     parent_id: int | None = None
     worst: State = State.UNKNOWN
     counts: dict[str, int] = field(default_factory=dict)
+    unknown_reason: str = ""  # why its targets are unknown, when they say (an agent not reporting)
 
     @property
     def targets(self) -> int:
@@ -46,6 +47,12 @@ def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
     for unit_id, state, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
         if unit_id in units:
             units[unit_id].counts[state] = n
+    why = (select(Target.unit_id, func.min(TargetState.last_reason)).join(TargetState)
+           .where(Target.enabled.is_(True), TargetState.state == State.UNKNOWN, TargetState.last_reason != "")
+           .group_by(Target.unit_id))
+    for unit_id, reason in session.execute(scoped(why, Target.unit_id, session, viewer)).all():
+        if unit_id in units:
+            units[unit_id].unknown_reason = reason
     for status in units.values():
         status.worst = worst(s for s, n in status.counts.items() if n)
     return list(units.values())

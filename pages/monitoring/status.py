@@ -113,6 +113,8 @@ def chip(unit: status.UnitStatus, shown: State, hours, stale_line: str) -> None:
         body = f"{look.icon} **{name}**\n\n:gray[{t('status.no_target')}]"
     elif stale_line:
         body = f"{look.icon} **{name}**\n\n{stale_line}"
+    elif shown is State.UNKNOWN and unit.unknown_reason:  # "agen X tidak melapor": say so, not an empty strip
+        body = f"{look.icon} **{name}**\n\n:gray[{plain(reason_text(unit.unknown_reason, c.lang))}]"
     else:
         body = f"{look.icon} **{name}**\n\n{strip(hours)}"
     st.container(key=f"walltile-chip-{shown.value.lower()}-{unit.unit_id}").markdown(body)
