@@ -1,4 +1,4 @@
-"""`python -m bench [sweep|sustained|storage|availability|hol|pages|public|inventory|memory|evaluation|budget]`: figures on this machine."""
+"""`python -m bench [sweep|sustained|storage|availability|hol|pages|public|inventory|memory|evaluation|budget|agents]`: figures on this machine."""
 
 import asyncio
 import os
@@ -200,11 +200,11 @@ def availability_query(targets: int = 200) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from bench import budget, evaluation, hol, inventory, memory, pages, public
+    from bench import agents, budget, evaluation, hol, inventory, memory, pages, public
 
     parts = {"sweep": sweep, "sustained": sustained, "storage": storage, "availability": availability_query,
              "hol": hol.main, "pages": pages.main, "public": public.main, "inventory": inventory.main, "memory": memory.main,
-             "evaluation": evaluation.main, "budget": budget.main}
+             "evaluation": evaluation.main, "budget": budget.main, "agents": agents.main}
     for name in argv or list(parts):
         parts[name]()
 
