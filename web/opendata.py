@@ -3,6 +3,7 @@ metadata; /publik/data/{name}.csv and .json are the files (the JSON carries the 
 
 import html
 import time
+from datetime import date
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -45,6 +46,18 @@ async def download(request: Request) -> Response:
                     headers=headers)
 
 
+def _period(raw: str, lang: str) -> str:
+    """A dataset's period as a reader writes it: a day (a count as of that day), months or years."""
+    try:
+        return formatting.day(date.fromisoformat(raw), lang)
+    except ValueError:
+        pass
+    try:
+        return " – ".join(formatting.month(date.fromisoformat(f"{p}-01"), lang) for p in raw.split("/"))
+    except ValueError:
+        return raw.replace("/", " – ")
+
+
 def _index_html(sets: list[opendata.Dataset], lang: str, org: str) -> str:
     e = html.escape
     zone = STATE["settings"].zone
@@ -54,9 +67,10 @@ def _index_html(sets: list[opendata.Dataset], lang: str, org: str) -> str:
         variables = "".join(f"<li><code>{e(v['name'])}</code> — {e(v['description'])}"
                             f"{' (' + e(v['unit']) + ')' if v['unit'] else ''}</li>" for v in meta["variables"])
         updated = formatting.moment(d.updated, zone, lang) if d.updated else "–"
+        period = _period(meta["period"], lang)
         cards.append(f"<section><h2>{e(meta['title'])}</h2><p>{e(meta['description'])}</p>"
-                     f"<p class=meta>{e(t('opendata.period', lang))}: {e(meta['period'])} · "
-                     f"{e(t('opendata.rows', lang))}: {meta['rows']} · {e(t('opendata.updated', lang))}: {e(updated)}"
+                     f"<p class=meta>{e(t('opendata.period', lang))}: {e(period)} · "
+                     f"{e(t('opendata.rows', lang))}: {formatting.number(meta['rows'], 0, lang)} · {e(t('opendata.updated', lang))}: {e(updated)}"
                      f"</p><details><summary>{e(t('opendata.variables', lang))}</summary><ul>{variables}</ul></details>"
                      f"<p><a href='/publik/data/{e(d.name)}.csv'>CSV</a> · "
                      f"<a href='/publik/data/{e(d.name)}.json?lang={lang}'>JSON</a></p></section>")

@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "admin_agents.stored": "Results stored",
     "admin_agents.refused": "Refused",
     "admin_agents.never": "never",
+    "admin_agents.just_now": "just now",
     "admin_agents.ago": "{span} ago",
     "admin_agents.pick": "Agent",
     "admin_agents.rotate": "Rotate credential",

@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "admin_agents.stored": "Hasil tersimpan",
     "admin_agents.refused": "Ditolak",
     "admin_agents.never": "belum pernah",
+    "admin_agents.just_now": "baru saja",
     "admin_agents.ago": "{span} lalu",
     "admin_agents.pick": "Agen",
     "admin_agents.rotate": "Ganti kredensial",

@@ -31,7 +31,10 @@ def unit_names(ids: list[int]) -> str:
 def ago(at: datetime | None) -> str:
     if at is None:
         return t("admin_agents.never")
-    return f"{moment(at)} ({t('admin_agents.ago', span=formatting.duration((now - at).total_seconds(), c.lang))})"
+    seconds = (now - at).total_seconds()
+    if seconds < 60:
+        return f"{moment(at)} ({t('admin_agents.just_now')})"
+    return f"{moment(at)} ({t('admin_agents.ago', span=formatting.duration(seconds, c.lang))})"
 
 
 def keep_secret(kind: str, name: str, value: str) -> str:

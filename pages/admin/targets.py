@@ -61,7 +61,9 @@ show_table(pd.DataFrame({
     t("admin_targets.interval"): [r.interval_s for r in shown],
     t("admin_targets.criticality"): [t(f"criticality.{r.criticality}") for r in shown],
     t("admin_targets.enabled"): [r.enabled for r in shown],
-    **({t("admin_targets.checked_by"): [checked_by(r.agent_id) for r in shown]} if is_admin else {}),
+    # Only once agents are in use: the column would say "Pusat" on every row, and take the names' room.
+    **({t("admin_targets.checked_by"): [checked_by(r.agent_id) for r in shown]}
+       if is_admin and any(r.agent_id for r in shown) else {}),
     t("admin_targets.state"): [t(look(r.state).label) for r in shown],
     t("admin_targets.last_check"): [moment(r.last_check_at) if r.last_check_at else "–" for r in shown],
     t("admin_targets.reason"): [reason_text(r.last_reason, c.lang) for r in shown],
