@@ -14,10 +14,16 @@ from core import formatting
 from core.i18n import t
 from core.publish import opendata
 from db.engine import session_scope
-from web.common import STATE, error, lang_of, unavailable
+from web.common import STATE, error, unavailable
 
 CACHE_S = 300  # aggregates of a day's data: one computation serves every download meanwhile
 _cache: dict[str, tuple[float, opendata.Dataset]] = {}
+
+
+def _lang(request: Request) -> str:
+    """As on the public status page: ?lang=, else the installation's language (not the browser's)."""
+    asked = request.query_params.get("lang", "")
+    return asked if asked in ("id", "en") else STATE["settings"].language
 
 
 def _dataset(name: str) -> opendata.Dataset:
@@ -42,7 +48,7 @@ async def download(request: Request) -> Response:
     if kind == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return Response(opendata.as_csv(dataset), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(opendata.as_json(dataset, lang_of(request), producer), media_type="application/json",
+    return Response(opendata.as_json(dataset, _lang(request), producer), media_type="application/json",
                     headers=headers)
 
 
@@ -87,7 +93,7 @@ def _index_html(sets: list[opendata.Dataset], lang: str, org: str) -> str:
 async def index(request: Request) -> Response:
     if STATE["engine"] is None:
         return unavailable(request)
-    lang = lang_of(request)
+    lang = _lang(request)
     sets = [await run_in_threadpool(_dataset, name) for name in opendata.NAMES]
     if request.query_params.get("format") == "json":
         return JSONResponse([d.metadata(lang, STATE["settings"].org_name) for d in sets])
