@@ -35,6 +35,14 @@ class ValidationError(MonevError):
         super().__init__(key, **params)
 
 
+class Refused(MonevError):
+    """A machine caller turned away (an agent's code or credential, an API token); `status` is the HTTP answer."""
+
+    def __init__(self, key: str, status: int = 401, **params):
+        self.status = status
+        super().__init__(key, **params)
+
+
 class LoginFailed(MonevError):
     """Wrong user name or password."""
 

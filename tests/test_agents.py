@@ -295,3 +295,31 @@ def test_the_server_mounts_the_agent_api_and_open_data_routes(env, store, city, 
         assert status == 401
         status, page, _ = call(base, "GET", "/publik/data")
         assert status == 200 and "Data terbuka" in page
+
+
+def test_the_agents_page_shows_health_and_a_new_code_or_token_once(env, store, city, admin):
+    from tests.apptest import assert_clean, frames, open_page
+
+    klojen = city.units["KEC-KLOJEN"]
+    with session_scope(store.engine) as s:
+        made = agents.enrol(session=s, code=code_for(store, admin, [klojen], name="agen-kauman"))
+    assign(store, admin, klojen, made.agent_id)
+    at = open_page("admin", "admin_agents")
+    assert_clean(at)
+    table = frames(at)
+    assert "agen-kauman" in table and "Melapor" in table and "Kec. Klojen" in table
+    at.text_input(key="agent_new_name").input("agen-sukun")
+    at.multiselect(key="agent_new_units").select(city.units["KEC-SUKUN"])
+    at.button[[b.label for b in at.button].index("Buat kode pendaftaran")].click().run()
+    assert_clean(at)
+    [code] = [c.value for c in at.code if "-" in c.value and len(c.value) == 29]
+    with session_scope(store.engine) as s:  # the code shown works, once
+        assert agents.enrol(session=s, code=code).name == "agen-sukun"
+    at.run()  # shown once: gone on the next run
+    assert not [c for c in at.code if c.value == code]
+    at.text_input(key="token_new_name").input("satu-data")
+    at.button[[b.label for b in at.button].index("Buat token")].click().run()
+    [secret] = [c.value for c in at.code if c.value.startswith("mvt_")]
+    with store.session() as s:
+        from core.org.tokens import viewer_for
+        assert viewer_for(s, secret)[0].role.value == "pimpinan"

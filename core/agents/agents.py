@@ -23,7 +23,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, subtrees
 from core.alerts.alerts import Router, raise_alert
-from core.errors import MonevError, NotFound, ValidationError
+from core.errors import NotFound, Refused, ValidationError
 from core.monitoring.maintenance import Window
 from core.org.passwords import token_digest as digest
 from core.text import check_name
@@ -182,12 +182,8 @@ def pending_codes(*, session: Session, viewer: Viewer, now: datetime | None = No
 
 
 # -- the agent's side -------------------------------------------------------------------------------
-class AgentRefused(MonevError):
-    """An enrolment code or credential that does not hold, or a request outside the agent's scope."""
-
-    def __init__(self, key: str, status: int = 401, **params):
-        self.status = status
-        super().__init__(key, **params)
+class AgentRefused(Refused):
+    """An enrolment code or credential that does not hold, or a push the server will not take."""
 
 
 @dataclass

@@ -148,4 +148,8 @@ MESSAGES: dict[str, str] = {
     "audit.field.created_by": "Made by",
     "audit.field.prefix": "Prefix",
     "audit.field.last_used_at": "Last used",
+    "admin_agents.push_interval": "Push interval (seconds)",
+    "admin_agents.push_help": "How often the agent sends its results. An agent silent for {intervals} of these intervals counts as not reporting.",
+    "admin_agents.push_save": "Save interval",
+    "admin_agents.push_saved": "{name}'s push interval saved; the agent takes it at its next target-list pull.",
 }

@@ -148,4 +148,8 @@ MESSAGES: dict[str, str] = {
     "audit.field.created_by": "Dibuat oleh",
     "audit.field.prefix": "Awalan",
     "audit.field.last_used_at": "Terakhir dipakai",
+    "admin_agents.push_interval": "Interval kirim (detik)",
+    "admin_agents.push_help": "Seberapa sering agen mengirim hasil. Agen yang diam selama {intervals} kali interval ini dianggap tidak melapor.",
+    "admin_agents.push_save": "Simpan interval",
+    "admin_agents.push_saved": "Interval kirim {name} disimpan; agen memakainya pada pengambilan daftar target berikutnya.",
 }

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role
-from core.errors import MonevError, NotFound, ValidationError
+from core.errors import NotFound, Refused, ValidationError
 from core.org.passwords import token_digest as digest
 from core.text import check_name
 from db.agents import ApiToken
@@ -28,10 +28,8 @@ ROLES = (Role.PIMPINAN, Role.SKPD)  # a token reads; city-wide as leadership, or
 PER_MINUTE = 120
 
 
-class TokenRefused(MonevError):
-    def __init__(self, key: str, status: int = 401, **params):
-        self.status = status
-        super().__init__(key, **params)
+class TokenRefused(Refused):
+    """No token, an unknown or a revoked one."""
 
 
 @dataclass

@@ -82,6 +82,13 @@ with tab_agents:
             if d.button(t("admin_agents.revoke"), icon=":material/block:", key="agent_revoke", disabled=not confirm,
                         type="primary"):
                 save(agents.revoke, t("admin_agents.revoked", name=by_id[chosen].name), agent_id=chosen)
+            a, b = st.columns([3, 2.6], vertical_alignment="bottom")
+            seconds = a.number_input(t("admin_agents.push_interval"), 5, 300, value=by_id[chosen].push_interval_s,
+                                     key=f"agent_push_{chosen}", help=t("admin_agents.push_help",
+                                                                        intervals=SILENT_AFTER))
+            if b.button(t("admin_agents.push_save"), key="agent_push_save", icon=":material/save:"):
+                save(agents.set_push_interval, t("admin_agents.push_saved", name=by_id[chosen].name),
+                     agent_id=chosen, seconds=int(seconds))
 
     st.subheader(t("admin_agents.new"))
     with st.form("agent_new"):
