@@ -1,7 +1,8 @@
 """Agents into PostgreSQL, through the app's own process (`streamlit run server.py`) on loopback.
 
 (a) Ingest: 10 agents (threads, bodies encoded before the clock starts) push batches of 1,000 results
-    for their 200 targets each to /agent/v1/results; goal ≥ 5,000 results/s stored. Reference in the same
+    for their 200 targets each to /agent/v1/results, first on the app's own process, then on the ingest
+    service (web/ingest.py) with two processes; goal ≥ 5,000 results/s stored. Reference in the same
     run: the same number of results written by the central worker's own writer (probes.store.write) on the
     same store, without HTTP.
 (b) Freshness: real `python -m probes.agent` processes check loopback listeners every 10 s and push every
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -68,6 +70,28 @@ def _unit(engine) -> int:
         return s.scalar(select(Unit.id))
 
 
+def _ingest_service(url: str, folder: Path, workers: int):
+    from tests.browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MONEV_DATABASE_URL": url, "MONEV_COOKIE_KEY": secrets.token_urlsafe(48),
+           "MONEV_DATA_DIR": str(folder / "data")}
+    log = open(folder / "ingest.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "web.ingest:app", "--workers", str(workers), "--host",
+                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{base}/agent/v1/targets", timeout=1)
+        except urllib.error.HTTPError:
+            return proc, base, env  # 401: it answers
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError((folder / "ingest.log").read_text()[-2000:])
+
+
 def _agents_with_targets(engine, count: int, per_agent: int, port: int = 22, interval_s: int = 60):
     """`count` enrolled agents, each with `per_agent` targets; returns [(agent id, credential, code, ids)]."""
     made, unit_id = [], _unit(engine)
@@ -109,6 +133,12 @@ def _push(base: str, credential: str, bodies: list[bytes], stored: list[int]) ->
 
 
 def ingest() -> None:
+    for workers in (0, 2):
+        _ingest(workers)
+
+
+def _ingest(workers: int) -> None:
+    """Through the app's own process (workers 0), or the ingest service with that many processes."""
     folder = Path(tempfile.mkdtemp())
     url = f"{PG_URL}?options=-csearch_path%3Dmonev_bench_agents"
     try:
@@ -119,7 +149,7 @@ def ingest() -> None:
     made = _agents_with_targets(engine, AGENTS, TARGETS)
     start = utcnow() - timedelta(minutes=30)
     bodies = [_bodies(ids, start) for _a, _c, _code, ids in made]
-    proc, base, _env = _app(url, folder)
+    proc, base, _env = _ingest_service(url, folder, workers) if workers else _app(url, folder)
     try:
         stored: list[int] = []
         threads = [threading.Thread(target=_push, args=(base, cred, b, stored)) for (_a, cred, _c, _i), b in zip(made, bodies, strict=True)]
@@ -147,7 +177,8 @@ def ingest() -> None:
     direct = time.perf_counter() - began
     with session_scope(engine) as s:
         beats = s.scalar(select(Heartbeat.id).order_by(Heartbeat.id.desc()).limit(1))
-    print(f"(a) {AGENTS} agents × {TARGETS} targets → PostgreSQL through /agent/v1/results: {total:,} results stored "
+    where = f"uvicorn web.ingest:app --workers {workers}" if workers else "the app's process (server.py)"
+    print(f"(a) {AGENTS} agents × {TARGETS} targets → PostgreSQL, /agent/v1/results on {where}: {total:,} results stored "
           f"in {took:.1f} s = {total / took:,.0f} results/s (goal ≥ 5,000); reference, the central writer "
           f"without HTTP: {len(results) / direct:,.0f} results/s; heartbeats in the store: {beats:,}")
 

@@ -323,3 +323,18 @@ def test_the_agents_page_shows_health_and_a_new_code_or_token_once(env, store, c
     with store.session() as s:
         from core.org.tokens import viewer_for
         assert viewer_for(s, secret)[0].role.value == "pimpinan"
+
+
+def test_a_target_import_keeps_the_agent_that_checks_a_target(env, store, city, admin):
+    from tests.test_target_import import run
+
+    klojen = city.units["KEC-KLOJEN"]
+    with session_scope(store.engine) as s:
+        made = agents.enrol(session=s, code=code_for(store, admin, [klojen]))
+    target = assign(store, admin, klojen, made.agent_id, name="router kelurahan", interval_s=60)
+    sheet = b"unit,nama,jenis,host,port,interval\nKEC-KLOJEN,router kelurahan,tcp,127.0.0.1,22,120\n"
+    assert run(store, admin, sheet)["updated"] == 1
+    with store.session() as s:
+        from db.monitoring import Target
+        row = s.get(Target, target)
+    assert (row.interval_s, row.agent_id) == (120, made.agent_id)

@@ -85,6 +85,8 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
         raise ImportRejected(table.located(problems), table.filename)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for current, data in plan:
+        if current is not None:  # who checks it is chosen on the target's form, not in the sheet: kept
+            data = data.model_copy(update={"agent_id": current.agent_id})
         if current is None:
             counts["created"] += 1
             if not dry_run:
