@@ -212,6 +212,8 @@ def test_revoked_and_rotated_credentials_are_refused(env, store, city, admin):
     assert reason_text(state(store, target).last_reason, "en") == "Unknown — agent agen-klojen was revoked"
 
 
+# Processes and HTTP, not the store: every other test here runs on both stores, the drill on PostgreSQL.
+@pytest.mark.only_store("sqlite")
 def test_the_agent_process_enrols_and_its_checks_arrive(env, store, city, admin, tmp_path):
     """`python -m probes.agent` against the routes: enrols with the code, pulls its target, checks a
     loopback listener with the same probe module as the central worker, and the target turns UP."""
@@ -283,6 +285,7 @@ def _wait(predicate, seconds):
     raise AssertionError("timed out")
 
 
+@pytest.mark.only_store("sqlite")  # what server.py mounts; the routes' reads run on both stores above
 def test_the_server_mounts_the_agent_api_and_open_data_routes(env, store, city, tmp_path):
     """server.py itself (streamlit run) answers the new routes beside the pages."""
     from tests.browser import running_app
