@@ -30,7 +30,7 @@ from db.engine import session_scope
 from web import agents as agent_routes
 from web import api as api_routes
 from web import opendata as opendata_routes
-from web.common import STATE
+from web.common import STATE, page_lang
 
 log = logging.getLogger("monev.server")
 CACHE_S = 30  # the public page is at most this old: one computation serves every visitor meanwhile
@@ -102,17 +102,12 @@ async def _refresh(key, kind, lang, engine, settings, notice) -> None:
         _refreshing.discard(key)
 
 
-def _lang(request: Request, settings) -> str:
-    asked = request.query_params.get("lang", "")
-    return asked if asked in ("id", "en") else settings.language
-
-
 async def status_page(request: Request) -> Response:
     engine, settings = STATE["engine"], STATE["settings"]
     if engine is None:
         return HTMLResponse("<!doctype html><title>503</title><p>Layanan status belum tersedia.</p>", status_code=503)
     notice = request.query_params.get("masukan", "")
-    body = await _public("html", _lang(request, settings), engine, settings, notice if notice in NOTICES else "")
+    body = await _public("html", page_lang(request), engine, settings, notice if notice in NOTICES else "")
     return HTMLResponse(body, headers={"Cache-Control": f"public, max-age={CACHE_S}"})
 
 
@@ -147,7 +142,7 @@ async def feedback(request: Request) -> Response:
     if engine is None:
         return Response("", status_code=503)
     raw = await request.body()
-    lang = _lang(request, settings)
+    lang = page_lang(request)
     if len(raw) > MAX_FORM_BYTES:
         return RedirectResponse(f"/publik?lang={lang}&masukan=invalid", status_code=303)
     form = parse_qs(raw.decode("utf-8", "replace"))

@@ -19,6 +19,12 @@ def lang_of(request: Request) -> str:
     return asked if asked in ("id", "en") else (settings.language if settings else "id")
 
 
+def page_lang(request: Request) -> str:
+    """A public page's language: ?lang=, else the installation's (never the browser's guess)."""
+    asked = request.query_params.get("lang", "")
+    return asked if asked in ("id", "en") else STATE["settings"].language
+
+
 def error(code: str, message: str, status: int, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 

@@ -14,16 +14,10 @@ from core import formatting
 from core.i18n import t
 from core.publish import opendata
 from db.engine import session_scope
-from web.common import STATE, error, unavailable
+from web.common import STATE, error, page_lang, unavailable
 
 CACHE_S = 300  # aggregates of a day's data: one computation serves every download meanwhile
 _cache: dict[str, tuple[float, opendata.Dataset]] = {}
-
-
-def _lang(request: Request) -> str:
-    """As on the public status page: ?lang=, else the installation's language (not the browser's)."""
-    asked = request.query_params.get("lang", "")
-    return asked if asked in ("id", "en") else STATE["settings"].language
 
 
 def _dataset(name: str) -> opendata.Dataset:
@@ -48,7 +42,7 @@ async def download(request: Request) -> Response:
     if kind == "csv":
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return Response(opendata.as_csv(dataset), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(opendata.as_json(dataset, _lang(request), producer), media_type="application/json",
+    return Response(opendata.as_json(dataset, page_lang(request), producer), media_type="application/json",
                     headers=headers)
 
 
@@ -93,7 +87,7 @@ def _index_html(sets: list[opendata.Dataset], lang: str, org: str) -> str:
 async def index(request: Request) -> Response:
     if STATE["engine"] is None:
         return unavailable(request)
-    lang = _lang(request)
+    lang = page_lang(request)
     sets = [await run_in_threadpool(_dataset, name) for name in opendata.NAMES]
     if request.query_params.get("format") == "json":
         return JSONResponse([d.metadata(lang, STATE["settings"].org_name) for d in sets])

@@ -25,6 +25,7 @@ from core.access import Role, Viewer, require_role, subtrees
 from core.alerts.alerts import Router, raise_alert
 from core.errors import NotFound, Refused, ValidationError
 from core.monitoring.maintenance import Window
+from core.monitoring.states import CHECK_RESULTS
 from core.org.passwords import token_digest as digest
 from core.text import check_name
 from db.agents import Agent, AgentEnrolment
@@ -41,7 +42,6 @@ PULL_S = 120  # how often an agent asks for its target list (a conditional reque
 FUTURE = timedelta(minutes=2)  # a result timed later than this after the server's clock is refused
 PAST = timedelta(days=7)  # … and one older than this (an outbox kept over a long weekend still lands)
 MAX_BATCH = 5000
-ANSWERS = (State.UP, State.DEGRADED, State.DOWN)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is read off a screen and typed
 
 
@@ -281,7 +281,7 @@ def _refusal(item: dict, by_id: dict[int, tuple[Target, TargetState]], now: date
     target_id = item.get("target_id")
     if not isinstance(target_id, int) or target_id not in by_id:
         return "target_not_assigned"
-    if item.get("status") not in ANSWERS:
+    if item.get("status") not in CHECK_RESULTS:
         return "status_invalid"
     at = _parse_time(item.get("at"))
     if at is None:
@@ -301,21 +301,18 @@ def _refusal(item: dict, by_id: dict[int, tuple[Target, TargetState]], now: date
     return None
 
 
-def ingest(engine: Engine, agent_id: int, items: list[dict], *, backlog: int, zone: ZoneInfo,
+def ingest(engine: Engine, credential: str, items: list[dict], *, backlog: int, zone: ZoneInfo,
            windows: list[Window], address: str = "", version: str = "", now: datetime | None = None) -> Ack:
-    """Store a pushed batch once: sequence numbers up to the agent's acknowledged one are duplicates;
+    """Store a batch the agent holding `credential` pushed, once: sequence numbers up to the agent's acknowledged one are duplicates;
     the rest are checked (own target, sane time, a known status) and written with the advanced
     acknowledgement in one transaction, so a retried push never stores a result twice."""
     now = now or utcnow()
     if len(items) > MAX_BATCH:
         raise AgentRefused("agent.batch_too_large", status=413, limit=MAX_BATCH)
     with Session(engine) as session, session.begin():
-        stmt = select(Agent).where(Agent.id == agent_id)
+        agent = authenticate(session, credential, address=address)  # in the transaction that stores
         if engine.dialect.name == "postgresql":
-            stmt = stmt.with_for_update()  # two pushes of one agent at once: the second waits, then skips
-        agent = session.scalar(stmt)
-        if agent is None or agent.revoked_at is not None:
-            raise AgentRefused("agent.revoked")
+            session.refresh(agent, with_for_update=True)  # two pushes of one agent at once: the second waits
         seqs = [i.get("seq") for i in items]
         if any(not isinstance(s, int) or s <= 0 for s in seqs):
             raise AgentRefused("agent.seq_invalid", status=400)

@@ -13,6 +13,7 @@ SEVERITY: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED, State.
 PROBLEMS: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED)
 # A check that answered counts as available time; the rest of a check's interval is down time.
 ANSWERED = frozenset({State.UP, State.DEGRADED})
+CHECK_RESULTS = frozenset({*ANSWERED, State.DOWN})  # what one check can report (a worker's or an agent's)
 
 
 @dataclass(frozen=True)
