@@ -188,3 +188,39 @@ def test_a_host_whose_link_is_cut_goes_down_after_three_pings_and_back_up_with_o
     assert incident.started_at == beats[1].at and incident.ended_at == beats[5].at
     assert '"probe.ping_timeout"' in incident.reason
     assert threading.active_count() < 50
+
+
+def test_a_batch_keeps_every_character_of_reasons_and_details_and_rollups_add_across_batches(store, admin, city):
+    """The writer sends states and rollups as whole columns (arrays on PostgreSQL): quotes, backslashes,
+    braces, commas and NULLs in a result come back as they were, and a second batch adds to the same buckets."""
+    target = add_target(store, admin, city.units["DINKES"], port=closed_port())
+    odd = 'refused "x" \\ {a,b} NULL, é'
+    details = {"banner": 'say "hi" \\n {}', "n": [1, None, 2.5], "ok": True}
+    with store.session() as s:
+        t = s.get(Target, target)
+        check = probe_store.Check(t.id, t.kind, t.host, t.port, t.timeout_s, {})
+    at = utcnow().replace(second=5, microsecond=0) - timedelta(hours=1)
+
+    def result(when, status, latency, reason, more):
+        claimed = probe_store.Claimed(check, city.units["DINKES"], 60, 3, when, {})
+        return probe_store.Result(claimed, when, status, latency, reason, dict(more))
+
+    probe_store.write(store.engine, [result(at, "DOWN", None, odd, details)], zone=JAKARTA, windows=[], now=at)
+    probe_store.write(store.engine, [result(at + timedelta(seconds=20), "UP", 7.5, "", {}),
+                                     result(at + timedelta(seconds=40), "UP", 2.5, "", {})],
+                      zone=JAKARTA, windows=[], now=at + timedelta(seconds=40))
+    first = heartbeats(store, target)[0]
+    assert (first.status, first.reason, first.latency_ms) == ("DOWN", odd, None)
+    now = state(store, target)
+    assert now.last_reason == "" and now.last_latency_ms == 2.5 and now.consecutive_failures == 0
+    assert now.lease_owner is None and now.recent == "duu"
+    with store.session() as s:
+        minute = s.get(RollupMinute, (target, at.replace(second=0)))
+        hour = s.scalar(select(RollupHour).where(RollupHour.target_id == target))
+    assert minute.checks == 3 and (minute.latency_n, minute.latency_min_ms, minute.latency_max_ms) == (2, 2.5, 7.5)
+    assert hour.checks == 3 and hour.latency_sum_ms == 10.0
+    assert (hour.up_s, hour.down_s, hour.unknown_s) == (120, 60, 0)  # each check stands for its 60 s interval
+    probe_store.write(store.engine, [result(at + timedelta(seconds=50), "DOWN", None, odd, details)],
+                      zone=JAKARTA, windows=[], now=at + timedelta(seconds=50))
+    assert state(store, target).details == {**details, "_last_at": (at + timedelta(seconds=50)).timestamp()}
+    assert state(store, target).last_reason == odd

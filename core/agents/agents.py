@@ -276,29 +276,29 @@ def _parse_time(raw) -> datetime | None:
     return at if at.tzinfo is not None else None
 
 
-def _refusal(item: dict, by_id: dict[int, tuple[Target, TargetState]], now: datetime) -> str | None:
-    """Why a pushed result cannot be stored, or None."""
+def _refusal(item: dict, last: dict[int, datetime | None], now: datetime) -> tuple[str | None, datetime | None]:
+    """Why a pushed result cannot be stored (None when it can), and its time; `last` holds each own target's
+    latest check time, this batch's included."""
     target_id = item.get("target_id")
-    if not isinstance(target_id, int) or target_id not in by_id:
-        return "target_not_assigned"
+    if not isinstance(target_id, int) or target_id not in last:
+        return "target_not_assigned", None
     if item.get("status") not in CHECK_RESULTS:
-        return "status_invalid"
+        return "status_invalid", None
     at = _parse_time(item.get("at"))
     if at is None:
-        return "time_invalid"
+        return "time_invalid", None
     if at > now + FUTURE:
-        return "time_future"
+        return "time_future", at
     if at < now - PAST:
-        return "time_past"
-    last = by_id[target_id][1].last_check_at
-    if last is not None and at <= last:
-        return "time_before_last"
+        return "time_past", at
+    if last[target_id] is not None and at <= last[target_id]:
+        return "time_before_last", at
     latency = item.get("latency_ms")
     if latency is not None and (not isinstance(latency, int | float) or not 0 <= latency < 3_600_000):
-        return "latency_invalid"
+        return "latency_invalid", at
     if not isinstance(item.get("details", {}), dict) or not isinstance(item.get("reason", ""), str):
-        return "shape_invalid"
-    return None
+        return "shape_invalid", at
+    return None, at
 
 
 def ingest(engine: Engine, credential: str, items: list[dict], *, backlog: int, zone: ZoneInfo,
@@ -320,20 +320,22 @@ def ingest(engine: Engine, credential: str, items: list[dict], *, backlog: int, 
         ack = Ack(ack=max([agent.acked_seq, *seqs]), duplicates=len(items) - len(fresh))
         wanted = {i.get("target_id") for i in fresh if isinstance(i.get("target_id"), int)}
         scope = scope_of(session, agent)
-        by_id = {t.id: (t, s) for t, s in session.execute(
-            select(Target, TargetState).join(TargetState, TargetState.target_id == Target.id)
-            .where(Target.id.in_(wanted), Target.agent_id == agent.id)).all() if t.unit_id in scope}
+        own = {row.id: row for row in session.execute(
+            select(Target.id, Target.unit_id, Target.kind, Target.host, Target.port, Target.timeout_s, Target.options,
+                   Target.interval_s, Target.fail_threshold, TargetState.next_due_at, TargetState.last_check_at)
+            .join(TargetState, TargetState.target_id == Target.id)
+            .where(Target.id.in_(wanted), Target.agent_id == agent.id)) if row.unit_id in scope}
+        last = {target_id: row.last_check_at for target_id, row in own.items()}
         results = []
         for item in fresh:
-            reason = _refusal(item, by_id, now)
+            reason, at = _refusal(item, last, now)
             if reason is not None:
                 ack.refused.append({"seq": item["seq"], "reason": reason})
                 continue
-            target, state = by_id[item["target_id"]]
-            at = _parse_time(item["at"])
-            state.last_check_at = at  # the next result of this target in the batch must be later
-            check = Check(target.id, target.kind, target.host, target.port, target.timeout_s, dict(target.options))
-            claimed = Claimed(check, target.unit_id, target.interval_s, target.fail_threshold, state.next_due_at, {})
+            t = own[item["target_id"]]
+            last[t.id] = at  # the next result of this target in the batch must be later
+            claimed = Claimed(Check(t.id, t.kind, t.host, t.port, t.timeout_s, dict(t.options)), t.unit_id,
+                              t.interval_s, t.fail_threshold, t.next_due_at, {})
             results.append(Result(claimed, at, State(item["status"]), item.get("latency_ms"),
                                   str(item.get("reason", ""))[:300], dict(item.get("details") or {})))
         if refused_elsewhere := [r for r in ack.refused if r["reason"] == "target_not_assigned"]:
