@@ -143,15 +143,11 @@ def write_in(session: Session, results: list[Result], *, zone: ZoneInfo, windows
     return len(heartbeats)
 
 
-STATE_COLUMNS = ("state", "state_since", "consecutive_failures", "first_failure_at", "first_failure_reason",
-                 "last_check_at", "last_latency_ms", "last_reason", "recent", "flapping", "open_incident_id",
-                 "next_due_at", "details")
-
-
 STATE_TYPES = {"target_id": "integer", "state": "text", "state_since": "timestamp", "consecutive_failures": "integer",
                "first_failure_at": "timestamp", "first_failure_reason": "text", "last_check_at": "timestamp",
                "last_latency_ms": "double precision", "last_reason": "text", "recent": "text", "flapping": "boolean",
                "open_incident_id": "integer", "next_due_at": "timestamp", "details": "json"}
+STATE_COLUMNS = tuple(STATE_TYPES)[1:]  # what a check changes: every column of STATE_TYPES but the key
 
 
 def _save_states(session: Session, states) -> None:
