@@ -43,6 +43,7 @@ PAGES: list[PageSpec] = [
     PageSpec("needs", "pages/needs/needs.py", "kebutuhan", "page.needs", "section.budget", ":material/shopping_cart:", frozenset({A, P, S})),
     PageSpec("need_checks", "pages/needs/checks.py", "cek-anggaran-ganda", "page.need_checks", "section.budget", ":material/difference:", frozenset({A, P, S})),
     PageSpec("budget", "pages/needs/budget.py", "skenario-anggaran", "page.budget", "section.budget", ":material/account_balance:", frozenset({A, P, S})),
+    PageSpec("accounts", "pages/needs/accounts.py", "rekening-ssh", "page.accounts", "section.budget", ":material/request_quote:", frozenset({A, P, S})),
     PageSpec("admin_units", "pages/admin/units.py", "admin-unit", "page.admin_units", "section.admin", ":material/account_tree:", frozenset({A})),
     PageSpec("admin_targets", "pages/admin/targets.py", "admin-target", "page.admin_targets", "section.admin", ":material/lan:", frozenset({A, P, S})),
     PageSpec("admin_agents", "pages/admin/agents.py", "admin-agen", "page.admin_agents", "section.admin", ":material/hub:", frozenset({A})),

@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 PG_BASE_URL = os.environ.get("MONEV_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "rahasia-123"
-SEEDED_TABLES = ("device_category", "staff_position")
 
 passwords.set_rounds(4)  # cheap hashes in tests; production keeps settings.bcrypt_rounds
 
@@ -83,8 +82,8 @@ def backend(request, tmp_path_factory):
     engine = make_engine(url)
     upgrade_to_head(engine)
     with engine.connect() as conn:  # lists the migrations seed; every test starts from them again
-        seeded = {table: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{table}"'))]
-                  for table in SEEDED_TABLES}
+        seeded = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in SQLModel.metadata.sorted_tables}
+        seeded = {table: rows for table, rows in seeded.items() if rows}
     yield ("postgresql", url, engine, seeded)
     engine.dispose()
     with admin.begin() as conn:

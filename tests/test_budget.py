@@ -261,29 +261,35 @@ def test_an_operator_reads_the_outcome_for_their_own_units_and_the_city_totals(s
         budget.base_for(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, zone=JAKARTA)
 
 
-def test_the_rka_workbook_groups_by_unit_and_category_and_totals_the_funded_needs(store, city, admin, pimpinan,
-                                                                                  operator_a):
+def test_the_rka_workbook_groups_by_unit_sub_activity_and_account_and_totals_the_funded_needs(store, city, admin,
+                                                                                              pimpinan, operator_a):
     [pc, licence, formula] = add_needs(
-        store, admin, need_cells(UNIT_A, "PC desktop", 10_000_000, quantity=2, device_category="PC", priority=1),
-        need_cells(UNIT_A, "Lisensi kantor", 2_000_000, quantity=5, category="Perangkat lunak/lisensi"),
+        store, admin, need_cells(UNIT_A, "PC desktop", 10_000_000, quantity=2, device_category="PC", priority=1,
+                                 sub_activity="1.02.01.2.07.0006"),
+        need_cells(UNIT_A, "Lisensi kantor", 200_000, quantity=5, category="Perangkat lunak/lisensi"),
         need_cells("DINKES", "=HYPERLINK(\"http://x\")", 50_000_000, priority=5))
     approve(store, admin, [pc, licence, formula])
     params = Params(ceiling=40_000_000)
     with store.session() as s:
-        data = rka.export(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, params=params, name="Uji",
-                                zone=JAKARTA, org_name="Kota Uji")
-        theirs = rka.export(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, params=params, name="Uji",
-                                  zone=JAKARTA, org_name="Kota Uji")
+        data = rka.export(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, params=params, zone=JAKARTA,
+                          org_name="Kota Uji")
+        theirs = rka.export(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, params=params, zone=JAKARTA,
+                            org_name="Kota Uji")
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Ringkasan", "Rincian Belanja", "Tidak Didanai"]
     lines = [r for r in book["Rincian Belanja"].iter_rows(values_only=True) if any(v is not None for v in r)]
     assert lines[0][0] == "RINCIAN ANGGARAN BELANJA TEKNOLOGI INFORMASI DAN KOMUNIKASI"
-    assert ("1", "KEC-KLOJEN", "Kecamatan Klojen", None, None, None, None, 30_000_000, None, None) in lines
-    assert ("1.1", None, "Perangkat keras", None, None, None, None, 20_000_000, None, None) in lines
-    assert ("1.1.1", None, "PC desktop", "Perangkat keras", 2, "unit", 10_000_000, 20_000_000, 1, None) in lines
-    assert ("1.2.1", None, "Lisensi kantor", "Perangkat lunak/lisensi", 5, "lisensi", 2_000_000, 10_000_000, 3,
-            None) in lines
-    assert lines[-1][2] == "JUMLAH TOTAL" and lines[-1][7] == 30_000_000
+    assert "Aturan belum disimpan" in lines[2][0]  # never saved: titled so, not by a name
+    assert ("1", "KEC-KLOJEN", "Kecamatan Klojen", None, None, None, None, 21_000_000, None, None) in lines
+    # The PC is capital spending (Rp 10 juta ≥ the Rp 1 juta threshold), the licence goods (Rp 200.000).
+    assert ("1.1", "1.02.01.2.07.0006", None, None, None, None, None, 20_000_000, None, None) in lines
+    assert ("1.1.1", "5.2.02.10.01.0002", "Belanja Modal Personal Computer", None, None, None, None, 20_000_000,
+            None, None) in lines
+    assert ("1.1.1.1", None, "PC desktop", None, 2, "unit", 10_000_000, 20_000_000, 1, "Perangkat keras") in lines
+    assert ("1.2", None, "Sub kegiatan belum diisi", None, None, None, None, 1_000_000, None, None) in lines
+    assert ("1.2.1.1", None, "Lisensi kantor", None, 5, "lisensi", 200_000, 1_000_000, 3,
+            "Perangkat lunak/lisensi") in lines
+    assert lines[-1][2] == "JUMLAH TOTAL" and lines[-1][7] == 21_000_000
     unfunded = [r for r in book["Tidak Didanai"].iter_rows(values_only=True) if r[2] and "HYPERLINK" in str(r[2])]
     assert unfunded[0][2] == "'=HYPERLINK(\"http://x\")"  # text, never a formula
     cells = " ".join(str(v) for sheet in load_workbook(io.BytesIO(theirs)) for row in sheet.iter_rows(values_only=True)

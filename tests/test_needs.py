@@ -56,7 +56,7 @@ def test_bad_cells_are_named_by_row_and_column_and_nothing_is_written(store, cit
     assert (5, "Kategori", "cell.not_in_list") in found
     assert (6, "Perangkat yang diganti", "cell.device_unknown") in found  # another unit's serial is unknown here
     assert (7, "Perangkat yang diganti", "cell.device_unknown") in found
-    assert (8, "Harga satuan", "cell.required") in found
+    assert (8, "Harga satuan", "needs.price_required") in found
     assert not any(row == 2 for row, _c, _k in found)
     assert rows_of(store, operator_a) == []
 

@@ -14,7 +14,7 @@ from tests.needs import NEXT_YEAR, add_needs, need_cells, needs_in_every_unit
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 PAGES = {"needs": ["admin", "pimpinan", "op_a"], "need_checks": ["admin", "pimpinan", "op_a"],
-         "budget": ["admin", "pimpinan", "op_a"]}
+         "budget": ["admin", "pimpinan", "op_a"], "accounts": ["admin", "pimpinan", "op_a"]}
 
 
 @pytest.fixture
@@ -140,3 +140,45 @@ def test_the_ceiling_can_be_typed_to_the_rupiah_and_a_mistyped_amount_is_named(p
     assert [shown(e.value) for e in at.error] == [
         "Pagu tepat (Rp): bukan angka. Tulis seperti 1.250.000.000 (titik pemisah ribuan, koma desimal)."]
 
+
+
+def test_a_changed_rule_marks_the_scenario_unsaved_until_it_is_saved(planned, store):
+    at = open_page("pimpinan", "budget")
+    assert not at.warning  # the saved scenario as saved
+    at.text_input(key="budget_ceiling_exact").input("20.000.000").run()
+    assert [shown(w.value) for w in at.warning] == [
+        "Ada perubahan yang belum disimpan pada skenario Pagu awal; ekspor berjudul “Aturan belum disimpan” "
+        "sampai disimpan."]
+    at.session_state["budget_tabs"] = "Simpan & ekspor"
+    at.run()
+    at.button(key="budget_save_over").click().run()
+    assert_clean(at)
+    assert not at.warning
+    with store.session() as s:
+        assert s.scalar(select(Scenario)).params["ceiling"] == 20_000_000
+
+
+def test_the_checks_headline_keeps_double_budget_apart_from_savings(planned):
+    at = open_page("pimpinan", "need_checks")
+    assert_clean(at)
+    heads = {m.label: (m.value, m.delta) for m in at.metric[:3]}
+    # The same licence in every unit: a joint purchase to consider, no double budget.
+    assert heads["Anggaran ganda"] == ("Rp 0", "0 temuan, 0 kebutuhan")
+    assert heads["Peluang hemat"] == (f"Rp {len(CITY) * 4:,}.000.000".replace(",", "."),
+                                      f"1 temuan, {len(CITY)} kebutuhan")
+
+
+def test_an_operators_sipd_tab_shows_their_units_lines_and_offers_no_other_unit(env, store, city, admin):
+    from tests.test_sipd import LINES, import_lines, rka_workbook
+
+    import_lines(store, admin, UNIT_A, NEXT_YEAR - 1, rka_workbook(*LINES))
+    import_lines(store, admin, "DINKES", NEXT_YEAR - 1, rka_workbook(*LINES))
+    at = open_page("op_a", "accounts")
+    at.session_state["accounts_tabs"] = "Anggaran dari SIPD"
+    at.run()
+    assert_clean(at)
+    assert at.selectbox(key="lines_unit").options[0].endswith(f"({UNIT_A})")
+    at.selectbox(key="lines_year").set_value(NEXT_YEAR - 1).run()
+    assert "Lisensi antivirus endpoint" in frames(at)
+    assert other_units(texts(at) + frames(at)) == []
+    assert not [b for b in at.button if b.key == "accounts_threshold_save"]  # the threshold is the admin's

@@ -14,7 +14,7 @@ from core.evaluation import assessment, evidence, leadership, owners, readiness,
 from core.inventory import summary
 from core.inventory.kinds import APPLICATION, DEVICE, STAFF
 from core.monitoring import availability, maintenance, status, target_detail, target_import, targets, uptime
-from core.needs import budget, checks, rka
+from core.needs import budget, checks, rka, sipd
 from core.needs.kind import NEED
 from core.org import units, users
 from core.org.units import UnitProfile, UnitRow
@@ -129,7 +129,8 @@ READS = {
                              lambda rows: {r["unit_id"] for r in rows}),
     "publish.api.evaluation": (lambda s, v: api.evaluation(session=s, viewer=v, zone=JAKARTA, org_name="Kota Uji"),
                        lambda periods: {u["unit_id"] for p in periods for u in p["units"]}),
-    "needs.rka.export": (lambda s, v: rka.export(session=s, viewer=v, fiscal_year=NEXT_YEAR, name="Uji",
+    "needs.sipd.line_years": (lambda s, v: sipd.line_years(session=s, viewer=v), lambda rows: {r[2] for r in rows}),
+    "needs.rka.export": (lambda s, v: rka.export(session=s, viewer=v, fiscal_year=NEXT_YEAR,
                                                        params=budget.Params(ceiling=10**9), zone=JAKARTA),
                          lambda data: _report_units(data)),
 }
@@ -175,7 +176,8 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts",  # needs: tests/test_needs.py
           "home.unit.unit_home",  # tests/test_home.py
-          "monitoring.target_detail.latency", "monitoring.targets.check_now"]  # tests/test_target_detail.py
+          "monitoring.target_detail.latency", "monitoring.targets.check_now",  # tests/test_target_detail.py
+          "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities"]  # tests/test_sipd.py
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
@@ -184,7 +186,7 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
           "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "services.register.save_service",
           "services.register.delete_service", "services.voice.post_update", "services.voice.moderate",
-          "needs.workflow.submit"]
+          "needs.workflow.submit", "needs.sipd.import_lines"]  # import_lines: tests/test_sipd.py
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -210,6 +212,9 @@ ADMIN_ONLY = {
     "agents.agents.list_agents": {}, "agents.agents.pending_codes": {},
     "org.tokens.issue": {"name": "x", "role": "pimpinan", "unit_id": None}, "org.tokens.revoke": {"token_id": 1},
     "org.tokens.list_tokens": {},
+    # The city's chart of accounts and standard prices (tests/test_sipd.py): admins keep them.
+    "needs.accounts.save_rules": {"rows": []}, "needs.accounts.save_codes": {"rows": []},
+    "needs.accounts.save_threshold": {"amount": 1}, "needs.sipd.import_standards": {"fiscal_year": NEXT_YEAR, "table": None},
 }
 # The budget scenarios: leadership and admin own them; a unit's operator and the presenter may not.
 LEADERSHIP_ONLY = {
@@ -226,7 +231,10 @@ SHARED_LISTS = ["inventory.lists.categories", "inventory.lists.positions",
                 "evaluation.periods.list_periods", "evaluation.readiness.rule_versions",  # periods and their rules: no unit's rows
                 "evaluation.frameworks.index_name", "evaluation.frameworks.title_of",  # reference data, no unit's rows
                 "needs.workflow.years", "needs.workflow.capacity",  # fiscal years in use, the data centre's capacity
-                "needs.budget.scenarios", "needs.budget.get_scenario"]  # a scenario's rules; its outcome is read scoped
+                "needs.budget.scenarios", "needs.budget.get_scenario", "needs.rka.title",
+                # the chart of accounts and the standard prices: the city's, no unit's rows
+                "needs.accounts.chart", "needs.accounts.codes", "needs.accounts.rules", "needs.sipd.standards",
+                "needs.kind.load_standards"]  # a scenario's rules; its outcome is read scoped
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["org.users.change_own_password", "org.users.set_language", "org.users.language_of", "org.users.end_sessions"]
 
@@ -242,7 +250,7 @@ def test_every_core_function_taking_a_viewer_is_covered_here():
     # The scope mechanism itself (exercised by every test here) and the menu, which reads no rows.
     mechanism = {"access.require_role", "access.require_unit_write", "access.scoped", "access.unit_scope",
                  "audit.record", "navigation.menu_for", "navigation.can_open", "monitoring.targets.masked",
-                 "monitoring.status.freshness"}  # freshness reads only the workers' own heartbeat, no unit's rows
+                 "monitoring.status.freshness", "needs.accounts.require_unit_read"}  # freshness reads only the workers' own heartbeat, no unit's rows
     # notify.test_now opens its own transactions (it must commit before sending) and is admin-only:
     # it goes through alerts.send_test, checked below, and tests/test_alerts.py refuses skpd and pimpinan.
     mechanism |= {"alerts.notify.test_now"}
@@ -317,6 +325,10 @@ def evaluated(store, city, admin, monitored):
 def needed(store, city, admin, pimpinan, evaluated):
     """The same approved need in every unit and a saved scenario, for the needs and budget reads."""
     needs_in_every_unit(store, admin, city)
+    with session_scope(store.engine) as s:  # last year's budget lines of every unit, as SIPD exported them
+        table = sipd.read_lines(b"nama_komponen;koefisien;harga_satuan\nLisensi antivirus;10;400000\n", "rka.csv")
+        for unit_id in city.units.values():
+            sipd.import_lines(session=s, viewer=admin, unit_id=unit_id, fiscal_year=NEXT_YEAR - 1, table=table)
     with session_scope(store.engine) as s:
         s_scenario["id"] = budget.save_scenario(session=s, viewer=pimpinan, fiscal_year=NEXT_YEAR, name="Semua",
                                                 params=budget.Params(ceiling=10**9)).id
@@ -327,7 +339,7 @@ def test_skpd_reads_only_their_own_units(store, city, operator_a, admin, monitor
     if name.rsplit(".", 1)[0] in ("evaluation.readiness", "evaluation.leadership", "evaluation.report",
                                   "evaluation.owners") or name == "publish.api.evaluation":
         request.getfixturevalue("evaluated")
-    if name.rsplit(".", 1)[0] in ("needs.checks", "needs.budget", "needs.rka"):
+    if name.rsplit(".", 1)[0] in ("needs.checks", "needs.budget", "needs.rka", "needs.sipd"):
         request.getfixturevalue("needed")
     call, units_of = READS[name]
     own = city.subtree(UNIT_A)
@@ -429,6 +441,8 @@ def writes_to_unit_b(city):
                                         data=b"%PDF-1.4 x"),
         "evaluation.assessment.remove_evidence": dict(evidence_id=city.evidence_b),
         "needs.workflow.submit": dict(need_ids=[city.need_b]),
+        "needs.sipd.import_lines": dict(unit_id=b, fiscal_year=NEXT_YEAR - 1, table=sipd.read_lines(
+            b"nama_komponen;koefisien;harga_satuan\nPC;1;1000\n", "rka.csv")),
         "evaluation.owners.submit_indicator": dict(period_id=city.period_b, indicator=1),
         "services.register.save_service": dict(data={"unit_id": city.units["DINKES"], "name": "Layanan B"}),
         "services.register.delete_service": dict(service_id=city.service_b),

@@ -14,10 +14,10 @@ from sqlmodel import Session
 
 from core.access import SYSTEM, Role, Viewer
 from core.inventory.life import UsefulLife
-from core.needs import budget, workflow
+from core.needs import accounts, budget, workflow
 from db.inventory import Application, Device
 from db.models import Unit, User
-from db.needs import Need
+from db.needs import BudgetLine, Need, StandardPrice
 from db.types import utcnow
 
 # (category, device category, item, price range, quantity range, indicators, competence areas)
@@ -43,6 +43,29 @@ CATALOGUE = [
 # Applications a unit asks for although an Umum system does the same (the app check finds them).
 UMUM_LOOKALIKES = ["Aplikasi kepegawaian internal", "Aplikasi naskah dinas elektronik",
                    "Aplikasi pengaduan masyarakat", "Aplikasi presensi pegawai"]
+# The city's standard prices (SSH) of the planned year for the catalogue's goods: (catalogue item, code,
+# specification, unit of measure), priced at the top of the catalogue's range.
+STANDARDS = [
+    ("Pengadaan PC desktop", "1.1.7.01.03.02.001", "Core i5 gen 13, RAM 16 GB, SSD 512 GB, monitor 24 inci", "Unit"),
+    ("Laptop untuk staf pelayanan", "1.1.7.01.03.02.002", "Core i5, RAM 16 GB, SSD 512 GB, 14 inci", "Unit"),
+    ("Printer multifungsi", "1.1.7.01.03.06.004", "Print/scan/copy A4, 30 ppm, jaringan", "Unit"),
+    ("UPS 1200 VA", "1.1.7.01.03.08.002", "1200 VA line interactive", "Unit"),
+    ("Access point Wi-Fi gedung", "1.1.7.01.05.01.011", "Wi-Fi 6, PoE, dikelola terpusat", "Unit"),
+    ("Switch jaringan terkelola 24 port", "1.1.7.01.05.01.004", "24 port gigabit, 4 SFP, L2 terkelola", "Unit"),
+    ("Kamera CCTV", "1.1.7.01.05.03.001", "IP camera 4 MP, outdoor", "Unit"),
+    ("Lisensi antivirus endpoint", "1.1.7.02.01.01.003", "Lisensi 1 tahun per perangkat", "Lisensi"),
+    ("Lisensi perkantoran (office suite)", "1.1.7.02.01.01.001", "Lisensi perpetual per pengguna", "Lisensi"),
+]
+# Sub-activities (SIPD) by need category: X.XX is the unit's own affairs code; Kominfo's e-government work
+# has its own. Applications are left without one (an operator fills it in later).
+SUB_ACTIVITIES = {"hardware": ("2.07.0006", "Pengadaan Peralatan dan Mesin Lainnya"),
+                  "infrastructure": ("2.07.0006", "Pengadaan Peralatan dan Mesin Lainnya"),
+                  "software": ("2.07.0006", "Pengadaan Peralatan dan Mesin Lainnya"),
+                  "training": ("2.05.0009", "Pendidikan dan Pelatihan Pegawai Berdasarkan Tugas dan Fungsi"),
+                  "connectivity": ("2.08.0004", "Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik"),
+                  "service": ("2.09.0009", "Pemeliharaan/Rehabilitasi Gedung Kantor dan Bangunan Lainnya")}
+ABOVE_EVERY = 40  # one need in this many of a listed item is priced above its standard
+LINE_UNITS = 8  # units whose this-year DPA lines come from SIPD in the demo
 STATUSES = (("approved", 74), ("submitted", 9), ("revised", 4), ("rejected", 4), ("draft", 9))
 
 
@@ -54,6 +77,7 @@ def _need(unit_id: int, year: int, category: str, device: str, item: str, quanti
             "replaces": extra.pop("replaces", []), "improves_apps": extra.pop("improves_apps", []),
             "indicators": list(extra.pop("indicators", [])), "competence_areas": list(extra.pop("competence_areas", [])),
             "status": extra.pop("status", "approved"), "review_note": extra.pop("review_note", ""),
+            "sub_activity": "", "measure": "", "standard_code": "",
             "funded": False, "reviewed_by": "admin", "reviewed_at": now, "created_at": now, "updated_at": now, **extra}
 
 
@@ -168,6 +192,7 @@ def load(*, session: Session, zone: ZoneInfo, org_name: str = "", seed: int = 77
                              justification=row["justification"]))
     for row in planted:
         row["status"] = "approved"
+    _priced(session, this_year + 1, units, rows + planted)
     session.execute(insert(Need), rows + planted)
     session.flush()
     workflow.save_capacity(session=session, viewer=SYSTEM, fiscal_year=this_year + 1, vcpu_free=96, ram_gb_free=384,
@@ -181,6 +206,7 @@ def load(*, session: Session, zone: ZoneInfo, org_name: str = "", seed: int = 77
     adopted = budget.save_scenario(session=session, viewer=lead, fiscal_year=this_year, name=f"APBD {this_year}",
                                    params=budget.Params(ceiling=round(requested * 0.7, -6)))
     budget.adopt(session=session, viewer=lead, scenario_id=adopted.id, zone=zone, org_name=org_name)
+    _dpa_lines(session, this_year, units[:LINE_UNITS])
     next_requested = sum(r["quantity"] * r["unit_price"] for r in rows + planted if r["status"] == "approved")
     for name, params in (
             ("Pagu indikatif", budget.Params(ceiling=round(next_requested * 0.6, -6))),
@@ -189,3 +215,53 @@ def load(*, session: Session, zone: ZoneInfo, org_name: str = "", seed: int = 77
                                             category_cuts={"hardware": 10.0, "software": 10.0}, escalation=5.0))):
         budget.save_scenario(session=session, viewer=lead, fiscal_year=this_year + 1, name=name, params=params)
     return {"needs": len(rows) + len(planted)}
+
+
+def _sub_activity(index: int, unit: Unit, category: str) -> tuple[str, str]:
+    if category not in SUB_ACTIVITIES:
+        return "", ""
+    code, name = SUB_ACTIVITIES[category]
+    prefix = "2.16" if unit.code == "DISKOMINFO" else f"{1 + index % 4}.{1 + index % 26:02d}"
+    return f"{prefix}.01.{code}", name
+
+
+def _priced(session: Session, year: int, units: list[Unit], rows: list[dict]) -> None:
+    """The year's SSH list, each need of a listed item naming it, and every need its sub-activity (without
+    drawing on the random stream, so the rest of the demo stays as it was)."""
+    bounds = {item: (low, high) for _c, _d, item, (low, high), *_r in CATALOGUE}
+    now = utcnow()
+    session.execute(insert(StandardPrice), [
+        {"fiscal_year": year, "code": code, "description": item, "specification": spec, "measure": measure,
+         "price": bounds[item][1], "imported_by": "admin", "imported_at": now}
+        for item, code, spec, measure in STANDARDS])
+    index = {u.id: n for n, u in enumerate(units)}
+    by_id = {u.id: u for u in units}
+    listed = 0
+    for row in rows:
+        standard = next((x for x in STANDARDS if row["item"].startswith(x[0])), None)
+        if standard is not None:
+            row["standard_code"], row["measure"] = standard[1], standard[3]
+            listed += 1
+            if listed % ABOVE_EVERY == 0:  # a few asked above the standard, as a real year has
+                row["unit_price"] = round(bounds[standard[0]][1] * 1.12, -4)
+        row["sub_activity"] = _sub_activity(index[row["unit_id"]], by_id[row["unit_id"]], row["category"])[0]
+
+
+def _dpa_lines(session: Session, year: int, units: list[Unit]) -> None:
+    """This year's DPA lines of a few units as SIPD would export them: their funded needs."""
+    chart = accounts.load(session)
+    index = {u.id: n for n, u in enumerate(units)}
+    now = utcnow()
+    lines = []
+    for need in session.scalars(select(Need).where(Need.fiscal_year == year, Need.funded.is_(True),
+                                                   Need.unit_id.in_(list(index))).order_by(Need.id)):
+        unit = next(u for u in units if u.id == need.unit_id)
+        sub, sub_name = _sub_activity(index[need.unit_id], unit, need.category)
+        account = chart.account(need.category, need.device_category, need.unit_price)
+        lines.append({"unit_id": need.unit_id, "fiscal_year": year, "sub_activity": sub, "sub_activity_name": sub_name,
+                      "account_code": account, "account_name": chart.name(account), "item": need.item,
+                      "specification": "", "measure": need.measure or "Unit", "volume": float(need.quantity),
+                      "unit_price": need.unit_price, "total": need.quantity * need.unit_price,
+                      "source": f"DPA-{unit.code}-{year}.xlsx", "imported_by": "admin", "imported_at": now})
+    if lines:
+        session.execute(insert(BudgetLine), lines)

@@ -5,10 +5,12 @@ import json
 from core.i18n import (
     en,
     en_agents,
+    en_budget,
     en_evaluation,
     en_inventory,
     en_needs,
     id_agents,
+    id_budget,
     id_evaluation,
     id_inventory,
     id_needs,
@@ -17,9 +19,9 @@ from core.i18n import id as id_
 
 CATALOGUES: dict[str, dict[str, str]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
-           **id_agents.MESSAGES},
+           **id_agents.MESSAGES, **id_budget.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
-           **en_agents.MESSAGES},
+           **en_agents.MESSAGES, **en_budget.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"

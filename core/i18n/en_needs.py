@@ -122,8 +122,9 @@ MESSAGES: dict[str, str] = {
                                       "connectivity and services are not counted).",
     "checks.kind.hosting_capacity": "Data centre has room",
     "checks.kind.hosting_capacity.help": "A server or hosting request while the Kominfo data centre still has capacity.",
-    "checks.amount_note": "The figure under each count is the value of the needs involved (for spares: the value "
-                          "that could be saved).",
+    "checks.amount_note": "The three large figures count each need once per group (a need in two findings is not "
+                          "counted twice). Under each check's count: the value of the needs involved (for spares: "
+                          "the value that could be saved); one need can appear in several checks.",
     "checks.none": "No findings for this check.",
     "checks.col.item": "Item",
     "checks.col.units": "Units",

@@ -128,8 +128,10 @@ MESSAGES: dict[str, str] = {
     "checks.kind.hosting_capacity": "Pusat Data masih lega",
     "checks.kind.hosting_capacity.help": "Permintaan server atau hosting padahal Pusat Data Kominfo masih "
                                          "berkapasitas.",
-    "checks.amount_note": "Angka di bawah jumlah temuan adalah nilai kebutuhan yang terlibat (untuk cadangan: nilai "
-                          "yang dapat dihemat).",
+    "checks.amount_note": "Tiga angka besar menghitung tiap kebutuhan sekali per kelompok (kebutuhan yang masuk "
+                          "dua temuan tidak dihitung dua kali). Di bawah jumlah tiap pemeriksaan: nilai kebutuhan "
+                          "yang terlibat (untuk cadangan: nilai yang dapat dihemat); satu kebutuhan bisa muncul di "
+                          "beberapa pemeriksaan.",
     "checks.none": "Tidak ada temuan untuk pemeriksaan ini.",
     "checks.col.item": "Item",
     "checks.col.units": "Unit",

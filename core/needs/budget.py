@@ -35,6 +35,7 @@ from core.errors import NotFound, PermissionDenied, ValidationError
 from core.evaluation import readiness
 from core.inventory.kinds import COMPETENCE_AREAS
 from core.inventory.life import UsefulLife
+from core.needs import accounts, sipd
 from core.needs.kind import NEED_CATEGORIES
 from db.evaluation import EvaluationPeriod
 from db.inventory import Application, Device
@@ -97,6 +98,9 @@ class Candidate:
     improves_apps: tuple[int, ...]
     indicators: tuple[str, ...]
     competence_areas: tuple[str, ...]
+    sub_activity: str = ""
+    measure: str = ""
+    standard_code: str = ""
 
     @property
     def requested(self) -> int:
@@ -117,6 +121,9 @@ class Base:
     apps: dict[int, dict]  # application id → {unit_id, pdn, integrated}
     gains: dict[int, float] = field(default_factory=dict)  # need id → readiness-index gain alone
     with_submitted: bool = False
+    chart: accounts.Chart | None = None  # account codes, for the RKA
+    sub_activities: dict[str, str] = field(default_factory=dict)  # code → name, as SIPD lines name it
+    specifications: dict[str, str] = field(default_factory=dict)  # standard item code → its specification
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,8 @@ def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str 
              for u in session.scalars(select(Unit).where(Unit.active.is_(True)))}
     candidates = [Candidate(n.id, n.unit_id, n.item, n.category, n.device_category, n.quantity, n.unit_price,
                             n.priority, n.mandatory, n.status, tuple(n.replaces), tuple(n.improves_apps),
-                            tuple(n.indicators), tuple(n.competence_areas))
+                            tuple(n.indicators), tuple(n.competence_areas), n.sub_activity, n.measure,
+                            n.standard_code)
                   for n in session.scalars(select(Need).where(Need.fiscal_year == fiscal_year,
                                                               Need.status.in_(statuses),
                                                               Need.unit_id.in_(list(units))).order_by(Need.id))]
@@ -205,7 +213,9 @@ def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str 
                                  .where(Application.id.in_(improved), Application.status != "inactive")):
             apps[a.id] = {"unit_id": a.owner_unit_id, "pdn": a.hosting == "pdn", "integrated": bool(a.integrations)}
     base = Base(fiscal_year, candidates, units, period.year if period else None, rules, measures, devices, apps,
-                with_submitted=with_submitted)
+                with_submitted=with_submitted, chart=accounts.load(session),
+                sub_activities=sipd.sub_activity_names(session, {c.sub_activity for c in candidates} - {""}),
+                specifications=sipd.specifications(session, fiscal_year, {c.standard_code for c in candidates} - {""}))
     base.gains = _gains(base)
     return base
 
@@ -295,8 +305,10 @@ def _gains(base: Base) -> dict[int, float]:
 # Optimising -----------------------------------------------------------------------------------------------
 
 def costs(base: Base, params: Params) -> dict[int, int]:
+    """Each need's cost: the escalated unit price, rounded to the rupiah, times the volume (as SIPD
+    computes a line, so that an RKA line's volume × price is its amount)."""
     factor = 1 + params.escalation / 100
-    return {c.id: round(c.requested * factor) for c in base.candidates}
+    return {c.id: round(c.unit_price * factor) * c.quantity for c in base.candidates}
 
 
 def limits(base: Base, params: Params, cost: dict[int, int]) -> dict[str, int]:
@@ -484,10 +496,17 @@ def evaluate_plan(base: Base, params: Params, plan: Plan, scope: set[int] | None
         funded = c.id in plan.funded
         why = ("excluded" if c.id in excluded else "included" if c.id in included and funded
                else "funded" if funded else "over_ceiling")
+        # Capital or goods by the price as budgeted (after escalation), as the finance office reads it.
+        price = plan.costs[c.id] // c.quantity if c.quantity else plan.costs[c.id]
+        account = base.chart.account(c.category, c.device_category, price) if base.chart else ""
         rows.append({"id": c.id, "unit_id": c.unit_id, "unit": base.units[c.unit_id][0], "item": c.item,
                      "category": c.category, "priority": c.priority, "mandatory": c.mandatory,
-                     "quantity": c.quantity, "unit_price": c.unit_price, "cost": plan.costs[c.id],
-                     "gain": base.gains.get(c.id, 0.0), "funded": funded, "why": why, "status": c.status})
+                     "quantity": c.quantity, "unit_price": c.unit_price, "price": price, "cost": plan.costs[c.id],
+                     "gain": base.gains.get(c.id, 0.0), "funded": funded, "why": why, "status": c.status,
+                     "sub_activity": c.sub_activity, "sub_activity_name": base.sub_activities.get(c.sub_activity, ""),
+                     "specification": base.specifications.get(c.standard_code, ""), "measure": c.measure,
+                     "account": account,
+                     "account_name": base.chart.name(account) if base.chart else ""})
     shown = [c for c in base.candidates if scope is None or c.unit_id in scope]
     by_category = {cat: (sum(plan.costs[c.id] for c in shown if c.category == cat),
                          sum(plan.costs[c.id] for c in shown if c.category == cat and c.id in plan.funded))

@@ -14,6 +14,15 @@ suggested action:
 - `hosting_capacity`: a server or hosting asked for while the Kominfo data centre has capacity → a
   virtual machine there.
 
+- `above_standard`: a need priced above the standard unit price (SSH) of the item it names → the standard.
+
+`funded_before` and `shared_item` also read the budget lines units really had, as imported from SIPD: the
+unit's own lines of earlier years, and other units' lines of this year and the last.
+
+The findings fall in three groups (GROUPS): double budget (pay twice for what is there or was paid),
+savings (buy once for several units) and price (above the standard). What a group puts at stake is each
+need's Rupiah counted once, however many of the group's findings the need is in (`at_stake`).
+
 Rejected needs are left out. Names are compared with RapidFuzz, as the inventory's duplicates are.
 """
 
@@ -30,9 +39,13 @@ from core.inventory.duplicates import NOISE, SAME_FUNCTION, SIMILAR_NAME, compon
 from core.inventory.life import UsefulLife
 from db.inventory import Application, Device
 from db.models import Unit
-from db.needs import DataCentreCapacity, Need
+from db.needs import BudgetLine, DataCentreCapacity, Need, StandardPrice
 
-KINDS = ("shared_item", "device_spare", "device_in_life", "app_exists", "funded_before", "hosting_capacity")
+GROUPS = {"double": ("device_spare", "funded_before", "app_exists", "hosting_capacity", "device_in_life"),
+          "price": ("above_standard",),
+          "savings": ("shared_item",)}
+KINDS = tuple(k for kinds in GROUPS.values() for k in kinds)
+GROUP_OF = {k: g for g, kinds in GROUPS.items() for k in kinds}
 SIMILAR_ITEM = 85  # token-set ratio of two items' names from which they count as the same item
 RECURRING = ("connectivity", "service")  # paid every year by nature
 HOSTING_WORDS = re.compile(r"\b(server|hosting|vps|colocation|kolokasi|cloud|virtual machine|vm)\b", re.IGNORECASE)
@@ -46,10 +59,18 @@ class Finding:
     need_ids: list[int]
     unit_ids: list[int]
     item: str  # what the finding is about, as the needs name it
-    amount: int  # Rupiah at stake: the needs' total
+    stakes: dict[int, int]  # need id → its Rupiah at stake (a spare covers only as many as are kept)
     evidence: list[dict] = field(default_factory=list)  # {what, unit, label, detail}
     suggestion: str = ""  # catalogue key of the suggested action
     others: int = 0  # units outside the viewer's scope involved (their names are not shown)
+
+    @property
+    def amount(self) -> int:
+        return sum(self.stakes.values())
+
+    @property
+    def group(self) -> str:
+        return GROUP_OF[self.kind]
 
 
 def _item(text: str) -> str:
@@ -85,7 +106,8 @@ def find(*, session: Session, viewer: Viewer, fiscal_year: int, kinds: tuple[str
     units = {u.id: u for u in session.scalars(select(Unit))}
     found: list[Finding] = []
     checks = {"shared_item": _shared_items, "device_spare": _spares, "device_in_life": _in_life,
-              "app_exists": _apps, "funded_before": _funded_before, "hosting_capacity": _hosting}
+              "app_exists": _apps, "funded_before": _funded_before, "hosting_capacity": _hosting,
+              "above_standard": _above_standard}
     for kind in kinds:
         found += checks[kind](session, needs, units, fiscal_year, org_name)
     scope = unit_scope(session, viewer)
@@ -93,7 +115,23 @@ def find(*, session: Session, viewer: Viewer, fiscal_year: int, kinds: tuple[str
         # Only findings about the viewer's own needs (not, say, another unit's request that the viewer's
         # own application already covers: that request is the other unit's business).
         found = [r for r in (_redact(f, scope) for f in found if set(f.unit_ids) & scope) if r.need_ids]
-    return sorted(found, key=lambda f: (-f.amount, f.kind, f.item))
+    # What a unit can act on itself (double budget, then price) before what needs several units (savings).
+    order = list(GROUPS)
+    return sorted(found, key=lambda f: (order.index(f.group), -f.amount, f.kind, f.item))
+
+
+def at_stake(findings: list[Finding]) -> dict[str, dict[str, int]]:
+    """Per group: findings, needs and Rupiah at stake, each need counted once (its largest stake in the
+    group: a PC asked for while a spare is kept and replacing a device still in its life is one PC)."""
+    out = {}
+    for group in GROUPS:
+        mine = [f for f in findings if f.group == group]
+        stakes: dict[int, int] = {}
+        for f in mine:
+            for need_id, amount in f.stakes.items():
+                stakes[need_id] = max(stakes.get(need_id, 0), amount)
+        out[group] = {"findings": len(mine), "needs": len(stakes), "amount": sum(stakes.values())}
+    return out
 
 
 def _redact(finding: Finding, scope: set[int]) -> Finding:
@@ -101,36 +139,73 @@ def _redact(finding: Finding, scope: set[int]) -> Finding:
     Umum applications (the city's, whoever runs them); other units only counted."""
     shown = []
     for e in finding.evidence:
-        if e.get("unit_id") in scope or e["what"] == "capacity":
+        if e.get("unit_id") in scope or e["what"] in ("capacity", "standard"):
             shown.append(e)
         elif e["what"] == "application" and e.get("app_type") == "umum":
             shown.append({**e, "unit_id": None, "unit": ""})
     own = {e["id"] for e in shown if e["what"] == "need"}
     need_ids = [i for i in finding.need_ids if i in own]
-    totals = {e["id"]: e["detail"]["total"] for e in shown if e["what"] == "need"}
     others = {e.get("unit_id") for e in finding.evidence if e.get("unit_id") is not None} - scope
     return Finding(finding.kind, need_ids, [u for u in finding.unit_ids if u in scope], finding.item,
-                   sum(totals[i] for i in need_ids), shown, finding.suggestion, len(others))
+                   {i: finding.stakes[i] for i in need_ids}, shown, finding.suggestion, len(others))
+
+
+def _lines(session: Session, years, units: set[int] | None = None) -> list[BudgetLine]:
+    stmt = select(BudgetLine).where(BudgetLine.fiscal_year.in_(list(years)))
+    if units is not None:
+        stmt = stmt.where(BudgetLine.unit_id.in_(units))
+    return list(session.scalars(stmt.order_by(BudgetLine.id)))
+
+
+def _line_evidence(line: BudgetLine, units: dict[int, Unit]) -> dict:
+    return {"what": "budget_line", "id": line.id, "unit_id": line.unit_id, "unit": units[line.unit_id].short_name,
+            "label": line.item, "detail": {"year": line.fiscal_year, "account": line.account_code,
+                                           "volume": line.volume, "measure": line.measure, "total": line.total}}
+
+
+def _matches(names: list[str], others: list[str]) -> list[list[int]]:
+    """For each name, the indices of `others` that name the same item."""
+    if not names or not others:
+        return [[] for _ in names]
+    scores = process.cdist(names, others, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR_ITEM)
+    return [[j for j in range(len(others)) if scores[i][j] and names[i] and others[j]] for i in range(len(names))]
+
+
+def _partition(names: list[str]) -> list[list[int]]:
+    """Every index in one group: those linked by similar names together, the others alone."""
+    linked = _groups(names, SIMILAR_ITEM)
+    grouped = {i for g in linked for i in g}
+    return linked + [[i] for i in range(len(names)) if i not in grouped]
 
 
 def _shared_items(session, needs, units, year, org_name) -> list[Finding]:
+    """Needs of several units for one item, and needs matching what other units budget this year or
+    budgeted last year (their SIPD lines): buy it once, or share the service."""
+    lines = _lines(session, (year, year - 1))
+    line_names = [_item(x.item) for x in lines]
     by_kind: dict[tuple[str, str], list[Need]] = {}
     for need in needs:
         by_kind.setdefault((need.category, need.device_category), []).append(need)
     found = []
     for (category, device), group in by_kind.items():
+        names = [_item(n.item) for n in group]
         # Devices of one category are one item to buy whatever room they are for; other needs by name.
-        linked = [list(range(len(group)))] if device else _groups([_item(n.item) for n in group], SIMILAR_ITEM)
+        linked = [list(range(len(group)))] if device else _partition(names)
+        hits = _matches(names, line_names)
         for members in linked:
             chosen = [group[i] for i in members]
-            if len({n.unit_id for n in chosen}) < 2:
+            asking = {n.unit_id for n in chosen}
+            budgeted = sorted({j for i in members for j in hits[i] if lines[j].unit_id not in asking})
+            if len(asking | {lines[j].unit_id for j in budgeted}) < 2:
                 continue
             chosen.sort(key=lambda n: (units[n.unit_id].code, n.id))
             shared = "needs.suggest.shared_service" if category in ("application", "service", "connectivity") \
                 else "needs.suggest.joint_procurement"
-            found.append(Finding("shared_item", [n.id for n in chosen], sorted({n.unit_id for n in chosen}),
-                                 _common([n.item for n in chosen]), sum(n.quantity * n.unit_price for n in chosen),
-                                 [_need_evidence(n, units) for n in chosen], shared))
+            found.append(Finding("shared_item", [n.id for n in chosen],
+                                 sorted(asking | {lines[j].unit_id for j in budgeted}),
+                                 _common([n.item for n in chosen]), {n.id: n.quantity * n.unit_price for n in chosen},
+                                 [_need_evidence(n, units) for n in chosen]
+                                 + [_line_evidence(lines[j], units) for j in budgeted], shared))
     return found
 
 
@@ -156,9 +231,13 @@ def _spares(session, needs, units, year, org_name) -> list[Finding]:
         rows = spares.get(key)
         if not rows:
             continue
-        cheapest = sorted(n.unit_price for n in asked for _ in range(n.quantity))
+        # The spares stand in for the cheapest of the devices asked for: that much is at stake, no more.
+        stakes, left = {}, len(rows)
+        for need in sorted(asked, key=lambda n: (n.unit_price, n.id)):
+            covered = min(left, need.quantity)
+            stakes[need.id], left = covered * need.unit_price, left - covered
         found.append(Finding("device_spare", [n.id for n in asked], [key[0]], _common([n.item for n in asked]),
-                             sum(cheapest[:len(rows)]),
+                             stakes,
                              [_need_evidence(n, units) for n in asked] + [
                                  {"what": "device", "unit_id": r.unit_id, "unit": units[r.unit_id].short_name,
                                   "label": r.brand_model or r.serial_number or r.asset_tag,
@@ -194,7 +273,7 @@ def _in_life(session, needs, units, year, org_name) -> list[Finding]:
         if not young:
             continue
         found.append(Finding("device_in_life", [need.id], [need.unit_id], need.item,
-                             min(len(young), need.quantity) * need.unit_price,
+                             {need.id: min(len(young), need.quantity) * need.unit_price},
                              [_need_evidence(need, units)] + [
                                  {"what": "device", "unit_id": d.unit_id, "unit": units[d.unit_id].short_name,
                                   "label": d.brand_model or d.serial_number or d.asset_tag,
@@ -232,7 +311,7 @@ def _apps(session, needs, units, year, org_name) -> list[Finding]:
         umum = hits[0].app_type == "umum"
         found.append(Finding("app_exists", [need.id], [need.unit_id] + sorted({a.owner_unit_id for a in hits}
                                                                                - {need.unit_id}),
-                             need.item, need.quantity * need.unit_price,
+                             need.item, {need.id: need.quantity * need.unit_price},
                              [_need_evidence(need, units)] + [
                                  {"what": "application", "unit_id": a.owner_unit_id,
                                   "unit": units[a.owner_unit_id].short_name, "label": a.name, "app_type": a.app_type,
@@ -242,25 +321,38 @@ def _apps(session, needs, units, year, org_name) -> list[Finding]:
 
 
 def _funded_before(session, needs, units, year, org_name) -> list[Finding]:
+    """A need the unit had funded before: an earlier need marked funded (for devices, one replacing the
+    same devices), or a line of the unit's own earlier budget (SIPD) naming the same item (for devices, by
+    the very same name)."""
     wanted = [n for n in needs if n.category not in RECURRING]
     if not wanted:
         return []
+    asking = {n.unit_id for n in wanted}
     earlier: dict[tuple[int, str], list[Need]] = {}
     for old in session.scalars(select(Need).where(Need.fiscal_year < year, Need.funded.is_(True),
-                                                  Need.unit_id.in_({n.unit_id for n in wanted}))):
+                                                  Need.unit_id.in_(asking))):
         earlier.setdefault((old.unit_id, old.category), []).append(old)
+    held = session.scalars(select(BudgetLine.fiscal_year).where(BudgetLine.fiscal_year < year,
+                                                                BudgetLine.unit_id.in_(asking)).distinct())
+    lines = _lines(session, list(held), asking)
+    hits = _matches([_item(n.item) for n in wanted], [_item(x.item) for x in lines])
     found = []
-    for need in wanted:
+    for need, hit in zip(wanted, hits, strict=True):
         olds = earlier.get((need.unit_id, need.category), [])
         if need.device_category:  # devices: the same devices' replacement already paid for
             same = [o for o in olds if set(o.replaces) & set(need.replaces)]
         else:
             same = [o for o in olds if fuzz.token_set_ratio(_item(o.item), _item(need.item)) >= SIMILAR_ITEM]
-        if not same:
+        # A device line counts only for the very same item (same room): a unit buys PCs every year, and
+        # "PC Ruang Staf" funded last year says nothing about "PC Ruang Arsip" this year.
+        paid = [lines[j] for j in hit if lines[j].unit_id == need.unit_id
+                and (not need.device_category or _item(lines[j].item) == _item(need.item))]
+        if not same and not paid:
             continue
-        found.append(Finding("funded_before", [need.id], [need.unit_id], need.item, need.quantity * need.unit_price,
-                             [_need_evidence(need, units)] + [_need_evidence(o, units) for o in same],
-                             "needs.suggest.check_funded"))
+        found.append(Finding("funded_before", [need.id], [need.unit_id], need.item,
+                             {need.id: need.quantity * need.unit_price},
+                             [_need_evidence(need, units)] + [_need_evidence(o, units) for o in same]
+                             + [_line_evidence(x, units) for x in paid], "needs.suggest.check_funded"))
     return found
 
 
@@ -273,8 +365,34 @@ def _hosting(session, needs, units, year, org_name) -> list[Finding]:
     evidence = {"what": "capacity", "unit": "", "label": str(year),
                 "detail": {"vcpu_free": room.vcpu_free, "ram_gb_free": room.ram_gb_free,
                            "storage_tb_free": room.storage_tb_free, "note": room.note}}
-    return [Finding("hosting_capacity", [n.id], [n.unit_id], n.item, n.quantity * n.unit_price,
+    return [Finding("hosting_capacity", [n.id], [n.unit_id], n.item, {n.id: n.quantity * n.unit_price},
                     [_need_evidence(n, units), dict(evidence)], "needs.suggest.use_data_centre") for n in wanted]
+
+
+def _above_standard(session, needs, units, year, org_name) -> list[Finding]:
+    """Needs priced above the standard item they name: the difference times the quantity is at stake."""
+    named = [n for n in needs if n.standard_code]
+    if not named:
+        return []
+    prices: dict[str, list[StandardPrice]] = {}
+    for item in session.scalars(select(StandardPrice).where(StandardPrice.code.in_({n.standard_code for n in named}),
+                                                            StandardPrice.fiscal_year <= year)
+                                .order_by(StandardPrice.fiscal_year.desc())):
+        prices.setdefault(item.code, []).append(item)
+    found = []
+    for need in named:
+        item = next((x for x in prices.get(need.standard_code, []) if x.fiscal_year <= need.fiscal_year), None)
+        if item is None or need.unit_price <= item.price:
+            continue
+        found.append(Finding("above_standard", [need.id], [need.unit_id], need.item,
+                             {need.id: (need.unit_price - item.price) * need.quantity},
+                             [_need_evidence(need, units),
+                              {"what": "standard", "unit": "", "label": f"{item.code} — {item.description}",
+                               "detail": {"year": item.fiscal_year, "price": item.price, "asked": need.unit_price,
+                                          "difference": need.unit_price - item.price, "measure": item.measure,
+                                          "specification": item.specification}}],
+                             "needs.suggest.standard_price"))
+    return found
 
 
 def flagged(findings: list[Finding]) -> dict[int, list[str]]:

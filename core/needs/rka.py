@@ -1,8 +1,11 @@
 """A scenario as an Excel workbook laid out like an RKA annex (rincian anggaran belanja): funded needs
-grouped by unit and category with volume, unit of measure, unit price and amount, subtotals and a grand
-total; the unfunded needs in the same layout; a summary of the rules and the projected figures.
+grouped by unit, sub-activity and account code with volume, unit of measure, unit price and amount,
+subtotals at every level and a grand total, set up to print; the unfunded needs in the same layout; a
+summary of the rules and the projected figures; and the funded lines as a CSV in SIPD's layout. The title
+names the rules used: a saved scenario's name only when its saved rules are the ones applied.
 Every text cell is formula-safe."""
 
+import csv
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -10,6 +13,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from core import formatting
 from core.export import safe_cell
@@ -20,12 +24,20 @@ from core.needs.kind import NEED_CATEGORIES
 from db.types import utcnow
 
 MONEY = "#,##0"
+WHOLE = "#,##0"  # volumes and counts: whole numbers, never "673,00"
 HEAD = PatternFill("solid", fgColor="1F4E79")
 UNIT_FILL = PatternFill("solid", fgColor="D9E2F3")
-CATEGORY_FILL = PatternFill("solid", fgColor="F2F2F2")
+SUB_FILL = PatternFill("solid", fgColor="E7EEF8")
+ACCOUNT_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WIDTHS = (9, 14, 46, 18, 9, 10, 18, 20, 10, 34)
+COLUMNS = ("no", "code", "item", "specification", "volume", "measure", "price", "amount", "priority", "note")
+WIDTHS = (10, 24, 44, 26, 9, 11, 17, 19, 9, 24)
+VOLUME, PRICE, AMOUNT = 5, 7, 8  # the columns holding numbers
+# The SIPD layout of an RKA line: what SIPD exports and this app imports (core.needs.sipd), so the file
+# re-enters SIPD and reads back here unchanged.
+SIPD_COLUMNS = ("kode_sub_giat", "nama_sub_giat", "kode_akun", "nama_akun", "nama_komponen", "spek_komponen",
+                "satuan", "koefisien", "harga_satuan", "total_harga")
 
 
 def _title(sheet, lines: list[str], columns: int) -> int:
@@ -36,10 +48,43 @@ def _title(sheet, lines: list[str], columns: int) -> int:
     return len(lines) + 2
 
 
+def _print_setup(sheet, header_row: int, lang: str) -> None:
+    """Landscape A4, every column on the page's width, the header rows on every page, page numbers."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{header_row}:{header_row + 1}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = t("rka.page_of", lang, page="&P", pages="&N")
+    sheet.oddFooter.center.size = 9
+
+
+def measure(row: dict, lang: str) -> str:
+    return row["measure"] or t(f"rka.measure.{row['category']}", lang)
+
+
+def groups(rows: list[dict]) -> list[tuple[str, list[tuple[str, list[tuple[str, list[dict]]]]]]]:
+    """Rows as an RKA orders them: unit → sub-activity → account code → item, each level sorted by code
+    (a line without a sub-activity or an account last)."""
+    tree: dict[str, dict[str, dict[str, list[dict]]]] = {}
+    for row in rows:
+        tree.setdefault(row["unit"], {}).setdefault(row["sub_activity"], {}).setdefault(row["account"], []).append(row)
+
+    def last_if_empty(code: str) -> tuple[bool, str]:
+        return code == "", code
+
+    return [(unit, [(sub, [(account, items) for account, items in sorted(accounts.items(),
+                                                                         key=lambda kv: last_if_empty(kv[0]))])
+                    for sub, accounts in sorted(subs.items(), key=lambda kv: last_if_empty(kv[0]))])
+            for unit, subs in sorted(tree.items())]
+
+
 def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], heading: list[str], lang: str) -> None:
     sheet = book.create_sheet(name[:31])
-    headers = [t(f"rka.col.{c}", lang) for c in ("no", "unit", "item", "category", "volume", "measure", "price",
-                                                 "amount", "priority", "note")]
+    headers = [t(f"rka.col.{c}", lang) for c in COLUMNS]
     at = _title(sheet, heading, len(headers))
     for col, header in enumerate(headers, start=1):
         cell = sheet.cell(row=at, column=col, value=header)
@@ -50,32 +95,38 @@ def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], headin
         cell = sheet.cell(row=at + 1, column=col, value=col)
         cell.font, cell.alignment, cell.border = Font(italic=True, size=9), Alignment(horizontal="center"), BOX
     sheet.freeze_panes = sheet.cell(row=at + 2, column=1)
+    _print_setup(sheet, at, lang)
     line = at + 2
-    names = {u.unit_id: u.full_name for u in outcome.units}
-    by_unit: dict[str, list[dict]] = {}
-    for row in rows:
-        by_unit.setdefault(row["unit"], []).append(row)
+    names = {u.code: u.full_name for u in outcome.units}
     total = 0
-    for u, (code, items) in enumerate(sorted(by_unit.items()), start=1):
-        subtotal = sum(r["cost"] for r in items)
-        total += subtotal
-        _line(sheet, line, [str(u), code, names.get(items[0]["unit_id"], code), "", None, "", None, subtotal, None, ""],
+    for u, (unit, subs) in enumerate(groups(rows), start=1):
+        unit_total = sum(r["cost"] for _s, accounts in subs for _a, items in accounts for r in items)
+        total += unit_total
+        _line(sheet, line, [str(u), unit, names.get(unit, unit), "", None, "", None, unit_total, None, ""],
               Font(bold=True), UNIT_FILL)
         line += 1
-        for c, category in enumerate([cat for cat in NEED_CATEGORIES if any(r["category"] == cat for r in items)],
-                                     start=1):
-            mine = [r for r in items if r["category"] == category]
-            _line(sheet, line, [f"{u}.{c}", "", t(f"need_category.{category}", lang), "", None, "", None,
-                                sum(r["cost"] for r in mine), None, ""], Font(bold=True, italic=True), CATEGORY_FILL)
+        for s, (sub, accounts) in enumerate(subs, start=1):
+            sub_name = (accounts[0][1][0]["sub_activity_name"] if sub else "") or (
+                "" if sub else t("rka.no_sub_activity", lang))
+            _line(sheet, line, [f"{u}.{s}", sub, sub_name, "", None, "", None,
+                                sum(r["cost"] for _a, items in accounts for r in items), None, ""],
+                  Font(bold=True), SUB_FILL)
             line += 1
-            for i, r in enumerate(mine, start=1):
-                price = round(r["cost"] / r["quantity"]) if r["quantity"] else r["cost"]
-                note = t("rka.mandatory", lang) if r["mandatory"] else ""
-                if r["why"] in ("included", "excluded"):
-                    note = ", ".join(x for x in (note, t(f"budget.why.{r['why']}", lang)) if x)
-                _line(sheet, line, [f"{u}.{c}.{i}", "", r["item"], t(f"need_category.{category}", lang), r["quantity"],
-                                    t(f"rka.measure.{category}", lang), price, r["cost"], r["priority"], note])
+            for a, (account, items) in enumerate(accounts, start=1):
+                _line(sheet, line, [f"{u}.{s}.{a}", account, items[0]["account_name"] if account
+                                    else t("rka.no_account", lang), "", None, "", None,
+                                    sum(r["cost"] for r in items), None, ""], Font(bold=True, italic=True),
+                      ACCOUNT_FILL)
                 line += 1
+                for i, r in enumerate(items, start=1):
+                    note = [t(f"need_category.{r['category']}", lang)]
+                    if r["mandatory"]:
+                        note.append(t("rka.mandatory", lang))
+                    if r["why"] in ("included", "excluded"):
+                        note.append(t(f"budget.why.{r['why']}", lang))
+                    _line(sheet, line, [f"{u}.{s}.{a}.{i}", "", r["item"], r["specification"], r["quantity"],
+                                        measure(r, lang), r["price"], r["cost"], r["priority"], ", ".join(note)])
+                    line += 1
     _line(sheet, line, ["", "", t("rka.total", lang), "", None, "", None, total, None, ""], Font(bold=True, size=12),
           UNIT_FILL)
 
@@ -84,14 +135,31 @@ def _line(sheet, row: int, values: list, font: Font | None = None, fill: Pattern
     for col, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=col, value=safe_cell(value) if isinstance(value, str) else value)
         cell.border = BOX
-        if col in (7, 8):
+        if col in (PRICE, AMOUNT):
             cell.number_format = MONEY
-        if col == 3:
+        elif col in (VOLUME, 9):
+            cell.number_format = WHOLE
+        if col in (3, 4):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font is not None:
             cell.font = font
         if fill is not None:
             cell.fill = fill
+
+
+def sipd_csv(outcome: Outcome, lang: str) -> bytes:
+    """The funded needs as RKA lines in SIPD's column layout (formula-safe), UTF-8 with a BOM for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(SIPD_COLUMNS)
+    for _unit, subs in groups([r for r in outcome.rows if r["funded"]]):
+        for sub, accounts in subs:
+            for account, items in accounts:
+                for r in items:
+                    writer.writerow([safe_cell(v) if isinstance(v, str) else v for v in (
+                        sub, r["sub_activity_name"], account, r["account_name"], r["item"], r["specification"],
+                        measure(r, lang), r["quantity"], r["price"], r["cost"])])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneInfo,
@@ -163,9 +231,23 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     return out.getvalue()
 
 
-def export(*, session, viewer, fiscal_year: int, params, name: str, zone: ZoneInfo, org_name: str = "",
-           lang: str = "id", base=None) -> bytes:
-    """The workbook of a scenario as the viewer may read it (an skpd user's holds only their units)."""
+def title(*, session, viewer, params, scenario_id: int | None, lang: str) -> str:
+    """What an export is titled by: the saved scenario's name when its saved rules are exactly the rules
+    applied, else "Aturan belum disimpan" (rules changed and not saved, or never saved)."""
+    if scenario_id is not None:
+        row = budget.get_scenario(session=session, viewer=viewer, scenario_id=scenario_id)
+        if budget.Params.from_json(row.params) == params:
+            return row.name
+    return t("rka.unsaved", lang)
+
+
+def export(*, session, viewer, fiscal_year: int, params, scenario_id: int | None = None, zone: ZoneInfo,
+           org_name: str = "", lang: str = "id", base=None, fmt: str = "xlsx") -> bytes:
+    """The workbook (or the SIPD CSV) of the rules applied, as the viewer may read it (an skpd user's holds
+    only their units), titled by those rules."""
     result = budget.outcome(session=session, viewer=viewer, fiscal_year=fiscal_year, params=params, zone=zone,
                             org_name=org_name, base=base)
+    if fmt == "csv":
+        return sipd_csv(result, lang)
+    name = title(session=session, viewer=viewer, params=params, scenario_id=scenario_id, lang=lang)
     return workbook(result, name, lang, org_name, zone)

@@ -86,6 +86,9 @@ class RecordKind:
     keys: Callable[[dict[str, Any]], list[tuple]]
     key_columns: dict[str, str]
     rules: Callable[[dict[str, Any]], list[Problem]] = _no_rules  # rules across the cells of one row
+    # Values a row leaves empty that follow from its others and the store (a need's price from the
+    # standard item it names), filled before the rules are checked.
+    complete: Callable[[dict[str, Any], Lookup], None] = _nothing
     load: Callable[[Session, Viewer, Lookup], None] = _nothing  # fill the lists and references it reads
     # Column values ↔ model fields, for kinds that keep several columns in one field (staff competences).
     pack: Callable[[dict[str, Any]], dict[str, Any]] = lambda values: values

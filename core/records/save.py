@@ -158,6 +158,7 @@ def match(kind: RecordKind, names: Lookup, stored: Stored, changes: list[Change]
             for column in kind.editable:
                 if column.field not in merged:
                     merged[column.field] = column.read("", names, merged["unit"])
+        kind.complete(merged, names)
         rows.append(Row(change.line, record_id, merged))
     return rows, problems
 

@@ -196,6 +196,18 @@ def compare_tab() -> None:
             tooltip=["scenario:N", "category:N", alt.Tooltip("billion:Q", format=",.2f")]))
 
 
+def exports(year: int, params: budget.Params, scenario_id: int | None, key: str) -> None:
+    """The RKA workbook (set up to print) and the SIPD-layout CSV of the rules applied, titled by them."""
+    st.caption(t("budget.export_help"))
+    left, right = st.columns(2)
+    for where, fmt, mime, label in ((left, "xlsx", XLSX, "budget.export"), (right, "csv", "text/csv", "budget.export_sipd")):
+        where.download_button(t(label), data=deferred(rka.export, fiscal_year=year, params=params,
+                                                      scenario_id=scenario_id, zone=c.settings.zone,
+                                                      org_name=c.settings.org_name, lang=c.lang, fmt=fmt),
+                              file_name=f"rka-tik-{year}{'-sipd' if fmt == 'csv' else ''}.{fmt}", mime=mime,
+                              icon=":material/download:", key=f"budget_export_{fmt}_{key}")
+
+
 # An skpd user: the outcome of the saved scenarios for their own unit ----------------------------------------
 if not leader:
     if not saved:
@@ -219,10 +231,7 @@ if not leader:
         units_table(result)
     with tabs[2]:
         compare_tab()
-    st.download_button(t("budget.export"), data=deferred(rka.export, fiscal_year=year, params=params,
-                                                         name=chosen.name, zone=c.settings.zone,
-                                                         org_name=c.settings.org_name, lang=c.lang),
-                       file_name=f"rka-tik-{year}.xlsx", mime=XLSX, icon=":material/download:", key="budget_export_unit")
+    exports(year, params, sid, "unit")
     st.stop()
 
 
@@ -339,6 +348,11 @@ except MonevError as exc:
     st.stop()
 result = budget.evaluate_plan(base, params, plan)
 
+# Rules that differ from the chosen scenario's saved ones are marked: what is shown is then no saved scenario.
+unsaved = sid not in by_id or budget.Params.from_json(by_id[sid].params) != params
+if unsaved:
+    st.warning(t("budget.unsaved_new") if sid not in by_id else t("budget.unsaved_changes", name=by_id[sid].name),
+               icon=":material/edit_note:")
 headline(result, params.ceiling)
 tolerance = budget.GAIN_GAP if policy == "gain" else budget.GAP
 st.caption(t(f"budget.solver.{plan.status}", gap=num(100 * max(plan.gap, 0.0), 4),
@@ -378,8 +392,4 @@ with tabs[4]:
         if e.button(t("common.delete"), disabled=not mine, icon=":material/delete:", key="budget_delete"):
             save(budget.delete_scenario, t("budget.deleted"), scenario_id=sid)
         st.caption(t("budget.save_help"))
-        st.download_button(t("budget.export"), data=deferred(rka.export, fiscal_year=year, params=params,
-                                                             name=name or t("budget.new_scenario"),
-                                                             zone=c.settings.zone, org_name=c.settings.org_name,
-                                                             lang=c.lang),
-                           file_name=f"rka-tik-{year}.xlsx", mime=XLSX, icon=":material/download:", key="budget_export")
+        exports(year, params, sid if sid in by_id else None, "lead")

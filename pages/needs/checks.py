@@ -4,6 +4,7 @@ its evidence and the action suggested; admins keep the data centre's spare capac
 import pandas as pd
 import streamlit as st
 
+from core import formatting
 from core.access import Role
 from core.needs import checks, workflow
 from pages.common.shell import cached, ctx, guard, money, num, number_field, save, show_flash, t, text
@@ -18,6 +19,15 @@ st.caption(t("checks.caption"))
 year = pick_year(st.columns([1, 3])[0], "checks_year")
 found = cached(checks.find, fiscal_year=year, org_name=c.settings.org_name)
 
+# The headline: real double budget apart from price and savings, each need's Rupiah counted once.
+stakes = checks.at_stake(found)
+heads = st.columns(len(checks.GROUPS))
+for box, (group, figures) in zip(heads, stakes.items(), strict=True):
+    box.metric(t(f"checks.group.{group}"), money(figures["amount"]),
+               text("checks.group_counts", findings=num(figures["findings"]), needs=num(figures["needs"])),
+               delta_color="off", delta_arrow="off", help=t(f"checks.group.{group}.help"), border=True)
+st.caption(t("checks.amount_note"))
+
 # Tiles wide enough for their titles, wrapping to a second row at 1440 px rather than cutting the titles.
 grid = st.container(horizontal=True)
 for kind in checks.KINDS:
@@ -25,7 +35,6 @@ for kind in checks.KINDS:
     grid.metric(t(f"checks.kind.{kind}"), num(len(mine)),
                 money(sum(f.amount for f in mine)), delta_color="off", delta_arrow="off",
                 help=t(f"checks.kind.{kind}.help"), border=True, width=225)
-st.caption(t("checks.amount_note"))
 
 
 def _detail(e: dict) -> str:
@@ -39,6 +48,12 @@ def _detail(e: dict) -> str:
         return text("checks.detail.device_spare", serial=d["serial"], condition=t(f"condition.{d['condition']}"))
     if e["what"] == "application":
         return text("checks.detail.application", function=d.get("function") or "–", kind=t(f"app_type.{d['app_type']}"))
+    if e["what"] == "budget_line":
+        return text("checks.detail.budget_line", year=d["year"], account=d["account"] or "–",
+                    volume=formatting.number(d["volume"], 2, c.lang, trim=True), measure=d["measure"], total=money(d["total"]))
+    if e["what"] == "standard":
+        return text("checks.detail.standard", year=d["year"], price=money(d["price"]), asked=money(d["asked"]),
+                    difference=money(d["difference"]), measure=d["measure"] or "–")
     return text("checks.detail.capacity", vcpu=num(d["vcpu_free"]), ram=num(d["ram_gb_free"]),
              storage=num(d["storage_tb_free"], 1), note=d.get("note") or "")
 
@@ -73,7 +88,10 @@ def show_kind(kind: str) -> None:
         st.caption(t("checks.others", count=finding.others))
 
 
-tabs = st.tabs([t(f"checks.kind.{k}") for k in checks.KINDS], key="checks_tabs", on_change="rerun")
+# Opens on the first check with findings (double budget first, as `find` orders them).
+first = next((f.kind for f in found), checks.KINDS[0])
+tabs = st.tabs([t(f"checks.kind.{k}") for k in checks.KINDS], key="checks_tabs", on_change="rerun",
+               default=t(f"checks.kind.{first}"))
 for tab, kind in zip(tabs, checks.KINDS, strict=True):
     with tab:
         if tab.open:

@@ -1,0 +1,217 @@
+"""Rekening & SSH: what the budget is written in. Which account code each kind of need goes under (and the
+city's capitalisation threshold that decides capital or goods), the city's standard prices (SSH) per year,
+and each unit's real budget lines imported from SIPD, which the double-budget checks read. Admins edit the
+codes and import the SSH; a unit's operator imports their own unit's SIPD lines."""
+
+import pandas as pd
+import streamlit as st
+
+from core import formatting
+from core.access import Role
+from core.errors import MonevError
+from core.inventory import lists
+from core.needs import accounts, sipd
+from core.needs.kind import NEED_CATEGORIES
+from core.org import units
+from db.types import utcnow
+from pages.common.shell import (
+    cached,
+    call,
+    ctx,
+    guard,
+    import_limits,
+    money,
+    num,
+    number_field,
+    save,
+    show_error,
+    show_flash,
+    show_table,
+    t,
+    text,
+    uploader,
+)
+
+guard("accounts")
+c = ctx()
+st.title(t("page.accounts"))
+show_flash()
+st.caption(t("accounts.caption"))
+admin = c.viewer.role is Role.ADMIN
+YEARS = list(range(utcnow().year + 2, utcnow().year - 6, -1))
+
+
+def _preview_and_commit(summary_key: str, done_key: str, fn, key: str, **kwargs) -> None:
+    """The dry run said in a sentence, then the button that writes it all (or nothing)."""
+    try:
+        plan = call(fn, dry_run=True, **kwargs)
+    except MonevError as exc:
+        show_error(exc)
+        return
+    st.success(t(summary_key, **{k: (money(v) if k == "total" else num(v)) for k, v in plan.items()}))
+    if st.button(t("inventory.import_commit"), type="primary", key=f"{key}_commit"):
+        save(fn, lambda done: t(done_key, **{k: (money(v) if k == "total" else num(v)) for k, v in done.items()}),
+             **kwargs)
+
+
+def chart_tab() -> None:
+    chart = cached(accounts.chart)
+    left, right = st.columns([1, 2])
+    if admin:
+        amount = number_field(t("accounts.threshold"), key="accounts_threshold", value=float(chart.threshold),
+                              min_value=1.0, max_value=1e12, decimals=0, where=left, help=t("accounts.threshold_help"))
+        if left.button(t("inventory.save"), key="accounts_threshold_save", icon=":material/save:") and amount:
+            save(accounts.save_threshold, t("accounts.threshold_saved", amount=money(int(amount))), amount=int(amount))
+    else:
+        left.metric(t("accounts.threshold"), money(chart.threshold), border=True, help=t("accounts.threshold_help"))
+    right.info(t("accounts.threshold_set" if chart.threshold_set else "accounts.threshold_default",
+                 amount=money(chart.threshold)), icon=":material/rule:")
+
+    st.subheader(t("accounts.rules"))
+    st.caption(t("accounts.rules_help"))
+    rules = cached(accounts.rules)
+    categories = {cat.code: cat.name for cat in cached(lists.categories)}
+    label = {cat: t(f"need_category.{cat}") for cat in NEED_CATEGORIES}
+    by_label = {v: k for k, v in label.items()}
+    devices = {"": t("accounts.any_device")} | categories
+    by_device = {v: k for k, v in devices.items()}
+    codes = [x.code for x in cached(accounts.codes)]
+    frame = pd.DataFrame({
+        "category": [label.get(r.category, r.category) for r in rules],
+        "device_category": [devices.get(r.device_category, r.device_category) for r in rules],
+        "capital_code": [r.capital_code for r in rules],
+        "capital_name": [chart.name(r.capital_code) for r in rules],
+        "goods_code": [r.goods_code for r in rules],
+        "goods_name": [chart.name(r.goods_code) for r in rules]})
+    config = {
+        "category": st.column_config.SelectboxColumn(t("accounts.col.category"), options=list(by_label), required=True),
+        "device_category": st.column_config.SelectboxColumn(t("accounts.col.device_category"), options=list(by_device)),
+        "capital_code": st.column_config.SelectboxColumn(t("accounts.col.capital_code"), options=["", *codes]),
+        "capital_name": st.column_config.TextColumn(t("accounts.col.capital_name"), disabled=True, width="medium"),
+        "goods_code": st.column_config.SelectboxColumn(t("accounts.col.goods_code"), options=codes, required=True),
+        "goods_name": st.column_config.TextColumn(t("accounts.col.goods_name"), disabled=True, width="medium")}
+    if not admin:
+        show_table(frame, column_config=config)
+    else:
+        edited = st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="add",
+                                key="accounts_rules")
+        if st.button(t("inventory.save"), type="primary", key="accounts_rules_save", icon=":material/save:"):
+            rows = [{"category": by_label.get(r.category, r.category),
+                     "device_category": by_device.get(r.device_category, r.device_category or ""),
+                     "capital_code": r.capital_code if isinstance(r.capital_code, str) else "",
+                     "goods_code": r.goods_code if isinstance(r.goods_code, str) else ""}
+                    for r in edited.itertuples(index=False)]
+            save(accounts.save_rules, lambda done: t("inventory.list_saved", **done), rows=rows)
+
+    with st.expander(t("accounts.codes"), icon=":material/list_alt:"):
+        listed = cached(accounts.codes)
+        frame = pd.DataFrame({"code": [x.code for x in listed], "name": [x.name for x in listed],
+                              "kind": [x.kind for x in listed], "typical_need": [x.typical_need for x in listed]})
+        config = {"code": st.column_config.TextColumn(t("accounts.col.code")),
+                  "name": st.column_config.TextColumn(t("accounts.col.name"), width="large"),
+                  "kind": st.column_config.SelectboxColumn(t("accounts.col.kind"), options=list(accounts.ACCOUNT_KINDS)),
+                  "typical_need": st.column_config.TextColumn(t("accounts.col.typical_need"), width="medium")}
+        if not admin:
+            show_table(frame, column_config=config)
+            return
+        edited = st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="add",
+                                key="accounts_codes")
+        before = {tuple(r) for r in frame.itertuples(index=False)}
+        changed = [dict(zip(frame.columns, r, strict=True)) for r in edited.itertuples(index=False)
+                   if tuple(r) not in before]
+        if changed and st.button(t("inventory.save"), type="primary", key="accounts_codes_save"):
+            save(accounts.save_codes, lambda done: t("inventory.list_saved", **done), rows=changed)
+
+
+def standards_tab() -> None:
+    left, right = st.columns([1, 3])
+    year = left.selectbox(t("needs.fiscal_year"), YEARS, index=1, key="ssh_year")
+    search = right.text_input(t("inventory.search"), key="ssh_search", placeholder=t("accounts.ssh_search"))
+    items = cached(sipd.standards, fiscal_year=year, search=search)
+    if items:
+        st.caption(t("accounts.ssh_count", count=num(len(items))))
+        show_table(pd.DataFrame({"code": [x.code for x in items], "description": [x.description for x in items],
+                                 "specification": [x.specification for x in items],
+                                 "measure": [x.measure for x in items], "price": [money(x.price) for x in items]}),
+                   column_config={k: st.column_config.TextColumn(t(f"accounts.ssh.{k}"))
+                                  for k in ("code", "description", "specification", "measure", "price")},
+                   height=min(480, 38 + 35 * len(items)))
+    else:
+        st.info(t("accounts.ssh_none", year=year), icon=":material/info:")
+    if not admin:
+        return
+    st.subheader(t("accounts.ssh_import"))
+    st.caption(t("accounts.ssh_import_help"))
+    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], "ssh_upload")
+    if upload is None:
+        return
+    try:
+        table = sipd.read_standards(upload.getvalue(), upload.name, import_limits())
+    except MonevError as exc:
+        show_error(exc)
+        return
+    _preview_and_commit("accounts.ssh_preview", "accounts.ssh_done", sipd.import_standards, "ssh",
+                        fiscal_year=year, table=table)
+
+
+def lines_tab() -> None:
+    visible = cached(units.list_units)
+    if not visible:
+        st.info(t("accounts.no_units"))
+        return
+    by_id = {u.id: u for u in visible}
+    left, right = st.columns([3, 1])
+    unit_id = left.selectbox(t("users.unit"), list(by_id), key="lines_unit",
+                             format_func=lambda i: f"{by_id[i].short_name or by_id[i].name} ({by_id[i].code})")
+    year = right.selectbox(t("needs.fiscal_year"), YEARS, index=2, key="lines_year")
+    usual = cached(accounts.usual_sub_activities, unit_id=unit_id)
+    if usual:
+        st.caption(t("accounts.usual", list="; ".join(f"{code} {name}".strip() + f" ({num(n)})" for code, name, n in usual)))
+    lines = cached(sipd.budget_lines, unit_id=unit_id, fiscal_year=year)
+    if lines:
+        st.caption(t("accounts.lines_count", count=num(len(lines)), total=money(sum(x.total for x in lines)),
+                     source=lines[0].source, at=formatting.moment(lines[0].imported_at, c.settings.zone, c.lang)))
+        show_table(pd.DataFrame({
+            "sub_activity": [x.sub_activity for x in lines], "account_code": [x.account_code for x in lines],
+            "item": [x.item for x in lines], "specification": [x.specification for x in lines],
+            "volume": [formatting.number(x.volume, 2, c.lang, trim=True) for x in lines],
+            "measure": [x.measure for x in lines], "unit_price": [money(x.unit_price) for x in lines],
+            "total": [money(x.total) for x in lines]}),
+            column_config={k: st.column_config.TextColumn(t(f"accounts.line.{k}")) for k in (
+                "sub_activity", "account_code", "item", "specification", "volume", "measure", "unit_price", "total")},
+            height=min(480, 38 + 35 * len(lines)))
+    else:
+        st.info(t("accounts.lines_none", year=year), icon=":material/info:")
+    held = cached(sipd.line_years)
+    if held:
+        with st.expander(t("accounts.lines_held"), icon=":material/inventory_2:"):
+            show_table(pd.DataFrame({"year": [str(y) for y, *_r in held], "unit": [code for _y, code, *_r in held],
+                                     "lines": [num(n) for *_r, n, _total in held],
+                                     "total": [money(total) for *_r, total in held]}),
+                       column_config={k: st.column_config.TextColumn(t(f"accounts.held.{k}"))
+                                      for k in ("year", "unit", "lines", "total")})
+    if c.viewer.role not in (Role.ADMIN, Role.SKPD):
+        return
+    st.subheader(t("accounts.lines_import"))
+    st.caption(t("accounts.lines_import_help"))
+    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], "lines_upload")
+    if upload is None:
+        return
+    try:
+        table = sipd.read_lines(upload.getvalue(), upload.name, import_limits())
+    except MonevError as exc:
+        show_error(exc)
+        return
+    if table.ignored:
+        st.caption(t("inventory.import_ignored", columns=", ".join(table.ignored)))
+    _preview_and_commit("accounts.lines_preview", "accounts.lines_done", sipd.import_lines, "lines",
+                        unit_id=unit_id, fiscal_year=year, table=table)
+
+
+names = [t("accounts.tab_chart"), t("accounts.tab_ssh"), t("accounts.tab_lines")]
+tabs = st.tabs(names, key="accounts_tabs", on_change="rerun")
+for tab, draw in zip(tabs, (chart_tab, standards_tab, lines_tab), strict=True):
+    with tab:
+        if tab.open:
+            draw()
+st.caption(text("accounts.footer"))
