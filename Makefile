@@ -1,11 +1,11 @@
-# Two commands matter: `make run` (demo dashboard on :8501) and `make test` (the whole suite).
+# `make run` (demo dashboard on :8501); `make test`, `make browser` and `make drill` (the suite in three parts).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test drill lint bench clean
+.PHONY: run test browser drill lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,14 @@ run: $(VENV)/.runtime
 	$(BIN)/python -m probes & pids="$$pids $$!"; \
 	$(BIN)/streamlit run server.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# The suite, in parallel, without the drills (minutes each, several processes and namespaces).
+# The suite, in parallel, without the browser tests and the drills (each has its own target, and
+# .ci/run runs all three): under 15 minutes on two cores.
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "not drill" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "not drill and not browser" $(PYTEST_ARGS)
+
+# The browser tests: the real app in Debian chromium through Playwright, in parallel by file.
+browser: $(VENV)/.dev
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "browser and not drill" $(PYTEST_ARGS)
 
 # The drills, one after another (tests marked drill: an agent in its own network namespace, ...).
 drill: $(VENV)/.dev

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access import Role
-from core.needs import workflow
+from core.needs import accounts, workflow
 from core.needs.kind import NEED, NEED_STATUSES
 from core.records import listing
 from pages.common.shell import cached, ctx, guard, money, num, save, show_flash, t, text
@@ -86,6 +86,16 @@ def review_tab() -> None:
         save(workflow.review, lambda n: t("needs.reviewed", count=n, decision=t(f"need_status.{decision}")),
              need_ids=picked, decision=decision, reason=reason)
 
+
+# The sub-activities the unit usually budgets under, to fill the Sub kegiatan column from (an operator's
+# own unit, or the one unit an admin filtered on).
+one_unit = unit_ids[0] if unit_ids and len(unit_ids) == 1 else (c.viewer.unit_id if c.viewer.role is Role.SKPD
+                                                                 else None)
+if one_unit is not None:
+    usual = cached(accounts.usual_sub_activities, unit_id=one_unit)
+    if usual:
+        st.caption(t("accounts.usual", list="; ".join(f"{code} {name}".strip() + f" ({num(n)})"
+                                                      for code, name, n in usual)))
 
 extra = []
 if c.viewer.role in (Role.ADMIN, Role.SKPD):
