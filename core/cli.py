@@ -1,6 +1,11 @@
 """Command line.
 
 - `python -m core.cli prepare` migrates the store and fills it (demo or first admin).
+- `python -m core.cli backup DIR` writes a backup of the configured store (with its evidence files and a
+  manifest of counts and checksums) into a new or empty folder; `restore DIR` brings one back into the
+  configured store, which must be empty (see docs/operations.md).
+- `python -m core.cli copy-store FROM_URL TO_URL` copies a whole installation (a SQLite pilot) into an
+  empty store (PostgreSQL), ids and history kept, and compares the counts.
 - `python -m core.cli index FRAMEWORK L1 L2 …` computes a framework's index from levels given in
   indicator order (spbe-2020: 47 levels, pemdi-2026: 20) and prints every group's index, the index and its
   predicate as JSON, from the shipped reference files: a way to check a calculation by hand.
@@ -9,12 +14,15 @@
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from core.config import load_settings
-from core.errors import MonevError
+from core.errors import MonevError, StoreUnavailable
 from core.evaluation import frameworks
 from core.i18n import t
 from core.startup import open_store, prepare
+from db.engine import StoreError, check_connection, make_engine, safe_url
+from db.types import utcnow
 
 
 def index(code: str, levels: list[str]) -> dict:
@@ -47,7 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     compute = commands.add_parser("index", help="compute an index from levels in indicator order, as JSON")
     compute.add_argument("framework", help=", ".join(frameworks.shipped()))
     compute.add_argument("levels", nargs="*", help="one level (1-5) per indicator, in indicator order")
+    save = commands.add_parser("backup", help="back up the store, its evidence files and a manifest into DIR")
+    save.add_argument("dir", type=Path, help="a new or empty folder")
+    load = commands.add_parser("restore", help="restore a backup from DIR into the configured (empty) store")
+    load.add_argument("dir", type=Path)
+    move = commands.add_parser("copy-store", help="copy every table of one store into another, empty one")
+    move.add_argument("source", help="the store to copy from, e.g. sqlite:///data/monev.db")
+    move.add_argument("target", help="an empty store, e.g. postgresql://monev@127.0.0.1/monev")
     args = parser.parse_args(argv)
+    if args.command in ("backup", "restore", "copy-store"):
+        return _operate(args)
     if args.command == "index":
         try:
             print(json.dumps(index(args.framework, args.levels), ensure_ascii=False, indent=2))
@@ -65,6 +82,42 @@ def main(argv: list[str] | None = None) -> int:
     if notice:
         print(notice, flush=True)
     return 0
+
+
+def _engine(url: str):
+    try:
+        engine = make_engine(url)
+        check_connection(engine)
+    except StoreError as exc:
+        raise StoreUnavailable("store.unreachable", url=exc.url, reason=exc.reason) from None
+    return engine
+
+
+def _operate(args) -> int:
+    """backup, restore and copy-store: what they did on stdout, why not on stderr (exit 2)."""
+    from core.ops import backup, copy  # only these commands need pg_dump and friends
+
+    lang = "id"
+    try:
+        settings = load_settings()
+        lang = settings.language
+        if args.command == "copy-store":
+            done = copy.copy_store(_engine(args.source), _engine(args.target))
+            print(t("ops.copied", lang, rows=sum(done.tables.values()), tables=len(done.tables),
+                    source=safe_url(args.source), target=safe_url(args.target)))
+            return 0
+        engine = _engine(settings.database_url)  # as it is: a backup or restore never migrates
+        if args.command == "backup":
+            manifest = backup.backup(engine, args.dir, utcnow().isoformat())
+            print(t("ops.backed_up", lang, dir=str(args.dir), rows=sum(manifest["tables"].values()),
+                    evidence=len(manifest["evidence"]), revision=manifest["revision"]))
+            return 0
+        done = backup.restore(engine, args.dir)
+        print(t("ops.restored", lang, rows=sum(done.tables.values()), evidence=done.evidence, revision=done.revision))
+        return 0
+    except MonevError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,19 +9,21 @@ from core.i18n import (
     en_evaluation,
     en_inventory,
     en_needs,
+    en_ops,
     id_agents,
     id_budget,
     id_evaluation,
     id_inventory,
     id_needs,
+    id_ops,
 )
 from core.i18n import id as id_
 
 CATALOGUES: dict[str, dict[str, str]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
-           **id_agents.MESSAGES, **id_budget.MESSAGES},
+           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
-           **en_agents.MESSAGES, **en_budget.MESSAGES},
+           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"
