@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("home", ("core.home",)),  # a unit's to-do page: reads every domain above for one unit
     ("publish", ("core.publish",)),  # what other systems read: the read API's rows, the open datasets
     ("demo", ("core.demo",)),
+    ("ops", ("core.ops",)),  # backup, restore and moving a store: the whole schema, below the commands
     ("entry", ("core.startup", "core.cli", "probes.__main__", "probes.agent")),  # opening the store; the commands
     ("web", ("web",)),  # the HTTP routes beside the pages: agents' endpoints, the read API, open data
     ("pages", ("pages",)),

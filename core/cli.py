@@ -20,6 +20,7 @@ from core.config import load_settings
 from core.errors import MonevError, StoreUnavailable
 from core.evaluation import frameworks
 from core.i18n import t
+from core.ops import backup, copy
 from core.startup import open_store, prepare
 from db.engine import StoreError, check_connection, make_engine, safe_url
 from db.types import utcnow
@@ -95,8 +96,6 @@ def _engine(url: str):
 
 def _operate(args) -> int:
     """backup, restore and copy-store: what they did on stdout, why not on stderr (exit 2)."""
-    from core.ops import backup, copy  # only these commands need pg_dump and friends
-
     lang = "id"
     try:
         settings = load_settings()

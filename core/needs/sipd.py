@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
 from core import audit
-from core.access import Role, Viewer, require_role, require_unit_write
+from core.access import Role, Viewer, require_role, require_unit_write, scoped
 from core.errors import ImportRejected, Problem, ValidationError
 from core.needs.accounts import CODE, require_unit_read
 from core.records import cells
@@ -220,7 +220,6 @@ def budget_lines(*, session: Session, viewer: Viewer, unit_id: int, fiscal_year:
 def line_years(*, session: Session, viewer: Viewer) -> list[tuple[int, str, int, int, int]]:
     """Which units have lines of which year, as the viewer may read them: (year, unit code, unit id, lines, total)."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
-    from core.access import scoped
     stmt = scoped(select(BudgetLine.fiscal_year, Unit.code, Unit.id, func.count(), func.sum(BudgetLine.total))
                   .join(Unit, Unit.id == BudgetLine.unit_id)
                   .group_by(BudgetLine.fiscal_year, Unit.code, Unit.id), BudgetLine.unit_id, session, viewer)
