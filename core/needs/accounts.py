@@ -96,22 +96,7 @@ def save_codes(*, session: Session, viewer: Viewer, rows: list[dict[str, Any]]) 
         raise ImportRejected(problems)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for code, values in clean:
-        entry = session.get(AccountCode, code)
-        if entry is None:
-            session.add(AccountCode(code=code, **values))
-            audit.record(session, viewer=viewer, action="create", table="account_code", row_id=None, unit_id=None,
-                         new={"code": code, **values})
-            counts["created"] += 1
-            continue
-        old, new = audit.changed({k: getattr(entry, k) for k in values}, values)
-        if not new:
-            counts["unchanged"] += 1
-            continue
-        for key, value in new.items():
-            setattr(entry, key, value)
-        audit.record(session, viewer=viewer, action="update", table="account_code", row_id=None, unit_id=None,
-                     old={"code": code, **old}, new={"code": code, **new})
-        counts["updated"] += 1
+        counts[_upsert(session, viewer, AccountCode, {"code": code}, values)] += 1
     session.flush()
     return counts
 
@@ -146,26 +131,30 @@ def save_rules(*, session: Session, viewer: Viewer, rows: list[dict[str, Any]]) 
         raise ImportRejected(problems)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for (category, device), values in clean.items():
-        entry = session.get(AccountRule, (category, device))
-        key = {"category": category, "device_category": device}
-        if entry is None:
-            session.add(AccountRule(**key, **values, updated_by=viewer.username))
-            audit.record(session, viewer=viewer, action="create", table="account_rule", row_id=None, unit_id=None,
-                         new={**key, **values})
-            counts["created"] += 1
-            continue
-        old, new = audit.changed({k: getattr(entry, k) for k in values}, values)
-        if not new:
-            counts["unchanged"] += 1
-            continue
-        for name, value in new.items():
-            setattr(entry, name, value)
-        entry.updated_by, entry.updated_at = viewer.username, utcnow()
-        audit.record(session, viewer=viewer, action="update", table="account_rule", row_id=None, unit_id=None,
-                     old={**key, **old}, new={**key, **new})
-        counts["updated"] += 1
+        counts[_upsert(session, viewer, AccountRule, {"category": category, "device_category": device}, values)] += 1
     session.flush()
     return counts
+
+
+def _upsert(session: Session, viewer: Viewer, model, key: dict[str, str], values: dict[str, Any]) -> str:
+    """One entry added or changed (with its audit entry): created, updated or unchanged."""
+    entry = session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())))
+    stamped = {"updated_by": viewer.username} if "updated_by" in model.model_fields else {}
+    if entry is None:
+        session.add(model(**key, **values, **stamped))
+        audit.record(session, viewer=viewer, action="create", table=model.__tablename__, row_id=None, unit_id=None,
+                     new={**key, **values})
+        return "created"
+    old, new = audit.changed({k: getattr(entry, k) for k in values}, values)
+    if not new:
+        return "unchanged"
+    for name, value in {**new, **stamped}.items():
+        setattr(entry, name, value)
+    if stamped:
+        entry.updated_at = utcnow()
+    audit.record(session, viewer=viewer, action="update", table=model.__tablename__, row_id=None, unit_id=None,
+                 old={**key, **old}, new={**key, **new})
+    return "updated"
 
 
 def save_threshold(*, session: Session, viewer: Viewer, amount: int) -> int:

@@ -41,17 +41,28 @@ admin = c.viewer.role is Role.ADMIN
 YEARS = list(range(utcnow().year + 2, utcnow().year - 6, -1))
 
 
-def _preview_and_commit(summary_key: str, done_key: str, fn, key: str, **kwargs) -> None:
-    """The dry run said in a sentence, then the button that writes it all (or nothing)."""
+def import_section(name: str, read, write, **kwargs) -> None:
+    """Upload, the dry run said in a sentence (every bad cell named), then the button that writes it all."""
+    st.subheader(t(f"accounts.{name}_import"))
+    st.caption(t(f"accounts.{name}_import_help"))
+    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], f"{name}_upload")
+    if upload is None:
+        return
     try:
-        plan = call(fn, dry_run=True, **kwargs)
+        table = read(upload.getvalue(), upload.name, import_limits())
+        plan = call(write, dry_run=True, table=table, **kwargs)
     except MonevError as exc:
         show_error(exc)
         return
-    st.success(t(summary_key, **{k: (money(v) if k == "total" else num(v)) for k, v in plan.items()}))
-    if st.button(t("inventory.import_commit"), type="primary", key=f"{key}_commit"):
-        save(fn, lambda done: t(done_key, **{k: (money(v) if k == "total" else num(v)) for k, v in done.items()}),
-             **kwargs)
+
+    def said(figures: dict) -> dict:
+        return {k: (money(v) if k == "total" else num(v)) for k, v in figures.items()}
+
+    st.success(t(f"accounts.{name}_preview", **said(plan)))
+    if table.ignored:
+        st.caption(t("inventory.import_ignored", columns=", ".join(table.ignored)))
+    if st.button(t("inventory.import_commit"), type="primary", key=f"{name}_commit"):
+        save(write, lambda done: t(f"accounts.{name}_done", **said(done)), table=table, **kwargs)
 
 
 def chart_tab() -> None:
@@ -140,18 +151,7 @@ def standards_tab() -> None:
         st.info(t("accounts.ssh_none", year=year), icon=":material/info:")
     if not admin:
         return
-    st.subheader(t("accounts.ssh_import"))
-    st.caption(t("accounts.ssh_import_help"))
-    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], "ssh_upload")
-    if upload is None:
-        return
-    try:
-        table = sipd.read_standards(upload.getvalue(), upload.name, import_limits())
-    except MonevError as exc:
-        show_error(exc)
-        return
-    _preview_and_commit("accounts.ssh_preview", "accounts.ssh_done", sipd.import_standards, "ssh",
-                        fiscal_year=year, table=table)
+    import_section("ssh", sipd.read_standards, sipd.import_standards, fiscal_year=year)
 
 
 def lines_tab() -> None:
@@ -192,20 +192,7 @@ def lines_tab() -> None:
                                       for k in ("year", "unit", "lines", "total")})
     if c.viewer.role not in (Role.ADMIN, Role.SKPD):
         return
-    st.subheader(t("accounts.lines_import"))
-    st.caption(t("accounts.lines_import_help"))
-    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], "lines_upload")
-    if upload is None:
-        return
-    try:
-        table = sipd.read_lines(upload.getvalue(), upload.name, import_limits())
-    except MonevError as exc:
-        show_error(exc)
-        return
-    if table.ignored:
-        st.caption(t("inventory.import_ignored", columns=", ".join(table.ignored)))
-    _preview_and_commit("accounts.lines_preview", "accounts.lines_done", sipd.import_lines, "lines",
-                        unit_id=unit_id, fiscal_year=year, table=table)
+    import_section("lines", sipd.read_lines, sipd.import_lines, unit_id=unit_id, fiscal_year=year)
 
 
 names = [t("accounts.tab_chart"), t("accounts.tab_ssh"), t("accounts.tab_lines")]
