@@ -91,16 +91,16 @@ def chart_tab() -> None:
         "category": [label.get(r.category, r.category) for r in rules],
         "device_category": [devices.get(r.device_category, r.device_category) for r in rules],
         "capital_code": [r.capital_code for r in rules],
-        "capital_name": [chart.name(r.capital_code) for r in rules],
-        "goods_code": [r.goods_code for r in rules],
-        "goods_name": [chart.name(r.goods_code) for r in rules]})
+        "goods_code": [r.goods_code for r in rules]})
     config = {
-        "category": st.column_config.SelectboxColumn(t("accounts.col.category"), options=list(by_label), required=True),
-        "device_category": st.column_config.SelectboxColumn(t("accounts.col.device_category"), options=list(by_device)),
-        "capital_code": st.column_config.SelectboxColumn(t("accounts.col.capital_code"), options=["", *codes]),
-        "capital_name": st.column_config.TextColumn(t("accounts.col.capital_name"), disabled=True, width="medium"),
-        "goods_code": st.column_config.SelectboxColumn(t("accounts.col.goods_code"), options=codes, required=True),
-        "goods_name": st.column_config.TextColumn(t("accounts.col.goods_name"), disabled=True, width="medium")}
+        "category": st.column_config.SelectboxColumn(t("accounts.col.category"), options=list(by_label), required=True,
+                                                     width=220),
+        "device_category": st.column_config.SelectboxColumn(t("accounts.col.device_category"), options=list(by_device),
+                                                            width=220),
+        "capital_code": st.column_config.SelectboxColumn(t("accounts.col.capital_code"), options=["", *codes],
+                                                         width=220),
+        "goods_code": st.column_config.SelectboxColumn(t("accounts.col.goods_code"), options=codes, required=True,
+                                                       width=220)}
     if not admin:
         show_table(frame, column_config=config)
     else:
@@ -113,14 +113,20 @@ def chart_tab() -> None:
                      "goods_code": r.goods_code if isinstance(r.goods_code, str) else ""}
                     for r in edited.itertuples(index=False)]
             save(accounts.save_rules, lambda done: t("inventory.list_saved", **done), rows=rows)
+    used = sorted({r.capital_code for r in rules if r.capital_code} | {r.goods_code for r in rules})
+    st.caption(t("accounts.used_codes"))
+    show_table(pd.DataFrame({"code": used, "name": [chart.name(code) for code in used],
+                             "kind": [t(f"account_kind.{chart.kinds.get(code, 'goods')}") for code in used]}),
+               column_config={k: st.column_config.TextColumn(t(f"accounts.col.{k}")) for k in ("code", "name", "kind")})
 
     with st.expander(t("accounts.codes"), icon=":material/list_alt:"):
         listed = cached(accounts.codes)
+        kinds = {k: t(f"account_kind.{k}") for k in accounts.ACCOUNT_KINDS}
         frame = pd.DataFrame({"code": [x.code for x in listed], "name": [x.name for x in listed],
-                              "kind": [x.kind for x in listed], "typical_need": [x.typical_need for x in listed]})
+                              "kind": [kinds[x.kind] for x in listed], "typical_need": [x.typical_need for x in listed]})
         config = {"code": st.column_config.TextColumn(t("accounts.col.code")),
                   "name": st.column_config.TextColumn(t("accounts.col.name"), width="large"),
-                  "kind": st.column_config.SelectboxColumn(t("accounts.col.kind"), options=list(accounts.ACCOUNT_KINDS)),
+                  "kind": st.column_config.SelectboxColumn(t("accounts.col.kind"), options=list(kinds.values())),
                   "typical_need": st.column_config.TextColumn(t("accounts.col.typical_need"), width="medium")}
         if not admin:
             show_table(frame, column_config=config)
@@ -128,8 +134,9 @@ def chart_tab() -> None:
         edited = st.data_editor(frame, hide_index=True, width="stretch", column_config=config, num_rows="add",
                                 key="accounts_codes")
         before = {tuple(r) for r in frame.itertuples(index=False)}
-        changed = [dict(zip(frame.columns, r, strict=True)) for r in edited.itertuples(index=False)
-                   if tuple(r) not in before]
+        by_kind = {v: k for k, v in kinds.items()}
+        changed = [{**dict(zip(frame.columns, r, strict=True)), "kind": by_kind.get(r.kind, r.kind)}
+                   for r in edited.itertuples(index=False) if tuple(r) not in before]
         if changed and st.button(t("inventory.save"), type="primary", key="accounts_codes_save"):
             save(accounts.save_codes, lambda done: t("inventory.list_saved", **done), rows=changed)
 
@@ -171,14 +178,16 @@ def lines_tab() -> None:
     if lines:
         st.caption(t("accounts.lines_count", count=num(len(lines)), total=money(sum(x.total for x in lines)),
                      source=lines[0].source, at=formatting.moment(lines[0].imported_at, c.settings.zone, c.lang)))
-        show_table(pd.DataFrame({
+        frame = pd.DataFrame({
             "sub_activity": [x.sub_activity for x in lines], "account_code": [x.account_code for x in lines],
             "item": [x.item for x in lines], "specification": [x.specification for x in lines],
             "volume": [formatting.number(x.volume, 2, c.lang, trim=True) for x in lines],
             "measure": [x.measure for x in lines], "unit_price": [money(x.unit_price) for x in lines],
-            "total": [money(x.total) for x in lines]}),
-            column_config={k: st.column_config.TextColumn(t(f"accounts.line.{k}")) for k in (
-                "sub_activity", "account_code", "item", "specification", "volume", "measure", "unit_price", "total")},
+            "total": [money(x.total) for x in lines]})
+        if not any(x.specification for x in lines):  # room for the components' names
+            frame = frame.drop(columns="specification")
+        show_table(
+            frame, column_config={k: st.column_config.TextColumn(t(f"accounts.line.{k}")) for k in frame.columns},
             height=min(480, 38 + 35 * len(lines)))
     else:
         st.info(t("accounts.lines_none", year=year), icon=":material/info:")
