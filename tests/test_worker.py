@@ -199,7 +199,8 @@ def test_a_batch_keeps_every_character_of_reasons_and_details_and_rollups_add_ac
     with store.session() as s:
         t = s.get(Target, target)
         check = probe_store.Check(t.id, t.kind, t.host, t.port, t.timeout_s, {})
-    at = utcnow().replace(second=5, microsecond=0) - timedelta(hours=1)
+    # Early in an hour, so that every check's 60 s lies inside that one hour whenever the test runs.
+    at = utcnow().replace(minute=10, second=5, microsecond=0) - timedelta(hours=1)
 
     def result(when, status, latency, reason, more):
         claimed = probe_store.Claimed(check, city.units["DINKES"], 60, 3, when, {})
