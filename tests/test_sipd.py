@@ -244,6 +244,21 @@ def test_funded_before_finds_the_units_own_line_of_an_earlier_year_and_leaves_th
     assert line["unit_id"] == city.units[UNIT_A]
 
 
+def test_lines_outside_the_ict_accounts_are_not_compared(store, city, admin):
+    """A unit may import its whole RKA: a line under an account that is no ICT account of the chart (here
+    office stationery) is no ICT need's double, whatever its name."""
+    stationery = (1, SUB, "", "5.1.02.01.01.0024", "Belanja Alat/Bahan untuk Kegiatan Kantor-Alat Tulis Kantor",
+                  "Lisensi antivirus endpoint", "", "20", "Lisensi", "400000", "8000000")
+    import_lines(store, admin, UNIT_A, LAST_YEAR, rka_workbook(stationery))
+    add_needs(store, admin, need_cells(UNIT_A, "Lisensi antivirus endpoint", 400_000, quantity=20,
+                                       category="Perangkat lunak/lisensi"))
+    with store.session() as s:
+        assert checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("funded_before",)) == []
+    import_lines(store, admin, UNIT_A, LAST_YEAR, rka_workbook(LINES[3]))  # the same line under the software code
+    with store.session() as s:
+        assert len(checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("funded_before",))) == 1
+
+
 def test_joint_procurement_reads_what_other_units_budget_this_year_and_last(store, city, admin, operator_a):
     import_lines(store, admin, "DINKES", NEXT_YEAR, rka_workbook(*LINES))
     import_lines(store, admin, "SETDA", LAST_YEAR - 1, rka_workbook(*LINES))  # too long ago to buy together

@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from core.access import Role, Viewer, require_role, unit_scope
@@ -39,7 +39,7 @@ from core.inventory.duplicates import NOISE, SAME_FUNCTION, SIMILAR_NAME, compon
 from core.inventory.life import UsefulLife
 from db.inventory import Application, Device
 from db.models import Unit
-from db.needs import BudgetLine, DataCentreCapacity, Need, StandardPrice
+from db.needs import AccountCode, BudgetLine, DataCentreCapacity, Need, StandardPrice
 
 GROUPS = {"double": ("device_spare", "funded_before", "app_exists", "hosting_capacity", "device_in_life"),
           "price": ("above_standard",),
@@ -151,7 +151,10 @@ def _redact(finding: Finding, scope: set[int]) -> Finding:
 
 
 def _lines(session: Session, years, units: set[int] | None = None) -> list[BudgetLine]:
-    stmt = select(BudgetLine).where(BudgetLine.fiscal_year.in_(list(years)))
+    """The SIPD lines of those years that are ICT spending: under an account code of the chart (or none).
+    A unit may import its whole RKA; its other spending is no ICT need's double."""
+    ict = or_(BudgetLine.account_code == "", BudgetLine.account_code.in_(select(AccountCode.code)))
+    stmt = select(BudgetLine).where(BudgetLine.fiscal_year.in_(list(years)), ict)
     if units is not None:
         stmt = stmt.where(BudgetLine.unit_id.in_(units))
     return list(session.scalars(stmt.order_by(BudgetLine.id)))
