@@ -182,3 +182,18 @@ def test_an_operators_sipd_tab_shows_their_units_lines_and_offers_no_other_unit(
     assert "Lisensi antivirus endpoint" in frames(at)
     assert other_units(texts(at) + frames(at)) == []
     assert not [b for b in at.button if b.key == "accounts_threshold_save"]  # the threshold is the admin's
+
+
+def test_an_admin_saves_the_account_rules_as_shown_and_a_rule_without_capital_code_stays_so(env, store, city):
+    from db.needs import AccountRule
+
+    with store.session() as s:
+        before = {(r.category, r.device_category): (r.capital_code, r.goods_code) for r in s.scalars(select(AccountRule))}
+    at = open_page("admin", "accounts")
+    assert_clean(at)
+    assert "— (selalu barang/jasa)" in frames(at)  # connectivity, training, services: never capital
+    at.button(key="accounts_rules_save").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        after = {(r.category, r.device_category): (r.capital_code, r.goods_code) for r in s.scalars(select(AccountRule))}
+    assert after == before and after[("connectivity", "")] == ("", "5.1.02.02.01.0063")

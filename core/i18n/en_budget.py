@@ -23,6 +23,7 @@ MESSAGES = {
     "accounts.col.category": "Need category",
     "accounts.col.device_category": "Device category",
     "accounts.col.capital_code": "Capital code",
+    "accounts.never_capital": "— (always goods/services)",
     "accounts.used_codes": "The account codes used above:",
     "account_kind.capital": "Capital",
     "account_kind.goods": "Goods",

@@ -23,6 +23,7 @@ MESSAGES = {
     "accounts.col.category": "Kategori kebutuhan",
     "accounts.col.device_category": "Kategori perangkat",
     "accounts.col.capital_code": "Kode modal",
+    "accounts.never_capital": "— (selalu barang/jasa)",
     "accounts.used_codes": "Nama kode rekening yang dipakai di atas:",
     "account_kind.capital": "Belanja modal",
     "account_kind.goods": "Barang",

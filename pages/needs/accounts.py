@@ -87,17 +87,18 @@ def chart_tab() -> None:
     devices = {"": t("accounts.any_device")} | categories
     by_device = {v: k for k, v in devices.items()}
     codes = [x.code for x in cached(accounts.codes)]
+    never = t("accounts.never_capital")  # a rule without a capital code: always goods or services
     frame = pd.DataFrame({
         "category": [label.get(r.category, r.category) for r in rules],
         "device_category": [devices.get(r.device_category, r.device_category) for r in rules],
-        "capital_code": [r.capital_code for r in rules],
+        "capital_code": [r.capital_code or never for r in rules],
         "goods_code": [r.goods_code for r in rules]})
     config = {
         "category": st.column_config.SelectboxColumn(t("accounts.col.category"), options=list(by_label), required=True,
                                                      width=220),
         "device_category": st.column_config.SelectboxColumn(t("accounts.col.device_category"), options=list(by_device),
                                                             width=220),
-        "capital_code": st.column_config.SelectboxColumn(t("accounts.col.capital_code"), options=["", *codes],
+        "capital_code": st.column_config.SelectboxColumn(t("accounts.col.capital_code"), options=[never, *codes],
                                                          width=220),
         "goods_code": st.column_config.SelectboxColumn(t("accounts.col.goods_code"), options=codes, required=True,
                                                        width=220)}
@@ -109,7 +110,8 @@ def chart_tab() -> None:
         if st.button(t("inventory.save"), type="primary", key="accounts_rules_save", icon=":material/save:"):
             rows = [{"category": by_label.get(r.category, r.category),
                      "device_category": by_device.get(r.device_category, r.device_category or ""),
-                     "capital_code": r.capital_code if isinstance(r.capital_code, str) else "",
+                     "capital_code": r.capital_code if isinstance(r.capital_code, str) and r.capital_code != never
+                     else "",
                      "goods_code": r.goods_code if isinstance(r.goods_code, str) else ""}
                     for r in edited.itertuples(index=False)]
             save(accounts.save_rules, lambda done: t("inventory.list_saved", **done), rows=rows)
