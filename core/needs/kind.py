@@ -88,13 +88,13 @@ def load_standards(session, viewer, lookup) -> None:
 
 def _complete(values: dict[str, Any], lookup) -> None:
     """A need that names a standard item and leaves the price (or the unit of measure) empty takes the
-    standard's: of the need's year, else of the latest list before it."""
+    standard's: of the need's year, else of the latest list before it (as the above_standard check reads it)."""
     code = values.get("standard_code")
     if not code:
         return
     lists = lookup.lists["standards"].get(code.casefold(), [])
     year = values.get("fiscal_year") or utcnow().year
-    item = next((x for x in lists if x[0] <= year), lists[-1] if lists else None)
+    item = next((x for x in lists if x[0] <= year), None)  # a later year's list never prices it
     if item is None:
         return
     if not values.get("unit_price"):

@@ -60,10 +60,6 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_VOLUME = 1e9
 
 
-def _labels(headers: dict[str, set[str]]) -> dict[str, str]:
-    return {f: sorted(names)[0] for f, names in headers.items()}
-
-
 def read_standards(content: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
     return read_table(content, filename, STANDARD_HEADERS, ("code", "description", "price"),
                       sheets=("ssh", "standar harga", "standar satuan harga"), limits=limits)
@@ -285,15 +281,6 @@ def standards(*, session: Session, viewer: Viewer, fiscal_year: int, search: str
         stmt = stmt.where(or_(StandardPrice.code.ilike(like), StandardPrice.description.ilike(like),
                               StandardPrice.specification.ilike(like)))
     return list(session.scalars(stmt.order_by(StandardPrice.code).limit(limit)))
-
-
-def standard_for(session: Session, code: str, fiscal_year: int) -> StandardPrice | None:
-    """The standard item a need names: the list of its year, else the latest list before it."""
-    if not code:
-        return None
-    return session.scalar(select(StandardPrice).where(StandardPrice.code == code,
-                                                      StandardPrice.fiscal_year <= fiscal_year)
-                          .order_by(StandardPrice.fiscal_year.desc()))
 
 
 def sub_activity_names(session: Session, codes: set[str]) -> dict[str, str]:
