@@ -1,0 +1,92 @@
+"""The demo city, built once per store and process, that every invariant reads (read-only).
+
+Each invariant names the rule it encodes; a test that writes takes `demo_copy` (SQLite) instead.
+"""
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core import demo
+from core.access import Viewer
+from core.org import users
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade_to_head
+from tests.conftest import PG_BASE_URL
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+# The demo's accounts: every role, and operators of a dinas, a kecamatan (with its kelurahan) and Setda.
+ROLES = ("admin", "pimpinan", "presenter", "dinkes", "klojen", "setda")
+
+
+@dataclass
+class DemoCity:
+    backend: str
+    url: str
+    engine: Engine
+    path: Path | None  # the SQLite file, for copies
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def viewer(self, username: str) -> Viewer:
+        with self.session() as s:
+            return users.load_viewer(session=s, username=username)
+
+
+def _load(engine: Engine) -> None:
+    upgrade_to_head(engine)
+    with session_scope(engine) as s:
+        demo.load(session=s, zone=JAKARTA, org_name="Pemerintah Kota Malang")
+
+
+@pytest.fixture(scope="session")
+def demo_city(backend, tmp_path_factory) -> DemoCity:
+    """The demo city on this store: SQLite in a file of its own, PostgreSQL in a schema of its own (the
+    `store` fixture truncates the shared test schema between tests)."""
+    if backend[0] == "sqlite":
+        path = tmp_path_factory.mktemp("demo") / "monev.db"
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        _load(engine)
+        yield DemoCity("sqlite", url, engine, path)
+        engine.dispose()
+        return
+    schema = f"monev_demo_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_BASE_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    try:
+        _load(engine)
+        yield DemoCity("postgresql", url, engine, None)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def demo_copy(demo_city, tmp_path) -> DemoCity:
+    """A private copy of the SQLite demo city, for an invariant that has to write (a page that saves)."""
+    assert demo_city.backend == "sqlite", "a test that writes is marked @pytest.mark.only_store(\"sqlite\")"
+    path = tmp_path / "monev.db"
+    with demo_city.engine.connect() as conn:  # the online backup: a consistent copy of a WAL store
+        raw = conn.connection.driver_connection
+        target = sqlite3.connect(path)
+        raw.backup(target)
+        target.close()
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    yield DemoCity("sqlite", url, engine, path)
+    engine.dispose()
+
