@@ -99,3 +99,49 @@ def test_an_operator_lands_on_their_units_home_with_a_link_for_each_thing_to_do(
 def test_the_overview_is_titled_for_what_the_viewer_sees(env, city):
     assert open_page("op_a", "overview").title[0].value == "Ringkasan Unit"
     assert open_page("pimpinan", "overview").title[0].value == "Ringkasan Kota"
+
+
+def test_each_to_do_count_equals_the_items_its_box_lists_with_revisions_before_rejections(env, store, city, admin):
+    """Rule: a to-do line's count is the number of items the box it points to shows, and what needs action
+    (a revision) comes before what is only news (a rejection), however many there are."""
+    cells = [need_cells("KEC-KLOJEN" if i % 2 else "KEL-KAUMAN", f"Kebutuhan {i:02d}") for i in range(24)]
+    ids = add_needs(store, admin, *cells)
+    with session_scope(store.engine) as s:
+        workflow.submit(session=s, viewer=admin, need_ids=ids)
+        workflow.review(session=s, viewer=admin, need_ids=ids[:9], decision="revised", reason="Spesifikasi kurang")
+        workflow.review(session=s, viewer=admin, need_ids=ids[9:], decision="rejected", reason="Tidak prioritas")
+    with store.session() as s:
+        mine = home.unit_home(session=s, viewer=city.viewers["op_a"], zone=JAKARTA, today=TODAY)
+    todo = next(t for t in mine.todos if t.key == "home.todo.needs_revised")
+    assert todo.params["n"] == len(todo.items) == 9
+    assert [n.status for n in mine.sent_back] == ["revised"] * 9 + ["rejected"] * 15
+
+    at = open_page("op_a", "home")
+    assert_clean(at)
+    lines = [shown(m.value) for m in at.markdown]
+    assert "9 kebutuhan dikembalikan Kominfo untuk direvisi: lihat alasannya di bawah." in texts(at)
+    assert "Kebutuhan dikembalikan untuk direvisi (9)" in "\n".join(lines)
+    revised = [line for line in lines if line.startswith(":orange[Revisi]")]
+    rejected = [line for line in lines if line.startswith(":red[Ditolak]")]
+    assert len(revised) == 9 and len(rejected) == 15
+    first_rejected = next(i for i, line in enumerate(lines) if line.startswith(":red[Ditolak]"))
+    assert max(i for i, line in enumerate(lines) if line.startswith(":orange[Revisi]")) < first_rejected
+    assert any(e.label.startswith("Ditolak Kominfo (15)") for e in at.expander)
+
+
+def test_the_down_to_do_counts_the_targets_the_live_box_lists(env, store, city, admin, operator_a):
+    """Rule: "N target mati" equals the DOWN targets listed in the live box, however many (none cut at six)."""
+    for i in range(8):
+        add_target(store, admin, city.units["KEL-KAUMAN"], name=f"Router {i}", port=closed_port(), fail_threshold=1)
+    register(store.engine, "home")
+    rounds(ProbeWorker(store.engine, zone=JAKARTA, name="home"), store, 1)
+    with store.session() as s:
+        mine = home.unit_home(session=s, viewer=operator_a, zone=JAKARTA, today=TODAY)
+    todo = next(t for t in mine.todos if t.key == "home.todo.down")
+    assert todo.params["n"] == len(todo.items) == 8
+    assert set(todo.items) <= {p.target_id for p in mine.problems}
+    at = open_page("op_a", "home")
+    assert_clean(at)
+    assert "8 target mati, antara lain" in texts(at)
+    listed = [shown(m.value) for m in at.markdown if "**Router " in shown(m.value)]
+    assert len(listed) == 8

@@ -43,7 +43,7 @@ def groups(values: dict[str, float | None], names: dict[str, str], lang: str, ti
     frame["shown"] = frame["value"].round(2)
     return alt.Chart(frame, height=60 + 30 * len(frame)).mark_bar().encode(
         x=alt.X("value:Q", title=title, scale=alt.Scale(domain=[0, 5])),
-        y=alt.Y("group:N", sort="x", title=None, axis=alt.Axis(labelLimit=230, labelOverlap=False)),
+        y=alt.Y("group:N", sort="x", title=None, axis=alt.Axis(labelLimit=380, labelOverlap=False)),
         color=alt.Color("predicate:N", title=t("spbe.predicate", lang), scale=_predicate_scale(lang), legend=None),
         tooltip=[alt.Tooltip("group:N", title=title), alt.Tooltip("shown:Q", title=framework.index_label(lang))],
     )
@@ -53,7 +53,8 @@ def trend(points: list[dict], lang: str, index_names: dict[str, str]) -> alt.Cha
     """Lines per series ({year, series, value, band}) across the periods. An index series is split by
     framework (`series` "city_index:pemdi-2026"): each value with its own framework's name and predicate,
     so an SPBE line never runs into a Pemdi one as if the two scales were one."""
-    frame = pd.DataFrame([{**p, "predicate": p["band"].label(lang) if p.get("band") else ""} for p in points],
+    frame = pd.DataFrame([{**p, "predicate": (p["band"].label(lang) if p.get("band") else "")
+                           + (" · " + t("eval.provisional", lang) if p.get("provisional") else "")} for p in points],
                          columns=["year", "series", "value", "predicate"])
     series = [s for s in SERIES_COLOURS if s in set(frame["series"])]
 

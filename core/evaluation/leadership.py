@@ -15,6 +15,7 @@ from core.access import SYSTEM, Role, Viewer, require_role, unit_scope
 from core.evaluation import frameworks, readiness
 from core.evaluation.assessment import effective_levels, external_answers
 from core.evaluation.frameworks import Framework
+from core.evaluation.owners import owners_of
 from core.evaluation.periods import get_period
 from core.inventory import duplicates
 from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod
@@ -47,6 +48,20 @@ class UnitRow:
         return self.readiness.measures["availability"].value
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The city's index as every headline shows it (overview, annual report, workbook): the final figure, or
+    while it is not final the provisional one marked so, with what it rests on. `value` is None only when
+    not every indicator has a level yet (`filled` of `of` say how far it is)."""
+
+    value: float | None
+    provisional: bool
+    basis: str  # "kominfo" (indicators of Kominfo's own assessment) or "units" (units' verified indices)
+    verified: int  # indicators verified (kominfo) or units verified (units)
+    of: int  # indicators of the framework (kominfo) or active units (units)
+    filled: int  # indicators with a level (kominfo) or units with an index (units)
+
+
 @dataclass
 class CityFigures:
     framework: Framework
@@ -65,6 +80,14 @@ class CityFigures:
     provisional: float | None = None
     provisional_domains: dict[str, float | None] = field(default_factory=dict)
     provisional_aspects: dict[str, float | None] = field(default_factory=dict)
+    headline: Headline | None = None
+
+    @property
+    def groups_shown(self) -> tuple[dict[str, float | None], dict[str, float | None]]:
+        """(domains, aspects) behind the headline: the provisional ones while the headline is provisional."""
+        if self.index is None and self.provisional is not None:
+            return self.provisional_domains, self.provisional_aspects
+        return self.domains, self.aspects
 
 
 @dataclass
@@ -136,6 +159,7 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
         index = _mean([(r.spbe, weight(r)) for r in verified])
         domains = {d: _mean([(r.domains[d], weight(r)) for r in verified]) for d in framework.domains()}
         aspects = {a: _mean([(r.aspects[a], weight(r)) for r in verified]) for a in framework.aspects()}
+    headline = _headline(session, period, framework, by_unit.get(None), index, provisional, rows, verified)
     measured = [u.measures["availability"].inputs for u in units if u.measures["availability"].value is not None]
     hours = sum(i["measured_h"] for i in measured)
     up_hours = sum(i["up_h"] for i in measured)
@@ -149,8 +173,25 @@ def _city(session: Session, period: EvaluationPeriod, zone: ZoneInfo, org_name: 
         availability=100 * up_hours / hours if hours else None,
         assessed=sum(1 for r in rows if r.status != "none"), verified=len(verified), units=len(rows),
         ranked=len(ranked), inputs=inputs, provisional=provisional, provisional_domains=provisional_groups[0],
-        provisional_aspects=provisional_groups[1])
+        provisional_aspects=provisional_groups[1], headline=headline)
     return figures, rows
+
+
+def _headline(session: Session, period: EvaluationPeriod, framework: Framework, own, index: float | None,
+              provisional: float | None, rows: list[UnitRow], verified: list[UnitRow]) -> Headline:
+    """What the headline shows and rests on. Kominfo's method: its own assessment, final once verified as a
+    whole, provisional before (counted per indicator its owner had verified); the units' methods: final once
+    every active unit is verified or the period is closed."""
+    if period.city_method == "kominfo":
+        numbers = framework.numbers()
+        levels = own[1] if own else {}
+        filled = sum(1 for n in numbers if levels.get(n) is not None)
+        if own and own[0].status == "verified":
+            return Headline(index, False, "kominfo", len(numbers), len(numbers), filled)
+        done = sum(1 for n, o in owners_of(session, period.id).items() if n in numbers and o.status == "verified")
+        return Headline(provisional, True, "kominfo", done, len(numbers), filled)
+    final = period.status == "closed" or len(verified) == len(rows)
+    return Headline(index, not final, "units", len(verified), len(rows), sum(1 for r in rows if r.spbe is not None))
 
 
 def _problems(rows: list[UnitRow], conflicts: list, own_only: bool) -> dict:
@@ -224,8 +265,9 @@ def overview(*, session: Session, viewer: Viewer, period_id: int, zone: ZoneInfo
             figures, older_rows = _city(session, older, zone, org_name, conflicts)
         # Each value under its own framework's series and with its own predicate: never one line across two scales.
         code, band = figures.framework.code, figures.framework.band
-        trend += [{"year": older.year, "series": f"city_index:{code}", "value": figures.index,
-                   "framework": code, "band": band(figures.index)},
+        head = figures.headline  # a running period's provisional figure, marked so, as on the headline
+        trend += [{"year": older.year, "series": f"city_index:{code}", "value": head.value,
+                   "framework": code, "band": band(head.value), "provisional": head.provisional},
                   {"year": older.year, "series": "city_readiness", "value": figures.readiness}]
         if own_only:
             for r in older_rows:

@@ -34,9 +34,43 @@ def predicate_text(value: float | None, lang: str, framework: Framework) -> str:
 
 
 def top_groups(view: leadership.Overview, figures) -> tuple[str, dict, dict]:
-    """The framework's top level of groups (domains for SPBE, aspects for Pemdi): (kind, nodes, values)."""
+    """The framework's top level of groups (domains for SPBE, aspects for Pemdi): (kind, nodes, values); for
+    the city, the values behind its headline (provisional while the headline is)."""
     kind = view.framework.group_kinds()[0]
-    return kind, view.framework.groups(kind), figures.domains if kind == "domain" else figures.aspects
+    domains, aspects = figures.groups_shown if isinstance(figures, leadership.CityFigures) else (
+        figures.domains, figures.aspects)
+    return kind, view.framework.groups(kind), domains if kind == "domain" else aspects
+
+
+def headline_label(headline: leadership.Headline, index: str, lang: str) -> str:
+    """The city index card's label: marked provisional while it is."""
+    return t("eval.city_index_provisional" if headline.provisional else "eval.city_index", lang, index=index)
+
+
+def headline_value(headline: leadership.Headline, lang: str) -> str:
+    """The city index as the headline shows it: never a bare dash (the basis line says why there is no figure)."""
+    return t("eval.headline.incomplete", lang) if headline.value is None else num(headline.value, 2, lang)
+
+
+def headline_predicate(headline: leadership.Headline, lang: str, framework: Framework) -> str:
+    if headline.value is None:
+        return t("eval.headline.incomplete", lang)
+    return predicate_text(headline.value, lang, framework)
+
+
+def headline_band(headline: leadership.Headline, lang: str, framework: Framework) -> tuple[str, str]:
+    """(predicate name, maturity name or "") of the headline, for a card that shows them on two lines."""
+    band = framework.band(headline.value)
+    if band is None:
+        return t("eval.headline.incomplete", lang), ""
+    return (band.name if lang == "id" else band.name_en), (band.maturity if lang == "id" else band.maturity_en or band.maturity)
+
+
+def basis_text(headline: leadership.Headline, lang: str) -> str:
+    """What the headline rests on, in one sentence (verified indicators or units, of how many)."""
+    state = "none" if headline.value is None else "provisional" if headline.provisional else "final"
+    return t(f"eval.basis.{headline.basis}.{state}", lang, verified=headline.verified, of=headline.of,
+             filled=headline.filled)
 
 
 def measure_text(code: str, value: float | None, lang: str = "id") -> str:
@@ -108,12 +142,15 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
     summary.append([])
     fw = view.framework
     index = fw.index_label(lang)
+    head = city.headline
     facts = [
         (t("eval.framework", lang), fw.title),
-        (t("eval.city_index", lang, index=index), round(city.index, 4) if city.index is not None else None),
-        (t("spbe.predicate", lang), predicate_text(city.index, lang, fw)),
+        (headline_label(head, index, lang), round(head.value, 4) if head.value is not None else None),
+        (t("spbe.predicate_provisional" if head.provisional else "spbe.predicate", lang),
+         headline_predicate(head, lang, fw)),
         (t("eval.change", lang), change_text(city.index, before.index if before else None, lang)),
         (t("eval.city_method", lang), t(f"eval.method.{view.city_method}", lang)),
+        (t("eval.basis", lang), basis_text(head, lang)),
         (t("eval.city_readiness", lang), round(city.readiness, 4) if city.readiness is not None else None),
         (t("eval.city_availability", lang), round(city.availability, 3) if city.availability is not None else None),
         (t("eval.verified_units", lang), f"{city.verified} / {city.units}"),
@@ -268,6 +305,16 @@ class ReportPdf(FPDF):
         self.cell(38, 4, _latin(note))
 
 
+def _keep_with_heading(doc: FPDF, picture: bytes, width_mm: float) -> None:
+    """A new page first when a heading and the picture under it would not fit together (no orphan heading)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture)) as image:
+        height_mm = width_mm * image.height / image.width
+    if doc.get_y() + 12 + height_mm > doc.page_break_trigger:
+        doc.add_page()
+
+
 def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now: datetime | None = None) -> bytes:
     now = now or utcnow()
     city, before = view.city, view.city_previous
@@ -299,22 +346,33 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
     doc.add_page()  # summary
     doc.h1(t("report.summary", lang))
     y = doc.get_y()
-    doc.metric(16, y, t("eval.city_index", lang, index=index), num(city.index, lang=lang), predicate_text(city.index, lang, fw))
-    doc.metric(61, y, t("eval.change", lang), change_text(city.index, before.index if before else None, lang),
-               t("eval.since", lang, year=view.previous.year) if view.previous else "")
+    head = city.headline
+    doc.metric(16, y, headline_label(head, index, lang), headline_value(head, lang),
+               headline_predicate(head, lang, fw))
+    # A change only against a previous period on the same framework, as on the overview: two scales are not one.
+    comparable = before if before is not None and before.framework.code == fw.code else None
+    doc.metric(61, y, t("eval.change", lang),
+               change_text(head.value, comparable.index if comparable else None, lang) if not head.provisional else "–",
+               t("eval.since", lang, year=view.previous.year) if comparable and not head.provisional
+               else t("eval.change_none", lang) if view.previous else "")
     doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness, lang=lang), predicate_text(city.readiness, lang, fw))
     doc.metric(151, y, t("eval.city_availability", lang),
                formatting.percent(city.availability, 2, lang),
                t("eval.verified_of", lang, verified=city.verified, units=city.units))
     doc.set_y(y + 28)
-    doc.para(t("eval.method_note", lang, method=t(f"eval.method.{view.city_method}", lang)), 9)
+    doc.para(basis_text(head, lang), 9)  # the method and what the figure rests on, in one sentence
     kind, nodes, values = top_groups(view, city)
-    doc.h2(t(f"eval.{kind}s", lang))
-    domain_chart = charts.groups(values, {c: g.name for c, g in nodes.items()}, lang, index, fw)
-    doc.image(io.BytesIO(png(domain_chart, lang, 560)), w=178)
+    doc.h2(t(f"eval.{kind}s", lang) + (" · " + t("eval.provisional", lang) if head.provisional else ""))
+    if any(v is not None for v in values.values()):
+        domain_chart = charts.groups(values, {c: g.name for c, g in nodes.items()}, lang, index, fw)
+        doc.image(io.BytesIO(png(domain_chart, lang, 560)), w=178)
+    else:  # a chart is never drawn empty: it says why there is nothing yet
+        doc.para(t("eval.groups_none", lang, kind=t(f"eval.{kind}", lang).lower()), 10)
     if view.trend:
+        picture = png(charts.trend(view.trend, lang, index_names(lang)), lang, 560)
+        _keep_with_heading(doc, picture, 178)
         doc.h2(t("eval.trend", lang))
-        doc.image(io.BytesIO(png(charts.trend(view.trend, lang, index_names(lang)), lang, 560)), w=178)
+        doc.image(io.BytesIO(picture), w=178)
     ranked = sorted((r for r in view.rows if r.rank), key=lambda r: r.rank)
     if ranked:
         doc.add_page()

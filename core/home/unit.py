@@ -79,6 +79,7 @@ class Todo:
     params: dict
     urgency: int
     page: str
+    items: tuple[int, ...] = ()  # the ids of what it counts: the box or page it points to shows exactly these
 
 
 @dataclass
@@ -94,6 +95,16 @@ class Home:
     readiness: float | None  # the unit's readiness index in the current period
     city_readiness: float | None  # the mean over every active unit, the same period
     todos: list[Todo] = field(default_factory=list)
+
+    @property
+    def revised(self) -> list[SentBack]:
+        """Needs sent back for revision: the unit has to act on these."""
+        return [n for n in self.sent_back if n.status == "revised"]
+
+    @property
+    def rejected(self) -> list[SentBack]:
+        """Needs Kominfo rejected: for the unit's information, nothing to do."""
+        return [n for n in self.sent_back if n.status == "rejected"]
 
 
 def _current_period(session: Session) -> EvaluationPeriod | None:
@@ -146,7 +157,9 @@ def unit_home(*, session: Session, viewer: Viewer, unit_id: int | None = None, z
                  for n in session.scalars(scoped(select(Need).where(Need.unit_id.in_(covered),
                                                                     Need.status.in_(SENT_BACK),
                                                                     Need.fiscal_year >= today.year)
-                                                 .order_by(Need.status, Need.reviewed_at.desc()), Need.unit_id, session, viewer))]
+                                                 .order_by(Need.reviewed_at.desc(), Need.id), Need.unit_id, session, viewer))]
+    # What the unit must act on (a revision) before what is only news (a rejection), newest first in each.
+    sent_back.sort(key=lambda n: SENT_BACK.index(n.status))
     past_life = summary.summary(session=session, viewer=viewer, unit_ids=[unit.id], with_sub_units=True).past_life
     mine = city = None
     if period is not None:
@@ -164,9 +177,11 @@ def todos(home: Home, today: date) -> list[Todo]:
     out: list[Todo] = []
     down = [p for p in home.problems if p.state == State.DOWN]
     if down:
-        out.append(Todo("home.todo.down", {"n": len(down), "name": down[0].name}, 0, "target"))
+        out.append(Todo("home.todo.down", {"n": len(down), "name": down[0].name}, 0, "target",
+                        tuple(p.target_id for p in down)))
     elif home.problems:
-        out.append(Todo("home.todo.degraded", {"n": len(home.problems), "name": home.problems[0].name}, 1, "target"))
+        out.append(Todo("home.todo.degraded", {"n": len(home.problems), "name": home.problems[0].name}, 1, "target",
+                        tuple(p.target_id for p in home.problems)))
     ev = home.evaluation
     if ev is not None and ev.status in ("draft", "returned"):
         left = (ev.deadline - today).days if ev.deadline else None
@@ -180,11 +195,12 @@ def todos(home: Home, today: date) -> list[Todo]:
                             urgency, "assessment"))
         else:
             out.append(Todo("home.todo.eval_open", {"year": ev.year, "left": ev.indicators - ev.answered}, 1, "assessment"))
-    revised = [n for n in home.sent_back if n.status == "revised"]
-    if revised:
-        out.append(Todo("home.todo.needs_revised", {"n": len(revised)}, 1, "needs"))
+    if home.revised:
+        out.append(Todo("home.todo.needs_revised", {"n": len(home.revised)}, 1, "needs",
+                        tuple(n.need_id for n in home.revised)))
     if home.past_life:
-        out.append(Todo("home.todo.past_life", {"n": len(home.past_life)}, 2, "devices"))
+        out.append(Todo("home.todo.past_life", {"n": len(home.past_life)}, 2, "devices",
+                        tuple(r["id"] for r in home.past_life)))
     if home.readiness is not None and home.city_readiness is not None and home.readiness < home.city_readiness:
         out.append(Todo("home.todo.readiness", {"unit": home.readiness, "city": home.city_readiness}, 2, "readiness"))
     return sorted(out, key=lambda todo: todo.urgency)

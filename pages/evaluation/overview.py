@@ -35,21 +35,25 @@ def delta(now, old):
 cols = st.columns(5)
 # A change is shown only against a previous period on the same framework: two scales are not one.
 comparable = before if before is not None and before.framework.code == fw.code else None
-cols[0].metric(t("eval.city_index", index=idx), num(city.index, 2),
-               delta(city.index, comparable.index if comparable else None),
+head = city.headline  # final, or provisional and marked so: never a bare dash
+# Provisional: the card says so where a change would stand (a provisional figure is not compared).
+cols[0].metric(t("eval.city_index", index=idx), report.headline_value(head, c.lang),
+               t("eval.provisional") if head.provisional and head.value is not None
+               else delta(head.value, comparable.index if comparable else None),
+               delta_color="off" if head.provisional else "normal", delta_arrow="off" if head.provisional else "auto",
                help=t("eval.city_index_help", regulation=fw.regulation), border=True)
-cols[1].metric(t("spbe.predicate"), report.predicate_text(city.index, c.lang, fw), border=True)
+band, maturity = report.headline_band(head, c.lang, fw)
+cols[1].metric(t("spbe.predicate"), band, maturity or None, delta_color="off", delta_arrow="off", border=True)
 cols[2].metric(t("eval.city_readiness"), num(city.readiness, 2),
                delta(city.readiness, before.readiness if before else None), help=t("eval.readiness_help"), border=True)
 cols[3].metric(t("eval.city_availability"), "–" if city.availability is None else
                pct(city.availability), border=True)
 cols[4].metric(t("eval.verified_units"), f"{city.verified} / {city.units}",
                help=t("eval.assessed_units", count=city.assessed), border=True)
-if city.index is None:
-    st.info(t(f"eval.city_missing.{view.city_method}"), icon=":material/info:")
-    if city.provisional is not None:
-        st.caption(t("overview.provisional", index=idx, value=num(city.provisional, 2),
-                     predicate=fw.predicate_label(city.provisional, c.lang)))
+if head.provisional or head.value is None:
+    st.info(plain(report.basis_text(head, c.lang)), icon=":material/info:")
+else:
+    st.caption(plain(report.basis_text(head, c.lang)))
 with st.expander(t("overview.city_inputs"), icon=":material/calculate:"):
     i = city.inputs
     st.markdown("\n".join([
@@ -99,7 +103,7 @@ if metric == "spbe":
 ordered = sorted(view.rows, key=lambda r: (r.rank or 10**6, -(r.spbe or 0), r.name))
 table = pd.DataFrame({
     t("eval.rank"): [str(r.rank) if r.rank else "–" for r in ordered],
-    t("eval.unit"): [r.name for r in ordered],
+    t("eval.unit"): [r.short_name or r.name for r in ordered],  # as in the chart: the table then fits whole
     t("eval.status"): [t(f"eval.status.{r.status}") for r in ordered],
     idx: [num(r.spbe, 2) for r in ordered],
     t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang, fw) for r in ordered],
@@ -107,27 +111,26 @@ table = pd.DataFrame({
     t("eval.availability"): ["–" if r.availability is None else pct(r.availability)
                              for r in ordered],
 })
-show_table(table, height=min(420, 38 + 35 * len(table)), column_config={
-    t("eval.rank"): st.column_config.TextColumn(width="small"),
-    t("eval.unit"): st.column_config.TextColumn(width="large"),
-})
+show_table(table, height=min(420, 38 + 35 * len(table)))
 
 levels_word = "domains" if fw.domains() else "aspects"  # Pemdi has aspects only
 st.subheader(t(f"eval.weakest.{levels_word}"))
 own_row = next((r for r in view.rows if r.unit_id == c.viewer.unit_id), None) if view.own_only else None
-domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row else (city.domains, city.aspects)
+domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row else city.groups_shown
 caption = t(f"eval.{levels_word}_unit") if own_row else t(f"eval.{levels_word}_city")
-if not own_row and city.index is None and city.provisional is not None:  # Kominfo's answers, not yet verified
-    domain_values, aspect_values = city.provisional_domains, city.provisional_aspects
+if not own_row and head.provisional and head.basis == "kominfo" and head.value is not None:  # the values behind a provisional headline
     caption += " " + t("overview.groups_provisional")
 st.caption(caption)
-left, right = st.columns(2)
+# SPBE: domains beside aspects; Pemdi has aspects only, drawn across the page so their names show whole.
+left, right = st.columns(2) if fw.domains() else (st.container(), None)
 if any(v is not None for v in domain_values.values()):
     chart(charts.groups(domain_values, {k: g.name for k, g in fw.domains().items()}, c.lang, idx, fw), where=left)
 if any(v is not None for v in aspect_values.values()):
     chart(charts.groups(aspect_values, {k: g.name for k, g in fw.aspects().items()}, c.lang, idx, fw),
-          where=right if fw.domains() else left)
-left, right = st.columns(2)
+          where=right or left)
+if not any(v is not None for v in [*domain_values.values(), *aspect_values.values()]):
+    left.caption(t("eval.groups_none", kind=t(f"eval.{levels_word[:-1]}").lower()))
+left, right = st.columns([3, 2])
 with left:
     st.caption(t("eval.weakest_indicators"))
     show_table(pd.DataFrame({
@@ -143,7 +146,8 @@ with right:
         st.dataframe(pd.DataFrame({
             t("eval.year"): [str(p["year"]) for p in history],
             t("eval.series"): [t(f"eval.series.{p['series'].partition(':')[0]}",
-                                 index=report.index_names(c.lang)[p["framework"]]) for p in history],
+                                 index=report.index_names(c.lang)[p["framework"]])
+                               + (" · " + t("eval.provisional") if p.get("provisional") else "") for p in history],
             t("eval.value"): [num(p["value"], 2) for p in history],
             t("spbe.predicate"): [p["band"].label(c.lang) if p["band"] else "–" for p in history],
         }), hide_index=True, width="stretch")

@@ -22,6 +22,7 @@ SCRIPT = {p.key: p.script for p in PAGES}
 URGENCY = {0: ("red", ":material/priority_high:"), 1: ("orange", ":material/schedule:"), 2: ("blue", ":material/info:")}
 OPEN = {"target": "home.open_target", "assessment": "home.open_assessment", "needs": "home.open_needs",
         "devices": "home.open_devices", "readiness": "home.open_readiness", "services": "home.open_services"}
+LIST_ROWS, LIST_HEIGHT_PX = 6, 380
 today = formatting.local(utcnow(), c.settings.zone).date()
 
 head, picker = st.columns([5, 2], vertical_alignment="bottom")
@@ -37,6 +38,11 @@ if c.viewer.role is not Role.SKPD or unit_id is None:
 data = cached(home.unit_home, unit_id=unit_id, zone=c.settings.zone, today=today, org_name=c.settings.org_name)
 head.title(plain(data.name))
 st.caption(t("home.caption", date=formatting.day(today, c.lang)))
+
+
+def listing(count: int):
+    """Where a box lists its items: a list longer than a screenful scrolls inside the box, nothing is cut."""
+    return st.container(height=LIST_HEIGHT_PX if count > LIST_ROWS else "content", border=False)
 
 
 def link(page: str, label_key: str) -> None:
@@ -64,11 +70,13 @@ with left, st.container(border=True):
                            for s in counted if s in (State.UP, State.DOWN) or data.targets.get(s)))
     if not data.targets:
         st.caption(t("home.no_targets"))
-    for line in data.problems[:6]:
-        shown = look(line.state)
-        since = t("home.since", when=moment(line.since)) if line.since else ""
-        st.markdown(f":{shown.colour}[{shown.icon} {t(shown.label)}] **{plain(line.name)}** · {plain(line.unit)} {since}  \n"
-                    f":gray[{plain(reason_text(line.reason, c.lang))}]")
+    # Every target the to-do counts is listed (worst first); a long list scrolls inside the box.
+    with listing(len(data.problems)):
+        for line in data.problems:
+            shown = look(line.state)
+            since = t("home.since", when=moment(line.since)) if line.since else ""
+            st.markdown(f":{shown.colour}[{shown.icon} {t(shown.label)}] **{plain(line.name)}** · {plain(line.unit)} "
+                        f"{since}  \n:gray[{plain(reason_text(line.reason, c.lang))}]")
     if data.services:
         st.markdown(f"**{t('home.services', n=len(data.services))}**")
         st.markdown("  \n".join(f":{look(s.state).colour}[{look(s.state).icon}] {plain(s.name)} · "
@@ -106,24 +114,35 @@ with right, st.container(border=True):
         b.metric(t("home.readiness_city"), num(data.city_readiness, 2)
                  if data.city_readiness is not None else "–")
 
+def sent_back(need) -> None:
+    colour = "orange" if need.status == "revised" else "red"
+    by = t("home.reviewed", by=need.reviewed_by, when=moment(need.reviewed_at)) if need.reviewed_at else ""
+    st.markdown(f":{colour}[{t(f'need_status.{need.status}')}] **{plain(need.item)}** · {plain(need.unit)} · "
+                f"{need.fiscal_year}  \n{t('home.reason', reason=need.reason or '–')} {by}")
+
+
 with st.container(border=True):
-    st.markdown(f"**{t('home.sent_back', n=len(data.sent_back))}**")
-    if not data.sent_back:
-        st.caption(t("home.none_sent_back"))
-    for need in data.sent_back[:8]:
-        colour = "orange" if need.status == "revised" else "red"
-        by = t("home.reviewed", by=need.reviewed_by, when=moment(need.reviewed_at)) if need.reviewed_at else ""
-        st.markdown(f":{colour}[{t(f'need_status.{need.status}')}] **{plain(need.item)}** · {plain(need.unit)} · "
-                    f"{need.fiscal_year}  \n{t('home.reason', reason=need.reason or '–')} {by}")
+    # The revisions the to-do line counts, all of them, before the rejections (news, nothing to do).
+    st.markdown(f"**{t('home.revised', n=num(len(data.revised)))}**")
+    if not data.revised:
+        st.caption(t("home.none_revised"))
+    with listing(len(data.revised)):
+        for need in data.revised:
+            sent_back(need)
+    if data.rejected:
+        with st.expander(t("home.rejected", n=num(len(data.rejected))), icon=":material/block:"):
+            for need in data.rejected:
+                sent_back(need)
     if data.sent_back:
         link("needs", "home.open_needs")
 
 with st.container(border=True):
-    st.markdown(f"**{t('home.past_life', n=len(data.past_life))}**")
+    st.markdown(f"**{t('home.past_life', n=num(len(data.past_life)))}**")
     if not data.past_life:
         st.caption(t("home.none_past_life"))
     else:
-        st.markdown("  \n".join(t("home.past_life_line", model=r["brand_model"] or r["category"], unit=r["unit"],
-                                  year=str(r["year"]), age=num(r["age"]), life=num(r["life"]))
-                                for r in data.past_life[:5]))
+        with listing(len(data.past_life)):
+            st.markdown("  \n".join(t("home.past_life_line", model=r["brand_model"] or r["category"], unit=r["unit"],
+                                      year=str(r["year"]), age=num(r["age"]), life=num(r["life"]))
+                                    for r in data.past_life))
         link("devices", "home.open_devices")

@@ -3,6 +3,7 @@
 Each invariant names the rule it encodes; a test that writes takes `demo_copy` (SQLite) instead.
 """
 
+import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -90,3 +91,19 @@ def demo_copy(demo_city, tmp_path) -> DemoCity:
     yield DemoCity("sqlite", url, engine, path)
     engine.dispose()
 
+
+
+@pytest.fixture
+def demo_env(demo_city, tmp_path, monkeypatch):
+    """Settings for AppTest on the demo city: its store, demo mode (a demo store refuses anything else)."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("MONEV_"):
+            monkeypatch.delenv(name)
+    for name, value in {"MONEV_DATABASE_URL": demo_city.url, "MONEV_DEMO": "true", "MONEV_DATA_DIR": str(tmp_path),
+                        "MONEV_WORKER_IN_APP": "false", "MONEV_BCRYPT_ROUNDS": "4"}.items():
+        monkeypatch.setenv(name, value)
+    import streamlit as st
+
+    st.cache_data.clear()  # page reads are cached for a few seconds across tests
+    return demo_city
