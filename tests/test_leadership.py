@@ -8,14 +8,15 @@ import pypdfium2
 import pytest
 from openpyxl import load_workbook
 
-from core.evaluation import leadership, report
+from core.evaluation import assessment, leadership, report
 from core.evaluation.periods import set_city_method
 from core.inventory.kinds import APPLICATION
 from core.org.units import UnitRow, update_unit
 from db.engine import session_scope
 from db.models import Unit
 from tests.conftest import CITY, ROOT, UNIT_A
-from tests.evaluation import evaluated_city
+from tests.apptest import assert_clean, open_page, texts
+from tests.evaluation import evaluated_city, framework_of, new_period
 from tests.inventory import add
 from tests.monitoring import JAKARTA
 
@@ -186,3 +187,30 @@ def test_the_report_speaks_english_when_asked(store, city, admin, periods):
     _last, current = periods
     assert "ICT Monitoring and Evaluation Report 2026" in pdf_pages(build(store, admin, current, "pdf", "en"))[0]
     assert load_workbook(io.BytesIO(build(store, admin, current, "xlsx", "en"))).sheetnames[0] == "Summary"
+
+
+def test_a_city_assessment_not_filled_in_says_so_in_the_headline_and_draws_no_empty_chart(env, store, city, admin):
+    """Rule: a headline is never blank and a chart is never drawn empty: with Kominfo's assessment only
+    partly filled in, the card says "belum lengkap", the basis counts the indicators with a level, and the
+    aspects chart is replaced by a sentence on the page and in the annual report."""
+    period = new_period(store, admin, 2026)
+    fw = framework_of(store, period)
+    half = {n: 3 for n in sorted(fw.numbers())[:12]}
+    with session_scope(store.engine) as s:
+        assessment.save_answers(session=s, viewer=admin, period_id=period, unit_id=None, answers=[
+            assessment.AnswerInput(n, lv, "SK", source="Hasil" if fw.indicator(n).external else "")
+            for n, lv in half.items()])
+    with store.session() as s:
+        head = leadership.overview(session=s, viewer=admin, period_id=period, zone=JAKARTA).city.headline
+        pdf = report.build(session=s, viewer=admin, period_id=period, kind="pdf", lang="id", zone=JAKARTA,
+                           org_name="Kota Uji")
+    assert (head.value, head.filled, head.of, head.verified) == (None, 12, 20, 0)
+    basis = report.basis_text(head, "id")
+    assert basis.startswith("Belum ada angka: 12 dari 20 indikator")
+    at = open_page("pimpinan", "overview")
+    assert_clean(at)
+    assert next(m for m in at.metric if m.label == "Indeks Pemdi kota").value == "belum lengkap"
+    assert basis in texts(at)
+    assert "Belum ada nilai per aspek" in texts(at)
+    summary = " ".join(pypdfium2.PdfDocument(pdf)[1].get_textpage().get_text_range().split())
+    assert "belum lengkap" in summary and "Belum ada nilai per aspek" in summary
