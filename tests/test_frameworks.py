@@ -2,6 +2,7 @@
 predicate is read from the value as shown, and the CLI prints a calculation a person can check."""
 
 import json
+from decimal import Decimal
 import subprocess
 import sys
 
@@ -31,19 +32,27 @@ def test_pemdi_knows_which_indicators_outside_agencies_score():
     assert external[7].startswith("BPS") and external[12].startswith("BSSN")
 
 
-def test_spbe_worked_example_of_the_regulation_gives_3_28():
+def test_spbe_worked_example_of_the_regulation_gives_3_28_baik():
+    """PermenPANRB 59/2020's example: domains 3.70, 3.40, 3.00 and 3.20 give (3.70·13 + 3.40·25 + 3.00·16.5
+    + 3.20·45.5) / 100 = 3.282, shown 3,28, Baik."""
+    result = SPBE.index({}, given={"D1": 3.70, "D2": 3.40, "D3": 3.00, "D4": 3.20})
+    assert result.overall == pytest.approx(3.282)
+    assert frameworks.shown(result.overall) == Decimal("3.28")
+    assert formatting.number(result.overall, 2, "id") == "3,28"
+    assert SPBE.predicate(result.overall) == "baik" and SPBE.band(result.overall).name == "Baik"
+
+
+def test_levels_that_give_the_worked_examples_domains_give_its_index():
+    """The example's first three domains reached from indicator levels, as a city's assessment reaches them;
+    its fourth (3.20, which no set of whole levels gives under D4's weights 2.75 and 3.0) as stated."""
     levels = {}
-    for code, target in {"D1": [4] * 7 + [3] * 3}.items():
-        levels.update(dict(zip([i.number for i in SPBE.indicators() if SPBE.node(i.parent).parent == code],
-                               target, strict=True)))
-    d2 = [i.number for i in SPBE.indicators() if SPBE.node(i.parent).parent == "D2"]
-    levels.update({n: 4 if k < 4 else 3 for k, n in enumerate(d2)})
-    levels.update({i.number: 3 for i in SPBE.indicators() if i.number not in levels})
-    result = SPBE.index(levels)
-    assert result.domains == pytest.approx({"D1": 3.7, "D2": 3.4, "D3": 3.0, "D4": 3.0})
-    assert result.aspects["A2"] == pytest.approx(4.0) and result.aspects["A3"] == pytest.approx(3.0)
-    assert result.overall == pytest.approx((3.7 * 13 + 3.4 * 25 + 3.0 * 16.5 + 3.0 * 45.5) / 100)
-    assert result.answered == 47
+    for domain, pattern in {"D1": [4] * 7 + [3] * 3, "D2": [4] * 4 + [3] * 6, "D3": [3] * 11}.items():
+        numbers = [i.number for i in SPBE.indicators() if SPBE.node(i.parent).parent == domain]
+        levels.update(dict(zip(numbers, pattern, strict=True)))
+    result = SPBE.index(levels, given={"D4": 3.20})
+    assert result.domains == pytest.approx({"D1": 3.70, "D2": 3.40, "D3": 3.00, "D4": 3.20})
+    assert result.overall == pytest.approx(3.282) and SPBE.predicate(result.overall) == "baik"
+    assert result.answered == 31
 
 
 def test_all_threes_on_pemdi_is_3_00_baik_berkembang():

@@ -187,12 +187,17 @@ class Framework:
         return self.index_name if lang == "id" else self.index_name_en
 
     # The arithmetic ------------------------------------------------------------------------------------
-    def index(self, levels: dict[int, int | float | None]) -> Result:
-        """Every group node's value and the whole index, from the levels by indicator number."""
+    def index(self, levels: dict[int, int | float | None], given: dict[str, float] | None = None) -> Result:
+        """Every group node's value and the whole index, from the levels by indicator number; a node in `given`
+        (a domain's or aspect's value, as the regulation's worked example states them) is taken as it is."""
         answered = {n: v for n, v in levels.items() if v is not None}
         values: dict[str, float | None] = {}
+        given = given or {}
 
         def value(node: Node) -> float | None:
+            if node.code in given:
+                values[node.code] = float(given[node.code])
+                return values[node.code]
             if node.kind == "indicator":
                 level = answered.get(node.number)
                 return None if level is None else float(level)
