@@ -78,6 +78,19 @@ def _client(settings: Settings) -> str:
     return logins.client_address(peer, st.context.headers.get("X-Forwarded-For") or "", settings.trusted_proxies)
 
 
+def _login_placeholder() -> None:
+    """Never run: the login form is drawn before any page."""
+
+
+def _login_routes(lang: str) -> None:
+    """Every page's URL known while logged out, so a bookmark or a link in an alert (https://host/target?id=7)
+    shows the login form, not Streamlit's English "Page not found", and opens that page once logged in: the
+    page a URL names has the same identity in this list and in the menu built after the login."""
+    st.navigation([st.Page(_login_placeholder, title=t("app.title", lang), default=True)]
+                  + [st.Page(_login_placeholder, title=t(spec.title_key, lang), url_path=path)
+                     for spec in PAGES for path in (spec.url_path, f"{spec.url_path}-beranda")], position="hidden")
+
+
 def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authenticate, lang: str) -> bool:
     """Our own form, so lockout lives in core/; the library signs the cookie. True once logged in."""
     box = st.empty()
@@ -247,6 +260,7 @@ def _main() -> None:
         authenticator = _log_out(settings, engine, None)  # deactivated or locked since logging in
     if viewer is None:
         authenticator = authenticator or _authenticator(settings, engine)
+        _login_routes(lang)
         if not _login_form(settings, engine, authenticator, lang):
             st.stop()
         viewer = _current_viewer(settings, engine)

@@ -1,5 +1,5 @@
-"""The evaluation in a real browser: leadership opens the overview and downloads the annual report with one
-click; an operator sees their unit beside the city and no other unit. Screenshots go to tests/artifacts/."""
+"""The evaluation in a real browser: leadership opens the overview, has the annual report made (its progress
+shown) and downloads it; an operator sees their unit beside the city and no other unit. Screenshots go to tests/artifacts/."""
 
 import pypdfium2
 import pytest
@@ -21,10 +21,13 @@ def test_leadership_downloads_the_annual_report_and_an_operator_sees_only_their_
         log_in(page, base, "pimpinan")
         open_url(page, base, "ringkasan", "Ringkasan Kota")
         page.get_by_text("Indeks SPBE kota").first.wait_for(timeout=30_000)
-        page.get_by_role("button", name="Unduh PDF").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Siapkan laporan PDF").click()
+        # The hundred-page PDF is made in a status box that says what it is doing, then says it is ready.
+        page.get_by_text("Siap diunduh: laporan PDF").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Unduh laporan PDF").wait_for(timeout=60_000)
         shot(page, "pimpinan-ringkasan")
         with page.expect_download(timeout=60_000) as download:
-            page.get_by_role("button", name="Unduh PDF").click()
+            page.get_by_role("button", name="Unduh laporan PDF").click()
         path = tmp_path / download.value.suggested_filename
         download.value.save_as(path)
         assert path.name == "laporan-monev-tik-2026.pdf"

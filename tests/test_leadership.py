@@ -214,3 +214,18 @@ def test_a_city_assessment_not_filled_in_says_so_in_the_headline_and_draws_no_em
     assert "Belum ada nilai per aspek" in texts(at)
     summary = " ".join(pypdfium2.PdfDocument(pdf)[1].get_textpage().get_text_range().split())
     assert "belum lengkap" in summary and "Belum ada nilai per aspek" in summary
+
+
+def test_the_annual_pdf_tells_its_progress_page_by_page(store, city, admin):
+    """Long work says what it is doing: the report's progress rises to the end and names each unit's page."""
+    evaluated_city(store, city, admin)
+    heard: list[tuple[float, str]] = []
+    with store.session() as s:
+        period = leadership.overview(session=s, viewer=admin, period_id=1, zone=JAKARTA).period
+        report.build(session=s, viewer=admin, period_id=period.id, kind="pdf", lang="id", zone=JAKARTA,
+                     org_name="Kota Uji", progress=lambda share, text: heard.append((share, text)))
+    shares = [share for share, _ in heard]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] > 0.9
+    pages = [text for _, text in heard if text.startswith("Halaman unit")]
+    assert len(pages) == len(city.units)
+    assert pages[-1].startswith(f"Halaman unit {len(city.units)} dari {len(city.units)}: ")

@@ -112,7 +112,10 @@ def _answers(session: Session, period_id: int, framework: Framework
     assessments = {a.id: a for a in session.scalars(select(Assessment).where(Assessment.period_id == period_id))}
     answers: dict[int, list] = {a: [] for a in assessments}
     if assessments:
-        for answer in session.scalars(select(AssessmentAnswer)
+        # Only the columns that count (not the justification, links and sources): a city's whole period is
+        # thousands of answers, read on every landing of leadership.
+        for answer in session.execute(select(AssessmentAnswer.assessment_id, AssessmentAnswer.indicator,
+                                             AssessmentAnswer.level, AssessmentAnswer.verified_level)
                                       .where(AssessmentAnswer.assessment_id.in_(list(assessments)))):
             answers[answer.assessment_id].append(answer)
     external = {n: a.level for n, a in external_answers(session, period_id, framework).items()}

@@ -248,8 +248,9 @@ def _values(session: Session, period: EvaluationPeriod, unit_ids: list[int], zon
     if period.status != "closed":
         return measure_units(session, period, unit_ids, zone, org_name, conflicts)
     out: dict[int, dict] = {u: {} for u in unit_ids}
-    for row in session.scalars(select(MeasureSnapshot).where(MeasureSnapshot.period_id == period.id,
-                                                             MeasureSnapshot.unit_id.in_(unit_ids))):
+    for row in session.execute(select(MeasureSnapshot.unit_id, MeasureSnapshot.measure, MeasureSnapshot.value,
+                                      MeasureSnapshot.inputs).where(MeasureSnapshot.period_id == period.id,
+                                                                    MeasureSnapshot.unit_id.in_(unit_ids))):
         out[row.unit_id][row.measure] = (row.value, row.inputs)
     return out
 

@@ -3,6 +3,7 @@ an Excel workbook (summary, one sheet per section, raw tables) and a PDF (cover,
 overview's charts, recommendations, one page per unit). An skpd viewer's report holds only their units."""
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -315,8 +316,14 @@ def _keep_with_heading(doc: FPDF, picture: bytes, width_mm: float) -> None:
         doc.add_page()
 
 
-def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now: datetime | None = None) -> bytes:
+def _silent(share: float, text: str) -> None:
+    """No one to tell: the default progress of a report made outside a page."""
+
+
+def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now: datetime | None = None,
+        progress: Callable[[float, str], None] = _silent) -> bytes:
     now = now or utcnow()
+    progress(0.05, t("report.progress.summary", lang))
     city, before = view.city, view.city_previous
     doc = ReportPdf(f"{title(view, lang)} - {org_name}", title(view, lang))
     doc.set_title(_latin(title(view, lang)))
@@ -396,7 +403,10 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
     for i, (key, params) in enumerate(leadership.recommendations(view), start=1):
         doc.para(f"{i}. {recommendation_text(key, params, lang)}")
 
-    for row in sorted(view.rows, key=lambda r: r.code):
+    units = sorted(view.rows, key=lambda r: r.code)
+    for done, row in enumerate(units):
+        progress(0.2 + 0.75 * done / max(1, len(units)),
+                 t("report.progress.unit", lang, name=row.name, done=done + 1, total=len(units)))
         doc.add_page()
         doc.h1(row.name)
         doc.para(f"{row.code} - {t('eval.status', lang)}: {t(f'eval.status.{row.status}', lang)}"
@@ -421,11 +431,16 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
             doc.h2(t("eval.recommendations", lang))
             for i, (key, params) in enumerate(recs, start=1):
                 doc.para(f"{i}. {recommendation_text(key, params, lang)}", 9)
+    progress(0.97, t("report.progress.file", lang))
     return bytes(doc.output())
 
 
 def build(*, session: Session, viewer: Viewer, period_id: int, kind: str, lang: str, zone: ZoneInfo,
-          org_name: str) -> bytes:
-    """The report file ("xlsx" or "pdf") for the viewer: only the units they may see, and the city figures."""
+          org_name: str, progress: Callable[[float, str], None] = _silent) -> bytes:
+    """The report file ("xlsx" or "pdf") for the viewer: only the units they may see, and the city figures.
+    `progress(share, text)` hears what it is doing (a page shows it while the hundred pages are made)."""
+    progress(0.0, t("report.progress.figures", lang))
     view = leadership.overview(session=session, viewer=viewer, period_id=period_id, zone=zone, org_name=org_name)
-    return (excel if kind == "xlsx" else pdf)(view, lang, org_name, zone)
+    if kind == "xlsx":
+        return excel(view, lang, org_name, zone)
+    return pdf(view, lang, org_name, zone, progress=progress)

@@ -128,6 +128,34 @@ def deferred(fn: Callable[..., Any], **kwargs) -> Callable[[], Any]:
     return run
 
 
+def prepared_download(where, what: str, fn: Callable[..., Any], *, key: str, file_name: str, mime: str,
+                      **kwargs) -> None:
+    """A download whose file takes seconds to make (a report of a hundred pages): a button that makes it
+    while a status box says what it is doing (`fn` gets `progress(share, text)`), then the download button.
+    The file is kept for this session until its arguments change, so a second click costs nothing."""
+    c = ctx()
+    slot = f"_prepared_{key}"
+    stamp = repr(sorted(kwargs.items()))
+    made = st.session_state.get(slot)
+    if made is not None and made[0] == stamp:
+        where.download_button(t("download.get", what=what), data=made[1], file_name=file_name, mime=mime, icon=":material/download:",
+                              key=f"{key}_download", on_click="ignore", type="primary")
+        return
+    if not where.button(t("download.prepare", what=what), key=f"{key}_prepare", icon=":material/description:"):
+        return
+    with where.status(t("download.preparing", what=what), expanded=True) as box:
+        bar = box.progress(0.0)
+
+        def progress(share: float, text_: str) -> None:
+            bar.progress(min(1.0, max(0.0, share)), text=text_)
+
+        data = _run(c.engine, fn, c.viewer, {**kwargs, "progress": progress})
+        box.update(label=t("download.ready", what=what), state="complete", expanded=False)
+    st.session_state[slot] = (stamp, data)
+    where.download_button(t("download.get", what=what), data=data, file_name=file_name, mime=mime, icon=":material/download:",
+                          key=f"{key}_download", on_click="ignore", type="primary")
+
+
 def clear_cache() -> None:
     _cached_call_keyed.clear()
     _kept_call_keyed.clear()

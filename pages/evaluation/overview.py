@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.access import Role
 from core.evaluation import charts, leadership, report
-from pages.common.shell import cached, chart, ctx, deferred, guard, num, pct, plain, show_table, t
+from pages.common.shell import cached, chart, ctx, guard, num, pct, plain, prepared_download, show_table, t
 from pages.evaluation.periods import pick_period
 
 guard("overview")
@@ -174,12 +174,11 @@ for key, params in leadership.recommendations(view):
 
 st.subheader(t("report.title", year=period.year))
 st.caption(t("report.caption"))
-cols = st.columns([1, 1, 3])
+cols = st.columns([1, 1, 2])
 base = f"laporan-monev-tik-{period.year}"
+# The PDF has a page per unit (about a hundred for a city): made on request with its progress shown.
 for col, kind, mime in ((cols[0], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                         (cols[1], "pdf", "application/pdf")):
-    col.download_button(t(f"report.download_{kind}"), data=deferred(report.build, period_id=period.id, kind=kind,
-                                                                      lang=c.lang, zone=c.settings.zone,
-                                                                      org_name=c.settings.org_name),
-                        file_name=f"{base}.{kind}", mime=mime, icon=":material/download:", key=f"report_{kind}",
-                        on_click="ignore")
+    prepared_download(col, t(f"report.file_{kind}"), report.build, key=f"report_{kind}",
+                      file_name=f"{base}.{kind}", mime=mime, period_id=period.id, kind=kind, lang=c.lang,
+                      zone=c.settings.zone, org_name=c.settings.org_name)
