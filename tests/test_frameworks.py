@@ -2,9 +2,9 @@
 predicate is read from the value as shown, and the CLI prints a calculation a person can check."""
 
 import json
-from decimal import Decimal
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 

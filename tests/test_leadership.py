@@ -14,8 +14,8 @@ from core.inventory.kinds import APPLICATION
 from core.org.units import UnitRow, update_unit
 from db.engine import session_scope
 from db.models import Unit
-from tests.conftest import CITY, ROOT, UNIT_A
 from tests.apptest import assert_clean, open_page, texts
+from tests.conftest import CITY, ROOT, UNIT_A
 from tests.evaluation import evaluated_city, framework_of, new_period
 from tests.inventory import add
 from tests.monitoring import JAKARTA
