@@ -7,6 +7,7 @@ from core.access import Role
 from core.i18n import t
 from core.navigation import PAGES
 from tests.browser import chromium, log_in, login_form, running_app
+from tests.conftest import PASSWORD
 
 # The login and menus are under test here, not the stores (covered below the pages on both).
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -98,3 +99,25 @@ def test_a_session_restored_from_the_cookie_reads_in_the_accounts_own_language(a
         heading(page, t("readiness.title", "en"))
         page.reload()
         heading(page, t("readiness.title", "en"))
+
+
+def test_a_link_opened_before_logging_in_shows_the_login_and_then_that_page(app_url):
+    """A link in an alert or a bookmark (/target?...) opened in a new browser: the login form, never
+    Streamlit's English "Page not found", and after logging in the page the link named."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        # Known limit: the very first session of a process that has never run the app can still get
+        # Streamlit's dialog (sent before the app's first run); every later visitor gets the login form.
+        page.goto(app_url)
+        login_form(page, 60_000)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{app_url}/admin-pengguna")
+        login_form(page, 60_000).fill("admin")
+        page.wait_for_timeout(2500)  # the login page's second run (its cookie component reporting)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_text("Halaman tidak ditemukan").count() == 0
+        login_form(page).fill("admin")
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        heading(page, "Admin → Pengguna")
+        assert page.url.endswith("/admin-pengguna")
