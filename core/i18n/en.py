@@ -442,6 +442,7 @@ MESSAGES: dict[str, str] = {
     "availability.day": "Day",
     "availability.week_of": "Week of",
     "availability.timeline_top": "The chart shows the {count} targets with the longest outages; the table below lists all.",
+    "availability.timeline_newest": "The table lists the {shown} newest of {n} incidents; the chart shows the {count} targets with the longest outages among them.",
     "availability.tab_ranking": "Unit ranking",
     "availability.tab_calendar": "Calendar",
     "availability.tab_incidents": "Incidents",

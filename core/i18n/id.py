@@ -442,6 +442,7 @@ MESSAGES: dict[str, str] = {
     "availability.day": "Hari",
     "availability.week_of": "Minggu mulai",
     "availability.timeline_top": "Grafik memuat {count} target dengan gangguan terlama; tabel di bawahnya memuat semua.",
+    "availability.timeline_newest": "Tabel memuat {shown} insiden terbaru dari {n}; grafik memuat {count} target dengan gangguan terlama di antaranya.",
     "availability.tab_ranking": "Peringkat unit",
     "availability.tab_calendar": "Kalender",
     "availability.tab_incidents": "Insiden",
