@@ -13,7 +13,7 @@ from core.monitoring import target_detail, targets
 from core.monitoring.states import look, rank
 from core.monitoring.target_detail import WINDOWS
 from db.types import utcnow
-from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t, text
+from pages.common.shell import cached, call, chart, ctx, fit_columns, guard, header_px, moment, num, plain, t, text
 
 guard("target")
 c = ctx()
@@ -39,6 +39,13 @@ window = window_col.segmented_control(t("target.window"), list(WINDOWS), default
 
 zone = formatting.zone_name(c.settings.zone)
 HEIGHT = 260  # px, the latency chart
+HALF_PX = 460  # a table in one of two columns at 1440 px
+
+
+def times_whole(frame: pd.DataFrame, rest: str, room: int) -> dict:
+    """Every column as wide as its content (times, states, latencies whole) but `rest`, which takes what is left."""
+    fixed = fit_columns(frame.drop(columns=[rest]), room=10**6)
+    return fixed | {rest: {"width": max(header_px(rest), room - sum(e["width"] for e in fixed.values()))}}
 
 
 def latency_chart(series: target_detail.Latency) -> None:
@@ -168,21 +175,25 @@ def live() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("target.checks"))
-        show_table(pd.DataFrame({
+        checks = pd.DataFrame({
             t("audit.at"): [moment(b.at) for b in info.checks],
             t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
             t("target.latency"): [formatting.milliseconds(b.latency_ms, 1, c.lang) for b in info.checks],
             t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
-        }), room=460, height=320)
+        })
+        st.dataframe(checks, column_config=times_whole(checks, t("availability.reason"), HALF_PX),
+                     hide_index=True, width="stretch", height=320)
     with right:
         st.subheader(t("target.incidents"))
         if info.incidents:
-            show_table(pd.DataFrame({
+            incidents = pd.DataFrame({
                 t("availability.started"): [moment(i.started_at) for i in info.incidents],
                 t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
                                           for i in info.incidents],
                 t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
-            }), room=460, height=320)
+            })
+            st.dataframe(incidents, column_config=times_whole(incidents, t("availability.reason"), HALF_PX),
+                         hide_index=True, width="stretch", height=320)
             if info.incident_count > len(info.incidents):
                 st.caption(t("target.incidents_newest", shown=num(len(info.incidents)), n=num(info.incident_count)))
         else:
