@@ -42,6 +42,11 @@ def percent(value: float | int | None, decimals: int = 2, lang: str = "id") -> s
     return "–" if value is None else f"{number(value, decimals, lang)} %"
 
 
+def milliseconds(value: float | int | None, decimals: int = 1, lang: str = "id") -> str:
+    """A response time: `20,1 ms` / `20.1 ms`; `–` when nothing answered."""
+    return "–" if value is None else f"{number(value, decimals, lang)} ms"
+
+
 def rupiah(value: float | int | None, lang: str = "id") -> str:
     if value is None:
         return "–"

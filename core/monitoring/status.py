@@ -8,9 +8,11 @@ from sqlmodel import Session
 
 from core.access import Viewer, scoped
 from core.monitoring.states import SEVERITY, worst
+from core.monitoring.targets import target_rows
+from core.monitoring.uptime import counted_incidents
 from core.org.units import list_units
 from db.models import Unit
-from db.monitoring import Incident, RollupHour, State, Target, TargetState, Worker
+from db.monitoring import Incident, RollupHour, State, Target, Worker
 from db.types import utcnow
 
 
@@ -40,19 +42,17 @@ class Freshness:
 
 
 def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
-    """Every visible unit; one without targets stays UNKNOWN, never UP."""
+    """Every visible unit; one without targets stays UNKNOWN, never UP. Its targets are those the
+    availability report measures (targets.target_rows without the disabled ones), counted by state."""
     units = {u.id: UnitStatus(u.id, u.name, u.short_name, u.kind, u.parent_id) for u in list_units(session=session, viewer=viewer)}
-    stmt = (select(Target.unit_id, TargetState.state, func.count()).join(TargetState)
-            .where(Target.enabled.is_(True)).group_by(Target.unit_id, TargetState.state))
-    for unit_id, state, n in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all():
-        if unit_id in units:
-            units[unit_id].counts[state] = n
-    why = (select(Target.unit_id, func.min(TargetState.last_reason)).join(TargetState)
-           .where(Target.enabled.is_(True), TargetState.state == State.UNKNOWN, TargetState.last_reason != "")
-           .group_by(Target.unit_id))
-    for unit_id, reason in session.execute(scoped(why, Target.unit_id, session, viewer)).all():
-        if unit_id in units:
-            units[unit_id].unknown_reason = reason
+    for row in target_rows(session=session, viewer=viewer, include_disabled=False):
+        status = units.get(row.unit_id)
+        if status is None:
+            continue
+        status.counts[row.state] = status.counts.get(row.state, 0) + 1
+        if row.state == State.UNKNOWN and row.last_reason and (not status.unknown_reason
+                                                               or row.last_reason < status.unknown_reason):
+            status.unknown_reason = row.last_reason  # why they are unknown, when they say (one reason, always the same)
     for status in units.values():
         status.worst = worst(s for s, n in status.counts.items() if n)
     return list(units.values())
@@ -103,12 +103,11 @@ class OpenIncident:
 
 
 def open_incidents(*, session: Session, viewer: Viewer) -> list[OpenIncident]:
-    """Incidents not yet ended, longest first."""
+    """Incidents not yet ended (uptime.counted_incidents: of the targets the wall counts), longest first."""
     stmt = (select(Incident, Target.name, Unit.short_name, Unit.name).join(Target, Target.id == Incident.target_id)
-            .join(Unit, Unit.id == Incident.unit_id).where(Incident.ended_at.is_(None))
-            .order_by(Incident.started_at))
-    return [OpenIncident(i.unit_id, short or name, target, i.started_at, i.reason)
-            for i, target, short, name in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
+            .join(Unit, Unit.id == Target.unit_id).where(counted_incidents()).order_by(Incident.started_at))
+    return [OpenIncident(unit_id, short or name, target, i.started_at, i.reason) for i, target, short, name, unit_id
+            in session.execute(scoped(stmt.add_columns(Target.unit_id), Target.unit_id, session, viewer)).all()]
 
 
 def hourly(*, session: Session, viewer: Viewer, now: datetime, hours: int = 24) -> dict[int, list[float | None]]:

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Viewer
+from core.monitoring import buckets
+from core.monitoring.availability import COARSER, kept_from
 from core.monitoring.targets import get_target
 from db.monitoring import (
     Heartbeat,
@@ -35,7 +37,8 @@ class TargetDetail:
     target: Target
     state: TargetState
     checks: list[Heartbeat]
-    incidents: list[Incident]
+    incidents: list[Incident]  # the newest INCIDENTS_SHOWN
+    incident_count: int  # all of them
     events: list[TargetEvent]
     interfaces: list[dict]
     traffic: list[InterfaceSample]
@@ -61,6 +64,9 @@ class TargetDetail:
         return [e for e in self.events if e.kind == "reboot"]
 
 
+INCIDENTS_SHOWN = 50
+
+
 def detail(*, session: Session, viewer: Viewer, target_id: int, zone: ZoneInfo, now: datetime,
            hours: int = 48) -> TargetDetail:
     target = get_target(session=session, viewer=viewer, target_id=target_id)  # NotFound outside the scope
@@ -72,7 +78,8 @@ def detail(*, session: Session, viewer: Viewer, target_id: int, zone: ZoneInfo, 
         state=session.get(TargetState, target_id),
         checks=beats[-50:][::-1],
         incidents=list(session.scalars(select(Incident).where(Incident.target_id == target_id)
-                                       .order_by(Incident.started_at.desc()).limit(50))),
+                                       .order_by(Incident.started_at.desc()).limit(INCIDENTS_SHOWN))),
+        incident_count=session.scalar(select(func.count(Incident.id)).where(Incident.target_id == target_id)) or 0,
         events=list(session.scalars(select(TargetEvent).where(TargetEvent.target_id == target_id)
                                     .order_by(TargetEvent.at.desc()).limit(100))),
         interfaces=list((session.get(TargetState, target_id).details or {}).get("interfaces", [])),
@@ -94,19 +101,60 @@ ROLLUPS = {"minute": RollupMinute, "hour": RollupHour, "day": RollupDay}
 @dataclass(frozen=True)
 class LatencyPoint:
     at: datetime  # bucket start (UTC)
-    mean_ms: float | None  # None: nothing answered in that bucket
+    end: datetime  # the next bucket's start
+    mean_ms: float | None  # None: nothing answered in that bucket (the line breaks there)
     min_ms: float | None
     max_ms: float | None
     checks: int
-    down_s: int  # time in that bucket the target did not answer: marked on the chart
+    down_s: float  # time in that bucket the target did not answer
+    unknown_s: float = 0.0  # time in that bucket nobody checked it (no worker, before its first check)
+    maintenance_s: float = 0.0
 
 
-def latency(*, session: Session, viewer: Viewer, target_id: int, window: str, now: datetime) -> list[LatencyPoint]:
-    """Mean, fastest and slowest answer per bucket over the window, from the rollups."""
-    get_target(session=session, viewer=viewer, target_id=target_id)  # NotFound outside the scope
+@dataclass(frozen=True)
+class Latency:
+    """Every bucket of a window, in order, without holes: the chart's x axis spans [start, end)."""
+
+    start: datetime
+    end: datetime
+    points: list[LatencyPoint]
+    monitored_from: datetime  # the target's creation: nothing was checked before it
+
+
+def _parts(start: datetime, end: datetime, level: str, zone: ZoneInfo, kept: dict[str, datetime]):
+    """(level, from, to) covering [start, end) in whole buckets: the window's level, and the coarser level for
+    the part before the time from which retention (or the demo) still holds every bucket of it."""
+    first = buckets.floor(start, level, zone)
+    if level in COARSER and level in kept and kept[level] > first:
+        seam = buckets.ceil(kept[level], COARSER[level], zone)
+        return _parts(start, min(seam, end), COARSER[level], zone, kept) + ([(level, seam, end)] * (seam < end))
+    return [(level, first, end)] if first < end else []
+
+
+def latency(*, session: Session, viewer: Viewer, target_id: int, window: str, now: datetime,
+            zone: ZoneInfo) -> Latency:
+    """Mean, fastest and slowest answer per bucket over the whole window, from the rollups, with the time
+    the target was down, in maintenance or not checked at all in each bucket."""
+    target = get_target(session=session, viewer=viewer, target_id=target_id)  # NotFound outside the scope
     span, level = WINDOWS[window]
-    table = ROLLUPS[level]
-    rows = session.scalars(select(table).where(table.target_id == target_id, table.bucket >= now - span)
-                           .order_by(table.bucket))
-    return [LatencyPoint(r.bucket, r.latency_sum_ms / r.latency_n if r.latency_n else None, r.latency_min_ms,
-                         r.latency_max_ms, r.checks, r.down_s) for r in rows]
+    points = []
+    for part, a, b in _parts(now - span, now, level, zone, kept_from(session)):
+        table = ROLLUPS[part]
+        rows = {r.bucket: r for r in session.scalars(select(table).where(
+            table.target_id == target_id, table.bucket >= a, table.bucket < b))}
+        at = a
+        while at < b:
+            following = buckets.following(at, part, zone)
+            points.append(_point(rows.get(at), at, following, now))
+            at = following
+    return Latency(now - span, now, points, target.created_at)
+
+
+def _point(row, at: datetime, end: datetime, now: datetime) -> LatencyPoint:
+    length = (min(end, now) - at).total_seconds()  # the bucket in progress counts as far as now
+    if row is None:
+        return LatencyPoint(at, end, None, None, None, 0, 0.0, length)
+    covered = row.up_s + row.down_s + row.degraded_s + row.maintenance_s + row.unknown_s
+    return LatencyPoint(at, end, row.latency_sum_ms / row.latency_n if row.latency_n else None, row.latency_min_ms,
+                        row.latency_max_ms, row.checks, float(row.down_s),
+                        float(row.unknown_s) + max(0.0, length - covered), float(row.maintenance_s))

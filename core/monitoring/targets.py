@@ -214,13 +214,15 @@ class TargetRow(NamedTuple):
     last_check_at: datetime | None
     last_reason: str
     agent_id: int | None  # checked by this agent; None: by the central workers
+    created_at: datetime  # nothing was expected of it before
 
 
 def target_rows(*, session: Session, viewer: Viewer, include_disabled: bool = True) -> list[TargetRow]:
-    """The viewer's targets for lists and pickers, ordered by unit and name."""
+    """The viewer's targets for lists and pickers, ordered by unit and name. Without the disabled ones, the
+    targets every monitoring page counts: the wall by state, the availability report by unit."""
     stmt = (select(Target.id, Target.unit_id, Target.name, Target.kind, Target.host, Target.port, Target.interval_s,
                    Target.criticality, Target.enabled, TargetState.state, TargetState.last_check_at,
-                   TargetState.last_reason, Target.agent_id)
+                   TargetState.last_reason, Target.agent_id, Target.created_at)
             .join(TargetState, TargetState.target_id == Target.id).order_by(Target.unit_id, Target.name))
     if not include_disabled:
         stmt = stmt.where(Target.enabled.is_(True))

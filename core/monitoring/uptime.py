@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from core.access import Viewer, scoped
 from core.monitoring.availability import PRESETS, TABLES, Availability, kept_from, reads
+from core.monitoring.targets import target_rows
 from db.models import Unit
 from db.monitoring import Incident, RollupDay, Target
 from db.types import utcnow
@@ -76,21 +77,29 @@ def _figure(targets, totals, start: datetime, end: datetime) -> Availability:
                         int(sums["checks"]), latency)
 
 
+def counted_incidents(start: datetime | None = None, end: datetime | None = None):
+    """Which incidents the monitoring pages count and list, as a condition on Incident joined to its Target:
+    those of enabled targets (a disabled target's time is not measured either, so its incident is not
+    counted), overlapping [start, end), or the ongoing ones when no window is given. The wall and the
+    availability page scope and group them by Target.unit_id, as they count the targets."""
+    window = [Incident.ended_at.is_(None)] if start is None else [
+        Incident.started_at < end, or_(Incident.ended_at.is_(None), Incident.ended_at > start)]
+    return and_(Target.enabled.is_(True), *window)
+
+
 def unit_report(*, session: Session, viewer: Viewer, start: datetime, end: datetime, zone: ZoneInfo) -> list[UnitUptime]:
-    """One row per visible unit that has enabled targets, worst availability first."""
-    # Plain columns, not ORM objects: a city holds thousands of targets.
-    targets = session.execute(scoped(select(Target.id, Target.unit_id, Target.created_at, Target.criticality)
-                                     .where(Target.enabled.is_(True)), Target.unit_id, session, viewer)).all()
-    totals = _totals_by_target(session, [t.id for t in targets], start, end, zone)
+    """One row per visible unit that has enabled targets, worst availability first: the targets the wall
+    counts (targets.target_rows), the incidents it counts (counted_incidents)."""
+    members_of = target_rows(session=session, viewer=viewer, include_disabled=False)
+    totals = _totals_by_target(session, [t.id for t in members_of], start, end, zone)
     # Plain columns, one pass: a city-wide year holds tens of thousands of incidents.
     repaired: dict[int, list[float]] = defaultdict(list)
     for unit_id, started, ended in session.execute(scoped(
-            select(Incident.unit_id, Incident.started_at, Incident.ended_at)
-            .where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start)),
-            Incident.unit_id, session, viewer)):
+            select(Target.unit_id, Incident.started_at, Incident.ended_at).join(Target, Target.id == Incident.target_id)
+            .where(counted_incidents(start, end)), Target.unit_id, session, viewer)):
         repaired[unit_id].append(((ended or end) - started).total_seconds() / 60)
     by_unit: dict[int, list] = defaultdict(list)
-    for target in targets:
+    for target in members_of:
         by_unit[target.unit_id].append(target)
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(by_unit))))}
     report = []
@@ -140,13 +149,21 @@ def calendar(*, session: Session, viewer: Viewer, start: datetime, end: datetime
     return [(unit_id, day, 100 * up / measured) for (unit_id, day), (up, measured) in sorted(sums.items())]
 
 
-def incidents(*, session: Session, viewer: Viewer, start: datetime, end: datetime, limit: int = 300):
-    """Incidents overlapping the window, newest first, with their target's name."""
+INCIDENTS_LISTED = 1000  # the incident table's rows at most, newest first; the count is always all of them
+
+
+def incidents(*, session: Session, viewer: Viewer, start: datetime, end: datetime, limit: int = INCIDENTS_LISTED):
+    """Incidents overlapping the window (counted_incidents), newest first, with their target's name."""
     stmt = (select(Incident, Target.name, Unit.short_name)
-            .join(Target, Target.id == Incident.target_id).join(Unit, Unit.id == Incident.unit_id)
-            .where(Incident.started_at < end, (Incident.ended_at.is_(None)) | (Incident.ended_at > start))
-            .order_by(Incident.started_at.desc()).limit(limit))
-    return [tuple(r) for r in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
+            .join(Target, Target.id == Incident.target_id).join(Unit, Unit.id == Target.unit_id)
+            .where(counted_incidents(start, end)).order_by(Incident.started_at.desc()).limit(limit))
+    return [tuple(r) for r in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all()]
+
+
+def _incident_count(session: Session, viewer: Viewer, start: datetime, end: datetime) -> int:
+    stmt = select(func.count(Incident.id)).join(Target, Target.id == Incident.target_id).where(
+        counted_incidents(start, end))
+    return session.scalar(scoped(stmt, Target.unit_id, session, viewer)) or 0
 
 
 @dataclass
@@ -158,7 +175,8 @@ class WindowView:
     report: list[UnitUptime] = field(default_factory=list)
     days: list[tuple[int, date, float]] = field(default_factory=list)  # the calendar: (unit, day or week, %)
     weekly: bool = False  # the calendar's cells are weeks
-    incidents: list[tuple] = field(default_factory=list)
+    incidents: list[tuple] = field(default_factory=list)  # the newest INCIDENTS_LISTED
+    incident_count: int = 0  # all of them
 
 
 def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str | None = None,
@@ -179,4 +197,5 @@ def window_view(*, session: Session, viewer: Viewer, zone: ZoneInfo, preset: str
                              zone=zone, weekly=view.weekly)
     if "incidents" in parts:
         view.incidents = incidents(session=session, viewer=viewer, start=start, end=end)
+        view.incident_count = _incident_count(session, viewer, start, end)
     return view

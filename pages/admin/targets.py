@@ -14,19 +14,21 @@ from core.monitoring import maintenance, target_import, targets
 from core.monitoring.states import look
 from core.org import units
 from pages.common.shell import (
+    ROOM_PX,
     cached,
     call,
     ctx,
     deferred,
+    fit_columns,
     form_data,
     guard,
+    header_px,
     import_limits,
     moment,
     number_field,
     save,
     show_error,
     show_flash,
-    show_table,
     t,
     text,
     uploader,
@@ -53,21 +55,40 @@ def checked_by(agent_id: int | None) -> str:
 unit_filter = st.selectbox(t("users.unit"), [None, *unit_by_id], key="targets_unit",
                            format_func=lambda i: t("admin_targets.all_units") if i is None else unit_by_id[i].name)
 shown = [r for r in rows if unit_filter is None or r.unit_id == unit_filter]
-show_table(pd.DataFrame({
-    t("users.unit"): [unit_by_id[r.unit_id].short_name if r.unit_id in unit_by_id else "" for r in shown],
-    t("admin_targets.name"): [r.name for r in shown],
+NAME, HOST, REASON = t("admin_targets.name"), t("admin_targets.host"), t("admin_targets.reason")
+listed = pd.DataFrame({
+    # Filtered to one unit, the unit column would repeat it on every row: its room goes to the others.
+    **({t("users.unit"): [unit_by_id[r.unit_id].short_name if r.unit_id in unit_by_id else "" for r in shown]}
+       if unit_filter is None else {}),
+    NAME: [r.name for r in shown],
     t("admin_targets.kind"): [r.kind for r in shown],
-    t("admin_targets.host"): [r.host + (f":{r.port}" if r.port else "") for r in shown],
-    t("admin_targets.interval"): [r.interval_s for r in shown],
+    HOST: [r.host + (f":{r.port}" if r.port else "") for r in shown],
     t("admin_targets.criticality"): [t(f"criticality.{r.criticality}") for r in shown],
-    t("admin_targets.enabled"): [r.enabled for r in shown],
     # Only once agents are in use: the column would say "Pusat" on every row, and take the names' room.
     **({t("admin_targets.checked_by"): [checked_by(r.agent_id) for r in shown]}
        if is_admin and any(r.agent_id for r in shown) else {}),
-    t("admin_targets.state"): [t(look(r.state).label) for r in shown],
-    t("admin_targets.last_check"): [moment(r.last_check_at) if r.last_check_at else "–" for r in shown],
-    t("admin_targets.reason"): [reason_text(r.last_reason, c.lang) for r in shown],
-}))
+    t("admin_targets.state"): [t(look(r.state).label) if r.enabled else t("admin_targets.disabled") for r in shown],
+    t("admin_targets.checked_at"): [formatting.clock(r.last_check_at, c.settings.zone, c.lang) for r in shown],
+    REASON: [reason_text(r.last_reason, c.lang) for r in shown],
+})
+
+
+def list_widths(frame: pd.DataFrame) -> dict:
+    """Widths from the content: names, units and short labels show whole; the address and the reason share
+    what is left. Should even that not fit (many agents' names), the names still show whole."""
+    elastic = frame[[HOST, REASON]]
+    fixed = fit_columns(frame.drop(columns=[HOST, REASON]), room=10**6)  # each column its own width
+    rest = ROOM_PX - sum(entry["width"] for entry in fixed.values())
+    if rest >= sum(header_px(column) for column in elastic.columns):
+        return fixed | fit_columns(elastic, room=rest)
+    short = {column: {"width": header_px(column)} for column in elastic.columns}
+    others = frame.drop(columns=[NAME, HOST, REASON])
+    room = ROOM_PX - sum(entry["width"] for entry in short.values())
+    name_px = min(fixed[NAME]["width"], max(header_px(NAME), room - sum(header_px(c) for c in others.columns)))
+    return fit_columns(others, room=room - name_px) | {NAME: {"width": name_px}} | short
+
+
+st.dataframe(listed, column_config=list_widths(listed), hide_index=True, width="stretch")
 EXPORT_COLUMNS = [(k, k) for k in ("unit", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold",
                                    "criticality", "enabled", "options", "state")]
 export_rows = deferred(targets.export_rows)
@@ -107,14 +128,16 @@ def option_fields(kind: ProbeKind, key: str, stored: dict) -> dict:
     return {k: int(v) if isinstance(v, float) else v for k, v in chosen.items() if v not in ("", None)}
 
 
-def target_form(key: str, current=None) -> targets.TargetCreate | None:
-    """The fields of a target, and every kind's options (a form cannot redraw itself when the kind changes;
-    only the chosen kind's are kept). Returns the data when submitted."""
+def target_form(key: str, current=None, unit_id: int | None = None) -> targets.TargetCreate | None:
+    """The fields of a target (a new one in `unit_id`), and every kind's options (a form cannot redraw itself
+    when the kind changes; only the chosen kind's are kept). Returns the data when submitted."""
     stored = dict(current.options) if current else {}
-    with st.form(key):
+    unit_id = current.unit_id if current else unit_id
+    # Enter in a field does not save: Streamlit would say so under each field, in English.
+    with st.form(key, enter_to_submit=False):
         a, b = st.columns(2)
         unit_id = a.selectbox(t("users.unit"), list(unit_by_id), key=f"{key}_unit",
-                              index=list(unit_by_id).index(current.unit_id) if current else 0,
+                              index=list(unit_by_id).index(unit_id) if unit_id in unit_by_id else 0,
                               format_func=lambda i: unit_by_id[i].name)
         name = b.text_input(t("admin_targets.name"), value=current.name if current else "", key=f"{key}_name")
         a, b, d = st.columns([1, 3, 1])
@@ -159,7 +182,9 @@ tab_add, tab_edit, tab_maintenance, tab_import = st.tabs(
     [t("admin_targets.tab_add"), t("admin_targets.tab_edit"), t("admin_targets.tab_maintenance"),
      t("admin_targets.tab_import")], key="admin_targets_tab", on_change="rerun")
 with tab_add:
-    data = target_form("target_add") if tab_add.open else None
+    # A new target goes to the unit the list is filtered to; another filter is another form.
+    add_key = "target_add" if unit_filter is None else f"target_add_{unit_filter}"
+    data = target_form(add_key, unit_id=unit_filter) if tab_add.open else None
     if data is not None:
         save(targets.create_target, lambda created: t("admin_targets.created", name=created.name), data=data)
 
@@ -187,12 +212,13 @@ with tab_maintenance:
                                             minutes=w.duration_min, zone=zone) for w in windows],
                 t("admin_targets.why"): [w.reason for w in windows],
             }), hide_index=True, width="stretch")
-        with st.form("maintenance_add"):
+        with st.form("maintenance_add", enter_to_submit=False):
             scope = st.radio(t("admin_targets.applies_to"), ["unit", "target"], horizontal=True, key="mw_scope",
                              format_func=lambda v: t(f"admin_targets.scope_{v}"))
             a, b = st.columns(2)
-            unit_pick = a.selectbox(t("users.unit"), list(unit_by_id), key="mw_unit",
-                                    format_func=lambda i: unit_by_id[i].name)
+            unit_pick = a.selectbox(t("users.unit"), list(unit_by_id), format_func=lambda i: unit_by_id[i].name,
+                                    key="mw_unit" if unit_filter is None else f"mw_unit_{unit_filter}",
+                                    index=list(unit_by_id).index(unit_filter) if unit_filter in unit_by_id else 0)
             target_pick = b.selectbox(t("admin_targets.pick"), list(by_id) or [None], key="mw_target",
                                       format_func=lambda i: by_id[i].name if i else "–")
             kind = st.radio(t("admin_targets.window_kind"), ["once", "weekly"], horizontal=True, key="mw_kind",

@@ -119,8 +119,9 @@ with tab_days:
 
 with tab_events:
     if tab_events.open:
-        events = part("incidents").incidents
-        st.subheader(t("availability.timeline", count=len(events)))
+        listed = part("incidents")
+        events = listed.incidents
+        st.subheader(t("availability.timeline", count=num(listed.incident_count)))
         if events:
             timeline = pd.DataFrame({
                 "target": [f"{unit} · {name}" for _i, name, unit in events],
@@ -131,7 +132,10 @@ with tab_events:
             # The chart keeps the targets with the most incident time, so it stays readable; the table lists all.
             timeline["minutes"] = (timeline["end"] - timeline["start"]).dt.total_seconds() / 60
             longest = timeline.groupby("target")["minutes"].sum().nlargest(GANTT_ROWS).index
-            if timeline["target"].nunique() > GANTT_ROWS:
+            if len(events) < listed.incident_count:  # the table says which part of the count it lists
+                st.caption(t("availability.timeline_newest", shown=num(len(events)), n=num(listed.incident_count),
+                             count=GANTT_ROWS))
+            elif timeline["target"].nunique() > GANTT_ROWS:
                 st.caption(t("availability.timeline_top", count=GANTT_ROWS))
             shown = timeline[timeline["target"].isin(longest)]
             span = alt.Scale(domain=[formatting.local(start, c.settings.zone).replace(tzinfo=None).isoformat(),

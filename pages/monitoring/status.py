@@ -17,7 +17,8 @@ from pages.common.shell import cached, call, ctx, guard, num, plain, t, text
 
 guard("status")
 c = ctx()
-COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.MAINTENANCE, State.PENDING)  # the totals in the header
+# The totals in the header: every state, unknown too, so they add up to the targets the availability page lists.
+COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.MAINTENANCE, State.PENDING, State.UNKNOWN)
 BIG_TILES = 12  # more problem units than this (a city-wide outage) continue as compact tiles, still first
 INCIDENT_ROWS = 8
 

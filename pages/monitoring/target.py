@@ -13,7 +13,7 @@ from core.monitoring import target_detail, targets
 from core.monitoring.states import look, rank
 from core.monitoring.target_detail import WINDOWS
 from db.types import utcnow
-from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t, text
+from pages.common.shell import cached, call, chart, ctx, fit_columns, guard, header_px, moment, num, plain, t, text
 
 guard("target")
 c = ctx()
@@ -39,33 +39,69 @@ window = window_col.segmented_control(t("target.window"), list(WINDOWS), default
 
 zone = formatting.zone_name(c.settings.zone)
 HEIGHT = 260  # px, the latency chart
+HALF_PX = 460  # a table in one of two columns at 1440 px
 
 
-def latency_chart(points: list[target_detail.LatencyPoint]) -> None:
-    """Mean answer time per bucket, the fastest-to-slowest band behind it, and red marks where it was down."""
+def times_whole(frame: pd.DataFrame, rest: str, room: int) -> dict:
+    """Every column as wide as its content (times, states, latencies whole) but `rest`, which takes what is left."""
+    fixed = fit_columns(frame.drop(columns=[rest]), room=10**6)
+    return fixed | {rest: {"width": max(header_px(rest), room - sum(e["width"] for e in fixed.values()))}}
+
+
+def latency_chart(series: target_detail.Latency) -> None:
+    """Mean answer time per bucket over the whole window, the fastest-to-slowest band behind it, and the time
+    the target was down (red), not checked (grey) or in maintenance (blue) shaded: no line is drawn there."""
     st.subheader(t("target.latency_chart", window=text(f"target.window.{window}")))
-    if not points:
+    points, zone_of = series.points, c.settings.zone
+    if series.monitored_from > series.start:
+        st.caption(t("target.monitored_from", when=moment(series.monitored_from)))
+    if not any(p.mean_ms is not None for p in points):
         st.caption(t("target.no_latency"))
-        return
-    local = [formatting.local(p.at, c.settings.zone).replace(tzinfo=None) for p in points]
-    frame = pd.DataFrame({"at": local, "mean": [p.mean_ms for p in points], "low": [p.min_ms for p in points],
-                          "high": [p.max_ms for p in points], "down": [p.down_s / 60 for p in points],
-                          "checks": [p.checks for p in points]})
+
+    def local(at):
+        return formatting.local(at, zone_of).replace(tzinfo=None)
+
+    lengths = [max(1.0, (min(p.end, series.end) - p.at).total_seconds()) for p in points]
+    frame = pd.DataFrame({
+        "start": [local(p.at) for p in points], "end": [local(p.end) for p in points],
+        "mid": [local(p.at + (p.end - p.at) / 2) for p in points],
+        "mean": [p.mean_ms for p in points], "low": [p.min_ms for p in points], "high": [p.max_ms for p in points],
+        "checks": [p.checks for p in points],
+        "down": [p.down_s / 60 for p in points], "unknown": [p.unknown_s / 60 for p in points],
+        "maintenance": [p.maintenance_s / 60 for p in points],
+        "down_share": [min(1.0, p.down_s / n) for p, n in zip(points, lengths, strict=True)],
+        "unknown_share": [min(1.0, p.unknown_s / n) for p, n in zip(points, lengths, strict=True)],
+        "maintenance_share": [min(1.0, p.maintenance_s / n) for p, n in zip(points, lengths, strict=True)],
+    })
     fmt = charts.HOUR_FORMATS[c.lang] if WINDOWS[window][1] != "day" else charts.DAY_FORMATS[c.lang]
-    x = alt.X("at:T", title=None, axis=alt.Axis(format=fmt))
-    tips = [alt.Tooltip("at:T", title=zone, format=charts.MOMENT_FORMATS[c.lang]),
-            alt.Tooltip("mean:Q", title=text("target.mean_ms"), format=".1f"),
-            alt.Tooltip("low:Q", title=text("target.min_ms"), format=".1f"),
-            alt.Tooltip("high:Q", title=text("target.max_ms"), format=".1f"),
-            alt.Tooltip("down:Q", title=text("target.down_min"), format=".0f"),
-            alt.Tooltip("checks:Q", title=text("target.checks_n"))]
+    # The x axis always spans the chosen window, however little of it has data.
+    span = alt.Scale(domain=[local(series.start).isoformat(), local(series.end).isoformat()])
+    when = alt.Tooltip("start:T", title=zone, format=charts.MOMENT_FORMATS[c.lang])
+    tips = [when, alt.Tooltip("mean:Q", title=text("target.mean_ms"), format=",.1f"),
+            alt.Tooltip("low:Q", title=text("target.min_ms"), format=",.1f"),
+            alt.Tooltip("high:Q", title=text("target.max_ms"), format=",.1f"),
+            alt.Tooltip("down:Q", title=text("target.down_min"), format=",.0f"),
+            alt.Tooltip("unknown:Q", title=text("availability.unknown_min"), format=",.0f"),
+            alt.Tooltip("checks:Q", title=text("target.checks_n"), format=",.0f")]
     base = alt.Chart(frame)
+
+    def shade(kind: str, colour: str, title: str) -> alt.Chart:
+        """A bucket's background, the deeper the larger its share of `kind`."""
+        return base.transform_filter(f"datum.{kind}_share > 0").mark_rect(color=colour, clip=True).encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format=fmt), scale=span), x2="end:T",
+            y=alt.value(0), y2=alt.value(HEIGHT),
+            opacity=alt.Opacity(f"{kind}_share:Q", scale=alt.Scale(domain=[0, 1], range=[0.15, 0.5]), legend=None),
+            tooltip=[when, alt.Tooltip(f"{kind}:Q", title=title, format=",.0f")])
+
+    x = alt.X("mid:T", title=None, axis=alt.Axis(format=fmt), scale=span)
     y = alt.Y("low:Q", title="ms", scale=alt.Scale(zero=True), axis=alt.Axis(format=",.1~f"))
-    band = base.mark_area(opacity=0.18).encode(x=x, y=y, y2="high:Q")
-    line = base.mark_line(point=len(points) <= 60).encode(x=x, y=alt.Y("mean:Q", title="ms"), tooltip=tips)
-    down = base.transform_filter("datum.down > 0").mark_tick(color="#c62828", thickness=3, size=14).encode(
-        x=x, y=alt.value(HEIGHT - 7), tooltip=tips)  # along the bottom of the plot
-    chart(alt.layer(band, line, down).properties(height=HEIGHT))
+    gaps = "break-paths-show-domains"  # a bucket without an answer breaks the line: nothing is drawn through it
+    band = base.mark_area(opacity=0.18, clip=True, invalid=gaps).encode(x=x, y=y, y2="high:Q")
+    line = base.mark_line(point=len(points) <= 48, clip=True, invalid=gaps).encode(  # dots only where they stay apart
+        x=x, y=alt.Y("mean:Q", title="ms"), tooltip=tips)
+    chart(alt.layer(shade("unknown", "#9e9e9e", text("availability.unknown_min")),
+                    shade("maintenance", "#1565c0", text("target.maintenance_min")),
+                    shade("down", "#c62828", text("target.down_min")), band, line).properties(height=HEIGHT))
     st.caption(t("target.latency_help"))
 
 
@@ -90,11 +126,10 @@ def live() -> None:
         st.caption(plain(reason_text(state.last_reason, c.lang)))
 
     cols = st.columns(4)
-    cols[0].metric(t("target.latency"), f"{num(state.last_latency_ms, 1)} ms"
-                   if state.last_latency_ms is not None else "–")
+    cols[0].metric(t("target.latency"), formatting.milliseconds(state.last_latency_ms, 1, c.lang))
     cols[1].metric(t("admin_targets.last_check"), formatting.clock(state.last_check_at, c.settings.zone, c.lang),
                    help=moment(state.last_check_at) if state.last_check_at else None)
-    cols[2].metric(t("availability.incidents"), num(len(info.incidents)))
+    cols[2].metric(t("availability.incidents"), num(info.incident_count))
     if info.cert_days is not None:
         cols[3].metric(t("target.cert_days"), num(info.cert_days),
                        delta=t("target.cert_soon") if info.cert_days < 14 else None, delta_color="inverse")
@@ -110,7 +145,7 @@ def live() -> None:
                    else t("target.uptime_unknown"), help=t("target.uptime_help"))
         right.metric(t("target.booted"), moment(system.booted_at) if system.booted_at else "–")
 
-    latency_chart(cached(target_detail.latency, target_id=pick, window=window, now=minute))
+    latency_chart(cached(target_detail.latency, target_id=pick, window=window, now=minute, zone=c.settings.zone))
 
     if info.interfaces:
         st.subheader(t("target.interfaces"))
@@ -140,22 +175,27 @@ def live() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("target.checks"))
-        show_table(pd.DataFrame({
+        checks = pd.DataFrame({
             t("audit.at"): [moment(b.at) for b in info.checks],
             t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
-            t("target.latency"): [num(b.latency_ms, 2) if b.latency_ms is not None else "–"
-                                  for b in info.checks],
+            t("target.latency"): [formatting.milliseconds(b.latency_ms, 1, c.lang) for b in info.checks],
             t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
-        }), room=460, height=320)
+        })
+        st.dataframe(checks, column_config=times_whole(checks, t("availability.reason"), HALF_PX),
+                     hide_index=True, width="stretch", height=320)
     with right:
         st.subheader(t("target.incidents"))
         if info.incidents:
-            show_table(pd.DataFrame({
+            incidents = pd.DataFrame({
                 t("availability.started"): [moment(i.started_at) for i in info.incidents],
                 t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
                                           for i in info.incidents],
                 t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
-            }), room=460, height=320)
+            })
+            st.dataframe(incidents, column_config=times_whole(incidents, t("availability.reason"), HALF_PX),
+                         hide_index=True, width="stretch", height=320)
+            if info.incident_count > len(info.incidents):
+                st.caption(t("target.incidents_newest", shown=num(len(info.incidents)), n=num(info.incident_count)))
         else:
             st.caption(t("availability.no_incidents"))
 
