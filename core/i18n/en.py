@@ -614,6 +614,7 @@ MESSAGES: dict[str, str] = {
     "feedback.show": "Show",
     "feedback.hide": "Hide",
     "feedback.moderated": "Comment updated.",
+    "feedback.internal": "{name} is an internal service: it is not on the public status page, so it takes no ratings from citizens and has no news for them. Its availability against its target is on Service SLA.",
     "update.title": "News for citizens",
     "update.caption": "Shown on the public status page and the Atom feed for 14 days. Say what citizens need to know; never server addresses or device names.",
     "update.status": "Stage",

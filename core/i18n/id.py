@@ -614,6 +614,7 @@ MESSAGES: dict[str, str] = {
     "feedback.show": "Tampilkan",
     "feedback.hide": "Sembunyikan",
     "feedback.moderated": "Komentar diperbarui.",
+    "feedback.internal": "{name} adalah layanan internal: tidak tampil di halaman status publik, sehingga tidak menerima penilaian warga dan tidak ada kabar untuk warga. Ketersediaannya terhadap target ada di SLA Layanan.",
     "update.title": "Kabar untuk warga",
     "update.caption": "Tampil di halaman status publik dan feed Atom selama 14 hari. Tulis apa yang warga perlu tahu; jangan tulis alamat server atau nama perangkat.",
     "update.status": "Tahap",

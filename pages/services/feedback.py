@@ -1,6 +1,7 @@
 """Kepuasan Layanan: what citizens said of a public service per quarter (count, mean, distribution, the
 comments to moderate, the trend), and the news its team posts for citizens on the public page, each on an
-incident of the service."""
+incident of the service. Lists the services every services page lists (an internal one says why it has
+no ratings)."""
 
 from datetime import datetime, timedelta
 
@@ -19,13 +20,16 @@ c = ctx()
 st.title(t("feedback.title"))
 st.caption(t("feedback.caption"))
 show_flash()
-services = [s for s in call(register.list_services) if s.audience == "public"]
+services = call(register.list_services)  # the one scope rule of every services page
 if not services:
     st.info(t("services.none"), icon=":material/info:")
     st.stop()
 by_id = {s.id: s for s in services}
 left, right = st.columns([2, 1])
 service_id = left.selectbox(t("services.name"), list(by_id), key="feedback_service", format_func=lambda i: by_id[i].name)
+if by_id[service_id].audience != "public":
+    st.info(t("feedback.internal", name=by_id[service_id].name), icon=":material/lock:")
+    st.stop()
 today = formatting.local(utcnow(), c.settings.zone).date()
 quarters = []
 q = voice.quarter_of(today)[0]
