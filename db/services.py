@@ -49,12 +49,15 @@ class Holiday(SQLModel, table=True):
 
 class ServiceUpdate(SQLModel, table=True):
     """What the people running a service tell citizens about a problem, as it goes: investigating →
-    identified → monitoring → resolved. Plain text, shown on the public page."""
+    identified → monitoring → resolved. Plain text, shown on the public page under the incident it is
+    about, never dated before that incident began."""
 
     __tablename__ = "service_update"
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="digital_service.id", index=True)
+    # The incident of one of the service's targets it is about; None only on updates older than revision 0016.
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     status: str = Field(max_length=15)  # investigating, identified, monitoring, resolved
     message: str = Field(max_length=500)

@@ -73,7 +73,7 @@ def test_the_public_status_holds_public_services_only_and_nothing_internal(store
         assert "&lt;script&gt;" in page and "<script" not in page.lower() and "<img" not in page.lower()
         assert "<a href=\"http://evil" not in page
     assert status.overall == "outage"
-    states = {s.name: s.state for group in status.groups.values() for s in group}
+    states = {s.name: s.state for s in status.services()}
     assert states == {f"SAMBAT Online {PAYLOADS[0]}": "operational", "Antrean Puskesmas": "outage"}
     assert [n.service for n in status.incidents] == ["Antrean Puskesmas"]
     parsed = json.loads(public.as_json(status))
@@ -88,7 +88,7 @@ def test_a_stale_worker_makes_every_state_unknown_not_operational(store, service
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
     assert status.stale and status.overall == "unknown"
-    assert {svc.state for group in status.groups.values() for svc in group} == {"unknown"}
+    assert {svc.state for svc in status.services()} == {"unknown"}
 
 
 def _get(url: str) -> tuple[int, dict, str]:
@@ -191,7 +191,7 @@ def test_feedback_is_rate_limited_per_client_and_service_and_kept_as_plain_text(
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
         page = public.as_html(status, "id", JAKARTA, "Kota Uji")
-    [queue_view] = [svc for group in status.groups.values() for svc in group if svc.id == queue]
+    [queue_view] = [svc for svc in status.services() if svc.id == queue]
     assert queue_view.satisfaction == (pytest.approx((5 * 3 + 2 + 4) / 5), 5)
     assert "4,2 dari 5 (5 penilaian)" in page and PAYLOADS[0] not in page  # comments never reach the page
 
@@ -201,8 +201,10 @@ def test_updates_reach_the_page_and_the_feed_as_text(store, city, admin, service
 
     from core.services import voice
 
+    queue = _service_ids(store)["Antrean Puskesmas"]
     with session_scope(store.engine) as s:
-        voice.post_update(session=s, viewer=admin, service_id=_service_ids(store)["Antrean Puskesmas"],
+        [(incident, _name)] = voice.service_incidents(session=s, viewer=admin, service_id=queue)
+        voice.post_update(session=s, viewer=admin, service_id=queue, incident_id=incident.id,
                           status="identified", message="Basis data antrean diperbaiki " + PAYLOADS[1])
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
@@ -237,3 +239,117 @@ def test_the_public_form_takes_feedback_and_says_when_there_is_too_much(env, sto
         url, page = post(2)
         assert url.endswith("masukan=too_many") and "sudah cukup banyak" in page
         assert PAYLOADS[0] not in page
+
+
+def test_the_history_of_14_days_holds_the_ongoing_incidents_and_says_they_go_on(store, services):
+    """Rule: the public page's 14-day history holds every incident still going on, marked as such."""
+    with session_scope(store.engine) as s:
+        status = public.collect(s, JAKARTA)
+    ongoing = {(n.service, n.started_at) for n in status.incidents}
+    assert ongoing and ongoing <= {(n.service, n.started_at) for n in status.history}
+    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    history = page[page.index("Riwayat gangguan 14 hari terakhir"):]
+    assert "Antrean Puskesmas</strong> — " in history and "– masih berlangsung" in history
+    assert "Tidak ada gangguan." not in history
+
+
+def _card_positions(page: str) -> dict[str, int]:
+    return {name: page.index(f'<span class="name">{name}') for name in ("SAMBAT Online", "Antrean Puskesmas")}
+
+
+def test_services_with_a_problem_come_first_on_the_page_and_in_the_json(store, services):
+    """Rule: a service with a problem is listed before every service without one, whatever its group."""
+    web, queue, _hidden = services
+    with session_scope(store.engine) as s:  # the service of the group that sorts last is the one down now
+        s.execute(update(TargetState).where(TargetState.target_id == web).values(state=State.DOWN))
+        s.execute(update(TargetState).where(TargetState.target_id == queue).values(state=State.UP))
+    with session_scope(store.engine) as s:
+        status = public.collect(s, JAKARTA)
+    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    cards = _card_positions(page)
+    assert cards["SAMBAT Online"] < cards["Antrean Puskesmas"]
+    assert page.index("Layanan yang sedang bermasalah") < cards["SAMBAT Online"]
+    assert [x["state"] for x in json.loads(public.as_json(status))["services"]] == ["outage", "operational"]
+
+
+def test_an_update_is_about_an_incident_of_its_service_and_never_dated_before_it(store, city, admin, services):
+    """Rule: an update names an incident of its own service and cannot predate it, nor be ahead of now."""
+    from core.errors import ValidationError
+    from core.services import voice
+    from db.monitoring import Incident
+
+    web, _queue, _hidden = services
+    ids = _service_ids(store)
+    queue = ids["Antrean Puskesmas"]
+    now = utcnow()
+    with session_scope(store.engine) as s:
+        other = Incident(target_id=web, unit_id=city.units["DISKOMINFO"], started_at=now - timedelta(hours=2),
+                         ended_at=now - timedelta(hours=1))
+        s.add(other)
+        s.flush()
+        other_id = other.id
+    with session_scope(store.engine) as s:
+        [(incident, _name)] = voice.service_incidents(session=s, viewer=admin, service_id=queue)
+        began = incident.started_at
+
+        def refused(**given) -> str:
+            with pytest.raises(ValidationError) as error:
+                voice.post_update(session=s, viewer=admin, service_id=queue, status="investigating", message="Cek",
+                                  now=now, **given)
+            return error.value.key
+
+        assert refused(incident_id=None) == "update.incident_required"
+        assert refused(incident_id=other_id) == "update.incident_required"  # another service's incident
+        assert refused(incident_id=incident.id, at=began - timedelta(minutes=5)) == "update.before_incident"
+        assert refused(incident_id=incident.id, at=now + timedelta(minutes=5)) == "update.in_future"
+        # Typed to the minute, in the incident's own first minute: counted from the incident's start.
+        first = voice.post_update(session=s, viewer=admin, service_id=queue, incident_id=incident.id, now=now,
+                                  status="investigating", message="Diperiksa", at=began.replace(second=0, microsecond=0))
+        voice.post_update(session=s, viewer=admin, service_id=queue, incident_id=incident.id, now=now,
+                          status="identified", message="Ketemu")
+    with session_scope(store.engine) as s:
+        from db.services import ServiceUpdate
+
+        assert s.get(ServiceUpdate, first).at == began
+        status = public.collect(s, JAKARTA)
+    [notice] = status.incidents
+    assert [u.message for u in notice.updates] == ["Ketemu", "Diperiksa"]  # under its incident, newest first
+    assert all(u.at >= notice.started_at for u in notice.updates)
+    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    now_section = page[page.index("Gangguan saat ini"):page.index("Riwayat gangguan")]
+    assert now_section.index("Antrean Puskesmas") < now_section.index("Ketemu") < now_section.index("Diperiksa")
+    assert "Kabar dari pengelola layanan" not in page  # every update is shown under its incident
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_update_form_refuses_a_time_before_its_incident_and_says_why(env, store, admin, services):
+    """Rule: the form where people write updates refuses one dated before its incident, in plain words."""
+    from core.i18n import t
+    from core.services import voice
+    from db.services import ServiceUpdate
+    from tests.apptest import assert_clean, open_page, texts
+
+    queue = _service_ids(store)["Antrean Puskesmas"]
+    with session_scope(store.engine) as s:
+        [(incident, _name)] = voice.service_incidents(session=s, viewer=admin, service_id=queue)
+    before = (incident.started_at - timedelta(hours=1)).astimezone(JAKARTA)
+    at = open_page("admin", "feedback")
+    at.selectbox(key="feedback_service").select(queue).run()
+    assert_clean(at)
+    at.date_input[0].set_value(before.date())
+    at.time_input[0].set_value(before.time().replace(second=0, microsecond=0))
+    at.text_area[0].input("Sedang diperiksa")
+    next(b for b in at.button if b.label == t("update.post")).click().run()
+    assert_clean(at)
+    assert t("update.before_incident") in texts(at)
+    with session_scope(store.engine) as s:
+        assert s.scalars(select(ServiceUpdate)).all() == []
+    at.date_input[0].set_value(incident.started_at.astimezone(JAKARTA).date())
+    at.time_input[0].set_value((incident.started_at + timedelta(minutes=2)).astimezone(JAKARTA).time()
+                               .replace(second=0, microsecond=0))
+    at.text_area[0].input("Sedang diperiksa")
+    next(b for b in at.button if b.label == t("update.post")).click().run()
+    assert_clean(at)
+    with session_scope(store.engine) as s:
+        [row] = s.scalars(select(ServiceUpdate)).all()
+    assert row.incident_id == incident.id and row.at >= incident.started_at

@@ -172,6 +172,7 @@ def _unit_of_target(cache, target_id):
 # One-row reads and checks, called for every unit or user outside the viewer's scope.
 SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.evidence_file",
           "services.register.get_service", "services.sla.compliance", "services.voice.satisfaction",  # test_services
+          "services.voice.service_incidents",  # tests/test_services.py
           "evaluation.evidence.document", "evaluation.evidence.generate", "org.units.get_unit", "org.users.get_user", "access.can_write_unit", "monitoring.targets.get_target", "monitoring.target_detail.detail",
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts",  # needs: tests/test_needs.py
@@ -446,7 +447,8 @@ def writes_to_unit_b(city):
         "evaluation.owners.submit_indicator": dict(period_id=city.period_b, indicator=1),
         "services.register.save_service": dict(data={"unit_id": city.units["DINKES"], "name": "Layanan B"}),
         "services.register.delete_service": dict(service_id=city.service_b),
-        "services.voice.post_update": dict(service_id=city.service_b, status="investigating", message="x"),
+        "services.voice.post_update": dict(service_id=city.service_b, incident_id=None, status="investigating",
+                                           message="x"),
         "services.voice.moderate": dict(feedback_id=city.feedback_b, hidden=True),
         "evaluation.evidence.attach": dict(period_id=city.period_b, unit_id=city.units["DINKES"], indicator=1,
                                            kind="staff", fmt="pdf", lang="id", zone=JAKARTA, org_name=""),

@@ -188,3 +188,46 @@ def test_an_operator_registers_a_service_through_the_page(env, store, city, admi
         [service] = register.list_services(session=s, viewer=operator_b)
     assert (service.name, service.target_ids, service.unit_id) == ("Antrean Puskesmas <b>Online</b>", [target],
                                                                    city.units["DINKES"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_every_services_page_lists_the_same_services_even_when_the_only_one_is_internal(env, store, city, admin):
+    """Rule: one scope rule for services: Layanan Digital, SLA Layanan and Kepuasan Layanan list the same ones."""
+    from core.i18n import t
+    from tests.apptest import assert_clean, frames, open_page, texts
+
+    with session_scope(store.engine) as s:
+        register.save_service(session=s, viewer=admin, data=service_data(city.units["DINKES"], [], audience="internal",
+                                                                         name="e-Office Dinkes"))
+    listed = {}
+    for key, picker in (("services", None), ("sla", "sla_service"), ("feedback", "feedback_service")):
+        at = open_page("op_b", key)
+        assert_clean(at)
+        listed[key] = frames(at) if picker is None else "\n".join(at.selectbox(key=picker).options)
+    assert all("e-Office Dinkes" in shown for shown in listed.values()), listed
+    assert t("feedback.internal", name="e-Office Dinkes") in texts(at)  # says why it has no ratings
+    assert t("services.none") not in texts(at)
+
+
+def test_the_incidents_an_update_can_be_about_are_its_services_own_and_scoped(store, city, admin, operator_a,
+                                                                              operator_b):
+    from core.services import voice
+
+    dinkes = city.units["DINKES"]
+    target = add_target(store, admin, dinkes, name="antrian", kind="ping")
+    elsewhere = add_target(store, admin, dinkes, name="lain", kind="ping")
+    now = datetime.now(JAKARTA)
+    with session_scope(store.engine) as s:
+        service = register.save_service(session=s, viewer=admin, data=service_data(dinkes, [target])).id
+        s.execute(insert(Incident), [
+            dict(target_id=target, unit_id=dinkes, started_at=now - timedelta(minutes=30), ended_at=None, reason=""),
+            dict(target_id=target, unit_id=dinkes, started_at=now - timedelta(days=3),
+                 ended_at=now - timedelta(days=3) + timedelta(hours=1), reason=""),
+            dict(target_id=target, unit_id=dinkes, started_at=now - timedelta(days=30),  # before the page's 14 days
+                 ended_at=now - timedelta(days=30) + timedelta(hours=1), reason=""),
+            dict(target_id=elsewhere, unit_id=dinkes, started_at=now - timedelta(minutes=5), ended_at=None, reason="")])
+    with session_scope(store.engine) as s:
+        found = voice.service_incidents(session=s, viewer=operator_b, service_id=service)
+        assert [(name, i.ended_at is None) for i, name in found] == [("antrian", True), ("antrian", False)]
+        with pytest.raises(NotFound):
+            voice.service_incidents(session=s, viewer=operator_a, service_id=service)

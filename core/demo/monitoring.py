@@ -11,12 +11,23 @@ from sqlmodel import Session
 from core.i18n import encode_reason
 from core.monitoring import availability, buckets
 from db.models import Unit
-from db.monitoring import Incident, MaintenanceWindow, RollupDay, RollupHour, RollupMinute, Target, TargetState
+from db.monitoring import (
+    Incident,
+    MaintenanceWindow,
+    RollupDay,
+    RollupHour,
+    RollupMinute,
+    State,
+    Target,
+    TargetState,
+)
 
 HISTORY_DAYS = 365
 HOURLY_DAYS = 30  # hour buckets for the last month; older history is kept per day
 APP_TARGET = "Dasbor Monev TIK"
 APP_HEALTH = "http://127.0.0.1:{port}/_stcore/health"
+CLOSED_PORT = "Server ATCS (port 9)"  # the port that stays closed: an outage the live worker goes on seeing
+OUTAGE_MINUTES = 55  # how long it has been down when the demo is made
 
 
 def app_health_url() -> str:
@@ -49,7 +60,7 @@ def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
         rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name=APP_TARGET, kind="http",
                          host=app_health_url(), options={"keyword": "ok"}, criticality="critical"))
     if "DISHUB" in by_code:
-        rows.append(dict(unit_id=by_code["DISHUB"].id, name="Server ATCS (port 9)", kind="tcp", host="127.0.0.1",
+        rows.append(dict(unit_id=by_code["DISHUB"].id, name=CLOSED_PORT, kind="tcp", host="127.0.0.1",
                          port=9, criticality="critical"))
     if snmp_port and "DISKOMINFO" in by_code:
         rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name="Switch inti (SNMP)", kind="snmp", host="127.0.0.1",
@@ -70,17 +81,39 @@ def load(*, session: Session, now: datetime, zone: ZoneInfo, seed: int = 2026, s
         session.add(target)
         targets.append(target)
     session.flush()
+    states = {}
     for target in targets:
-        session.add(TargetState(target_id=target.id, next_due_at=now + timedelta(seconds=rng.uniform(0, 60))))
+        states[target.id] = TargetState(target_id=target.id, next_due_at=now + timedelta(seconds=rng.uniform(0, 60)))
+        session.add(states[target.id])
     kominfo = next((u for u in units if u.code == "DISKOMINFO"), None)
     if kominfo is not None:
         session.add(MaintenanceWindow(unit_id=kominfo.id, kind="weekly", weekday=6, start_minute=60, duration_min=120,
                                       reason="Pemeliharaan rutin pusat data (Minggu 01.00–03.00)"))
-    _history(session, targets, now, zone, rng)
+    closed = next((t for t in targets if t.name == CLOSED_PORT), None)
+    # Today only, so that its day stays the one day of the year this target was down.
+    began = max(buckets.floor(now, "day", zone), buckets.floor(now, "minute", zone) - timedelta(minutes=OUTAGE_MINUTES))
+    _history(session, targets, now, zone, rng, {closed.id: began} if closed else {})
+    if closed is not None:
+        _ongoing(session, closed, states[closed.id], began, now)
     return len(targets)
 
 
-def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneInfo, rng: random.Random) -> None:
+def _ongoing(session: Session, target: Target, state: TargetState, began: datetime, now: datetime) -> None:
+    """The closed port's outage as the worker would have left it: an open incident from its first failure
+    and a DOWN state that points at it, so the live worker goes on with this incident instead of a new one."""
+    reason = encode_reason("probe.refused", host=target.host, port=target.port)
+    incident = Incident(target_id=target.id, unit_id=target.unit_id, started_at=began, reason=reason)
+    session.add(incident)
+    session.flush()
+    failures = max(1, int((now - began).total_seconds() // target.interval_s))
+    state.state, state.state_since, state.open_incident_id = State.DOWN, began, incident.id
+    state.consecutive_failures, state.first_failure_at, state.first_failure_reason = failures, began, reason
+    state.last_check_at, state.last_reason, state.recent = now, reason, "d" * min(failures, 21)
+
+
+def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneInfo, rng: random.Random,
+             down_since: dict[int, datetime]) -> None:
+    """A year of rollups and ended incidents per target; a target in `down_since` is down from then until now."""
     today = buckets.floor(now, "day", zone)
     # Two city-wide evenings without a worker, so the views have 'unknown' time to show.
     blind_days = {today - timedelta(days=d) for d in (47, 180)}
@@ -113,11 +146,12 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
                              latency_max_ms=latency * 3))
         # Today up to this minute, so that "today" is not a stretch without data before the worker's checks.
         latency = max(0.2, rng.gauss(base, base * 0.15))
-        so_far = _hours(target.id, today, None, 0, latency, rng)[:hours_done]
+        since = down_since.get(target.id)
+        down = None if since is None else (int((since - today).total_seconds() // 60), 1440)
+        so_far = _hours(target.id, today, down, 0, latency, rng)[:hours_done]
         if minutes_done:
-            this_hour = [dict(target_id=target.id, bucket=hour_start + timedelta(minutes=m), up_s=60, down_s=0,
-                              degraded_s=0, maintenance_s=0, unknown_s=0, checks=1, latency_n=1,
-                              latency_sum_ms=latency, latency_min_ms=latency, latency_max_ms=latency)
+            this_hour = [_minute(target.id, hour_start + timedelta(minutes=m), latency,
+                                 since is not None and hour_start + timedelta(minutes=m) >= since)
                          for m in range(minutes_done)]
             minutes += this_hour
             so_far.append(_sum_of(target.id, hour_start, this_hour))
@@ -133,12 +167,21 @@ def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneI
             session.execute(insert(table), rows[i:i + 5000])
 
 
+def _minute(target_id, bucket, latency, down: bool) -> dict:
+    if down:
+        return dict(target_id=target_id, bucket=bucket, up_s=0, down_s=60, degraded_s=0, maintenance_s=0, unknown_s=0,
+                    checks=1, latency_n=0, latency_sum_ms=0.0, latency_min_ms=None, latency_max_ms=None)
+    return dict(target_id=target_id, bucket=bucket, up_s=60, down_s=0, degraded_s=0, maintenance_s=0, unknown_s=0,
+                checks=1, latency_n=1, latency_sum_ms=latency, latency_min_ms=latency, latency_max_ms=latency)
+
+
 def _sum_of(target_id, bucket, rows: list[dict]) -> dict:
     """The coarser bucket that adds up the given finer ones."""
     counters = ("up_s", "down_s", "degraded_s", "maintenance_s", "unknown_s", "checks", "latency_n", "latency_sum_ms")
+    lows = [r["latency_min_ms"] for r in rows if r["latency_min_ms"] is not None]  # none in a minute that was down
+    highs = [r["latency_max_ms"] for r in rows if r["latency_max_ms"] is not None]
     return dict(target_id=target_id, bucket=bucket, **{k: sum(r[k] for r in rows) for k in counters},
-                latency_min_ms=min(r["latency_min_ms"] for r in rows),
-                latency_max_ms=max(r["latency_max_ms"] for r in rows))
+                latency_min_ms=min(lows, default=None), latency_max_ms=max(highs, default=None))
 
 
 def _hours(target_id, day, outage, blind, latency, rng) -> list[dict]:

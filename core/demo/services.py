@@ -1,7 +1,7 @@
 """Demo digital services: a dozen public services of Kota Malang as citizens know them, each on the demo's
 loopback targets (so their year of history is the targets' own), one internal service, and the
 organisation's holidays of the year. The Dishub ticketing service sits on the port that stays closed:
-the public page shows a real outage."""
+the public page shows a real outage, and its team's news comes after the outage began."""
 
 import random
 from datetime import date, datetime, timedelta
@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from core.demo.monitoring import CLOSED_PORT
 from db.models import Unit
-from db.monitoring import MaintenanceWindow, Target
+from db.monitoring import Incident, MaintenanceWindow, Target
 from db.services import DigitalService, Feedback, Holiday, ServiceUpdate
 from db.types import utcnow
 
@@ -40,27 +41,35 @@ COMMENTS = ["Pendaftarannya cepat, terima kasih.", "Sering lambat di jam sibuk p
             "Tolong tambah panduan penggunaan.", "Sudah bagus, pertahankan."]
 
 
-def _voice(session: Session, services: list[DigitalService], targets: dict[str, int], now: datetime) -> None:
-    """News for citizens on the outage and an earlier problem, a maintenance planned for next week, and two
-    quarters of citizens' ratings."""
+def _voice(session: Session, services: list[DigitalService], now: datetime) -> None:
+    """News for citizens, each on an incident and after it began: on the ongoing outage and on the latest
+    incident of the fortnight that ended; a maintenance planned for next week; two quarters of ratings."""
     rng = random.Random(17)
     by_name = {s.name: s for s in services}
     ticket = by_name.get("Tiket Parkir dan Terminal")
-    if ticket is not None:
-        session.add(ServiceUpdate(service_id=ticket.id, at=now - timedelta(minutes=40), status="investigating",
-                                  message="Pembelian tiket daring sedang tidak dapat dilakukan; tim sedang memeriksa.",
-                                  author="admin"))
-        session.add(ServiceUpdate(service_id=ticket.id, at=now - timedelta(minutes=10), status="identified",
-                                  message="Server tiket perlu dipulihkan. Tiket tetap dapat dibeli di loket terminal.",
+    outage = _latest_incident(session, ticket.target_ids, ongoing=True) if ticket else None
+    if outage is not None:
+        for after, status, message in (
+                (8, "investigating", "Pembelian tiket daring sedang tidak dapat dilakukan; tim sedang memeriksa."),
+                (38, "identified", "Server tiket perlu dipulihkan. Tiket tetap dapat dibeli di loket terminal.")):
+            session.add(ServiceUpdate(service_id=ticket.id, incident_id=outage.id, status=status, message=message,
+                                      at=min(outage.started_at + timedelta(minutes=after), now), author="admin"))
+    public = [s for s in services if s.audience == "public" and s is not ticket]
+    owner = {t: s for s in public for t in s.target_ids}
+    ended = _latest_incident(session, list(owner), ongoing=False, since=now - timedelta(days=14))
+    if ended is not None:
+        service, length = owner[ended.target_id], ended.ended_at - ended.started_at
+        session.add(ServiceUpdate(service_id=service.id, incident_id=ended.id, at=ended.started_at + length / 3,
+                                  status="investigating", author="admin",
+                                  message="Layanan sedang tidak dapat diakses; tim sedang memeriksa."))
+        session.add(ServiceUpdate(service_id=service.id, incident_id=ended.id, at=ended.ended_at + timedelta(minutes=5),
+                                  status="resolved", message="Layanan kembali normal setelah jaringan dipulihkan.",
                                   author="admin"))
     adminduk = by_name.get("Layanan Adminduk Online")
-    if adminduk is not None:
-        session.add(ServiceUpdate(service_id=adminduk.id, at=now - timedelta(days=3), status="resolved",
-                                  message="Layanan kembali normal setelah pembaruan aplikasi.", author="admin"))
-        if adminduk.target_ids:
-            start = (now + timedelta(days=6)).replace(hour=15, minute=0, second=0, microsecond=0)  # 22.00 WIB
-            session.add(MaintenanceWindow(target_id=adminduk.target_ids[0], kind="once", starts_at=start,
-                                          ends_at=start + timedelta(hours=2), reason="Pembaruan server"))
+    if adminduk is not None and adminduk.target_ids:
+        start = (now + timedelta(days=6)).replace(hour=15, minute=0, second=0, microsecond=0)  # 22.00 WIB
+        session.add(MaintenanceWindow(target_id=adminduk.target_ids[0], kind="once", starts_at=start,
+                                      ends_at=start + timedelta(hours=2), reason="Pembaruan server"))
     for service in services:
         if service.audience != "public":
             continue
@@ -70,12 +79,22 @@ def _voice(session: Session, services: list[DigitalService], targets: dict[str, 
                                  comment=rng.choice(COMMENTS) if n % 4 == 0 else "", client=f"demo-{n}"))
 
 
+def _latest_incident(session: Session, target_ids: list[int], *, ongoing: bool,
+                     since: datetime | None = None) -> Incident | None:
+    """The latest incident of these targets that is still open (ongoing) or ended after `since`."""
+    if not target_ids:
+        return None
+    stmt = select(Incident).where(Incident.target_id.in_(target_ids))
+    stmt = stmt.where(Incident.ended_at.is_(None)) if ongoing else stmt.where(Incident.ended_at > since)
+    return session.scalar(stmt.order_by(Incident.started_at.desc()).limit(1))
+
+
 def load(*, session: Session) -> int:
     units = {u.code: u for u in session.scalars(select(Unit))}
     targets = list(session.scalars(select(Target)))
     router = {t.unit_id: t.id for t in targets if t.name.startswith("Router ")}
     named = {t.name: t.id for t in targets}
-    picks = {"atcs": named.get("Server ATCS (port 9)")}
+    picks = {"atcs": named.get(CLOSED_PORT)}
     count = 0
     for rows, audience in ((SERVICES, "public"), (INTERNAL, "internal")):
         for code, name, group, description, hours, sla, p95, target in rows:
@@ -91,5 +110,5 @@ def load(*, session: Session) -> int:
     for day, name in HOLIDAYS:
         session.add(Holiday(day=day, name=name))
     session.flush()
-    _voice(session, list(session.scalars(select(DigitalService))), named, utcnow())
+    _voice(session, list(session.scalars(select(DigitalService))), utcnow())
     return count

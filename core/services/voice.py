@@ -13,14 +13,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from core import audit
-from core.access import Role, Viewer, require_role, require_unit_write
+from core.access import Role, Viewer, require_role, require_unit_write, scoped
 from core.errors import NotFound, ValidationError
 from core.services.register import get_service
 from core.text import has_control
+from db.monitoring import Incident, Target
 from db.services import DigitalService, Feedback, ServiceUpdate
 from db.types import utcnow
 
@@ -29,22 +30,56 @@ MAX_FEEDBACK_PER_HOUR = 3  # per client address and service
 MAX_COMMENT = 1000
 
 
-def post_update(*, session: Session, viewer: Viewer, service_id: int, status: str, message: str) -> int:
-    """An update on a problem of the service, for citizens; by admin or the owner unit's operator."""
+def service_incidents(*, session: Session, viewer: Viewer, service_id: int, now: datetime | None = None,
+                      days: int = 14) -> list[tuple[Incident, str]]:
+    """The incidents of a service's targets an update can be about: open ones and those of the last days
+    (the public page's history), newest first, each with its target's name, of targets the viewer may see."""
+    service = get_service(session=session, viewer=viewer, service_id=service_id)
+    if not service.target_ids:
+        return []
+    since = (now or utcnow()) - timedelta(days=days)
+    stmt = (select(Incident, Target.name).join(Target, Target.id == Incident.target_id)
+            .where(Incident.target_id.in_(service.target_ids),
+                   or_(Incident.ended_at.is_(None), Incident.ended_at > since))
+            .order_by(Incident.started_at.desc(), Incident.id.desc()))
+    return [(incident, name) for incident, name in session.execute(scoped(stmt, Target.unit_id, session, viewer)).all()]
+
+
+def post_update(*, session: Session, viewer: Viewer, service_id: int, incident_id: int | None, status: str,
+                message: str, at: datetime | None = None, now: datetime | None = None) -> int:
+    """An update on an incident of the service, for citizens; by admin or the owner unit's operator. It is
+    dated now or at a moment given (written up afterwards), never before its incident began nor ahead of now."""
     require_role(viewer, Role.ADMIN, Role.SKPD)
     service = get_service(session=session, viewer=viewer, service_id=service_id)
     require_unit_write(session, viewer, service.unit_id)
+    now = now or utcnow()
+    incident = next((i for i, _name in service_incidents(session=session, viewer=viewer, service_id=service.id,
+                                                          now=now) if i.id == incident_id), None)
+    if incident is None:
+        raise ValidationError("update.incident_required", field="incident_id")
+    at = at or now
+    # People type minutes: an update in the incident's first minute counts from the incident's start.
+    if _minute(at) < _minute(incident.started_at):
+        raise ValidationError("update.before_incident", field="at")
+    if at > now:
+        raise ValidationError("update.in_future", field="at")
+    at = max(at, incident.started_at)
     message = message.strip()
     if status not in UPDATE_STATUSES:
         raise ValidationError("update.status_invalid", field="status")
     if not message or len(message) > 500 or has_control(message.replace("\n", " ")):
         raise ValidationError("update.message_invalid", field="message", limit=500)
-    row = ServiceUpdate(service_id=service.id, status=status, message=message, author=viewer.username)
+    row = ServiceUpdate(service_id=service.id, incident_id=incident.id, at=at, status=status, message=message,
+                        author=viewer.username)
     session.add(row)
     session.flush()
     audit.record(session, viewer=viewer, action="create", table="service_update", row_id=row.id, unit_id=service.unit_id,
                  new={"service": service.name, "status": status, "message": message})
     return row.id
+
+
+def _minute(at: datetime) -> datetime:
+    return at.replace(second=0, microsecond=0)
 
 
 def updates_of(session: Session, service_ids: list[int], since: datetime) -> list[ServiceUpdate]:
@@ -53,7 +88,7 @@ def updates_of(session: Session, service_ids: list[int], since: datetime) -> lis
         return []
     return list(session.scalars(select(ServiceUpdate).where(ServiceUpdate.service_id.in_(service_ids),
                                                             ServiceUpdate.at >= since)
-                                .order_by(ServiceUpdate.at.desc())))
+                                .order_by(ServiceUpdate.at.desc(), ServiceUpdate.id.desc())))
 
 
 def client_key(address: str, secret: str) -> str:
