@@ -3,8 +3,6 @@ services, and the public status page tells one story (its history holds what is 
 comes before its incident, services with a problem come first)."""
 
 import json
-import os
-import secrets
 from datetime import date
 
 import pytest
@@ -18,19 +16,6 @@ from tests.invariants.conftest import JAKARTA
 # Every role that may open the services pages: leadership and admin see the city, the operators their units
 # (Setda with its bagian, Klojen with its kelurahan).
 VIEWERS = ("admin", "pimpinan", "dinkes", "klojen", "setda")
-
-
-@pytest.fixture
-def demo_env(demo_city, tmp_path, monkeypatch):
-    """The app's settings pointing at the demo city, for AppTest (in demo mode: the app refuses a store with
-    the demo's known passwords otherwise)."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("MONEV_"):
-            monkeypatch.delenv(name)
-    for name, value in {"MONEV_DATABASE_URL": demo_city.url, "MONEV_COOKIE_KEY": secrets.token_urlsafe(48),
-                        "MONEV_DATA_DIR": str(tmp_path / "data"), "MONEV_WORKER_IN_APP": "false", "MONEV_DEMO": "true"}.items():
-        monkeypatch.setenv(name, value)
 
 
 def _month() -> date:
