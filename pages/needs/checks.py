@@ -65,7 +65,7 @@ st.caption(t("checks.amount_note", statuses=", ".join(t(f"need_status.{s}") for 
 
 
 def rule(kind: str) -> str:
-    """How a kind's saving is estimated, in words (the joint-procurement discount with where it comes from)."""
+    """How a kind's saving is estimated, in words (for a shared item, the discount in use)."""
     if kind != "shared_item":
         return t(f"checks.rule.{kind}")
     return text("checks.rule.shared_item", percent=percent)
