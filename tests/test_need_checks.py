@@ -1,9 +1,14 @@
 """Each double-budget and double-data check on its own: what it finds, the evidence, the suggested action,
 what it leaves alone, and what an skpd user may read of it."""
 
+import pytest
+from sqlalchemy import select
+
+from core.errors import PermissionDenied, ValidationError
 from core.inventory.kinds import APPLICATION, DEVICE
-from core.needs import budget, checks, workflow
+from core.needs import budget, checks, savings, workflow
 from db.engine import session_scope
+from db.models import AuditLog
 from tests.conftest import UNIT_A
 from tests.inventory import add, device_cells
 from tests.monitoring import JAKARTA
@@ -28,7 +33,9 @@ def test_the_same_licence_asked_for_by_three_units_is_one_shared_procurement(sto
     found = find(store, admin, "shared_item")
     licence = next(f for f in found if "antivirus" in f.item.lower())
     assert {city.units[c] for c in (UNIT_A, "DINKES", "SETDA")} == set(licence.unit_ids)
-    assert licence.amount == 20 * 400_000 + 30 * 380_000 + 10 * 420_000
+    assert licence.value == 20 * 400_000 + 30 * 380_000 + 10 * 420_000
+    # Bought jointly the units save the discount (20 % until the city sets its own), not what they ask for.
+    assert licence.saving == 1_600_000 + 2_280_000 + 840_000
     assert licence.suggestion == "needs.suggest.joint_procurement"
     assert {e["unit"] for e in licence.evidence} == {"Kec. Klojen", "Dinkes", "Setda"}
     internet = next(f for f in found if "internet" in f.item.lower())
@@ -41,7 +48,7 @@ def test_devices_of_one_category_in_several_units_are_one_item_whatever_the_room
               need_cells("DINKES", "Komputer meja untuk staf", 11_000_000, device_category="PC"),
               need_cells("SETDA", "Printer", 3_000_000, device_category="Printer"))
     [pcs] = find(store, admin, "shared_item")
-    assert len(pcs.need_ids) == 2 and pcs.amount == 21_000_000
+    assert len(pcs.need_ids) == 2 and (pcs.value, pcs.saving) == (21_000_000, 4_200_000)
 
 
 def test_a_device_asked_for_while_the_unit_keeps_a_usable_spare(store, city, admin):
@@ -54,7 +61,7 @@ def test_a_device_asked_for_while_the_unit_keeps_a_usable_spare(store, city, adm
     [finding] = find(store, admin, "device_spare")
     assert finding.unit_ids == [city.units[UNIT_A]]
     assert [e["label"] for e in finding.evidence if e["what"] == "device"] == ["Lenovo M70s"]  # not the broken one
-    assert finding.amount == 10_000_000  # one usable spare: one PC fewer to buy
+    assert (finding.value, finding.saving) == (30_000_000, 10_000_000)  # one usable spare: one PC fewer to buy
     assert finding.suggestion == "needs.suggest.use_spare"
 
 
@@ -69,7 +76,8 @@ def test_replacing_devices_still_in_their_useful_life_and_in_good_condition(stor
     young = [e for e in finding.evidence if e["what"] == "device"]
     assert [e["detail"]["serial"] for e in young] == ["SN-NEW"]
     assert young[0]["detail"]["life_end"] == NEXT_YEAR + 2  # PC: four years from its purchase
-    assert finding.amount == 10_000_000 and finding.suggestion == "needs.suggest.wait_life"
+    assert (finding.value, finding.saving) == (30_000_000, 10_000_000)  # one of the three waits
+    assert finding.suggestion == "needs.suggest.wait_life"
 
 
 def test_an_application_an_umum_or_another_units_system_already_covers(store, city, admin):
@@ -154,7 +162,7 @@ def test_an_operator_reads_findings_about_their_own_needs_with_other_units_count
         theirs = checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
     assert mine.others == 2
     assert {e["unit"] for e in mine.evidence} == {"Kec. Klojen", "Kel. Kauman"}
-    assert mine.amount == 800_000 and len(mine.need_ids) == 2
+    assert (mine.value, mine.saving) == (800_000, 160_000) and len(mine.need_ids) == 2
     assert {f.item for f in theirs} == {"Lisensi antivirus", "Server"}
     assert all(e["unit"] in ("Dinkes", "") for f in theirs for e in f.evidence)
 
@@ -168,3 +176,27 @@ def test_an_operator_is_not_shown_another_units_request_that_their_own_applicati
         [theirs] = checks.find(session=s, viewer=operator_b, fiscal_year=NEXT_YEAR)
     assert theirs.kind == "app_exists" and theirs.others == 1
     assert [e["what"] for e in theirs.evidence] == ["need"]  # the other unit's application is not named
+
+
+def test_the_joint_procurement_discount_is_the_citys_own_figure_with_its_source_and_savings_follow_it(
+        store, city, admin, pimpinan):
+    add_needs(store, admin, need_cells(UNIT_A, "PC", 10_000_000, device_category="PC"),
+              need_cells("DINKES", "PC", 9_000_000, device_category="PC"))
+    with store.session() as s:
+        default = savings.discount(session=s, viewer=pimpinan)
+    assert (default.percent, default.set) == (savings.DEFAULT_DISCOUNT, False)  # the page says it is a default
+    with session_scope(store.engine) as s:
+        with pytest.raises(PermissionDenied):
+            savings.save_discount(session=s, viewer=pimpinan, percent=10, source="Rapat pimpinan")
+        for percent, source in ((120, "Konsolidasi 2025"), (10, " ")):
+            with pytest.raises(ValidationError):
+                savings.save_discount(session=s, viewer=admin, percent=percent, source=source)
+        savings.save_discount(session=s, viewer=admin, percent=12.5, source="Konsolidasi PC 2025, Bagian PBJ")
+    with store.session() as s:
+        stored = savings.discount(session=s, viewer=pimpinan)
+        [pcs] = checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("shared_item",))
+        [entry] = s.scalars(select(AuditLog).where(AuditLog.table_name == "app_meta"))
+    assert (stored.percent, stored.source, stored.set) == (12.5, "Konsolidasi PC 2025, Bagian PBJ", True)
+    assert (pcs.value, pcs.saving) == (19_000_000, 1_250_000 + 1_125_000)
+    assert entry.new_values == {"joint_procurement_discount": 12.5,
+                                "joint_procurement_source": "Konsolidasi PC 2025, Bagian PBJ"}

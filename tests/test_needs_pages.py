@@ -10,7 +10,7 @@ from db.needs import Need, Scenario
 from tests.apptest import assert_clean, frames, open_page, shown, texts
 from tests.conftest import CITY, UNIT_A
 from tests.evaluation import new_period
-from tests.needs import NEXT_YEAR, add_needs, need_cells, needs_in_every_unit
+from tests.needs import NEXT_YEAR, add_needs, approve, need_cells, needs_in_every_unit
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 PAGES = {"needs": ["admin", "pimpinan", "op_a"], "need_checks": ["admin", "pimpinan", "op_a"],
@@ -107,7 +107,7 @@ def test_an_operator_sees_their_units_outcome_and_the_checks_of_their_own_needs_
     at = open_page("op_a", "budget")
     assert_clean(at)
     shown = texts(at) + frames(at)
-    assert "Kesiapan unit Anda, proyeksi" in shown and "KEC-KLOJEN" in shown
+    assert "Kesiapan unit Anda, proyeksi" in shown and "Kec. Klojen" in shown
     assert other_units(shown) == []
     checks = open_page("op_a", "need_checks")
     assert_clean(checks)
@@ -132,7 +132,7 @@ def test_the_ceiling_can_be_typed_to_the_rupiah_and_a_mistyped_amount_is_named(p
     at.text_input(key="budget_ceiling_exact").input("36.500.000").run()
     assert_clean(at)
     assert any("Pagu Rp 36.500.000" in shown(c.value) for c in at.caption)
-    assert at.select_slider(key="budget_ceiling").value in (36, 37)  # the slider follows the typed amount
+    assert at.select_slider(key="budget_ceiling").value == 36.5  # the slider follows the typed amount
     assert next(m for m in at.metric if m.label == "Kebutuhan didanai").value == f"9 / {len(CITY)}"
     at.select_slider(key="budget_ceiling").set_value(20).run()  # moving the slider replaces the typed amount
     assert at.text_input(key="budget_ceiling_exact").value == "20.000.000"
@@ -161,11 +161,72 @@ def test_a_changed_rule_marks_the_scenario_unsaved_until_it_is_saved(planned, st
 def test_the_checks_headline_keeps_double_budget_apart_from_savings(planned):
     at = open_page("pimpinan", "need_checks")
     assert_clean(at)
-    heads = {m.label: (m.value, m.delta) for m in at.metric[:3]}
+    heads = {m.label: (m.value, m.delta) for m in at.metric}
+    requested = f"Rp {len(CITY) * 4}.000.000"
     # The same licence in every unit: a joint purchase to consider, no double budget.
-    assert heads["Anggaran ganda"] == ("Rp 0", "0 temuan, 0 kebutuhan")
-    assert heads["Peluang hemat"] == (f"Rp {len(CITY) * 4:,}.000.000".replace(",", "."),
-                                      f"1 temuan, {len(CITY)} kebutuhan")
+    assert heads["Anggaran ganda"] == ("Rp 0", "dari Rp 0 yang terlibat")
+    # Bought jointly: the default 20 % of the Rp 4 juta each unit asks for, beside the value involved.
+    saving = f"Rp {len(CITY) * 800_000:,}".replace(",", ".")
+    assert heads["Pengadaan bersama"] == (saving, f"dari {requested} yang terlibat")
+    assert f"1 temuan, {len(CITY)} kebutuhan" in texts(at)
+
+
+def test_savings_never_exceed_the_value_involved_nor_what_was_checked(planned):
+    """Cek Anggaran Ganda: estimated saving ≤ value involved ≤ the needs checked, read off the page; the needs
+    checked are what the Kebutuhan TIK page counts for the same statuses."""
+    checks_page = open_page("pimpinan", "need_checks")
+    heads = {m.label: m.value for m in checks_page.metric}
+    money = {k: int(v.removeprefix("Rp ").replace(".", "")) for k, v in heads.items() if v.startswith("Rp ")}
+    assert 0 < money["Perkiraan hemat"] <= money["Nilai yang terlibat"] <= money["Kebutuhan diperiksa"]
+    needs_page = open_page("pimpinan", "needs")
+    statuses = {m.label: m.delta for m in needs_page.metric}
+    checked = sum(int(statuses[s].removeprefix("Rp ").replace(".", "")) for s in ("Draf", "Diajukan", "Disetujui",
+                                                                                   "Revisi"))
+    assert money["Kebutuhan diperiksa"] == checked == len(CITY) * 4_000_000
+
+
+def test_a_typed_ceiling_is_exactly_what_the_slider_reads(planned):
+    at = open_page("pimpinan", "budget")
+    for typed in ("20.000.000.000", "36.500.000"):
+        at.text_input(key="budget_ceiling_exact").input(typed).run()
+        assert_clean(at)
+        slider = at.select_slider(key="budget_ceiling")
+        assert slider.format_func(slider.value) == f"Rp {typed}"
+
+
+def test_the_rka_downloads_sit_beside_the_outcome_not_in_a_tab(planned):
+    for username in ("pimpinan", "op_a"):
+        at = open_page(username, "budget")
+        assert_clean(at)
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert labels == ["Unduh lampiran RKA (Excel)", "Unduh CSV format SIPD"], username
+
+
+def test_every_column_of_the_budget_tables_reads_whole_at_1440(env, store, city, admin, pimpinan):
+    """The needs table and the per-unit table fit the main area beside the menu with each column as wide as its
+    longest value: long items of a kelurahan with a long name, money to the rupiah, the reason in words."""
+    import json
+
+    from pages.common.shell import ROOM_PX, _text_px, header_px
+
+    new_period(store, admin, NEXT_YEAR - 1)
+    ids = add_needs(store, admin, need_cells("KEL-ORO-ORO-DOWO", "Sistem informasi pelayanan administrasi kelurahan",
+                                             169_888_000, category="Aplikasi", priority=1, mandatory="ya"),
+                    need_cells("KEL-KAUMAN", "Laptop untuk staf pelayanan Ruang Pelayanan", 16_432_500, quantity=9))
+    approve(store, admin, ids)
+    at = open_page("pimpinan", "budget")
+    at.multiselect(key="budget_include").set_value([ids[1]]).run()  # "didanai (dipilih manual)", the longest
+    for tab, column in (("Kebutuhan", "item"), ("Per unit", "requested")):
+        at.session_state["budget_tabs"] = tab
+        at.run()
+        assert_clean(at)
+        table = next(d for d in at.dataframe if column in json.loads(d.proto.columns))
+        config = {k: v for k, v in json.loads(table.proto.columns).items() if not v.get("hidden")}
+        for name in table.value.columns:
+            assert not config[name]["label"].startswith("budget."), config[name]["label"]  # a catalogue text
+            wanted = max([header_px(config[name]["label"])] + [_text_px(v, 7.0) for v in table.value[name]])
+            assert config[name]["width"] >= wanted, (tab, name, config[name]["width"], wanted)
+        assert sum(c["width"] for c in config.values()) <= ROOM_PX, tab
 
 
 def test_an_operators_sipd_tab_shows_their_units_lines_and_offers_no_other_unit(env, store, city, admin):
@@ -197,3 +258,16 @@ def test_an_admin_saves_the_account_rules_as_shown_and_a_rule_without_capital_co
     with store.session() as s:
         after = {(r.category, r.device_category): (r.capital_code, r.goods_code) for r in s.scalars(select(AccountRule))}
     assert after == before and after[("connectivity", "")] == ("", "5.1.02.02.01.0063")
+
+
+def test_an_admin_sets_the_joint_procurement_discount_and_its_source_and_the_checks_page_reads_it(planned, store):
+    at = open_page("admin", "need_checks")
+    assert "angka bawaan 20 %" in texts(at)  # until the city sets its own, the page says it is a default
+    at.text_input(key="discount_pct").input("12,5")
+    at.text_input(key="discount_source").input("Konsolidasi PC 2025, Bagian PBJ")
+    next(b for b in at.button if b.proto.form_id == "discount").click().run()  # the form sends both at once
+    assert_clean(at)
+    heads = {m.label: m.value for m in at.metric}
+    assert heads["Pengadaan bersama"] == f"Rp {len(CITY) * 500_000:,}".replace(",", ".")  # 12,5 % of Rp 4 juta
+    assert "Potongan pengadaan bersama — sumber: Konsolidasi PC 2025, Bagian PBJ." in texts(at)
+    assert any("Item sama di banyak unit" in row and "12,5 % dari nilai" in row for row in frames(at).splitlines())

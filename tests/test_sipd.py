@@ -158,7 +158,7 @@ def test_a_need_priced_above_its_standard_is_flagged_with_the_difference_and_one
         found = checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("above_standard",))
         theirs = checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, kinds=("above_standard",))
     [finding] = found
-    assert finding.need_ids == [above] and finding.amount == 3 * 1_500_000
+    assert finding.need_ids == [above] and (finding.value, finding.saving) == (3 * 14_000_000, 3 * 1_500_000)
     standard = next(e for e in finding.evidence if e["what"] == "standard")
     assert standard["detail"]["difference"] == 1_500_000 and standard["detail"]["price"] == 12_500_000
     assert [f.need_ids for f in theirs] == [[above]] and theirs[0].evidence == finding.evidence  # the city's list
@@ -238,7 +238,7 @@ def test_funded_before_finds_the_units_own_line_of_an_earlier_year_and_leaves_th
     with store.session() as s:
         found = checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("funded_before",))
     [finding] = found  # not the recurring internet, not a unit that had no such line, not this year's line
-    assert finding.need_ids == [licence] and finding.amount == 8_000_000
+    assert finding.need_ids == [licence] and (finding.value, finding.saving) == (8_000_000, 8_000_000)
     [line] = [e for e in finding.evidence if e["what"] == "budget_line"]
     assert line["label"] == "Lisensi antivirus endpoint" and line["detail"]["year"] == LAST_YEAR
     assert line["unit_id"] == city.units[UNIT_A]
@@ -268,12 +268,14 @@ def test_joint_procurement_reads_what_other_units_budget_this_year_and_last(stor
         [finding] = checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR, kinds=("shared_item",))
         [theirs] = checks.find(session=s, viewer=operator_a, fiscal_year=NEXT_YEAR, kinds=("shared_item",))
     assert finding.need_ids == [need] and finding.unit_ids == sorted([city.units[UNIT_A], city.units["DINKES"]])
-    assert finding.amount == 8_000_000  # the need's Rupiah; the other unit's line is evidence, not at stake
+    # The need's Rupiah is involved (the other unit's line is evidence); buying jointly saves the discount.
+    assert (finding.value, finding.saving) == (8_000_000, 1_600_000)
     assert {e["what"] for e in finding.evidence} == {"need", "budget_line"}
     assert theirs.others == 1 and {e["what"] for e in theirs.evidence} == {"need"}  # counted, not named
 
 
-def test_the_headline_counts_a_need_once_and_keeps_savings_apart_from_double_budget(store, city, admin):
+def test_the_headline_counts_a_need_once_with_its_largest_saving_and_keeps_savings_apart_from_double_budget(
+        store, city, admin):
     add(store, admin, DEVICE, device_cells(UNIT_A, "SN-SPARE", status="Cadangan", condition="Baik"),
         device_cells(UNIT_A, "SN-NEW", purchase_year=NEXT_YEAR - 2))
     [pc, other] = add_needs(store, admin, need_cells(UNIT_A, "PC pengganti", 10_000_000, quantity=2,
@@ -283,10 +285,13 @@ def test_the_headline_counts_a_need_once_and_keeps_savings_apart_from_double_bud
         found = checks.find(session=s, viewer=admin, fiscal_year=NEXT_YEAR)
     kinds = sorted(f.kind for f in found if pc in f.need_ids)
     assert kinds == ["device_in_life", "device_spare", "shared_item"]
-    stakes = checks.at_stake(found)
-    # The spare and the young device each stand for one of the two PCs: Rp 10 juta at stake, not 20.
-    assert stakes["double"] == {"findings": 2, "needs": 1, "amount": 10_000_000}
-    assert stakes["savings"] == {"findings": 1, "needs": 2, "amount": 20_000_000 + 9_000_000}
+    sums = checks.totals(found)
+    # The spare and the young device each stand for one of the two PCs: Rp 10 juta saved of the 20 involved.
+    assert sums["double"] == {"findings": 2, "needs": 1, "value": 20_000_000, "saving": 10_000_000}
+    # Bought jointly: 20 % (the default discount) of both units' PCs, not their whole value.
+    assert sums["savings"] == {"findings": 1, "needs": 2, "value": 29_000_000, "saving": 4_000_000 + 1_800_000}
+    # Together each PC need counts once, with its largest saving (the spare's 10 juta, not 10 + 10 + 4).
+    assert sums["all"] == {"findings": 3, "needs": 2, "value": 29_000_000, "saving": 10_000_000 + 1_800_000}
     assert [f.group for f in found] == ["double", "double", "savings"]  # what a unit can act on first
 
 

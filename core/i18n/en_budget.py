@@ -94,14 +94,55 @@ MESSAGES = {
     "need.sub_activity.help": "The SIPD sub-activity code the need is budgeted under (may be filled later). The "
                               "Accounts & standard prices page lists the unit's usual sub-activities.",
     "checks.group.double": "Double budget",
-    "checks.group.double.help": "Real findings: a spare in stock, funded before, the application exists, data-centre "
-                                "capacity, devices still within their life. Each need counted once.",
+    "checks.group.double.help": "Real findings: a spare in stock, funded before, the application exists, "
+                                "data-centre capacity, devices still within their life. The estimated saving beside "
+                                "the value involved; each need counted once.",
     "checks.group.price": "Above standard price",
-    "checks.group.price.help": "What needs are priced above the standard unit price, times their volume.",
-    "checks.group.savings": "Savings",
+    "checks.group.price.help": "What needs are priced above the standard unit price, times their volume, beside "
+                               "those needs' value.",
+    "checks.group.savings": "Joint procurement",
     "checks.group.savings.help": "Joint procurement or a shared service across units: no double budget, but could "
-                                 "cost less. Each need counted once.",
+                                 "cost less. Estimated saving = the joint-procurement discount × the value; each "
+                                 "need counted once.",
     "checks.group_counts": "{findings} findings, {needs} needs",
+    "checks.statuses": "Statuses checked",
+    "checks.statuses_help": "Every status but Rejected. Choose only Approved to read the same needs as the Budget "
+                            "scenarios page.",
+    "checks.saving": "Estimated savings",
+    "checks.saving.help": "Every finding's estimated saving together: each need counted once, with the largest "
+                          "saving its findings give it. Each check's rule is in the table below.",
+    "checks.saving_needs": "{share} % of the value involved",
+    "checks.involved": "Value involved",
+    "checks.involved.help": "The value (volume × unit price) of the needs in at least one finding, each need once.",
+    "checks.checked": "Needs checked",
+    "checks.checked.help": "Every need of the year in the statuses chosen, as the ICT needs page counts them.",
+    "checks.checked_needs": "{needs} needs",
+    "checks.of_value": "of {value} involved",
+    "checks.finding": "{item} — saves {saving} of {value}",
+    "checks.rule_is": "Estimated saving: {rule}.",
+    "checks.rule.device_spare": "the price of the devices spares replace",
+    "checks.rule.device_in_life": "the price of the replacements that wait",
+    "checks.rule.app_exists": "the whole value (use the existing application)",
+    "checks.rule.funded_before": "the whole value (funded before)",
+    "checks.rule.hosting_capacity": "the whole value (a data-centre virtual machine)",
+    "checks.rule.above_standard": "(price asked − standard) × volume",
+    "checks.rule.shared_item": "{percent} % of the value (joint procurement)",
+    "checks.discount": "How joint-procurement savings are estimated",
+    "checks.discount_help": "Buying jointly saves part of what several units ask for. The city sets its own "
+                            "discount (from its consolidated purchases, say) with where the figure comes from; "
+                            "until then a default is used.",
+    "checks.discount_pct": "Joint-procurement discount (%)",
+    "checks.discount_from": "Source of the figure",
+    "checks.discount_from_help": "Where this figure comes from, e.g. 'Consolidated PC purchase 2025, procurement "
+                                 "office'.",
+    "checks.discount_saved": "Joint-procurement discount saved.",
+    "checks.discount_is": "Joint-procurement discount {percent} % — source: {source}.",
+    "checks.discount_source": "Joint-procurement discount — source: {source}.",
+    "checks.discount_default": "the default {percent} %, not set by the city yet: the low end of the 20–30 % "
+                               "consolidated procurement saved, as the head of LKPP reported it (Central Java, June "
+                               "2025)",
+    "savings.bad_discount": "The joint-procurement discount must be between 0 % and 100 %.",
+    "savings.source_required": "Say where the figure comes from (at most {most} characters).",
     "checks.kind.above_standard": "Above standard price",
     "checks.kind.above_standard.help": "Needs priced above the standard unit price of the item they name.",
     "checks.detail.budget_line": "Budget {year}, account {account}: {volume} {measure}, {total}",
@@ -111,6 +152,10 @@ MESSAGES = {
     "needs.suggest.standard_price": "Bring the price to the standard, or state why a higher specification is needed.",
     "rka.page_of": "Page {page} of {pages}",
     "rka.no_sub_activity": "Sub-activity not filled in",
+    "rka.sub_activity_unknown": "Sub-activity name not known yet (in no SIPD line imported)",
+    "rka.flagged_needs": "Needs with a double-budget finding",
+    "rka.flagged_value": "Value of the needs with findings",
+    "rka.flagged_saving": "Estimated saving (double-budget checks)",
     "rka.no_account": "Account code not mapped",
     "rka.col.code": "Code",
     "rka.col.specification": "Specification",
@@ -118,6 +163,13 @@ MESSAGES = {
     "budget.export_help": "The RKA annex (ready to print: landscape, page-wide, header rows on every page) and a "
                           "CSV in SIPD's layout, of the rules in use.",
     "budget.export_sipd": "Download SIPD-layout CSV",
+    "budget.requested_escalated": "{amount} after {escalation} escalation",
+    "budget.requested_cost": "Requested after escalation",
+    "budget.escalation_note": "Requested is at the prices the units asked; the ceiling, Funded and the RKA annex "
+                              "use prices after {escalation} escalation.",
+    "budget.flagged": "Double-budget checks on these needs: {needs} needs with findings, worth {value}; estimated "
+                      "saving {saving}.",
+    "budget.priority_mandatory": "{priority} · mandatory",
     "budget.unsaved_new": "These rules are not saved as a scenario; an export is titled “Rules not saved”.",
     "budget.unsaved_changes": "Scenario {name} has changes that are not saved; an export is titled “Rules not "
                               "saved” until they are.",

@@ -95,13 +95,55 @@ MESSAGES = {
                               "Rekening & SSH menampilkan sub kegiatan yang biasa dipakai unit.",
     "checks.group.double": "Anggaran ganda",
     "checks.group.double.help": "Temuan nyata: cadangan masih ada, sudah didanai, aplikasi sudah ada, Pusat Data "
-                                "masih lega, perangkat masih dalam umur pakai. Tiap kebutuhan dihitung sekali.",
+                                "masih lega, perangkat masih dalam umur pakai. Perkiraan hemat di samping nilai "
+                                "yang terlibat; tiap kebutuhan dihitung sekali.",
     "checks.group.price": "Di atas SSH",
-    "checks.group.price.help": "Selisih harga kebutuhan di atas Standar Satuan Harga, dikali volume.",
-    "checks.group.savings": "Peluang hemat",
+    "checks.group.price.help": "Selisih harga kebutuhan di atas Standar Satuan Harga, dikali volume, di samping "
+                               "nilai kebutuhan itu.",
+    "checks.group.savings": "Pengadaan bersama",
     "checks.group.savings.help": "Pengadaan bersama atau layanan bersama antar unit: bukan anggaran ganda, tetapi "
-                                 "bisa lebih murah. Tiap kebutuhan dihitung sekali.",
+                                 "bisa lebih murah. Perkiraan hemat = potongan pengadaan bersama × nilai; tiap "
+                                 "kebutuhan dihitung sekali.",
     "checks.group_counts": "{findings} temuan, {needs} kebutuhan",
+    "checks.statuses": "Status yang diperiksa",
+    "checks.statuses_help": "Semua status kecuali Ditolak. Pilih hanya Disetujui untuk membaca kebutuhan yang sama "
+                            "dengan Skenario Anggaran.",
+    "checks.saving": "Perkiraan hemat",
+    "checks.saving.help": "Jumlah perkiraan hemat seluruh temuan: tiap kebutuhan dihitung sekali, dengan hemat "
+                          "terbesar yang diberikan temuannya. Aturan tiap pemeriksaan ada di tabel di bawah.",
+    "checks.saving_needs": "{share} % dari nilai yang terlibat",
+    "checks.involved": "Nilai yang terlibat",
+    "checks.involved.help": "Nilai (volume × harga satuan) kebutuhan yang masuk sedikitnya satu temuan, tiap "
+                            "kebutuhan sekali.",
+    "checks.checked": "Kebutuhan diperiksa",
+    "checks.checked.help": "Seluruh kebutuhan tahun ini dengan status yang dipilih, seperti dihitung halaman "
+                           "Kebutuhan TIK.",
+    "checks.checked_needs": "{needs} kebutuhan",
+    "checks.of_value": "dari {value} yang terlibat",
+    "checks.finding": "{item} — hemat {saving} dari {value}",
+    "checks.rule_is": "Perkiraan hemat: {rule}.",
+    "checks.rule.device_spare": "harga perangkat yang diganti cadangan",
+    "checks.rule.device_in_life": "harga perangkat yang penggantiannya ditunda",
+    "checks.rule.app_exists": "seluruh nilai (pakai aplikasi yang ada)",
+    "checks.rule.funded_before": "seluruh nilai (sudah didanai)",
+    "checks.rule.hosting_capacity": "seluruh nilai (mesin virtual Pusat Data)",
+    "checks.rule.above_standard": "(harga diminta − SSH) × volume",
+    "checks.rule.shared_item": "{percent} % dari nilai (pengadaan bersama)",
+    "checks.discount": "Aturan perkiraan hemat pengadaan bersama",
+    "checks.discount_help": "Pengadaan bersama menghemat sebagian dari yang diminta beberapa unit. Kota mengisi "
+                            "potongannya sendiri (misalnya dari hasil konsolidasi pengadaannya) beserta sumber "
+                            "angkanya; sampai diisi, dipakai angka bawaan.",
+    "checks.discount_pct": "Potongan pengadaan bersama (%)",
+    "checks.discount_from": "Sumber angka",
+    "checks.discount_from_help": "Dari mana angka ini, misalnya 'Hasil konsolidasi pengadaan PC 2025, Bagian "
+                                 "Pengadaan Barang/Jasa'.",
+    "checks.discount_saved": "Potongan pengadaan bersama disimpan.",
+    "checks.discount_is": "Potongan pengadaan bersama {percent} % — sumber: {source}.",
+    "checks.discount_source": "Potongan pengadaan bersama — sumber: {source}.",
+    "checks.discount_default": "angka bawaan {percent} %, belum diisi kota: batas bawah efisiensi konsolidasi "
+                               "pengadaan 20–30 % yang disampaikan Kepala LKPP (Jawa Tengah, Juni 2025)",
+    "savings.bad_discount": "Potongan pengadaan bersama harus antara 0 % dan 100 %.",
+    "savings.source_required": "Tuliskan sumber angkanya (paling banyak {most} karakter).",
     "checks.kind.above_standard": "Di atas SSH",
     "checks.kind.above_standard.help": "Kebutuhan yang harganya melebihi Standar Satuan Harga item yang disebutnya.",
     "checks.detail.budget_line": "Anggaran {year}, rekening {account}: {volume} {measure}, {total}",
@@ -111,6 +153,10 @@ MESSAGES = {
     "needs.suggest.standard_price": "Sesuaikan harga dengan SSH, atau tulis alasan spesifikasi yang lebih tinggi.",
     "rka.page_of": "Halaman {page} dari {pages}",
     "rka.no_sub_activity": "Sub kegiatan belum diisi",
+    "rka.sub_activity_unknown": "Nama sub kegiatan belum diketahui (belum ada di baris SIPD yang diimpor)",
+    "rka.flagged_needs": "Kebutuhan dengan temuan Cek Anggaran Ganda",
+    "rka.flagged_value": "Nilai kebutuhan dengan temuan",
+    "rka.flagged_saving": "Perkiraan hemat (Cek Anggaran Ganda)",
     "rka.no_account": "Kode rekening belum dipetakan",
     "rka.col.code": "Kode",
     "rka.col.specification": "Spesifikasi",
@@ -118,6 +164,13 @@ MESSAGES = {
     "budget.export_help": "Lampiran RKA (siap cetak: lanskap, selebar halaman, judul kolom di tiap halaman) dan CSV "
                           "berformat SIPD dari aturan yang sedang dipakai.",
     "budget.export_sipd": "Unduh CSV format SIPD",
+    "budget.requested_escalated": "{amount} setelah eskalasi {escalation}",
+    "budget.requested_cost": "Diminta setelah eskalasi",
+    "budget.escalation_note": "Diminta memakai harga yang diajukan unit; pagu, Didanai dan lampiran RKA memakai "
+                              "harga setelah eskalasi {escalation}.",
+    "budget.flagged": "Cek Anggaran Ganda pada kebutuhan ini: {needs} kebutuhan dengan temuan, senilai {value}; "
+                      "perkiraan hemat {saving}.",
+    "budget.priority_mandatory": "{priority} · wajib",
     "budget.unsaved_new": "Aturan ini belum disimpan sebagai skenario; ekspor berjudul “Aturan belum disimpan”.",
     "budget.unsaved_changes": "Ada perubahan yang belum disimpan pada skenario {name}; ekspor berjudul “Aturan belum "
                               "disimpan” sampai disimpan.",

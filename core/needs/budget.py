@@ -142,8 +142,8 @@ class UnitOutcome:
     code: str
     name: str  # short name
     full_name: str
-    requested: int
-    funded: int
+    requested: int  # as the unit asked (volume × unit price), the figure the needs page shows
+    funded: int  # as budgeted: after escalation
     needs: int
     funded_needs: int
     readiness: float | None
@@ -160,12 +160,13 @@ class Outcome:
     plan: Plan
     rows: list[dict]  # every need in view: id, unit, item, category, priority, mandatory, cost, funded, why
     units: list[UnitOutcome]
-    by_category: dict[str, tuple[int, int]]  # category → (requested, funded)
+    by_category: dict[str, tuple[int, int]]  # category → (requested as asked, funded as budgeted)
     city: dict[str, float | None]  # readiness, readiness_after, availability, availability_after
-    requested: int
-    funded: int
+    requested: int  # as the units asked (volume × unit price): the needs page's figure for these statuses
+    funded: int  # the funded needs' cost as budgeted (after escalation): what the RKA totals
     own_only: bool
     period_year: int | None
+    requested_cost: int = 0  # what every need would cost after escalation (the ceiling's measure)
 
 
 # Loading --------------------------------------------------------------------------------------------------
@@ -177,11 +178,15 @@ def _period(session: Session, fiscal_year: int) -> EvaluationPeriod | None:
             or session.scalar(select(EvaluationPeriod).order_by(EvaluationPeriod.year.desc())))
 
 
+def statuses(with_submitted: bool) -> tuple[str, ...]:
+    """The needs a scenario weighs: the approved, and with the switch on those submitted as well."""
+    return ("approved", "submitted") if with_submitted else ("approved",)
+
+
 def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str = "",
               with_submitted: bool = False) -> Base:
     """The year's reviewable needs of every active unit with the measured inputs (internal: no scope;
     `outcome` decides what a viewer reads)."""
-    statuses = ("approved", "submitted") if with_submitted else ("approved",)
     units = {u.id: (u.code, u.short_name or u.name, u.name)
              for u in session.scalars(select(Unit).where(Unit.active.is_(True)))}
     candidates = [Candidate(n.id, n.unit_id, n.item, n.category, n.device_category, n.quantity, n.unit_price,
@@ -189,7 +194,7 @@ def load_base(session: Session, fiscal_year: int, zone: ZoneInfo, org_name: str 
                             tuple(n.indicators), tuple(n.competence_areas), n.sub_activity, n.measure,
                             n.standard_code)
                   for n in session.scalars(select(Need).where(Need.fiscal_year == fiscal_year,
-                                                              Need.status.in_(statuses),
+                                                              Need.status.in_(statuses(with_submitted)),
                                                               Need.unit_id.in_(list(units))).order_by(Need.id))]
     period = _period(session, fiscal_year)
     rules = readiness.rules_for(session, period.id) if period else readiness.default_rules()
@@ -474,7 +479,7 @@ def evaluate_plan(base: Base, params: Params, plan: Plan, scope: set[int] | None
         now, after = now_values.get(unit_id, {}), after_values.get(unit_id, {})
         levels_now, levels_after = _levels(now, base.rules), _levels(after, base.rules)
         units.append(UnitOutcome(
-            unit_id, code, name, full_name, sum(plan.costs[c.id] for c in mine),
+            unit_id, code, name, full_name, sum(c.requested for c in mine),
             sum(plan.costs[c.id] for c in mine if c.id in plan.funded), len(mine),
             sum(1 for c in mine if c.id in plan.funded),
             readiness.combine(levels_now, base.rules) if now else None,
@@ -499,7 +504,8 @@ def evaluate_plan(base: Base, params: Params, plan: Plan, scope: set[int] | None
         # Capital or goods by the price as budgeted (after escalation), as the finance office reads it.
         price = plan.costs[c.id] // c.quantity if c.quantity else plan.costs[c.id]
         account = base.chart.account(c.category, c.device_category, price) if base.chart else ""
-        rows.append({"id": c.id, "unit_id": c.unit_id, "unit": base.units[c.unit_id][0], "item": c.item,
+        rows.append({"id": c.id, "unit_id": c.unit_id, "unit": base.units[c.unit_id][0],
+                     "unit_name": base.units[c.unit_id][1], "item": c.item,
                      "category": c.category, "priority": c.priority, "mandatory": c.mandatory,
                      "quantity": c.quantity, "unit_price": c.unit_price, "price": price, "cost": plan.costs[c.id],
                      "gain": base.gains.get(c.id, 0.0), "funded": funded, "why": why, "status": c.status,
@@ -508,13 +514,13 @@ def evaluate_plan(base: Base, params: Params, plan: Plan, scope: set[int] | None
                      "account": account,
                      "account_name": base.chart.name(account) if base.chart else ""})
     shown = [c for c in base.candidates if scope is None or c.unit_id in scope]
-    by_category = {cat: (sum(plan.costs[c.id] for c in shown if c.category == cat),
+    by_category = {cat: (sum(c.requested for c in shown if c.category == cat),
                          sum(plan.costs[c.id] for c in shown if c.category == cat and c.id in plan.funded))
                    for cat in NEED_CATEGORIES}
     return Outcome(base.fiscal_year, params, plan, rows,
                    [u for u in units if scope is None or u.unit_id in scope], by_category, city,
-                   sum(plan.costs[c.id] for c in shown), sum(plan.costs[c.id] for c in shown if c.id in plan.funded),
-                   scope is not None, base.period_year)
+                   sum(c.requested for c in shown), sum(plan.costs[c.id] for c in shown if c.id in plan.funded),
+                   scope is not None, base.period_year, sum(plan.costs[c.id] for c in shown))
 
 
 def outcome(*, session: Session, viewer: Viewer, fiscal_year: int, params: Params, zone: ZoneInfo,

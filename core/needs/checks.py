@@ -20,10 +20,12 @@ suggested action:
 unit's own lines of earlier years, and other units' lines of this year and the last.
 
 The findings fall in three groups (GROUPS): double budget (pay twice for what is there or was paid),
-savings (buy once for several units) and price (above the standard). What a group puts at stake is each
-need's Rupiah counted once, however many of the group's findings the need is in (`at_stake`).
+savings (buy once for several units) and price (above the standard). Each finding holds, per need, the
+value involved and the saving its rule estimates (core.needs.savings); a total counts each need once,
+with its largest saving (`totals`).
 
-Rejected needs are left out. Names are compared with RapidFuzz, as the inventory's duplicates are.
+Rejected needs are left out (CHECKED); a page may check fewer statuses, as the budget reads only the
+approved. Names are compared with RapidFuzz, as the inventory's duplicates are.
 """
 
 import re
@@ -37,6 +39,7 @@ from sqlmodel import Session
 from core.access import Role, Viewer, require_role, unit_scope
 from core.inventory.duplicates import NOISE, SAME_FUNCTION, SIMILAR_NAME, components
 from core.inventory.life import UsefulLife
+from core.needs import savings
 from db.inventory import Application, Device
 from db.models import Unit
 from db.needs import AccountCode, BudgetLine, DataCentreCapacity, Need, StandardPrice
@@ -45,6 +48,7 @@ GROUPS = {"double": ("device_spare", "funded_before", "app_exists", "hosting_cap
           "price": ("above_standard",),
           "savings": ("shared_item",)}
 KINDS = tuple(k for kinds in GROUPS.values() for k in kinds)
+CHECKED = ("draft", "submitted", "approved", "revised")  # every status but rejected
 GROUP_OF = {k: g for g, kinds in GROUPS.items() for k in kinds}
 SIMILAR_ITEM = 85  # token-set ratio of two items' names from which they count as the same item
 RECURRING = ("connectivity", "service")  # paid every year by nature
@@ -59,14 +63,19 @@ class Finding:
     need_ids: list[int]
     unit_ids: list[int]
     item: str  # what the finding is about, as the needs name it
-    stakes: dict[int, int]  # need id → its Rupiah at stake (a spare covers only as many as are kept)
+    values: dict[int, int]  # need id → its value (volume × unit price): the value involved
+    savings: dict[int, int]  # need id → the saving the kind's rule estimates, at most its value
     evidence: list[dict] = field(default_factory=list)  # {what, unit, label, detail}
     suggestion: str = ""  # catalogue key of the suggested action
     others: int = 0  # units outside the viewer's scope involved (their names are not shown)
 
     @property
-    def amount(self) -> int:
-        return sum(self.stakes.values())
+    def value(self) -> int:
+        return sum(self.values.values())
+
+    @property
+    def saving(self) -> int:
+        return sum(self.savings.values())
 
     @property
     def group(self) -> str:
@@ -97,11 +106,12 @@ def _need_evidence(need: Need, units: dict[int, Unit]) -> dict:
 
 
 def find(*, session: Session, viewer: Viewer, fiscal_year: int, kinds: tuple[str, ...] = KINDS,
-         org_name: str = "") -> list[Finding]:
-    """Every finding in the year's needs, largest amount first. An `skpd` viewer gets only findings about
-    its own units' needs, and other units' evidence without their names."""
+         org_name: str = "", statuses: tuple[str, ...] = CHECKED) -> list[Finding]:
+    """Every finding in the year's needs of those statuses, largest saving first. An `skpd` viewer gets
+    only findings about its own units' needs, and other units' evidence without their names."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
-    needs = list(session.scalars(select(Need).where(Need.fiscal_year == fiscal_year, Need.status != "rejected")
+    statuses = tuple(s for s in statuses if s in CHECKED)
+    needs = list(session.scalars(select(Need).where(Need.fiscal_year == fiscal_year, Need.status.in_(statuses))
                                  .order_by(Need.id)))
     units = {u.id: u for u in session.scalars(select(Unit))}
     found: list[Finding] = []
@@ -117,21 +127,26 @@ def find(*, session: Session, viewer: Viewer, fiscal_year: int, kinds: tuple[str
         found = [r for r in (_redact(f, scope) for f in found if set(f.unit_ids) & scope) if r.need_ids]
     # What a unit can act on itself (double budget, then price) before what needs several units (savings).
     order = list(GROUPS)
-    return sorted(found, key=lambda f: (order.index(f.group), -f.amount, f.kind, f.item))
+    return sorted(found, key=lambda f: (order.index(f.group), -f.saving, -f.value, f.kind, f.item))
 
 
-def at_stake(findings: list[Finding]) -> dict[str, dict[str, int]]:
-    """Per group: findings, needs and Rupiah at stake, each need counted once (its largest stake in the
-    group: a PC asked for while a spare is kept and replacing a device still in its life is one PC)."""
-    out = {}
-    for group in GROUPS:
-        mine = [f for f in findings if f.group == group]
-        stakes: dict[int, int] = {}
-        for f in mine:
-            for need_id, amount in f.stakes.items():
-                stakes[need_id] = max(stakes.get(need_id, 0), amount)
-        out[group] = {"findings": len(mine), "needs": len(stakes), "amount": sum(stakes.values())}
-    return out
+def total(findings: list[Finding]) -> dict[str, int]:
+    """Findings, needs, value involved and estimated saving, each need counted once: its value, and the
+    largest saving any of the findings gives it (a PC asked for while a spare is kept and replacing a
+    device still in its life is one PC, not two)."""
+    values: dict[int, int] = {}
+    best: dict[int, int] = {}
+    for f in findings:
+        for need_id, value in f.values.items():
+            values[need_id] = value
+            best[need_id] = max(best.get(need_id, 0), f.savings.get(need_id, 0))
+    return {"findings": len(findings), "needs": len(values), "value": sum(values.values()),
+            "saving": sum(best.values())}
+
+
+def totals(findings: list[Finding]) -> dict[str, dict[str, int]]:
+    """`total` per group (double, price, savings) and for every finding together ("all")."""
+    return {**{group: total([f for f in findings if f.group == group]) for group in GROUPS}, "all": total(findings)}
 
 
 def _redact(finding: Finding, scope: set[int]) -> Finding:
@@ -147,7 +162,8 @@ def _redact(finding: Finding, scope: set[int]) -> Finding:
     need_ids = [i for i in finding.need_ids if i in own]
     others = {e.get("unit_id") for e in finding.evidence if e.get("unit_id") is not None} - scope
     return Finding(finding.kind, need_ids, [u for u in finding.unit_ids if u in scope], finding.item,
-                   {i: finding.stakes[i] for i in need_ids}, shown, finding.suggestion, len(others))
+                   {i: finding.values[i] for i in need_ids}, {i: finding.savings[i] for i in need_ids}, shown,
+                   finding.suggestion, len(others))
 
 
 def _lines(session: Session, years, units: set[int] | None = None) -> list[BudgetLine]:
@@ -186,6 +202,7 @@ def _shared_items(session, needs, units, year, org_name) -> list[Finding]:
     budgeted last year (their SIPD lines): buy it once, or share the service."""
     lines = _lines(session, (year, year - 1))
     line_names = [_item(x.item) for x in lines]
+    discount = savings.load(session)
     by_kind: dict[tuple[str, str], list[Need]] = {}
     for need in needs:
         by_kind.setdefault((need.category, need.device_category), []).append(need)
@@ -206,10 +223,19 @@ def _shared_items(session, needs, units, year, org_name) -> list[Finding]:
                 else "needs.suggest.joint_procurement"
             found.append(Finding("shared_item", [n.id for n in chosen],
                                  sorted(asking | {lines[j].unit_id for j in budgeted}),
-                                 _common([n.item for n in chosen]), {n.id: n.quantity * n.unit_price for n in chosen},
+                                 _common([n.item for n in chosen]), _values(chosen),
+                                 {n.id: discount.of(_value(n)) for n in chosen},
                                  [_need_evidence(n, units) for n in chosen]
                                  + [_line_evidence(lines[j], units) for j in budgeted], shared))
     return found
+
+
+def _value(need: Need) -> int:
+    return need.quantity * need.unit_price
+
+
+def _values(needs: list[Need]) -> dict[int, int]:
+    return {n.id: _value(n) for n in needs}
 
 
 def _device_needs(needs: list[Need]) -> list[Need]:
@@ -234,13 +260,13 @@ def _spares(session, needs, units, year, org_name) -> list[Finding]:
         rows = spares.get(key)
         if not rows:
             continue
-        # The spares stand in for the cheapest of the devices asked for: that much is at stake, no more.
-        stakes, left = {}, len(rows)
+        # The spares stand in for the cheapest of the devices asked for: that much is saved, no more.
+        saved, left = {}, len(rows)
         for need in sorted(asked, key=lambda n: (n.unit_price, n.id)):
             covered = min(left, need.quantity)
-            stakes[need.id], left = covered * need.unit_price, left - covered
+            saved[need.id], left = covered * need.unit_price, left - covered
         found.append(Finding("device_spare", [n.id for n in asked], [key[0]], _common([n.item for n in asked]),
-                             stakes,
+                             _values(asked), saved,
                              [_need_evidence(n, units) for n in asked] + [
                                  {"what": "device", "unit_id": r.unit_id, "unit": units[r.unit_id].short_name,
                                   "label": r.brand_model or r.serial_number or r.asset_tag,
@@ -275,7 +301,7 @@ def _in_life(session, needs, units, year, org_name) -> list[Finding]:
                  and life.within(devices[i].category, devices[i].purchase_year, year)]
         if not young:
             continue
-        found.append(Finding("device_in_life", [need.id], [need.unit_id], need.item,
+        found.append(Finding("device_in_life", [need.id], [need.unit_id], need.item, _values([need]),
                              {need.id: min(len(young), need.quantity) * need.unit_price},
                              [_need_evidence(need, units)] + [
                                  {"what": "device", "unit_id": d.unit_id, "unit": units[d.unit_id].short_name,
@@ -314,7 +340,7 @@ def _apps(session, needs, units, year, org_name) -> list[Finding]:
         umum = hits[0].app_type == "umum"
         found.append(Finding("app_exists", [need.id], [need.unit_id] + sorted({a.owner_unit_id for a in hits}
                                                                                - {need.unit_id}),
-                             need.item, {need.id: need.quantity * need.unit_price},
+                             need.item, _values([need]), _values([need]),
                              [_need_evidence(need, units)] + [
                                  {"what": "application", "unit_id": a.owner_unit_id,
                                   "unit": units[a.owner_unit_id].short_name, "label": a.name, "app_type": a.app_type,
@@ -352,8 +378,7 @@ def _funded_before(session, needs, units, year, org_name) -> list[Finding]:
                 and (not need.device_category or _item(lines[j].item) == _item(need.item))]
         if not same and not paid:
             continue
-        found.append(Finding("funded_before", [need.id], [need.unit_id], need.item,
-                             {need.id: need.quantity * need.unit_price},
+        found.append(Finding("funded_before", [need.id], [need.unit_id], need.item, _values([need]), _values([need]),
                              [_need_evidence(need, units)] + [_need_evidence(o, units) for o in same]
                              + [_line_evidence(x, units) for x in paid], "needs.suggest.check_funded"))
     return found
@@ -368,12 +393,12 @@ def _hosting(session, needs, units, year, org_name) -> list[Finding]:
     evidence = {"what": "capacity", "unit": "", "label": str(year),
                 "detail": {"vcpu_free": room.vcpu_free, "ram_gb_free": room.ram_gb_free,
                            "storage_tb_free": room.storage_tb_free, "note": room.note}}
-    return [Finding("hosting_capacity", [n.id], [n.unit_id], n.item, {n.id: n.quantity * n.unit_price},
+    return [Finding("hosting_capacity", [n.id], [n.unit_id], n.item, _values([n]), _values([n]),
                     [_need_evidence(n, units), dict(evidence)], "needs.suggest.use_data_centre") for n in wanted]
 
 
 def _above_standard(session, needs, units, year, org_name) -> list[Finding]:
-    """Needs priced above the standard item they name: the difference times the quantity is at stake."""
+    """Needs priced above the standard item they name: the difference times the quantity is saved."""
     named = [n for n in needs if n.standard_code]
     if not named:
         return []
@@ -387,7 +412,7 @@ def _above_standard(session, needs, units, year, org_name) -> list[Finding]:
         item = next((x for x in prices.get(need.standard_code, []) if x.fiscal_year <= need.fiscal_year), None)
         if item is None or need.unit_price <= item.price:
             continue
-        found.append(Finding("above_standard", [need.id], [need.unit_id], need.item,
+        found.append(Finding("above_standard", [need.id], [need.unit_id], need.item, _values([need]),
                              {need.id: (need.unit_price - item.price) * need.quantity},
                              [_need_evidence(need, units),
                               {"what": "standard", "unit": "", "label": f"{item.code} — {item.description}",

@@ -18,7 +18,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from core import formatting
 from core.export import safe_cell
 from core.i18n import t
-from core.needs import budget
+from core.needs import budget, checks
 from core.needs.budget import Outcome
 from core.needs.kind import NEED_CATEGORIES
 from db.types import utcnow
@@ -106,8 +106,9 @@ def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], headin
               Font(bold=True), UNIT_FILL)
         line += 1
         for s, (sub, accounts) in enumerate(subs, start=1):
-            sub_name = (accounts[0][1][0]["sub_activity_name"] if sub else "") or (
-                "" if sub else t("rka.no_sub_activity", lang))
+            # A code without a name SIPD lines give it says so: a blank Uraian reads as a mistake.
+            sub_name = (accounts[0][1][0]["sub_activity_name"] or t("rka.sub_activity_unknown", lang)) if sub \
+                else t("rka.no_sub_activity", lang)
             _line(sheet, line, [f"{u}.{s}", sub, sub_name, "", None, "", None,
                                 sum(r["cost"] for _a, items in accounts for r in items), None, ""],
                   Font(bold=True), SUB_FILL)
@@ -163,8 +164,9 @@ def sipd_csv(outcome: Outcome, lang: str) -> bytes:
 
 
 def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneInfo,
-             now: datetime | None = None) -> bytes:
-    """The scenario's workbook (the outcome is already scoped to the viewer)."""
+             now: datetime | None = None, flagged: dict[str, int] | None = None) -> bytes:
+    """The scenario's workbook (the outcome is already scoped to the viewer); `flagged` is what Cek Anggaran
+    Ganda finds in the same needs (checks.total), said in the summary."""
     now = now or utcnow()
     book = Workbook()
     summary = book.active
@@ -188,12 +190,16 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     p = outcome.params
     facts = [(t("budget.ceiling", lang), p.ceiling), (t("budget.escalation", lang), p.escalation / 100),
              (t("budget.policy", lang), t(f"budget.policy.{p.policy}", lang)),
-             (t("budget.requested", lang), outcome.requested), (t("budget.funded", lang), outcome.funded),
+             (t("budget.requested", lang), outcome.requested),
+             (t("budget.requested_cost", lang), outcome.requested_cost), (t("budget.funded", lang), outcome.funded),
              (t("budget.funded_needs", lang), len(funded)), (t("budget.unfunded_needs", lang), len(unfunded)),
              (t("budget.readiness_now", lang), outcome.city["readiness"]),
              (t("budget.readiness_after", lang), outcome.city["readiness_after"]),
              (t("budget.availability_now", lang), outcome.city["availability"]),
              (t("budget.availability_after", lang), outcome.city["availability_after"])]
+    if flagged is not None:
+        facts += [(t("rka.flagged_needs", lang), flagged["needs"]), (t("rka.flagged_value", lang), flagged["value"]),
+                  (t("rka.flagged_saving", lang), flagged["saving"])]
     for label, value in facts:
         summary.append([safe_cell(label), safe_cell(value) if isinstance(value, str) else value])
         cell = summary.cell(row=summary.max_row, column=2)
@@ -250,4 +256,6 @@ def export(*, session, viewer, fiscal_year: int, params, scenario_id: int | None
     if fmt == "csv":
         return sipd_csv(result, lang)
     name = title(session=session, viewer=viewer, params=params, scenario_id=scenario_id, lang=lang)
-    return workbook(result, name, lang, org_name, zone)
+    found = checks.find(session=session, viewer=viewer, fiscal_year=fiscal_year, org_name=org_name,
+                        statuses=budget.statuses(params.with_submitted))
+    return workbook(result, name, lang, org_name, zone, flagged=checks.total(found))

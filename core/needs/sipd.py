@@ -283,15 +283,35 @@ def standards(*, session: Session, viewer: Viewer, fiscal_year: int, search: str
     return list(session.scalars(stmt.order_by(StandardPrice.code).limit(limit)))
 
 
+def _support(code: str) -> str | None:
+    """A support-programme code's part after affair and field ("01.2.07.0006" of "2.26.01.2.07.0006"), or None.
+    Permendagri 90/2019 writes the support programme X.XX.01 once for every affair and field: its
+    activities and sub-activities have the same numbers and names in every unit."""
+    parts = code.split(".")
+    return ".".join(parts[2:]) if len(parts) == 6 and parts[2] == "01" else None
+
+
 def sub_activity_names(session: Session, codes: set[str]) -> dict[str, str]:
-    """Sub-activity code → its name, as the latest SIPD lines name it."""
+    """Sub-activity code → its name, as the latest SIPD lines name it; a support-programme code that no line
+    names takes the name SIPD lines give the same sub-activity under another affair and field. A code no
+    line explains is left out (the caller says its name is unknown)."""
     if not codes:
         return {}
     names: dict[str, str] = {}
+    generic: dict[str, str] = {}
+    support = {_support(c) for c in codes} - {None}
     for code, name in session.execute(select(BudgetLine.sub_activity, BudgetLine.sub_activity_name)
-                                      .where(BudgetLine.sub_activity.in_(codes), BudgetLine.sub_activity_name != "")
-                                      .order_by(BudgetLine.fiscal_year.desc())):
-        names.setdefault(code, name)
+                                      .where(BudgetLine.sub_activity_name != "",
+                                             or_(BudgetLine.sub_activity.in_(codes),
+                                                 *[BudgetLine.sub_activity.like(f"%.%.{s}") for s in support]))
+                                      .order_by(BudgetLine.fiscal_year.desc(), BudgetLine.id)):
+        if code in codes:
+            names.setdefault(code, name)
+        if _support(code) in support:
+            generic.setdefault(_support(code), name)
+    for code in codes - set(names):
+        if _support(code) in generic:
+            names[code] = generic[_support(code)]
     return names
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from core import formatting
 from core.access import Role
 from core.errors import MonevError
-from core.needs import budget, charts, rka
+from core.needs import budget, charts, checks, rka
 from core.needs.kind import NEED_CATEGORIES
 from pages.common.shell import (
     cached,
@@ -22,6 +22,7 @@ from pages.common.shell import (
     money,
     num,
     number_field,
+    pct,
     save,
     show_error,
     show_flash,
@@ -46,20 +47,23 @@ saved = cached(budget.scenarios, fiscal_year=year)
 by_id = {s.id: s for s in saved}
 
 
-
-
 def change(before: float | None, after: float | None, decimals: int = 2) -> str | None:
-    """The change as the figures show it; None (no arrow) when it does not show at this precision."""
-    if before is None or after is None or round(after - before, decimals) == 0:
+    """The change as the figures show it (the difference of the two as shown); None (no arrow) when the
+    two read the same at this precision."""
+    if before is None or after is None or round(after, decimals) == round(before, decimals):
         return None
-    return ("+" if after >= before else "") + num(after - before, decimals)
+    moved = round(after, decimals) - round(before, decimals)
+    return ("+" if moved >= 0 else "") + num(moved, decimals)
 
 
-def projected(box, label: str, before: float | None, after: float | None, decimals: int, help_text: str) -> None:
-    """A figure after funding, with the change from today's value under it."""
-    moved = change(before, after, decimals)
-    now = text("budget.from_now", value=num(before, decimals))
-    box.metric(label, num(after, decimals), f"{moved} {now}" if moved else now, border=True, help=help_text,
+def projected(box, label: str, before: float | None, after: float | None, help_text: str,
+              percent: bool = False) -> None:
+    """A figure after funding (an index to two decimals, or a percentage as the app writes one), with the
+    change from today's value under it."""
+    shown = pct if percent else (lambda v: num(v, 2))
+    moved = change(before, after, 2)
+    now = text("budget.from_now", value=shown(before))
+    box.metric(label, shown(after), f"{moved} {now}" if moved else now, border=True, help=help_text,
                delta_color="normal" if moved else "off", delta_arrow="auto" if moved else "off")
 
 
@@ -74,8 +78,12 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
     """Requested, funded, needs funded and the projected figures, now → after funding."""
     # Two rows, so that a Rupiah figure and a projection's label read whole on a laptop screen.
     a, b, d = st.columns(3)
-    a.metric(t("budget.requested"), formatting.rupiah_short(result.requested, c.lang), border=True,
-             help=t("budget.requested_help") + " " + money(result.requested))
+    escalated = None
+    if result.params.escalation:  # requested is as the units asked; the ceiling buys at escalated prices
+        escalated = text("budget.requested_escalated", amount=formatting.rupiah_short(result.requested_cost, c.lang),
+                         escalation=pct(result.params.escalation, 2 if result.params.escalation % 1 else 0))
+    a.metric(t("budget.requested"), formatting.rupiah_short(result.requested, c.lang), escalated, delta_color="off",
+             delta_arrow="off", border=True, help=t("budget.requested_help") + " " + money(result.requested))
     share = text("budget.of_ceiling", share=num(100 * result.funded / ceiling, 1)) if ceiling else None
     b.metric(t("budget.funded"), formatting.rupiah_short(result.funded, c.lang), share, delta_color="off",
              delta_arrow="off", border=True, help=money(result.funded))
@@ -88,45 +96,63 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
         now = [u.readiness for u in result.units if u.readiness is not None]
         after = [u.readiness_after for u in result.units if u.readiness_after is not None]
         mine = (sum(now) / len(now) if now else None, sum(after) / len(after) if after else None)
-        projected(e, t("budget.own_readiness"), *mine, 2, t("budget.readiness_help"))
-        projected(f, t("budget.city_readiness"), city["readiness"], city["readiness_after"], 2,
-                  t("budget.readiness_help"))
+        projected(e, t("budget.own_readiness"), *mine, t("budget.readiness_help"))
+        projected(f, t("budget.city_readiness"), city["readiness"], city["readiness_after"], t("budget.readiness_help"))
         return
-    projected(e, t("budget.city_readiness"), city["readiness"], city["readiness_after"], 2, t("budget.readiness_help"))
-    projected(f, t("budget.city_availability"), city["availability"], city["availability_after"], 3,
-              t("budget.availability_help"))
+    projected(e, t("budget.city_readiness"), city["readiness"], city["readiness_after"], t("budget.readiness_help"))
+    projected(f, t("budget.city_availability"), city["availability"], city["availability_after"],
+              t("budget.availability_help"), percent=True)
+
+
+def flagged_and_exports(result: budget.Outcome, params: budget.Params, scenario_id: int | None, key: str) -> None:
+    """Beside the outcome: what Cek Anggaran Ganda finds in these same needs, and the RKA downloads."""
+    found = cached(checks.find, fiscal_year=result.fiscal_year, org_name=c.settings.org_name,
+                   statuses=budget.statuses(params.with_submitted))
+    flagged = checks.total(found)
+    st.caption(text("budget.flagged", needs=num(flagged["needs"]), value=money(flagged["value"]),
+                    saving=money(flagged["saving"])))
+    if params.escalation:
+        st.caption(text("budget.escalation_note", escalation=pct(params.escalation, 2 if params.escalation % 1 else 0)))
+    exports(result.fiscal_year, params, scenario_id, key)
 
 
 def needs_table(result: budget.Outcome, key: str) -> None:
     shown = st.radio(t("budget.show"), ["all", "funded", "unfunded"], horizontal=True, key=f"{key}_show",
                      format_func=lambda s: t(f"budget.show.{s}"))
     rows = [r for r in result.rows if shown == "all" or r["funded"] == (shown == "funded")]
+    # Five columns that read whole at 1440 px: funded or not is what Keterangan says, the category is the
+    # next tab's; mandatory rides with the priority, and under the gain policy the index gain takes the
+    # priority's place (priority does not weigh there).
+    gain = result.params.policy == "gain"
     frame = pd.DataFrame({
-        "funded": [t("budget.yes") if r["funded"] else t("budget.no") for r in rows],
-        "unit": [r["unit"] for r in rows], "item": [r["item"] for r in rows],
-        "category": [t(f"need_category.{r['category']}") for r in rows],
-        "priority": [str(r["priority"]) for r in rows],
-        "mandatory": [t("budget.yes") if r["mandatory"] else "" for r in rows],
+        "unit": [r["unit_name"] for r in rows], "item": [r["item"] for r in rows],
+        **({"gain": [num(r["gain"], 3) if r["gain"] else "–" for r in rows]} if gain else
+           {"priority": [text("budget.priority_mandatory", priority=r["priority"]) if r["mandatory"]
+                         else str(r["priority"]) for r in rows]}),
         "cost": [money(r["cost"]) for r in rows],
-        "gain": [num(r["gain"], 3) if r["gain"] else "–" for r in rows],
         "why": [t(f"budget.why.{r['why']}") for r in rows]})
     config = {k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns}
-    config["item"] = st.column_config.TextColumn(t("budget.col.item"), width="large")
     show_table(frame, column_config=config, height=min(520, 38 + 35 * len(rows)))
 
 
 def units_table(result: budget.Outcome) -> None:
     units = [u for u in result.units if u.needs or not result.own_only]
+
+    def moved(before, after, shown) -> str:
+        """Now → after, with the change when it shows: "3,90 → 4,60 (+0,70)"."""
+        if before is None and after is None:
+            return "–"
+        delta = change(before, after)
+        return f"{shown(before)} → {shown(after)}" + (f" ({delta})" if delta else "")
+
     frame = pd.DataFrame({
         "unit": [u.name for u in units], "requested": [money(u.requested) for u in units],
         "funded": [money(u.funded) for u in units],
         "needs": [f"{num(u.funded_needs)} / {num(u.needs)}" for u in units],
-        "readiness": [num(u.readiness, 2) for u in units], "readiness_after": [num(u.readiness_after, 2) for u in units],
-        "readiness_change": [change(u.readiness, u.readiness_after) or "–" for u in units],
-        "availability": [num(u.availability, 3) for u in units],
-        "availability_after": [num(u.availability_after, 3) for u in units]})
-    config = {k: st.column_config.TextColumn(t(f"budget.col.{k}")) for k in frame.columns}
-    config["unit"] = st.column_config.TextColumn(t("budget.col.unit"), width="medium")
+        "readiness": [moved(u.readiness, u.readiness_after, lambda v: num(v, 2)) for u in units],
+        "availability": [moved(u.availability, u.availability_after, pct) for u in units]})
+    config = {k: st.column_config.TextColumn(t(f"budget.col.{k}"), help=t("budget.col.moved_help")
+                                             if k in ("readiness", "availability") else None) for k in frame.columns}
     show_table(frame, column_config=config, height=min(520, 38 + 35 * len(units)))
     st.caption(t("budget.projection_note", year=result.period_year or "–"))
 
@@ -158,8 +184,9 @@ def compare_tab() -> None:
     if not saved:
         st.info(t("budget.none_saved"))
         return
-    picked = st.multiselect(t("budget.compare_pick"), list(by_id), placeholder=text("common.choose"), default=list(by_id)[:budget.MAX_COMPARED],
-                            max_selections=budget.MAX_COMPARED, format_func=scenario_label, key="budget_compare")
+    picked = st.multiselect(t("budget.compare_pick"), list(by_id), placeholder=text("common.choose"),
+                            default=list(by_id)[:budget.MAX_COMPARED], max_selections=budget.MAX_COMPARED,
+                            format_func=scenario_label, key="budget_compare")
     if not picked:
         return
     try:
@@ -176,9 +203,10 @@ def compare_tab() -> None:
         values = {"ceiling": money(p.ceiling), "policy": t(f"budget.policy.{p.policy}"),
                   "requested": money(result.requested), "funded": money(result.funded),
                   "funded_needs": num(sum(1 for r in result.rows if r["funded"])),
-                  "readiness": num(result.city["readiness"], 2), "readiness_after": num(result.city["readiness_after"], 2),
-                  "availability": num(result.city["availability"], 3),
-                  "availability_after": num(result.city["availability_after"], 3),
+                  "readiness": num(result.city["readiness"], 2),
+                  "readiness_after": num(result.city["readiness_after"], 2),
+                  "availability": pct(result.city["availability"]),
+                  "availability_after": pct(result.city["availability_after"]),
                   **{f"cat_{cat}": money(result.by_category[cat][1]) for cat in NEED_CATEGORIES}}
         table[scenario.name] = [values[x] for x in lines]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=38 + 35 * len(lines),
@@ -198,14 +226,14 @@ def compare_tab() -> None:
 
 def exports(year: int, params: budget.Params, scenario_id: int | None, key: str) -> None:
     """The RKA workbook (set up to print) and the SIPD-layout CSV of the rules applied, titled by them."""
-    st.caption(t("budget.export_help"))
-    left, right = st.columns(2)
-    for where, fmt, mime, label in ((left, "xlsx", XLSX, "budget.export"), (right, "csv", "text/csv", "budget.export_sipd")):
+    row = st.container(horizontal=True)
+    for where, fmt, mime, label in ((row, "xlsx", XLSX, "budget.export"), (row, "csv", "text/csv", "budget.export_sipd")):
         where.download_button(t(label), data=deferred(rka.export, fiscal_year=year, params=params,
                                                       scenario_id=scenario_id, zone=c.settings.zone,
                                                       org_name=c.settings.org_name, lang=c.lang, fmt=fmt),
                               file_name=f"rka-tik-{year}{'-sipd' if fmt == 'csv' else ''}.{fmt}", mime=mime,
-                              icon=":material/download:", key=f"budget_export_{fmt}_{key}")
+                              icon=":material/download:", key=f"budget_export_{fmt}_{key}",
+                              help=t("budget.export_help"))
 
 
 # An skpd user: the outcome of the saved scenarios for their own unit ----------------------------------------
@@ -224,6 +252,7 @@ if not leader:
         st.stop()
     st.caption(t("budget.unit_view", name=chosen.name))
     headline(result, None)
+    flagged_and_exports(result, params, sid, "unit")
     tabs = st.tabs([t("budget.tab_needs"), t("budget.tab_units"), t("budget.tab_compare")])
     with tabs[0]:
         needs_table(result, "unit")
@@ -231,16 +260,21 @@ if not leader:
         units_table(result)
     with tabs[2]:
         compare_tab()
-    exports(year, params, sid, "unit")
     st.stop()
 
 
 # Leadership and admin: the controls ----------------------------------------------------------------------
+def juta(amount: int) -> int | float:
+    """An amount as the ceiling slider holds it, in juta: whole when it is, else exact to the rupiah (a typed
+    or saved ceiling is one of the slider's stops, so its label reads exactly that amount)."""
+    return amount // MILLION if amount % MILLION == 0 else amount / MILLION
+
+
 def load_scenario() -> None:
     """Put a saved scenario's rules into the controls (or defaults for a new one)."""
     sid = st.session_state.get("budget_scenario")
     params = budget.Params.from_json(by_id[sid].params) if sid in by_id else None
-    st.session_state["budget_ceiling"] = round((params.ceiling if params else 0) / MILLION)
+    st.session_state["budget_ceiling"] = juta(params.ceiling) if params else 0
     st.session_state["budget_ceiling_rp"] = params.ceiling if params else None  # the exact amount, to the rupiah
     st.session_state["budget_ceiling_exact"] = num(params.ceiling) if params else ""
     st.session_state["budget_policy"] = params.policy if params else "priority"
@@ -270,18 +304,18 @@ if not base.candidates:
     st.info(t("budget.no_needs", year=year))
     st.stop()
 requested_m = -(-sum(cand.requested for cand in base.candidates) // MILLION)
-if not st.session_state.get("budget_ceiling"):
-    st.session_state["budget_ceiling"] = round(requested_m * 0.6)
+if st.session_state.get("budget_ceiling_rp") is None and not st.session_state.get("budget_ceiling"):
+    st.session_state["budget_ceiling"] = round(requested_m * 0.6)  # a new scenario starts at 60 % of the requests
 high = max(requested_m * 3 // 2, st.session_state["budget_ceiling"], 1)
 step = max(1, int(high) // 400)
 # The slider moves in steps of `step` juta and reads as money in the viewer's language; the exact amount
 # can be typed beside it to the rupiah. Moving the slider replaces a typed amount, typing moves the slider.
-steps = sorted(set(range(0, int(high) + 1, step)) | {int(st.session_state["budget_ceiling"])})
+steps = sorted(set(range(0, int(high) + 1, step)) | {st.session_state["budget_ceiling"]})
 
 
 def slid() -> None:
     st.session_state["budget_ceiling_rp"] = None
-    st.session_state["budget_ceiling_exact"] = num(st.session_state["budget_ceiling"] * MILLION)
+    st.session_state["budget_ceiling_exact"] = num(round(st.session_state["budget_ceiling"] * MILLION))
 
 
 def typed() -> None:
@@ -290,19 +324,21 @@ def typed() -> None:
     except ValueError:
         return  # said under the field below
     st.session_state["budget_ceiling_rp"] = max(0, amount)
-    st.session_state["budget_ceiling"] = min(steps, key=lambda m: abs(m * MILLION - amount))
+    st.session_state["budget_ceiling"] = juta(max(0, amount))
 
 
 left, exact, right = st.columns([3, 1.3, 2])
 ceiling_m = left.select_slider(t("budget.ceiling_m"), steps, key="budget_ceiling", on_change=slid,
-                               format_func=lambda m: formatting.rupiah_short(m * MILLION, c.lang), help=t("budget.ceiling_help"))
-st.session_state.setdefault("budget_ceiling_exact", num(ceiling_m * MILLION))
-exact.text_input(t("budget.ceiling_exact"), key="budget_ceiling_exact", on_change=typed, help=t("budget.ceiling_exact_help"))
+                               format_func=lambda m: money(round(m * MILLION)), help=t("budget.ceiling_help"))
+st.session_state.setdefault("budget_ceiling_exact", num(round(ceiling_m * MILLION)))
+exact.text_input(t("budget.ceiling_exact"), key="budget_ceiling_exact", on_change=typed,
+                 help=t("budget.ceiling_exact_help"))
 try:
     formatting.parse_number(st.session_state["budget_ceiling_exact"], c.lang)
 except ValueError:
     exact.error(t("input.not_a_number", label=t("budget.ceiling_exact"), example=num(1_250_000_000)), icon=":material/error:")
-ceiling = st.session_state.get("budget_ceiling_rp") or ceiling_m * MILLION
+typed_rp = st.session_state.get("budget_ceiling_rp")
+ceiling = typed_rp if typed_rp is not None else round(ceiling_m * MILLION)
 left.caption(t("budget.ceiling_is", rupiah=money(ceiling), share=num(100 * ceiling / (requested_m * MILLION) if requested_m else 0, 1)))
 policy = right.selectbox(t("budget.policy"), list(budget.POLICIES), key="budget_policy",
                          format_func=lambda p: t(f"budget.policy.{p}"), help=t("budget.policy_help"))
@@ -359,6 +395,7 @@ st.caption(t(f"budget.solver.{plan.status}", gap=num(100 * max(plan.gap, 0.0), 4
              tolerance=num(100 * tolerance, 2),
              seconds=num(plan.seconds, 2), needs=num(len(base.candidates)),
              year=base.period_year or "–"))
+flagged_and_exports(result, params, sid if sid in by_id else None, "lead")
 
 tabs = st.tabs([t("budget.tab_needs"), t("budget.tab_units"), t("budget.tab_categories"), t("budget.tab_compare"),
                 t("budget.tab_save")], key="budget_tabs", on_change="rerun")
@@ -392,4 +429,3 @@ with tabs[4]:
         if e.button(t("common.delete"), disabled=not mine, icon=":material/delete:", key="budget_delete"):
             save(budget.delete_scenario, t("budget.deleted"), scenario_id=sid)
         st.caption(t("budget.save_help"))
-        exports(year, params, sid if sid in by_id else None, "lead")
