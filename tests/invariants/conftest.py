@@ -11,15 +11,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core import demo
 from core.access import Viewer
+from core.demo.monitoring import APP_TARGET
 from core.org import users
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade_to_head
+from db.monitoring import Target
 from tests.conftest import PG_BASE_URL
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -100,8 +102,11 @@ def demo_env(demo_city, tmp_path, monkeypatch):
     for name in list(os.environ):
         if name.startswith("MONEV_"):
             monkeypatch.delenv(name)
+    with demo_city.session() as s:  # the port the demo's own target names: opening the app then writes nothing
+        host = s.scalar(select(Target.host).where(Target.name == APP_TARGET))
     for name, value in {"MONEV_DATABASE_URL": demo_city.url, "MONEV_DEMO": "true", "MONEV_DATA_DIR": str(tmp_path),
-                        "MONEV_WORKER_IN_APP": "false", "MONEV_BCRYPT_ROUNDS": "4"}.items():
+                        "MONEV_WORKER_IN_APP": "false", "MONEV_BCRYPT_ROUNDS": "4",
+                        "MONEV_DEMO_APP_PORT": host.rsplit(":", 1)[1].split("/")[0]}.items():
         monkeypatch.setenv(name, value)
     import streamlit as st
 

@@ -5,7 +5,6 @@ viewer who sees both sides (admin, pimpinan, and the operators of a kecamatan an
 through the core functions the pages call and, where a page formats them, off the page (AppTest)."""
 
 import io
-import os
 from collections import Counter
 from dataclasses import replace
 
@@ -15,10 +14,8 @@ from sqlalchemy import select
 
 from core import formatting
 from core.config import Settings
-from core.demo.monitoring import APP_TARGET
 from core.i18n import t
 from core.needs import budget, checks, rka, workflow
-from db.monitoring import Target
 from db.needs import Need
 from tests.apptest import assert_clean, open_page, shown
 from tests.invariants.conftest import JAKARTA
@@ -158,22 +155,9 @@ def test_requested_funded_and_flagged_are_one_figure_for_the_budget_and_in_the_r
 # The pages themselves --------------------------------------------------------------------------------------
 
 @pytest.fixture
-def pages(demo_city, monkeypatch, tmp_path):
-    """The app on the demo city, for AppTest: demo mode on the port the demo's own target names (so that
-    opening the app writes nothing to the shared store)."""
-    import streamlit as st
-
-    with demo_city.session() as s:
-        host = s.scalar(select(Target.host).where(Target.name == APP_TARGET))
-    monkeypatch.chdir(tmp_path)
-    for name in [n for n in os.environ if n.startswith("MONEV_")]:
-        monkeypatch.delenv(name)
-    for name, value in {"MONEV_DATABASE_URL": demo_city.url, "MONEV_DEMO": "true", "MONEV_WORKER_IN_APP": "false",
-                        "MONEV_DEMO_APP_PORT": host.rsplit(":", 1)[1].split("/")[0],
-                        "MONEV_DATA_DIR": str(tmp_path / "data"), "MONEV_BCRYPT_ROUNDS": "4"}.items():
-        monkeypatch.setenv(name, value)
-    st.cache_data.clear()
-    return demo_city
+def pages(demo_env):
+    """The app on the demo city, for AppTest."""
+    return demo_env
 
 
 def _on_year(username: str, key: str, year_key: str, year: int):
