@@ -7,6 +7,7 @@ Every text cell is formula-safe."""
 
 import csv
 import io
+from copy import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -133,8 +134,16 @@ def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], headin
 
 
 def _line(sheet, row: int, values: list, font: Font | None = None, fill: PatternFill | None = None) -> None:
+    # Styled once per (column, font, fill) and copied after: openpyxl hashes a style object on every
+    # assignment, which made a city's RKA take seconds in style look-ups alone.
+    styles = sheet.__dict__.setdefault("_monev_styles", {})
+    kind = (hash(font), hash(fill))  # by value: a new Font(bold=True) per line is the same style
     for col, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=col, value=safe_cell(value) if isinstance(value, str) else value)
+        key = (col, *kind)
+        if key in styles:
+            cell._style = copy(styles[key])
+            continue
         cell.border = BOX
         if col in (PRICE, AMOUNT):
             cell.number_format = MONEY
@@ -146,6 +155,7 @@ def _line(sheet, row: int, values: list, font: Font | None = None, fill: Pattern
             cell.font = font
         if fill is not None:
             cell.fill = fill
+        styles[key] = copy(cell._style)
 
 
 def sipd_csv(outcome: Outcome, lang: str) -> bytes:
