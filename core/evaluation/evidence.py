@@ -52,6 +52,7 @@ class Document:
     title: str
     facts: list[tuple[str, str]]  # (label, value) lines under the title: scope, period, made, source
     sections: list[Section]
+    lang: str = "id"
 
 
 def _units(session: Session, viewer: Viewer, unit_id: int | None) -> dict[int, Unit]:
@@ -162,11 +163,11 @@ def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
     measured = sla.measure_many(session, services, months, zone)
     for service in services:
         results = [sla.Compliance(service, measured[(service.id, m)]) for m in months]
-        measured = [r for r in results if r.met is not None]
+        judged = [r for r in results if r.met is not None]  # months with a verdict
         worst = min((r.month.percent for r in results if r.month.percent is not None), default=None)
         summary.append([service.name, units[service.unit_id].short_name or units[service.unit_id].code,
                         formatting.percent(service.sla_availability, 2, lang),
-                        f"{sum(1 for r in measured if r.met)} / {len(measured)}",
+                        f"{sum(1 for r in judged if r.met)} / {len(judged)}",
                         "–" if worst is None else formatting.percent(worst, 2, lang)])
         for r in results:
             monthly.append([service.name, formatting.month(r.month.month, lang),
@@ -233,7 +234,7 @@ def document(*, session: Session, viewer: Viewer, period_id: int, unit_id: int |
             (t("eval.indicator", lang), f"{indicator}. {node.name}"), (t("eval.unit", lang), scope),
             (t("eval.period", lang), str(period.year)),
             (t("report.made", lang), formatting.moment(now or utcnow(), zone, lang)),
-            (t("evidence.source", lang), t(f"evidence.source.{kind}", lang))], sections)
+            (t("evidence.source", lang), t(f"evidence.source.{kind}", lang))], sections, lang)
 
 
 def render(doc: Document, kind: str) -> bytes:
@@ -269,7 +270,7 @@ def render(doc: Document, kind: str) -> bytes:
         if section.rows:
             pdf.grid(section.headers, [[str(v) for v in row] for row in section.rows], section.widths)
         else:
-            pdf.para(t("evidence.empty"), 9)
+            pdf.para(t("evidence.empty", doc.lang), 9)
     return bytes(pdf.output())
 
 
@@ -323,5 +324,5 @@ def sla_report(*, session: Session, viewer: Viewer, month: date, service_id: int
                                                   t("sla.p95", lang), t("sla.unknown", lang), t("services.met", lang)],
                 rows, [44, 22, 22, 24, 22, 22, 22]),
         Section(t("evidence.sla.breaches", lang), [t("services.name", lang), t("sla.started", lang), t("sla.length", lang),
-                                                   t("sla.cause", lang)], breaches, [50, 38, 30, 60])])
+                                                   t("sla.cause", lang)], breaches, [50, 38, 30, 60])], lang)
     return f"laporan-sla-{month:%Y-%m}.{fmt}", render(doc, fmt)
