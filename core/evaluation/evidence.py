@@ -26,11 +26,11 @@ from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, PermissionDenied
 from core.evaluation import assessment, frameworks
 from core.evaluation.periods import get_period, period_window
-from core.evaluation.report import ReportPdf
 from core.export import safe_cell
 from core.i18n import t
 from core.inventory.kinds import COMPETENCE_AREAS
 from core.monitoring import availability
+from core.pdf import ReportPdf
 from core.services import register, sla, voice
 from db.inventory import Application, Device, DeviceCategory, Staff, StaffPosition
 from db.models import Unit
