@@ -26,7 +26,7 @@ from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, PermissionDenied
 from core.evaluation import assessment, frameworks
 from core.evaluation.periods import get_period, period_window
-from core.export import safe_cell
+from core.export import xlsx_row
 from core.i18n import t
 from core.inventory.kinds import COMPETENCE_AREAS
 from core.monitoring import availability
@@ -243,18 +243,18 @@ def render(doc: Document, kind: str) -> bytes:
         book = Workbook()
         sheet = book.active
         sheet.title = "Ringkasan"
-        sheet.append([safe_cell(doc.title)])
+        sheet.append(xlsx_row(sheet, [doc.title]))
         sheet["A1"].font = Font(bold=True, size=14)
         for label, value in doc.facts:
-            sheet.append([safe_cell(label), safe_cell(value)])
+            sheet.append(xlsx_row(sheet, [label, value]))
         sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 24, 70
         for n, section in enumerate(doc.sections, start=1):
             part = book.create_sheet(f"{n}. {section.heading}"[:31].replace("/", "-"))
-            part.append([safe_cell(h) for h in section.headers])
+            part.append(xlsx_row(part, section.headers))
             for cell in part[1]:
                 cell.font = Font(bold=True)
             for row in section.rows:
-                part.append([safe_cell(v) for v in row])
+                part.append(xlsx_row(part, row))
             for i in range(len(section.headers)):
                 part.column_dimensions[chr(65 + i)].width = 28 if i else 44
         out = io.BytesIO()

@@ -16,7 +16,7 @@ from core.access import Viewer
 from core.charts import png
 from core.evaluation import charts, frameworks, leadership, readiness
 from core.evaluation.frameworks import Framework
-from core.export import safe_cell
+from core.export import xlsx_row
 from core.i18n import t
 from core.pdf import ReportPdf
 from db.types import utcnow
@@ -82,13 +82,13 @@ def title(view: leadership.Overview, lang: str) -> str:
 
 def _sheet(book: Workbook, name: str, headers: list[str], rows: list[list]) -> None:
     sheet = book.create_sheet(name[:31])
-    sheet.append([safe_cell(h) for h in headers])
+    sheet.append(xlsx_row(sheet, headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, row))
     for i, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:200] if r[i - 1] is not None])
         sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
@@ -101,9 +101,9 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
     summary = book.active
     summary.title = t("report.sheet.summary", lang)[:31]
     city, before = view.city, view.city_previous
-    summary.append([safe_cell(title(view, lang))])
+    summary.append(xlsx_row(summary, [title(view, lang)]))
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([safe_cell(org_name)])
+    summary.append(xlsx_row(summary, [org_name]))
     summary.append([t("report.made", lang), formatting.moment(now, zone, lang)])
     summary.append([])
     fw = view.framework
@@ -119,7 +119,7 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
         (t("eval.verified_units", lang), f"{city.verified} / {city.units}"),
     ]
     for label, value in facts:
-        summary.append([safe_cell(label), safe_cell(value)])
+        summary.append(xlsx_row(summary, [label, value]))
         summary.cell(summary.max_row, 1).font = Font(bold=True)
     summary.column_dimensions["A"].width = 42
     summary.column_dimensions["B"].width = 28

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from core import formatting
-from core.export import safe_cell
+from core.export import as_text, safe_cell, xlsx_row
 from core.i18n import t
 from core.needs import budget
 from core.needs.budget import Outcome
@@ -42,7 +42,7 @@ SIPD_COLUMNS = ("kode_sub_giat", "nama_sub_giat", "kode_akun", "nama_akun", "nam
 
 def _title(sheet, lines: list[str], columns: int) -> int:
     for n, line in enumerate(lines, start=1):
-        sheet.cell(row=n, column=1, value=safe_cell(line)).font = Font(bold=n == 1, size=13 if n == 1 else 11)
+        as_text(sheet.cell(row=n, column=1, value=line)).font = Font(bold=n == 1, size=13 if n == 1 else 11)
         sheet.merge_cells(start_row=n, start_column=1, end_row=n, end_column=columns)
         sheet.cell(row=n, column=1).alignment = Alignment(horizontal="center")
     return len(lines) + 2
@@ -133,7 +133,7 @@ def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], headin
 
 def _line(sheet, row: int, values: list, font: Font | None = None, fill: PatternFill | None = None) -> None:
     for col, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=col, value=safe_cell(value) if isinstance(value, str) else value)
+        cell = as_text(sheet.cell(row=row, column=col, value=value))
         cell.border = BOX
         if col in (PRICE, AMOUNT):
             cell.number_format = MONEY
@@ -179,10 +179,10 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     _annex(book, t("rka.sheet.unfunded", lang), outcome, unfunded,
            heading[:2] + [t("rka.unfunded_heading", lang, name=name)], lang)
 
-    summary.append([safe_cell(heading[0])])
+    summary.append(xlsx_row(summary, [heading[0]]))
     summary["A1"].font = Font(bold=True, size=14)
     for text in heading[1:]:
-        summary.append([safe_cell(text)])
+        summary.append(xlsx_row(summary, [text]))
     summary.append([t("report.made", lang), formatting.moment(now, zone, lang)])
     summary.append([])
     p = outcome.params
@@ -195,7 +195,7 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
              (t("budget.availability_now", lang), outcome.city["availability"]),
              (t("budget.availability_after", lang), outcome.city["availability_after"])]
     for label, value in facts:
-        summary.append([safe_cell(label), safe_cell(value) if isinstance(value, str) else value])
+        summary.append(xlsx_row(summary, [label, value]))
         cell = summary.cell(row=summary.max_row, column=2)
         # A share as a percentage, money and counts as whole numbers (a count never reads "673,00").
         cell.number_format = "0.0%" if label == t("budget.escalation", lang) else (
@@ -217,11 +217,11 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for u in outcome.units:
-        summary.append([safe_cell(u.full_name), safe_cell(u.code), u.requested, u.funded,
-                        None if u.readiness is None else round(u.readiness, 4),
-                        None if u.readiness_after is None else round(u.readiness_after, 4),
-                        None if u.availability is None else round(u.availability, 4),
-                        None if u.availability_after is None else round(u.availability_after, 4)])
+        summary.append(xlsx_row(summary, [u.full_name, u.code, u.requested, u.funded,
+                                          None if u.readiness is None else round(u.readiness, 4),
+                                          None if u.readiness_after is None else round(u.readiness_after, 4),
+                                          None if u.availability is None else round(u.availability, 4),
+                                          None if u.availability_after is None else round(u.availability_after, 4)]))
         for cell in summary[summary.max_row][2:4]:
             cell.number_format = MONEY
     for col, width in zip("ABCDEFGH", (40, 16, 20, 20, 14, 14, 14, 14), strict=True):
