@@ -257,12 +257,12 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
 
     doc.add_page()
     doc.h1(t("report.problems_recommendations", lang))
-    for kind, items in view.problems.items():
+    for problem, items in view.problems.items():  # not `kind`: the unit pages below still need the group kind
         if not items:
             continue
-        doc.h2(t(f"eval.problem.{kind}", lang))
+        doc.h2(t(f"eval.problem.{problem}", lang))
         doc.grid([t("eval.unit", lang), t("eval.detail", lang)],
-                 [[p.get("unit") or ", ".join(p.get("units", [])) or "-", problem_detail(kind, p, lang)]
+                 [[p.get("unit") or ", ".join(p.get("units", [])) or "-", problem_detail(problem, p, lang)]
                   for p in items], [60, 118])
     doc.h2(t("eval.recommendations", lang))
     for i, (key, params) in enumerate(leadership.recommendations(view), start=1):

@@ -3,6 +3,7 @@ of the demo city, in PDF and Excel; every PDF embeds its font, prints each chara
 "?") and breaks lines between words, so no name of the demo city is cut in two."""
 
 import io
+import re
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -167,6 +168,7 @@ def test_the_sla_report_and_the_annual_report_embed_their_font_and_print_every_c
     assert cut_names(sla_text, owners + [sv.name for sv in services], words) == {}
     annual_text = pdf_text(annual)
     assert "?" not in annual_text
+    assert re.findall(r"\b(?:eval|report|measure)\.[a-z_.]+", annual_text) == []  # no message key as text
     assert cut_names(annual_text, [u.name for u in units], words) == {}
     assert embeds_its_font(sla_pdf) and embeds_its_font(annual)
 
