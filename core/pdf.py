@@ -188,44 +188,50 @@ class ReportPdf(Pdf):
         self.multi_cell(0, 5.5, str(text), new_x="LMARGIN", new_y="NEXT")
 
     def grid(self, headers: list[str], rows: list[list], widths: list[float]):
-        """A striped table whose long cells wrap between words; its heading row repeats on every page."""
+        """A striped table whose long cells wrap between words; its heading row starts every page it spans
+        and never stands alone at the foot of one."""
         headers, rows = [str(h) for h in headers], [[str(v) for v in row] for row in rows]
         widths, size = self.words_fit(headers, rows, widths)
         margin, self.c_margin = self.c_margin, PADDING  # the text sits PADDING inside its column
         try:
-            self._grid_row(headers, widths, size, HEADING)
-            for n, values in enumerate(rows):
-                if self._grid_row(values, widths, size, STRIPE if n % 2 == 0 else None, dry=True):
+            heading = self._grid_row(headers, widths, size, bold=True)
+            body = [self._grid_row(values, widths, size) for values in rows]
+            if self.will_page_break(heading[1] + (body[0][1] if body else 0)):
+                self.add_page()
+            self._draw_row(*heading, widths, HEADING)
+            for n, row in enumerate(body):
+                if self.will_page_break(row[1]):
                     self.add_page()
-                    self._grid_row(headers, widths, size, HEADING)
-                self._grid_row(values, widths, size, STRIPE if n % 2 == 0 else None)
+                    self._draw_row(*heading, widths, HEADING)
+                self._draw_row(*row, widths, STRIPE if n % 2 == 0 else None)
         finally:
             self.c_margin = margin
             self.set_text_color(0, 0, 0)
         self.ln(1)
 
-    def _grid_row(self, values: list[str], widths: list[float], size: float, fill, dry: bool = False) -> bool:
-        """Draw one row, its cells' lines broken once (fpdf2's own table breaks every cell twice); with `dry`,
-        only whether the row would run past the page's end."""
-        self.set_font(FAMILY, "B" if fill is HEADING else "", size)
-        line = size * 5 / 9
-        lines = [self._lines(v, w, line) for w, v in zip(widths, values, strict=True)]
-        height = max(len(cell) for cell in lines) * line + 2 * PADDING
-        if dry:
-            return self.will_page_break(height)
-        x, y = self.l_margin, self.get_y()
+    def _grid_row(self, values: list[str], widths: list[float], size: float,
+                  bold: bool = False) -> tuple[list[list[str]], float, float, bool]:
+        """A row's cells broken into lines, once (fpdf2's own table breaks every cell twice): (lines, height,
+        type size, bold)."""
+        self.set_font(FAMILY, "B" if bold else "", size)
+        lines = [self._lines(v, w, size * 5 / 9) for w, v in zip(widths, values, strict=True)]
+        return lines, max(len(cell) for cell in lines) * size * 5 / 9 + 2 * PADDING, size, bold
+
+    def _draw_row(self, lines: list[list[str]], height: float, size: float, bold: bool, widths: list[float],
+                  fill: tuple[int, int, int] | None):
+        self.set_font(FAMILY, "B" if bold else "", size)
+        x, y, line = self.l_margin, self.get_y(), size * 5 / 9
         if fill is not None:
             self.set_fill_color(*fill)
             self.rect(x, y, sum(widths), height, style="F")
         self.set_text_color(*((255, 255, 255) if fill is HEADING else (0, 0, 0)))
         for width, cell in zip(widths, lines, strict=True):
-            top = y + (height - len(cell) * line) / 2
+            top = y + (height - len(cell) * line) / 2  # each cell in the middle of its row
             for i, text in enumerate(cell):
                 self.set_xy(x, top + i * line)
                 self.cell(width, line, text)
             x += width
         self.set_xy(self.l_margin, y + height)
-        return False
 
     def _lines(self, text: str, width: float, line: float) -> list[str]:
         """The lines of a cell's text; most fit on one, which a width tells faster than fpdf2's line breaking."""
