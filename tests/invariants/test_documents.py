@@ -37,7 +37,7 @@ def embeds_its_font(data: bytes) -> bool:
 
 
 def name_words(session) -> set[str]:
-    """Every word of a name in the demo city: units, digital services, applications, staff."""
+    """Every word of a name in the demo city: units (name, short name, code), applications, staff."""
     names = [n for u in session.scalars(select(Unit)) for n in (u.name, u.short_name, u.code) if n]
     names += list(session.scalars(select(Application.name))) + list(session.scalars(select(Staff.name)))
     return {w for n in names for w in n.split()}
