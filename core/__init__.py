@@ -1,5 +1,5 @@
 """Domain logic, free of Streamlit: a small kernel (settings, errors, access, audit, formatting, export,
-navigation, i18n, chart conventions) and one package per domain.
+navigation, i18n, chart conventions, the PDF base) and one package per domain.
 
 LAYERS is the declared order of the whole code base, lowest first: a module may import its own layer and
 the layers below it, never one above (tests/test_layout.py holds every import to this). Each entry names
@@ -9,7 +9,7 @@ module prefixes; a module belongs to the entry whose prefix matches it longest.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("db",)),
     ("kernel", ("core.config", "core.errors", "core.access", "core.audit", "core.formatting", "core.export",
-                "core.navigation", "core.i18n", "core.charts", "core.registry", "core.text", "core")),
+                "core.navigation", "core.i18n", "core.charts", "core.pdf", "core.registry", "core.text", "core")),
     ("probe kinds", ("probes.kinds",)),  # how to check a host: known to the target model below monitoring
     ("records", ("core.records",)),
     ("org", ("core.org",)),

@@ -292,8 +292,9 @@ def test_the_rka_workbook_groups_by_unit_sub_activity_and_account_and_totals_the
     assert ("1.2.1.1", None, "Lisensi kantor", None, 5, "lisensi", 200_000, 1_000_000, 3,
             "Perangkat lunak/lisensi") in lines
     assert lines[-1][2] == "JUMLAH TOTAL" and lines[-1][7] == 21_000_000
-    unfunded = [r for r in book["Tidak Didanai"].iter_rows(values_only=True) if r[2] and "HYPERLINK" in str(r[2])]
-    assert unfunded[0][2] == "'=HYPERLINK(\"http://x\")"  # text, never a formula
+    unfunded = [r for r in book["Tidak Didanai"].iter_rows() if r[2].value and "HYPERLINK" in str(r[2].value)]
+    assert unfunded[0][2].value == "=HYPERLINK(\"http://x\")"  # shown as typed
+    assert unfunded[0][2].data_type == "s" and unfunded[0][2].quotePrefix  # text, never a formula
     cells = " ".join(str(v) for sheet in load_workbook(io.BytesIO(theirs)) for row in sheet.iter_rows(values_only=True)
                      for v in row if v is not None)
     assert "KEC-KLOJEN" in cells and "DINKES" not in cells and "Dinas Kesehatan" not in cells

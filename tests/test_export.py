@@ -1,11 +1,13 @@
-"""Exports: a cell that starts like a formula is quoted; secrets never leave the store."""
+"""Exports: a cell that starts like a formula never runs as one (quoted in a CSV, a quote-prefixed string cell in a
+workbook, shown as typed); secrets never leave the store."""
 
 import csv
 import io
 
 import pytest
+from openpyxl import Workbook, load_workbook
 
-from core.export import safe_cell, to_csv
+from core.export import as_text, safe_cell, to_csv, xlsx_row
 from core.monitoring import targets
 from tests.monitoring import add_target
 
@@ -18,6 +20,26 @@ def test_formula_like_cells_are_quoted(value):
 @pytest.mark.parametrize("value", ["Dinas Kesehatan", "127.0.0.1", 42, None, ""])
 def test_ordinary_cells_pass_unchanged(value):
     assert safe_cell(value) == value
+
+
+@pytest.mark.parametrize("write_only", [False, True], ids=["workbook", "write-only workbook"])
+def test_formula_like_text_is_a_quote_prefixed_string_cell_shown_as_typed(write_only):
+    texts = ["=HYPERLINK(\"http://x\")", "+Plus Z", "-2+3", "@gudang", "\tcmd", "=kabinet", "#N/A"]
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("Data") if write_only else book.active
+    sheet.append(xlsx_row(sheet, [*texts, "Dinas Kesehatan", 42, None]))
+    out = io.BytesIO()
+    book.save(out)
+    cells = list(load_workbook(io.BytesIO(out.getvalue())).worksheets[-1].iter_rows())[0]
+    assert [c.value for c in cells] == [*texts, "Dinas Kesehatan", 42]  # no apostrophe in what people see
+    assert [c.data_type for c in cells[:8]] == ["s"] * 8  # text, never a formula ("f") or an error ("e")
+    assert [c.quotePrefix for c in cells] == [True] * 6 + [False] * 3  # Excel keeps it text after an edit
+
+
+def test_a_cell_written_in_place_keeps_its_text_as_text():
+    sheet = Workbook().active
+    cell = as_text(sheet.cell(row=1, column=1, value="=SUM(A2:A9)"))
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=SUM(A2:A9)", "s", True)
 
 
 def test_csv_has_a_bom_for_excel_and_quoted_formulas():

@@ -233,11 +233,12 @@ def test_exports_never_hand_excel_a_formula(store, city, admin):
         xlsx = roundtrip.export(session=s, viewer=admin, kind=DEVICE, fmt="xlsx")
         text = roundtrip.export(session=s, viewer=admin, kind=DEVICE, fmt="csv").decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(xlsx)).active
-    brands = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert brands == ["'" + f for f in FORMULAS]
+    brands = [row[2] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in brands] == FORMULAS  # people see what was typed, no apostrophe in front
+    assert all(c.data_type == "s" and c.quotePrefix for c in brands)  # a string Excel never evaluates
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row[:3])
     exported = list(csv.reader(io.StringIO(text)))
-    assert [row[2] for row in exported[1:]] == ["'" + f for f in FORMULAS]
+    assert [row[2] for row in exported[1:]] == ["'" + f for f in FORMULAS]  # a CSV has no types: quoted
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_in_indonesian(store, city, admin):
@@ -334,6 +335,27 @@ def test_a_formula_cell_is_refused_as_a_formula_and_its_cached_result_is_never_t
     assert [(p.row, p.column, p.key) for p in problems] == [(2, "Nilai perolehan", "cell.formula")]
     assert "=1000*2" in problems[0].message("id")
     assert devices(store) == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_text_cell_that_starts_with_equals_imports_as_text_as_the_csv_does(store, city, admin, fmt):
+    header = ["Kode unit", "Kategori", "Nomor seri", "Merek/tipe", "Lokasi"]
+    row = ["DINKES", "PC", "SN-T", "=kabinet", "@gudang"]
+    if fmt == "csv":
+        content = ("\ufeff" + ",".join(header) + "\r\n" + ",".join(row) + "\r\n").encode()
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        typed = book.active["D2"]  # as Excel stores '=kabinet typed with an apostrophe: a string, not a formula
+        typed.data_type, typed.quotePrefix = "s", True
+        out = io.BytesIO()
+        book.save(out)
+        content = out.getvalue()
+    assert upload(store, admin, DEVICE, content, f"isian.{fmt}")["created"] == 1
+    assert [(d.brand_model, d.location) for d in devices(store)] == [("=kabinet", "@gudang")]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

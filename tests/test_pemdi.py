@@ -323,7 +323,9 @@ def test_the_national_workbook_lists_every_indicator_in_order_with_owner_level_s
     assert [r[0] for r in rows[1:]] == list(range(1, 21))
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["Level"] == 4 and first["Unit penanggung jawab"] == "Dinas Komunikasi dan Informatika"
-    assert first["Penjelasan"].startswith("'=")  # never a formula in Excel
+    assert first["Penjelasan"] == "=HYPERLINK(\"http://evil\")"  # shown as typed, and never a formula in Excel:
+    justification = book["Indikator"].cell(row=2, column=rows[0].index("Penjelasan") + 1)
+    assert justification.data_type == "s" and justification.quotePrefix
     assert first["Tautan bukti"] == "https://jdih.malangkota.go.id/sk-1" and first["Berkas"] == "sk-tata-kelola.pdf"
     seventh = dict(zip(rows[0], rows[7], strict=True))
     assert seventh["Penilai"].startswith("BPS") and seventh["Dokumen sumber"] == "Hasil EPSS 2026"

@@ -8,7 +8,6 @@ import random
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from fpdf import FPDF
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
@@ -16,6 +15,7 @@ from core import formatting
 from core.access import SYSTEM
 from core.evaluation import frameworks, lifecycle, readiness
 from core.evaluation.frameworks import Framework, Node
+from core.pdf import FAMILY, Pdf
 from db.evaluation import Assessment, AssessmentAnswer, Evidence, IndicatorOwner
 from db.models import Unit
 from db.types import utcnow
@@ -41,11 +41,11 @@ THIS_YEAR = (("verified", 45), ("submitted", 25), ("returned", 8), ("draft", 14)
 
 
 def _pdf(title: str, unit: str) -> bytes:
-    pdf = FPDF()
+    pdf = Pdf()
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 12, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
+    pdf.set_font(FAMILY, "B", 16)
+    pdf.multi_cell(0, 12, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 11)
     pdf.multi_cell(0, 7, f"{unit}\nDokumen contoh untuk data demo Monev TIK.")
     return bytes(pdf.output())
 

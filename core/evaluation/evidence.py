@@ -26,11 +26,11 @@ from core.access import Role, Viewer, require_role, scoped, unit_scope
 from core.errors import NotFound, PermissionDenied
 from core.evaluation import assessment, frameworks
 from core.evaluation.periods import get_period, period_window
-from core.evaluation.report import ReportPdf
-from core.export import safe_cell
+from core.export import xlsx_row
 from core.i18n import t
 from core.inventory.kinds import COMPETENCE_AREAS
 from core.monitoring import availability
+from core.pdf import ReportPdf
 from core.services import register, sla, voice
 from db.inventory import Application, Device, DeviceCategory, Staff, StaffPosition
 from db.models import Unit
@@ -52,6 +52,7 @@ class Document:
     title: str
     facts: list[tuple[str, str]]  # (label, value) lines under the title: scope, period, made, source
     sections: list[Section]
+    lang: str = "id"
 
 
 def _units(session: Session, viewer: Viewer, unit_id: int | None) -> dict[int, Unit]:
@@ -162,11 +163,11 @@ def _sla(session, viewer, units, lang, period, zone, **_) -> list[Section]:
     measured = sla.measure_many(session, services, months, zone)
     for service in services:
         results = [sla.Compliance(service, measured[(service.id, m)]) for m in months]
-        measured = [r for r in results if r.met is not None]
+        judged = [r for r in results if r.met is not None]  # months with a verdict
         worst = min((r.month.percent for r in results if r.month.percent is not None), default=None)
         summary.append([service.name, units[service.unit_id].short_name or units[service.unit_id].code,
                         formatting.percent(service.sla_availability, 2, lang),
-                        f"{sum(1 for r in measured if r.met)} / {len(measured)}",
+                        f"{sum(1 for r in judged if r.met)} / {len(judged)}",
                         "–" if worst is None else formatting.percent(worst, 2, lang)])
         for r in results:
             monthly.append([service.name, formatting.month(r.month.month, lang),
@@ -233,7 +234,7 @@ def document(*, session: Session, viewer: Viewer, period_id: int, unit_id: int |
             (t("eval.indicator", lang), f"{indicator}. {node.name}"), (t("eval.unit", lang), scope),
             (t("eval.period", lang), str(period.year)),
             (t("report.made", lang), formatting.moment(now or utcnow(), zone, lang)),
-            (t("evidence.source", lang), t(f"evidence.source.{kind}", lang))], sections)
+            (t("evidence.source", lang), t(f"evidence.source.{kind}", lang))], sections, lang)
 
 
 def render(doc: Document, kind: str) -> bytes:
@@ -242,18 +243,18 @@ def render(doc: Document, kind: str) -> bytes:
         book = Workbook()
         sheet = book.active
         sheet.title = "Ringkasan"
-        sheet.append([safe_cell(doc.title)])
+        sheet.append(xlsx_row(sheet, [doc.title]))
         sheet["A1"].font = Font(bold=True, size=14)
         for label, value in doc.facts:
-            sheet.append([safe_cell(label), safe_cell(value)])
+            sheet.append(xlsx_row(sheet, [label, value]))
         sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 24, 70
         for n, section in enumerate(doc.sections, start=1):
             part = book.create_sheet(f"{n}. {section.heading}"[:31].replace("/", "-"))
-            part.append([safe_cell(h) for h in section.headers])
+            part.append(xlsx_row(part, section.headers))
             for cell in part[1]:
                 cell.font = Font(bold=True)
             for row in section.rows:
-                part.append([safe_cell(v) for v in row])
+                part.append(xlsx_row(part, row))
             for i in range(len(section.headers)):
                 part.column_dimensions[chr(65 + i)].width = 28 if i else 44
         out = io.BytesIO()
@@ -269,7 +270,7 @@ def render(doc: Document, kind: str) -> bytes:
         if section.rows:
             pdf.grid(section.headers, [[str(v) for v in row] for row in section.rows], section.widths)
         else:
-            pdf.para(t("evidence.empty"), 9)
+            pdf.para(t("evidence.empty", doc.lang), 9)
     return bytes(pdf.output())
 
 
@@ -323,5 +324,5 @@ def sla_report(*, session: Session, viewer: Viewer, month: date, service_id: int
                                                   t("sla.p95", lang), t("sla.unknown", lang), t("services.met", lang)],
                 rows, [44, 22, 22, 24, 22, 22, 22]),
         Section(t("evidence.sla.breaches", lang), [t("services.name", lang), t("sla.started", lang), t("sla.length", lang),
-                                                   t("sla.cause", lang)], breaches, [50, 38, 30, 60])])
+                                                   t("sla.cause", lang)], breaches, [50, 38, 30, 60])], lang)
     return f"laporan-sla-{month:%Y-%m}.{fmt}", render(doc, fmt)

@@ -16,7 +16,7 @@ from core import formatting
 from core.access import Role, Viewer, require_role
 from core.evaluation import frameworks, owners
 from core.evaluation.periods import get_period
-from core.export import safe_cell
+from core.export import xlsx_row
 from core.i18n import t
 from db.evaluation import Assessment, AssessmentAnswer, Evidence
 from db.models import Unit
@@ -50,18 +50,18 @@ def workbook(*, session: Session, viewer: Viewer, period_id: int, lang: str, zon
                 [t("eval.framework", lang), fw.title],
                 [t("report.made", lang), formatting.moment(now or utcnow(), zone, lang)],
                 [t("eval.status", lang), t(f"eval.status.{city.status if city else 'none'}", lang)], []):
-        summary.append([safe_cell(v) for v in row])
+        summary.append(xlsx_row(summary, row))
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([t("eval.code", lang), t("framework.name", lang), t("assessment.weight", lang), t("eval.value", lang),
                     t("spbe.predicate", lang)])
     for kind in fw.group_kinds():
         for code, node in fw.groups(kind).items():
             value = result.values.get(code)
-            summary.append([code, safe_cell(node.name), node.weight, None if value is None else round(value, 4),
-                            safe_cell(fw.predicate_label(value, lang) if value is not None else "–")])
-    summary.append([safe_cell(fw.index_label(lang)), "", 100,
-                    None if result.overall is None else float(frameworks.shown(result.overall)),
-                    safe_cell(fw.predicate_label(result.overall, lang))])
+            summary.append(xlsx_row(summary, [code, node.name, node.weight, None if value is None else round(value, 4),
+                                               fw.predicate_label(value, lang) if value is not None else "–"]))
+    summary.append(xlsx_row(summary, [fw.index_label(lang), "", 100,
+                                   None if result.overall is None else float(frameworks.shown(result.overall)),
+                                   fw.predicate_label(result.overall, lang)]))
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 26, 60
 
     sheet = book.create_sheet(t("national.sheet.indicators", lang)[:31])
@@ -75,13 +75,13 @@ def workbook(*, session: Session, viewer: Viewer, period_id: int, lang: str, zon
     for node in fw.indicators():
         answer, owner = answers.get(node.number), owned.get(node.number)
         level = levels.get(node.number)
-        sheet.append([safe_cell(v) for v in [
+        sheet.append(xlsx_row(sheet, [
             node.number, f"{node.parent} {fw.node(node.parent).name}" if node.parent else "", node.name, node.weight,
             node.external or t("assessment.scorer.self", lang), names.get(owner.unit_id, "") if owner else "",
             t(f"eval.status.{owner.status}", lang) if owner else t("owners.unassigned", lang), level,
             fw.level_name(node, level, lang) if level else "", answer.justification if answer else "",
             answer.source if answer else "", formatting.day(answer.source_date, lang) if answer and answer.source_date
-            else "", "\n".join(answer.links) if answer else "", "\n".join(files.get(node.number, []))]])
+            else "", "\n".join(answer.links) if answer else "", "\n".join(files.get(node.number, []))]))
     for letter, width in zip("ABCDEFGHIJKLMN", (6, 30, 50, 8, 22, 28, 14, 7, 14, 60, 36, 14, 40, 36), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):

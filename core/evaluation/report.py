@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fpdf import FPDF, FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,8 +17,9 @@ from core.access import Viewer
 from core.charts import png
 from core.evaluation import charts, frameworks, leadership, readiness
 from core.evaluation.frameworks import Framework
-from core.export import safe_cell
+from core.export import xlsx_row
 from core.i18n import t
+from core.pdf import ReportPdf
 from db.types import utcnow
 
 HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
@@ -117,13 +117,13 @@ def title(view: leadership.Overview, lang: str) -> str:
 
 def _sheet(book: Workbook, name: str, headers: list[str], rows: list[list]) -> None:
     sheet = book.create_sheet(name[:31])
-    sheet.append([safe_cell(h) for h in headers])
+    sheet.append(xlsx_row(sheet, headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, row))
     for i, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:200] if r[i - 1] is not None])
         sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
@@ -136,9 +136,9 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
     summary = book.active
     summary.title = t("report.sheet.summary", lang)[:31]
     city, before = view.city, view.city_previous
-    summary.append([safe_cell(title(view, lang))])
+    summary.append(xlsx_row(summary, [title(view, lang)]))
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([safe_cell(org_name)])
+    summary.append(xlsx_row(summary, [org_name]))
     summary.append([t("report.made", lang), formatting.moment(now, zone, lang)])
     summary.append([])
     fw = view.framework
@@ -157,7 +157,7 @@ def excel(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, n
         (t("eval.verified_units", lang), f"{city.verified} / {city.units}"),
     ]
     for label, value in facts:
-        summary.append([safe_cell(label), safe_cell(value)])
+        summary.append(xlsx_row(summary, [label, value]))
         summary.cell(summary.max_row, 1).font = Font(bold=True)
     summary.column_dimensions["A"].width = 42
     summary.column_dimensions["B"].width = 28
@@ -230,83 +230,13 @@ def problem_detail(kind: str, p: dict, lang: str) -> str:
 
 # PDF -----------------------------------------------------------------------------------------------------
 
-def _latin(text: str) -> str:
-    """The PDF's built-in Helvetica covers Latin-1; other characters become their nearest ASCII."""
-    for fancy, plain in (("–", "-"), ("—", "-"), ("…", "..."), ("≥", ">="), ("≤", "<="), ("’", "'"), ("‘", "'"),
-                         ("“", '"'), ("”", '"'), ("→", "->"), ("Σ", "Sum ")):
-        text = str(text).replace(fancy, plain)
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _latin(text) -> str:
+    """The text as the PDF prints it, unchanged: core.pdf embeds DejaVu Sans, which has every character the
+    app writes (the name is from the built-in Latin-1 font it replaced)."""
+    return str(text)
 
 
-class ReportPdf(FPDF):
-    def __init__(self, heading: str, footer_text: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.heading, self.footer_text = heading, footer_text
-        self.set_auto_page_break(auto=True, margin=16)
-        self.set_margins(16, 16, 16)
-
-    def header(self):
-        if self.page_no() == 1:
-            return
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(110, 110, 110)
-        self.cell(0, 6, _latin(self.heading), new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0, 0, 0)
-        self.ln(2)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(110, 110, 110)
-        self.cell(0, 6, _latin(f"{self.footer_text} - {self.page_no()}"), align="C")
-        self.set_text_color(0, 0, 0)
-
-    def h1(self, text: str):
-        self.set_font("Helvetica", "B", 16)
-        self.set_text_color(13, 71, 161)
-        self.multi_cell(0, 9, _latin(text), new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0, 0, 0)
-        self.ln(1)
-
-    def h2(self, text: str):
-        self.ln(2)
-        self.set_font("Helvetica", "B", 12)
-        self.multi_cell(0, 7, _latin(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
-
-    def para(self, text: str, size: int = 10):
-        self.set_font("Helvetica", "", size)
-        self.multi_cell(0, 5.5, _latin(text), new_x="LMARGIN", new_y="NEXT")
-
-    def grid(self, headers: list[str], rows: list[list], widths: list[float]):
-        """A table whose long cells wrap rather than run into the next column."""
-        self.set_font("Helvetica", "", 9)
-        self.set_fill_color(240, 244, 250)  # striped rows take the current fill colour
-        heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=(13, 71, 161))
-        with self.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT", line_height=5,
-                        headings_style=heading, borders_layout="NONE", cell_fill_color=(240, 244, 250),
-                        cell_fill_mode="ROWS", padding=1) as table:
-            table.row([_latin(h) for h in headers])
-            for values in rows:
-                table.row([_latin(v) for v in values])
-        self.ln(1)
-
-    def metric(self, x: float, y: float, label: str, value: str, note: str = ""):
-        self.set_xy(x, y)
-        self.set_draw_color(200, 210, 225)
-        self.rect(x, y, 42, 24)
-        self.set_xy(x + 2, y + 2)
-        self.set_font("Helvetica", "", 8)
-        self.multi_cell(38, 4, _latin(label))
-        self.set_xy(x + 2, y + 10)
-        self.set_font("Helvetica", "B", 15)
-        self.cell(38, 7, _latin(value))
-        self.set_xy(x + 2, y + 18)
-        self.set_font("Helvetica", "", 8)
-        self.cell(38, 4, _latin(note))
-
-
-def _keep_with_heading(doc: FPDF, picture: bytes, width_mm: float) -> None:
+def _keep_with_heading(doc: ReportPdf, picture: bytes, width_mm: float) -> None:
     """A new page first when a heading and the picture under it would not fit together (no orphan heading)."""
     from PIL import Image
 
@@ -392,12 +322,12 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
 
     doc.add_page()
     doc.h1(t("report.problems_recommendations", lang))
-    for kind, items in view.problems.items():
+    for problem, items in view.problems.items():  # not `kind`: the unit pages below still need the group kind
         if not items:
             continue
-        doc.h2(t(f"eval.problem.{kind}", lang))
+        doc.h2(t(f"eval.problem.{problem}", lang))
         doc.grid([t("eval.unit", lang), t("eval.detail", lang)],
-                 [[p.get("unit") or ", ".join(p.get("units", [])) or "-", problem_detail(kind, p, lang)]
+                 [[p.get("unit") or ", ".join(p.get("units", [])) or "-", problem_detail(problem, p, lang)]
                   for p in items], [60, 118])
     doc.h2(t("eval.recommendations", lang))
     for i, (key, params) in enumerate(leadership.recommendations(view), start=1):

@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "settings.cookie_key_missing": "MONEV_COOKIE_KEY is not set. The app does not run without a secret key. Make a random key of at least {length} characters, e.g. with `python -c \"import secrets; print(secrets.token_urlsafe(48))\"`, and set MONEV_COOKIE_KEY=... in the environment or in a .env file. To just try the app, run it with MONEV_DEMO=true.",
     "settings.cookie_key_unsafe": "MONEV_COOKIE_KEY is too short, too uniform (few distinct characters, a repeated pattern) or a well-known default. Use a random key of at least {length} characters, e.g. from `python -c \"import secrets; print(secrets.token_urlsafe(48))\"`.",
     "settings.demo_store": "Database {url} holds demo data with public passwords. Run with MONEV_DEMO=true, or use a new database for real use.",
+    "settings.pdf_font_missing": "The PDF cannot be made: the DejaVu Sans font is missing ({path}). Install the {package} package on the server (`apt-get install {package}`) and try again.",
     "store.busy": "The data cannot be read yet: the database is busy or out of reach. Try reloading the page in a moment.",
     "store.save_failed": "The database is busy or out of reach, so this change has not been saved. What you typed is still in the form: try saving again in a moment.",
     "store.unreachable": "The database cannot be reached ({url}): {reason}. Check MONEV_DATABASE_URL and that the database server is running.",

@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "settings.cookie_key_missing": "MONEV_COOKIE_KEY belum diisi. Aplikasi tidak dijalankan tanpa kunci rahasia. Buat kunci acak minimal {length} karakter, misalnya dengan `python -c \"import secrets; print(secrets.token_urlsafe(48))\"`, lalu simpan sebagai MONEV_COOKIE_KEY=... di lingkungan atau di berkas .env. Untuk mencoba saja, jalankan dengan MONEV_DEMO=true.",
     "settings.cookie_key_unsafe": "MONEV_COOKIE_KEY terlalu pendek, terlalu seragam (sedikit karakter berbeda, pola berulang) atau berupa nilai bawaan yang diketahui umum. Gunakan kunci acak minimal {length} karakter, misalnya dari `python -c \"import secrets; print(secrets.token_urlsafe(48))\"`.",
     "settings.demo_store": "Basis data {url} berisi data demo dengan kata sandi yang diketahui umum. Jalankan dengan MONEV_DEMO=true, atau gunakan basis data baru untuk pemakaian sungguhan.",
+    "settings.pdf_font_missing": "Berkas PDF tidak dapat dibuat: huruf DejaVu Sans tidak ditemukan ({path}). Pasang paket {package} di server (`apt-get install {package}`), lalu coba lagi.",
     "store.busy": "Data belum dapat dibaca: basis data sedang sibuk atau tidak terjangkau. Coba muat ulang halaman sebentar lagi.",
     "store.save_failed": "Basis data sedang sibuk atau tidak terjangkau, jadi perubahan ini belum tersimpan. Isian Anda masih ada di formulir: coba simpan lagi sebentar lagi.",
     "store.unreachable": "Basis data tidak dapat dihubungi ({url}): {reason}. Periksa MONEV_DATABASE_URL dan pastikan server basis data berjalan.",

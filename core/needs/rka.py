@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from core import formatting
-from core.export import safe_cell
+from core.export import as_text, safe_cell, xlsx_row
 from core.i18n import t
 from core.needs import budget, checks
 from core.needs.budget import Outcome
@@ -43,7 +43,7 @@ SIPD_COLUMNS = ("kode_sub_giat", "nama_sub_giat", "kode_akun", "nama_akun", "nam
 
 def _title(sheet, lines: list[str], columns: int) -> int:
     for n, line in enumerate(lines, start=1):
-        sheet.cell(row=n, column=1, value=safe_cell(line)).font = Font(bold=n == 1, size=13 if n == 1 else 11)
+        as_text(sheet.cell(row=n, column=1, value=line)).font = Font(bold=n == 1, size=13 if n == 1 else 11)
         sheet.merge_cells(start_row=n, start_column=1, end_row=n, end_column=columns)
         sheet.cell(row=n, column=1).alignment = Alignment(horizontal="center")
     return len(lines) + 2
@@ -135,27 +135,29 @@ def _annex(book: Workbook, name: str, outcome: Outcome, rows: list[dict], headin
 
 def _line(sheet, row: int, values: list, font: Font | None = None, fill: PatternFill | None = None) -> None:
     # Styled once per (column, font, fill) and copied after: openpyxl hashes a style object on every
-    # assignment, which made a city's RKA take seconds in style look-ups alone.
+    # assignment, which made a city's RKA take seconds in style look-ups alone. The text's own quote
+    # prefix (as_text) comes after the copy, never into it.
     styles = sheet.__dict__.setdefault("_monev_styles", {})
     kind = (hash(font), hash(fill))  # by value: a new Font(bold=True) per line is the same style
     for col, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=col, value=safe_cell(value) if isinstance(value, str) else value)
+        cell = sheet.cell(row=row, column=col, value=value)
         key = (col, *kind)
-        if key in styles:
+        if key not in styles:
+            cell.border = BOX
+            if col in (PRICE, AMOUNT):
+                cell.number_format = MONEY
+            elif col in (VOLUME, 9):
+                cell.number_format = WHOLE
+            if col in (3, 4):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            styles[key] = copy(cell._style)
+        else:
             cell._style = copy(styles[key])
-            continue
-        cell.border = BOX
-        if col in (PRICE, AMOUNT):
-            cell.number_format = MONEY
-        elif col in (VOLUME, 9):
-            cell.number_format = WHOLE
-        if col in (3, 4):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        styles[key] = copy(cell._style)
+        as_text(cell)
 
 
 def sipd_csv(outcome: Outcome, lang: str) -> bytes:
@@ -191,10 +193,10 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     _annex(book, t("rka.sheet.unfunded", lang), outcome, unfunded,
            heading[:2] + [t("rka.unfunded_heading", lang, name=name)], lang)
 
-    summary.append([safe_cell(heading[0])])
+    summary.append(xlsx_row(summary, [heading[0]]))
     summary["A1"].font = Font(bold=True, size=14)
     for text in heading[1:]:
-        summary.append([safe_cell(text)])
+        summary.append(xlsx_row(summary, [text]))
     summary.append([t("report.made", lang), formatting.moment(now, zone, lang)])
     summary.append([])
     p = outcome.params
@@ -211,7 +213,7 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
         facts += [(t("rka.flagged_needs", lang), flagged["needs"]), (t("rka.flagged_value", lang), flagged["value"]),
                   (t("rka.flagged_saving", lang), flagged["saving"])]
     for label, value in facts:
-        summary.append([safe_cell(label), safe_cell(value) if isinstance(value, str) else value])
+        summary.append(xlsx_row(summary, [label, value]))
         cell = summary.cell(row=summary.max_row, column=2)
         # A share as a percentage, money and counts as whole numbers (a count never reads "673,00").
         cell.number_format = "0.0%" if label == t("budget.escalation", lang) else (
@@ -233,11 +235,11 @@ def workbook(outcome: Outcome, name: str, lang: str, org_name: str, zone: ZoneIn
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     for u in outcome.units:
-        summary.append([safe_cell(u.full_name), safe_cell(u.code), u.requested, u.funded,
-                        None if u.readiness is None else round(u.readiness, 4),
-                        None if u.readiness_after is None else round(u.readiness_after, 4),
-                        None if u.availability is None else round(u.availability, 4),
-                        None if u.availability_after is None else round(u.availability_after, 4)])
+        summary.append(xlsx_row(summary, [u.full_name, u.code, u.requested, u.funded,
+                                          None if u.readiness is None else round(u.readiness, 4),
+                                          None if u.readiness_after is None else round(u.readiness_after, 4),
+                                          None if u.availability is None else round(u.availability, 4),
+                                          None if u.availability_after is None else round(u.availability_after, 4)]))
         for cell in summary[summary.max_row][2:4]:
             cell.number_format = MONEY
     for col, width in zip("ABCDEFGH", (40, 16, 20, 20, 14, 14, 14, 14), strict=True):

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from core.access import Viewer
 from core.errors import ImportRejected
-from core.export import safe_cell, to_csv
+from core.export import as_text, to_csv, xlsx_row
 from core.i18n import CATALOGUES, t
 from core.records import listing
 from core.records.kinds import Lookup, RecordKind
@@ -80,7 +80,7 @@ def template(*, session: Session, viewer: Viewer, kind: RecordKind, lang: str = 
         if options:
             lists.cell(row=1, column=index, value=column.label(kind.name, lang)).font = Font(bold=True)
             for row, option in enumerate(options, start=2):
-                lists.cell(row=row, column=index, value=safe_cell(option))  # admin-typed entries: never formulas
+                as_text(lists.cell(row=row, column=index, value=option))  # admin-typed entries: never formulas
             source = f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${len(options) + 1}"
             check = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
                                    errorTitle=column.label(kind.name, lang), error=t("inventory.template.pick", lang))
@@ -129,23 +129,15 @@ def to_xlsx(rows: list[dict[str, Any]], columns: list[tuple[str, str]], title: s
     sheet.freeze_panes = "A2"
     head = []
     for _key, header in columns:
-        cell = WriteOnlyCell(sheet, value=safe_cell(header))
+        cell = as_text(WriteOnlyCell(sheet, value=header))
         cell.font = Font(bold=True)
         head.append(cell)
     sheet.append(head)
     for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _header in columns])
+        sheet.append(xlsx_row(sheet, [row.get(key) for key, _header in columns]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return safe_cell(value)
-    return value
 
 
 def export(*, session: Session, viewer: Viewer, kind: RecordKind, fmt: str, unit_ids: list[int] | None = None,

@@ -82,7 +82,7 @@ ABBREVIATIONS = {"no": "nomor", "nmr": "nomor", "thn": "tahun", "th": "tahun", "
                  "nm": "nama", "brg": "barang", "ket": "keterangan", "jml": "jumlah"}
 # A column that numbers the rows ("No", "No."): read as nothing, dropped knowingly.
 ROW_NUMBERS = {"nomor", "nomor_urut", "urut", "#", "nomor_baris"}
-QUOTED = DANGEROUS  # what an export quotes with a leading apostrophe (core.export.safe_cell)
+QUOTED = DANGEROUS  # what a CSV export (and an .xlsx of earlier versions) quotes with a leading apostrophe
 SUGGEST_FROM = 75  # how alike (0-100, token-set ratio) an unknown header must be to a known one to be suggested
 
 
@@ -192,8 +192,8 @@ def _filled(value: Any) -> bool:
 
 def _clean(value: Any) -> Any:
     """Text without stray or non-breaking spaces; other cell types as Excel gave them; empty as ''. The
-    apostrophe an export puts before = + - @ (so a spreadsheet shows text, not a formula) comes off again,
-    so an exported file reads back as it was."""
+    apostrophe a CSV export puts before = + - @ (so a spreadsheet shows text, not a formula) comes off again,
+    so an exported file reads back as it was (an .xlsx export marks such text with the quote prefix instead)."""
     if value is None:
         return ""
     if isinstance(value, Formula):
@@ -275,8 +275,10 @@ def _excel_lines(content: bytes, filename: str, wanted: list[str],
         # The sheet's declared size is never trusted: a file that declares A1:XFD1048576 around one cell
         # would otherwise be read as a billion empty cells.
         sheet.reset_dimensions()
-        rows = ((n, [Formula(v) if isinstance(v, str) and v.startswith("=") and len(v) > 1 else v for v in values])
-                for n, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+        # A formula is a cell of formula type, whatever its text; a string cell that starts with "=" is text
+        # (typed with Excel's quote prefix, or exported so), read as the CSV reads it.
+        rows = ((n, [Formula(c.value) if c.data_type == "f" else c.value for c in cells])
+                for n, cells in enumerate(sheet.iter_rows(min_row=1), start=1))
         lines = _counted(rows, limits)
         _spread_merged(lines, _merged_ranges(content, getattr(sheet, "_worksheet_path", "")))
         return sheet.title, lines
