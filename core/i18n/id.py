@@ -470,7 +470,7 @@ MESSAGES: dict[str, str] = {
     "import.unknown_column": "Judul kolom ini tidak dikenal, jadi isinya tidak akan terbaca. Ganti judulnya dengan salah satu judul di templat, atau hapus kolom ini.",
     "import.unknown_column_like": "Judul kolom ini tidak dikenal, jadi isinya tidak akan terbaca — maksud Anda {suggestion!r}? Ganti judulnya, atau hapus kolom ini.",
     "cell.formula": "Sel ini berisi rumus ({formula}), bukan nilai. Salin sel lalu tempel sebagai nilai (Paste Special → Values), lalu unggah lagi.",
-    "evaluation.submit_incomplete": "Belum bisa dikirim. Yang sudah diisi tersimpan: {saved} dari {total} indikator. {without_level} indikator belum berlevel: {levels}; {without_reason} belum ada penjelasannya: {reasons}. Lengkapi lalu kirim lagi.",
+    "evaluation.submit_incomplete": "Belum bisa dikirim: {count} indikator belum lengkap. Yang sudah diisi tetap tersimpan ({saved} dari {total}). Buka indikator yang disebut di bawah, lengkapi, lalu kirim lagi.",
     "import.too_large": "Berkas ini {size} MB; paling besar {limit} MB. Pecah menjadi beberapa berkas.",
     "import.too_many_rows": "Berkas ini berisi lebih dari {limit} baris; pecah menjadi beberapa berkas.",
     "import.too_many_cells": "Berkas ini berisi lebih dari {limit} sel terisi (sampai baris {row}); kurangi kolom atau pecah berkasnya.",

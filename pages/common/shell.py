@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from core import charts, formatting
 from core.access import Viewer
 from core.config import Settings
-from core.errors import ImportRejected, MonevError, StoreUnavailable, checked
+from core.errors import ImportRejected, MonevError, NotReady, StoreUnavailable, checked
 from core.i18n import t as translate
 from core.navigation import can_open
 from core.records.sheets import Limits
@@ -141,7 +141,7 @@ def chart(spec, where=None) -> None:
 def show_error(exc: MonevError) -> None:
     icon = ":material/cloud_off:" if isinstance(exc, StoreUnavailable) else ":material/error:"
     st.error(exc.message(ctx().lang, escape=plain), icon=icon)
-    if isinstance(exc, ImportRejected):
+    if isinstance(exc, ImportRejected) and not isinstance(exc, NotReady):  # a step not ready names its own
         sheets = any(p.sheet for p in exc.problems)
         st.dataframe(
             [{**({t("import.col_sheet"): p.sheet or "-"} if sheets else {}), t("import.col_row"): p.row or "-",

@@ -10,19 +10,23 @@ import streamlit as st
 
 from core import audit, formatting
 from core.access import Role
+from core.errors import MonevError, NotReady
 from core.evaluation import assessment, evidence, frameworks, owners
 from core.org import units
 from pages.common.shell import (
     cached,
     call,
+    clear_cache,
     ctx,
     deferred,
+    flash,
     guard,
     moment,
     num,
     pct,
     plain,
     save,
+    show_error,
     show_flash,
     show_history,
     show_table,
@@ -233,6 +237,42 @@ else:
     for link in answer.links if answer else []:
         st.text(link)
 
+# Submitting, right under the form: what is still missing is named indicator by indicator, each a click
+# away from the form above, until it is complete (or the assessment is sent).
+missing_key = f"assessment_missing_{period.id}_{unit_id}"
+
+
+def open_indicator(indicator: int) -> None:
+    st.session_state[pick_key] = indicator
+
+
+if view.can_edit and (unit_id is not None or c.viewer.is_admin):
+    if st.button(t("assessment.submit"), icon=":material/send:", key="assessment_submit",
+                 help=t("assessment.submit_help", total=len(own_indicators))):
+        try:
+            call(assessment.submit, period_id=period.id, unit_id=unit_id)
+        except NotReady:
+            st.session_state[missing_key] = True
+        except MonevError as exc:
+            show_error(exc)
+        else:
+            st.session_state.pop(missing_key, None)
+            clear_cache()
+            flash(t("assessment.submitted"))
+    refusal = assessment.not_ready(fw, view.answers, unit_id) if st.session_state.get(missing_key) else None
+    if refusal is None:
+        st.session_state.pop(missing_key, None)
+    else:
+        box = st.container(border=True)
+        box.error(refusal.message(c.lang, escape=plain), icon=":material/assignment_late:")
+        for problem in refusal.problems:
+            line = box.columns([8, 1], vertical_alignment="center")
+            line[0].markdown(f"**{problem.row}. {plain(fw.indicator(problem.row).name)}** — "
+                             f"{plain(problem.message(c.lang))}")
+            line[1].button(t("assessment.open_indicator"), key=f"assessment_open_{problem.row}",
+                           help=t("assessment.open_indicator_help"), on_click=open_indicator, args=(problem.row,),
+                           disabled=problem.row == number, width="stretch")
+
 owner = view.owners.get(number) if unit_id is None else None
 if owner is not None:
     st.caption(t("owners.line", owner=owner_names.get(owner.unit_id, text("owners.other_unit")),
@@ -275,11 +315,6 @@ if node.evidence and (unit_id is not None or c.viewer.role in (Role.ADMIN, Role.
 with st.expander(t("assessment.descriptions"), icon=":material/format_list_numbered:"):
     for lv, description in zip(frameworks.LEVELS, node.descriptions, strict=False):
         st.markdown(f"**{lv} · {plain(fw.level_name(node, lv, c.lang))}** — {plain(description)}")
-
-if view.can_edit and (unit_id is not None or c.viewer.is_admin):
-    if st.button(t("assessment.submit"), icon=":material/send:", key="assessment_submit",
-                 help=t("assessment.submit_help", total=len(own_indicators))):
-        save(assessment.submit, t("assessment.submitted"), period_id=period.id, unit_id=unit_id)
 
 # Kominfo's verification ---------------------------------------------------------------------------------
 if view.can_verify:
