@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -143,12 +144,12 @@ def show_error(exc: MonevError) -> None:
     st.error(exc.message(ctx().lang, escape=plain), icon=icon)
     if isinstance(exc, ImportRejected) and not isinstance(exc, NotReady):  # a step not ready names its own
         sheets = any(p.sheet for p in exc.problems)
-        st.dataframe(
-            [{**({t("import.col_sheet"): p.sheet or "-"} if sheets else {}), t("import.col_row"): p.row or "-",
-              t("import.col_column"): p.column_label(ctx().lang), t("import.col_problem"): p.message(ctx().lang)}
-             for p in exc.problems],
-            hide_index=True, width="stretch",
-        )
+        # Every problem read whole: a long one wraps onto more lines, never cut.
+        show_table(pd.DataFrame(
+            [{**({text("import.col_sheet"): p.sheet or "-"} if sheets else {}),
+              text("import.col_row"): p.row or "-", text("import.col_column"): p.column_label(ctx().lang),
+              text("import.col_problem"): p.message(ctx().lang)} for p in exc.problems]),
+            wrap=True, height=min(560, 38 + 35 * len(exc.problems)))
 
 
 def num(value, decimals: int = 0) -> str:
@@ -217,10 +218,7 @@ def fit_columns(frame, room: int = ROOM_PX, config: dict | None = None) -> dict:
     natural = {c: min(420, max(header[c], max((_text_px(v, 7.0) for v in frame[c].head(200)), default=0)))
                for c in columns}
     if sum(natural.values()) > room:
-        spare = max(0, room - sum(header.values()))
-        wants = {c: natural[c] - header[c] for c in columns}
-        total = sum(wants.values()) or 1
-        natural = {c: header[c] + int(spare * wants[c] / total) for c in columns}
+        natural = _shared(natural, header, room)
     for c in columns:
         entry = dict(config.get(c) or {})
         entry["width"] = natural[c]
@@ -228,11 +226,62 @@ def fit_columns(frame, room: int = ROOM_PX, config: dict | None = None) -> dict:
     return config
 
 
-def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, **kwargs):
-    """A read-only table that fits its room at 1440 px (see fit_columns), without the index."""
+LINE_PX, MAX_LINES = 20, 5  # a wrapped line of grid text (14 px × 1.4), and the most lines a row grows to
+
+
+def wrapped_lines(frame, config: dict) -> int:
+    """How many lines the longest cell needs at its column's width (Source Sans 14 px, about 7.4 px a
+    character once words are wrapped, 16 px of padding), at most MAX_LINES."""
+    lines = 1
+    for column in frame.columns:
+        width = (config.get(column) or {}).get("width")
+        if not isinstance(width, int):
+            continue
+        per_line = max(1, int((width - 16) / 7.4))
+        longest = max((len(str(v)) for v in frame[column].head(200)), default=0)
+        lines = max(lines, -(-longest // per_line))
+    return min(lines, MAX_LINES)
+
+
+def _shared(natural: dict, header: dict, room: int) -> dict:
+    """Widths that fit `room`: a column whose values are short keeps its natural width (a date, a kind, a
+    count stay whole); the longest ones share what is left alike, each at least its header."""
+    widths, left, remaining = {}, sorted(natural, key=natural.get), room
+    while left and natural[left[0]] <= remaining / len(left):
+        widths[left[0]] = natural[left[0]]
+        remaining -= natural[left.pop(0)]
+    while left:  # a header wider than its share takes its width; the others share the rest
+        fair = remaining / len(left)
+        wide = [c for c in left if header[c] > fair]
+        if not wide:
+            widths.update({c: int(fair) for c in left})
+            break
+        for c in wide:
+            widths[c] = header[c]
+            remaining -= header[c]
+            left.remove(c)
+    return widths
+
+
+def wrap_height(frame, config: dict) -> int | None:
+    """A row height in which the longest cell wraps whole, or None when every cell fits on one line.
+    Streamlit wraps cell text only in rows taller than 4 rem (64 px)."""
+    lines = wrapped_lines(frame, config)
+    return max(65, 8 + LINE_PX * lines) if lines > 1 else None
+
+
+def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, wrap: bool = False,
+               **kwargs):
+    """A read-only table that fits its room at 1440 px (see fit_columns), without the index. With `wrap`, a
+    value longer than its column wraps onto more lines (every row grows alike, up to MAX_LINES) rather than
+    being cut, and the table grows with its rows to `height` or 560 px, whichever is more, before it scrolls."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return (where or st).dataframe(frame, column_config=fit_columns(frame, room, column_config), **kwargs)
+    config = fit_columns(frame, room, column_config)
+    if wrap and (row := wrap_height(frame, config)):
+        kwargs["row_height"] = row
+        kwargs["height"] = min(max(kwargs.get("height") or 0, 560), 38 + row * len(frame) + 2)
+    return (where or st).dataframe(frame, column_config=config, **kwargs)
 
 
 def show_history(lines) -> None:

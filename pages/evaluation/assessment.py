@@ -166,7 +166,8 @@ if unit_id is None:
     columns["owner"] = st.column_config.TextColumn(t("owners.owner"), width="medium")
 if view.can_verify or status == "verified":
     columns["verified"] = st.column_config.TextColumn(t("assessment.verified_level"), width="small")
-show_table(pd.DataFrame(rows)[list(columns)], height=min(560, 38 + 35 * len(rows)), column_config=columns)
+# Names wrap onto a second line rather than being cut (a Pemdi name runs to 97 characters).
+show_table(pd.DataFrame(rows)[list(columns)], height=min(760, 38 + 35 * len(rows)), column_config=columns, wrap=True)
 
 # One indicator at a time ----------------------------------------------------------------------------------
 pick_key, pending_key = f"assessment_pick_{period.id}_{unit_id}", f"assessment_next_{period.id}_{unit_id}"
