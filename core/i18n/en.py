@@ -154,6 +154,16 @@ MESSAGES: dict[str, str | dict] = {
     "import.col_row": "Row",
     "import.col_column": "Column",
     "import.col_problem": "Problem",
+    "import.col_action": "Action",
+    "import.action.created": "new",
+    "import.action.updated": "changed",
+    "import.preview_title": "What will be written",
+    "import.preview_more": {
+        "n": "count",
+        "one": "The first {shown} rows are shown; {count} more row will be written too.",
+        "other": "The first {shown} rows are shown; {count} more rows will be written too.",
+    },
+    "import.nothing_to_write": "Every row of the file matches what is stored: there is nothing to import.",
     # pages
     "status.title": "Live status",
     "status.caption": "{org} · {time}",

@@ -138,6 +138,12 @@ MESSAGES: dict[str, str] = {
     "import.col_row": "Baris",
     "import.col_column": "Kolom",
     "import.col_problem": "Masalah",
+    "import.col_action": "Tindakan",
+    "import.action.created": "baru",
+    "import.action.updated": "diubah",
+    "import.preview_title": "Yang akan ditulis",
+    "import.preview_more": "Ditampilkan {shown} baris pertama; {count} baris lagi juga akan ditulis.",
+    "import.nothing_to_write": "Setiap baris berkas sudah sama dengan yang tersimpan: tidak ada yang perlu diimpor.",
     # pages
     "status.title": "Status Langsung",
     "status.caption": "{org} · {time}",
