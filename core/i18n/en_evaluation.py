@@ -456,6 +456,7 @@ MESSAGES: dict[str, str | dict] = {
     "framework.maturity": "Maturity",
     "framework.maturity_en": "Maturity (English)",
     "framework.descriptions_of": "Level descriptions of indicator",
+    "framework.level_en": "Level {level} (English)",
     "framework.save": "Save framework corrections",
     "framework.saved": "Framework saved.",
     "overview.provisional": "Provisional, from Kominfo's answers not yet verified: {index} {value} ({predicate}). Not the city's index yet.",

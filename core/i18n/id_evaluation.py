@@ -360,6 +360,7 @@ MESSAGES: dict[str, str] = {
     "framework.maturity": "Tingkat kematangan",
     "framework.maturity_en": "Tingkat kematangan (Inggris)",
     "framework.descriptions_of": "Deskripsi level indikator",
+    "framework.level_en": "Level {level} (Inggris)",
     "framework.save": "Simpan koreksi kerangka",
     "framework.saved": "Kerangka disimpan.",
     "overview.provisional": "Sementara, dari isian Kominfo yang belum diverifikasi: {index} {value} ({predicate}). Belum menjadi indeks kota.",

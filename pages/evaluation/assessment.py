@@ -201,7 +201,7 @@ elif number in view.fillable:
         level = st.radio(t("eval.level"), list(frameworks.LEVELS), horizontal=False, key=f"ind_level_{field}",
                          index=(answer.level - 1) if answer and answer.level else None,
                          format_func=lambda lv: f"{lv} · {fw.level_name(node, lv, c.lang)}",
-                         captions=[plain(d) for d in node.descriptions] or None)
+                         captions=[plain(d) for d in fw.level_descriptions(node, c.lang)] or None)
         if node.external:
             st.caption(t("assessment.external_admin", agency=node.external))
             source = st.text_input(t("assessment.source"), value=answer.source if answer else "", max_chars=300,
@@ -314,7 +314,7 @@ if node.evidence and (unit_id is not None or c.viewer.role in (Role.ADMIN, Role.
                  org_name=c.settings.org_name)
 
 with st.expander(t("assessment.descriptions"), icon=":material/format_list_numbered:"):
-    for lv, description in zip(frameworks.LEVELS, node.descriptions, strict=False):
+    for lv, description in zip(frameworks.LEVELS, fw.level_descriptions(node, c.lang), strict=False):
         st.markdown(f"**{lv} · {plain(fw.level_name(node, lv, c.lang))}** — {plain(description)}")
 
 # Kominfo's verification ---------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ if c.viewer.is_admin and a is not None and a.status in ("submitted", "verified")
 st.subheader(t("assessment.evidence"))
 if view.evidence:
     for info in view.evidence:
-        cols = st.columns([1, 4, 2, 1, 1], vertical_alignment="center")
+        cols = st.columns([0.7, 4, 2.3, 1.5, 1.3], vertical_alignment="center")  # "Download" whole in English
         cols[0].write(f"#{info.indicator}")
         cols[1].text(info.filename)  # a name the uploader chose: text, never markdown
         cols[2].caption(f"{num(info.size / 1024, 0)} KB · {plain(info.uploaded_by)} · {moment(info.uploaded_at)}")
