@@ -13,6 +13,12 @@
     if (cut(x) && getComputedStyle(x).overflow !== 'visible') out.push('text cut: ' + x.innerText.slice(0, 60));
   });
   if (options && options.cells) {
+    // A button's label cut with an ellipsis ("Dow…"): its text is wider than the box it is drawn in.
+    document.querySelectorAll('button [data-testid=stMarkdownContainer]').forEach(x => {
+      const text = document.createRange();
+      text.selectNodeContents(x);
+      if (text.getBoundingClientRect().width > x.getBoundingClientRect().width + 0.5) out.push('button cut: ' + x.innerText.slice(0, 40));
+    });
     // The grid draws its cells on a canvas: each visible cell's text (the grid's accessible table) is measured
     // in the grid's own font against its column's width (the grid's React props), wrapped where the row's
     // height lets it wrap (Streamlit wraps only in rows taller than 4 rem; lines 1.4 × the font size apart).

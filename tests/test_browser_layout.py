@@ -73,6 +73,16 @@ def test_filling_the_queue_and_import_problems_show_every_cell_whole_at_1440(dem
         page.locator('input[type="file"]').set_input_files(str(bad))
         page.get_by_text("ditolak: 4 masalah").wait_for(timeout=60_000)
         check(page, "dinkes-perangkat-impor-masalah")
+        # The same in English: longer words, the level descriptions in English.
+        language = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first
+        language.scroll_into_view_if_needed()
+        language.click()
+        page.keyboard.type("English")
+        page.keyboard.press("Enter")
+        page.get_by_text("Devices").first.wait_for(timeout=60_000)
+        page.goto(f"{base}/evaluasi")
+        page.get_by_text("Fill in one indicator at a time").wait_for(timeout=60_000)
+        check(page, "dinkes-evaluasi-isi-en")
         page.context.close()
         page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
         log_in(page, base, "admin", "admin-demo")
