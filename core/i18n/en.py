@@ -160,8 +160,8 @@ MESSAGES: dict[str, str | dict] = {
     "import.preview_title": "What will be written",
     "import.preview_more": {
         "n": "count",
-        "one": "The first {shown} rows are shown; {count} more row will be written too.",
-        "other": "The first {shown} rows are shown; {count} more rows will be written too.",
+        "one": "The table shows the first {shown}; {count} more row will be written too.",
+        "other": "The table shows the first {shown}; {count} more rows will be written too.",
     },
     "import.nothing_to_write": "Every row of the file matches what is stored: there is nothing to import.",
     # pages

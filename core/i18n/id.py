@@ -142,7 +142,7 @@ MESSAGES: dict[str, str] = {
     "import.action.created": "baru",
     "import.action.updated": "diubah",
     "import.preview_title": "Yang akan ditulis",
-    "import.preview_more": "Ditampilkan {shown} baris pertama; {count} baris lagi juga akan ditulis.",
+    "import.preview_more": "Tabel menampilkan {shown} baris pertama; {count} baris lagi juga akan ditulis.",
     "import.nothing_to_write": "Setiap baris berkas sudah sama dengan yang tersimpan: tidak ada yang perlu diimpor.",
     # pages
     "status.title": "Status Langsung",
