@@ -230,16 +230,17 @@ LINE_PX, MAX_LINES = 20, 5  # a wrapped line of grid text (14 px × 1.4), and th
 
 
 def wrapped_lines(frame, config: dict) -> int:
-    """How many lines the longest cell needs at its column's width (Source Sans 14 px, about 7.4 px a
-    character once words are wrapped, 16 px of padding), at most MAX_LINES."""
+    """How many lines the longest cell needs at its column's width, at most MAX_LINES: one where it fits as
+    fit_columns measures (so a column at its natural width never wraps), else about 7.4 px a character
+    once words are wrapped (Source Sans 14 px, 16 px of padding)."""
     lines = 1
     for column in frame.columns:
         width = (config.get(column) or {}).get("width")
         if not isinstance(width, int):
             continue
-        per_line = max(1, int((width - 16) / 7.4))
-        longest = max((len(str(v)) for v in frame[column].head(200)), default=0)
-        lines = max(lines, -(-longest // per_line))
+        longest = max((str(v) for v in frame[column].head(200)), key=len, default="")
+        if _text_px(longest, 7.0) > width:
+            lines = max(lines, -(-len(longest) // max(1, int((width - 16) / 7.4))))
     return min(lines, MAX_LINES)
 
 
