@@ -1,6 +1,8 @@
 """The inventory in a real browser: an operator uploads a workbook, sees every bad cell, fixes it and
 imports; each role opens the inventory pages and sees its own rows. Screenshots go to tests/artifacts/."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -8,10 +10,11 @@ from core.inventory.kinds import DEVICE
 from db.inventory import Device
 from tests.browser import chromium, log_in, running_app
 from tests.inventory import add, device_cells, fill_every_unit, workbook
-from tests.test_browser_monitoring import open_url, shot
+from tests.test_browser_monitoring import DONE, open_url, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 HEADER = ["Kode unit", "Kategori", "Merek/tipe", "Nomor seri", "Nilai perolehan", "Akhir garansi"]
+CELLS = "() => [...document.querySelectorAll('[data-testid=stDataFrame] td')].map(td => td.innerText.trim())"
 
 
 def test_an_operator_imports_a_workbook_after_fixing_every_cell_the_preview_names(env, store, city, tmp_path):
@@ -33,10 +36,21 @@ def test_an_operator_imports_a_workbook_after_fixing_every_cell_the_preview_name
         shot(page, "op_a-perangkat-impor-ditolak")
         page.locator('input[type="file"]').set_input_files(str(good))
         page.get_by_text("Berkas benar: 2 data baru").wait_for(timeout=30_000)
+        page.get_by_text("Yang akan ditulis").wait_for(timeout=30_000)
+        page.wait_for_timeout(700)  # the grid draws once the script has finished
+        shown = page.evaluate(CELLS)
+        assert {"SN-1", "SN-2", "Rp 9.500.000", "baru"} <= set(shown), shown  # the rows it writes, as the file has them
+        shot(page, "op_a-perangkat-impor-pratinjau")
         with store.session() as s:
             assert s.scalar(select(func.count()).select_from(Device)) == 0, "the preview writes nothing"
         page.get_by_role("button", name="Impor sekarang").click()
         page.get_by_text("Impor selesai: 2 ditambah").wait_for(timeout=30_000)
+        page.locator(DONE).wait_for(timeout=30_000)
+        # One outcome: no second preview of the same file ("0 new, 2 unchanged") and no button to import it again.
+        assert page.get_by_text(re.compile("^Berkas benar")).count() == 0  # (the help above says "berkas benar" too)
+        assert page.get_by_text("Yang akan ditulis").count() == 0
+        assert page.get_by_role("button", name="Impor sekarang").count() == 0
+        assert page.get_by_text("perangkat.xlsx").count() == 0, "the uploader is empty for the next file"
         shot(page, "op_a-perangkat-impor-selesai")
     with store.session() as s:
         stored = {d.serial_number: (d.purchase_value, str(d.warranty_end)) for d in s.scalars(select(Device))}

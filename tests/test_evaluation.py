@@ -221,3 +221,33 @@ def test_indicator_level_names_follow_their_scale():
     assert spbe.level_name(spbe.indicator(42), 3, "en") == "Transaction"
     assert [pemdi.level_name(pemdi.indicator(19), lv) for lv in frameworks.LEVELS] == [
         "Merintis", "Membangun", "Berkembang", "Melembaga", "Unggul"]
+
+
+@pytest.mark.parametrize("code", [frameworks.PEMDI, frameworks.SPBE])
+def test_every_level_of_every_indicator_reads_in_english_for_an_english_reader(code):
+    """Issue 29 (15): an English reader reads what each level means in English, indicator by indicator."""
+    framework = frameworks.reference(code)
+    for node in framework.indicators():
+        own, english = framework.level_descriptions(node, "id"), framework.level_descriptions(node, "en")
+        assert len(own) == len(english) == 5, node.number
+        for level, (said, read) in enumerate(zip(own, english, strict=True), start=1):
+            assert read.strip() and read != said, (node.number, level)
+            assert node.name not in read, (node.number, level)  # English words, not the Indonesian name
+    # Each indicator its own text: no two indicators read the same for a level.
+    assert len({framework.level_descriptions(n, "en")[2] for n in framework.indicators()}) == len(
+        framework.indicators())
+
+
+def test_a_framework_stored_before_english_came_reads_its_levels_in_english():
+    """A stored framework holds the Indonesian it was stored with; an English reader reads the shipped English of
+    it (the general wording of older stores too), and an admin's own Indonesian until the admin adds English."""
+    doc = frameworks.shipped()[frameworks.SPBE]
+    nodes = [{k: v for k, v in n.items() if k != "descriptions_en"} for n in doc["nodes"]]
+    nodes[-1] = {**nodes[-1], "descriptions": list(frameworks.LEVEL_DESCRIPTIONS["layanan"])}  # an older store's text
+    nodes[-2] = {**nodes[-2], "descriptions": ["Rumusan admin sendiri"] * 5}
+    stored = frameworks.from_document({**doc, "nodes": nodes})
+    first, older, own = stored.indicator(1), stored.indicator(47), stored.indicator(46)
+    assert stored.level_descriptions(first, "en") == frameworks.reference(frameworks.SPBE).level_descriptions(
+        frameworks.reference(frameworks.SPBE).indicator(1), "en")
+    assert stored.level_descriptions(older, "en")[2] == "The service allows a full electronic transaction."
+    assert stored.level_descriptions(own, "en") == ("Rumusan admin sendiri",) * 5

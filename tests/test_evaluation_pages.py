@@ -104,13 +104,31 @@ def test_operator_fills_in_and_submits_through_the_page(env, store, city, admin)
     assert "terkunci" in texts(at)
 
 
-def test_submitting_an_incomplete_assessment_lists_what_is_missing(env, store, city, admin):
-    new_period(store, admin, framework="spbe-2020")
+def test_submitting_an_incomplete_assessment_names_each_missing_indicator_and_opens_it(env, store, city, admin):
+    """Issue 29 (10): what blocks the submit is named indicator by indicator (number, name, what is missing),
+    nothing is said about what is not missing, and each one opens in the form with a click."""
+    from tests.evaluation import answers
+
+    period = new_period(store, admin, framework="spbe-2020")
+    unit = city.units[UNIT_A]
+    filled = [a for a in answers(3)[:46] if a.indicator != 3] + [assessment.AnswerInput(3, 2, "")]
+    with session_scope(store.engine) as s:  # 47 has no level yet, 3 a level without its justification
+        assessment.save_answers(session=s, viewer=city.viewers["op_a"], period_id=period, unit_id=unit,
+                                answers=filled)
     at = open_page("op_a", "assessment")
     at.button(key="assessment_submit").click().run()
     assert_clean(at)
-    problems = problems_of(at)
-    assert list(problems.iloc[:, 0]) == list(range(1, 48)) and set(problems.iloc[:, 2]) == {"Level belum diisi."}
+    shown = texts(at)
+    assert "Belum bisa dikirim: 2 indikator belum lengkap. Yang sudah diisi tetap tersimpan (46 dari 47)." in shown
+    assert "**3. Tingkat Kematangan Kebijakan Internal Manajemen Data** — Penjelasan belum diisi." in shown
+    assert "**47. Tingkat Kematangan Layanan Publik Sektor 3** — Level belum diisi." in shown
+    assert "0 " not in shown.split("Belum bisa dikirim")[1].split("\n")[0] and ": –" not in shown
+    assert not [df for df in at.dataframe if "Baris" in df.value.columns]  # not an import's problem table
+    at.button(key="assessment_open_47").click().run()
+    assert at.selectbox(key=f"assessment_pick_{period}_{unit}").value == 47
+    assert "**47. Tingkat Kematangan Layanan Publik Sektor 3** — Level belum diisi." in texts(at)  # the list stays
+    fill_on_page(at, period, unit, 47, 4, "SK 47", then="assessment_save_one")
+    assert "Sektor 3** — " not in texts(at) and "Manajemen Data** — Penjelasan belum diisi." in texts(at)
 
 
 def test_admin_verifies_with_a_corrected_level_through_the_page(periods, store, city):
@@ -181,11 +199,11 @@ def test_a_refused_submit_keeps_what_was_saved_and_says_so_in_the_users_words(en
     at.button(key="assessment_submit").click().run()
     assert_clean(at)
     said = "\n".join(e.value for e in at.error)
-    assert "tersimpan: 3 dari 47 indikator" in said and "44 indikator belum berlevel: 4–47" in said
+    assert "tetap tersimpan (3 dari 47)" in said and "44 indikator belum lengkap" in said
     assert "Tidak ada yang disimpan" not in said
-    problems = problems_of(at)
-    assert set(problems.iloc[:, 1]) == {"Level"}  # the column as the page names it, not its key
-    assert "None" not in frames(at)
+    assert {b.key for b in at.button if b.key.startswith("assessment_open_")} == {
+        f"assessment_open_{n}" for n in range(4, 48)}  # each missing one named, with the way to it
+    assert "None" not in texts(at)
     with store.session() as s:
         view = assessment.assessment_view(session=s, viewer=city.viewers["op_a"], period_id=period, unit_id=unit)
     assert view.status == "draft" and sorted(view.answers) == [1, 2, 3]

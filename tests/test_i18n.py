@@ -9,13 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core import formatting
-from core.i18n import CATALOGUES, t
+from core.i18n import CATALOGUES, form, t
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def forms(message) -> list[str]:
+    """Every text a message can read as: a plural message's forms, each of theirs, and so on."""
+    return [message] if isinstance(message, str) else forms(message["one"]) + forms(message["other"])
+
+
+def placeholders(message) -> set[str]:
+    return {name for text in forms(message) for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_both_languages_have_every_key_with_the_same_placeholders():
@@ -23,7 +28,72 @@ def test_both_languages_have_every_key_with_the_same_placeholders():
     assert set(indonesian) == set(english)
     for key in indonesian:
         assert placeholders(indonesian[key]) == placeholders(english[key]), key
-        assert indonesian[key].strip() and english[key].strip(), key
+        assert isinstance(indonesian[key], str), f"{key}: Indonesian does not mark the plural"
+        assert indonesian[key].strip() and all(text.strip() for text in forms(english[key])), key
+
+
+# Placeholders that hold a name, a code or a year, never a count: the word after them is not counted by them.
+NOT_COUNTS = {"name", "kind", "url", "code", "parent", "channel", "filename", "year", "agency", "unit", "host", "dir",
+              "source", "target", "index", "status", "decision", "model", "link", "value", "path", "file", "org",
+              "agent"}
+# Words that stand between a count and its noun ("3 new units", "2 verified units").
+BEFORE_NOUN = {"new", "other", "more", "open", "measured", "verified", "enrolment", "evidence", "filled"}
+# English words ending in "s" that are not a plural noun.
+NOT_PLURAL = {"is", "was", "has", "does", "this", "its", "as", "always", "across", "plus", "status", "less", "us", "s"}
+
+
+def noun_after(text: str, name: str) -> str | None:
+    """The word a count in placeholder `name` counts: the first word after it, past its adjectives, before any
+    punctuation or other placeholder ("{created} new units" → "units"); None when none follows."""
+    parsed = list(string.Formatter().parse(text))
+    for (_, field, _, _), (after, *_rest) in zip(parsed, parsed[1:] + [("", None, None, None)], strict=True):
+        if field == name:
+            words = [w for w in re.match(r"[^.,;:()!?\n–-]*", after).group(0).split() if w not in BEFORE_NOUN]
+            return words[0] if words else None
+    return None
+
+
+def is_plural(word: str | None) -> bool:
+    return bool(word and re.fullmatch(r"[A-Za-z]+s", word)) and word.lower() not in NOT_PLURAL
+
+
+def count_messages():
+    """(key, message, placeholder) for every English message and every placeholder in it that may hold a count."""
+    for key, message in CATALOGUES["en"].items():
+        for name in sorted(placeholders(message) - NOT_COUNTS):
+            yield key, message, name
+
+
+def read_as(message, name: str, params: dict, count: int) -> tuple[str, str | None]:
+    """The message with `count` in placeholder `name` (the form the catalogue picks), and the noun after it."""
+    text = form(message, {**params, name: count})
+    return text.format(**{**params, name: count}), noun_after(text, name)
+
+
+def test_every_english_message_with_a_count_reads_right_for_one_and_for_three():
+    """1 problem, 3 problems: a count's noun is singular for one and plural for three ("1 units" never)."""
+    wrong = []
+    for key, message, name in count_messages():
+        params = {p: "X" for p in placeholders(message)}
+        (one, noun_one), (three, noun_three) = (read_as(message, name, params, n) for n in (1, 3))
+        if is_plural(noun_one):
+            wrong.append(f"{key}: {one!r}")
+        if noun_one != noun_three and not is_plural(noun_three):
+            wrong.append(f"{key}: {three!r}")
+    assert wrong == []
+
+
+def test_a_plural_message_reads_its_count_as_people_see_it():
+    assert t("import.rejected", "en", filename="a.csv", count=1).startswith("File a.csv was rejected: 1 problem.")
+    assert t("import.rejected", "en", filename="a.csv", count=3).startswith("File a.csv was rejected: 3 problems.")
+    assert t("import.rejected", "en", filename="a.csv", count="1").startswith("File a.csv was rejected: 1 problem.")
+    assert t("checks.group_counts", "en", findings=1, needs=3) == "1 finding, 3 needs"
+    assert t("import.rejected", "id", filename="a.csv", count=1).startswith("Berkas a.csv ditolak: 1 masalah.")
+
+
+def test_no_english_message_leaves_its_plural_to_the_reader():
+    """No "interface(s)": English says one or the other."""
+    assert [key for key, message in CATALOGUES["en"].items() if any("(s)" in text for text in forms(message))] == []
 
 
 def test_every_key_the_code_names_exists_in_the_catalogue():

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core import audit, formatting
+from core import audit
 from core.access import Role, Viewer, require_role, require_unit_write, unit_scope
 from core.errors import ImportRejected, NotFound, NotReady, PermissionDenied, Problem, Term, ValidationError
 from core.evaluation import frameworks, owners
@@ -299,33 +299,37 @@ def submit(*, session: Session, viewer: Viewer, period_id: int, unit_id: int | N
     answers = {a.indicator: a for a in session.scalars(
         select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment.id))}
     framework = frameworks.of_period(session, get_period(session, period_id))
-    # A unit does not score an outside agency's indicator; the government-wide assessment records it.
-    required = [i for i in framework.indicators() if unit_id is None or not i.external]
-    problems, without_level, without_reason = [], [], []
-    for ind in required:
-        answer = answers.get(ind.number)
-        if answer is None or answer.level is None:
-            problems.append(Problem(Term("eval.level"), "evaluation.level_missing", row=ind.number))
-            without_level.append(ind.number)
-        elif ind.external:
-            if not answer.source.strip():  # its reason is the agency's document
-                problems.append(Problem(Term("assessment.source"), "evaluation.source_missing", row=ind.number,
-                                        agency=ind.external))
-                without_reason.append(ind.number)
-        elif not answer.justification.strip():
-            problems.append(Problem(Term("assessment.justification"), "evaluation.justification_missing",
-                                    row=ind.number))
-            without_reason.append(ind.number)
-    if problems:
-        # What is saved stays saved: the unit reads how far it is, and exactly what is left.
-        saved = sum(1 for a in answers.values() if a.level is not None or a.justification.strip())
-        raise NotReady(problems, "evaluation.submit_incomplete", saved=saved, total=len(required),
-                       without_level=len(without_level), levels=formatting.ranges(without_level) or "–",
-                       without_reason=len(without_reason), reasons=formatting.ranges(without_reason) or "–")
+    if refusal := not_ready(framework, answers, unit_id):
+        raise refusal
     assessment.status, assessment.note = "submitted", ""
     assessment.submitted_at, assessment.submitted_by = utcnow(), viewer.username
     audit.record(session, viewer=viewer, action="submit", table="assessment", row_id=assessment.id,
                  unit_id=unit_id, new={"status": "submitted"})
+
+
+def not_ready(framework: Framework, answers: dict[int, AssessmentAnswer], unit_id: int | None) -> NotReady | None:
+    """Why the assessment cannot be submitted yet, or None when it can: one problem per indicator still
+    missing its level or its justification (its source, for an outside agency's), the indicator's number as
+    its row, in the framework's order. The page names each one and opens it."""
+    # A unit does not score an outside agency's indicator; the government-wide assessment records it.
+    required = [i for i in framework.indicators() if unit_id is None or not i.external]
+    problems = []
+    for ind in required:
+        answer = answers.get(ind.number)
+        if answer is None or answer.level is None:
+            problems.append(Problem(Term("eval.level"), "evaluation.level_missing", row=ind.number))
+        elif ind.external:
+            if not answer.source.strip():  # its reason is the agency's document
+                problems.append(Problem(Term("assessment.source"), "evaluation.source_missing", row=ind.number,
+                                        agency=ind.external))
+        elif not answer.justification.strip():
+            problems.append(Problem(Term("assessment.justification"), "evaluation.justification_missing",
+                                    row=ind.number))
+    if not problems:
+        return None
+    # What is saved stays saved: the unit reads how far it is, and exactly what is left.
+    saved = sum(1 for a in answers.values() if a.level is not None or a.justification.strip())
+    return NotReady(problems, "evaluation.submit_incomplete", count=len(problems), saved=saved, total=len(required))
 
 
 # Kominfo's side ------------------------------------------------------------------------------------------

@@ -45,8 +45,8 @@ LEVEL_NAMES = {
     "kematangan": (("Merintis", "Membangun", "Berkembang", "Melembaga", "Unggul"),
                    ("Initiate", "Emerging", "Developing", "Embedded", "Leading")),
 }
-# What each level means in general, per scale: the starting text of every indicator's level
-# descriptions, which an admin replaces with the regulation's own words per indicator.
+# What each level means in general, per scale: the text of an indicator the reference file does not
+# describe, and what frameworks stored before it came held for every indicator (still read in English).
 LEVEL_DESCRIPTIONS = {
     "proses": ("Kebijakan atau proses belum ada, atau ada tetapi belum dijalankan secara teratur.",
                "Sudah ada dan dijalankan, tetapi belum baku untuk seluruh perangkat daerah.",
@@ -64,6 +64,24 @@ LEVEL_DESCRIPTIONS = {
                    "Terpadu, diukur dan dievaluasi secara berkala.",
                    "Ditingkatkan terus-menerus dan menjadi rujukan instansi lain."),
 }
+LEVEL_DESCRIPTIONS_EN = {
+    "proses": ("The policy or process does not exist yet, or exists but is not followed regularly.",
+               "It exists and is followed, but is not yet standard for every unit of the government.",
+               "It is standard, adopted and followed by every unit of the government.",
+               "It is integrated across units and its performance is measured regularly.",
+               "It keeps improving from the measurements and from changing needs."),
+    "layanan": ("The service gives information one way.",
+                "The service allows two-way interaction with its users.",
+                "The service allows a full electronic transaction.",
+                "The service is integrated with other agencies' services.",
+                "The service keeps improving from users' feedback."),
+    "kematangan": ("The policy, process or means is only starting.",
+                   "It exists and is partly followed, not yet standard.",
+                   "It is standard and followed across the whole agency.",
+                   "It is integrated, measured and evaluated regularly.",
+                   "It keeps improving and serves as a reference for other agencies."),
+}
+LEVELS_FILE = "indicator_levels.csv"  # every indicator's own description of each level, in both languages
 
 
 # Documents the app generates from what it holds, per pemdi-2026 indicator (HR, applications, infrastructure,
@@ -86,6 +104,7 @@ class Node:
     scored_by: str = "self"  # "self", or "external:<agency>" when another agency's evaluation gives the level
     descriptions: tuple[str, ...] = ()  # what levels 1–5 mean for this indicator
     evidence: tuple[str, ...] = ()  # documents the app can generate for it (core.evaluation.evidence.KINDS)
+    descriptions_en: tuple[str, ...] = ()  # the same in English ("" where none is known)
 
     @property
     def external(self) -> str:
@@ -234,13 +253,21 @@ class Framework:
             return ""
         return LEVEL_NAMES[node.scale][0 if lang == "id" else 1][level - 1]
 
+    def level_descriptions(self, node: Node, lang: str = "id") -> tuple[str, ...]:
+        """What each level means for `node`, in the reader's language (Indonesian where no English is known)."""
+        if lang == "id":
+            return node.descriptions
+        english = node.descriptions_en + ("",) * (len(node.descriptions) - len(node.descriptions_en))
+        return tuple(en or own for own, en in zip(node.descriptions, english, strict=False))
+
     # As stored -----------------------------------------------------------------------------------------
     def document(self) -> dict:
         return {"code": self.code, "title": self.title, "regulation": self.regulation,
                 "index_name": self.index_name, "index_name_en": self.index_name_en,
                 "nodes": [{"code": n.code, "kind": n.kind, "name": n.name, "weight": n.weight, "parent": n.parent,
                            "number": n.number, "scale": n.scale, "scored_by": n.scored_by,
-                           "descriptions": list(n.descriptions), "evidence": list(n.evidence)} for n in self.nodes],
+                           "descriptions": list(n.descriptions), "descriptions_en": list(n.descriptions_en),
+                           "evidence": list(n.evidence)} for n in self.nodes],
                 "bands": [{"lower": b.lower, "key": b.key, "name": b.name, "name_en": b.name_en,
                            "maturity": b.maturity, "maturity_en": b.maturity_en} for b in self.bands]}
 
@@ -264,7 +291,7 @@ def shown(value: float) -> Decimal:
 def from_document(doc: dict) -> Framework:
     nodes = tuple(Node(n["code"], n["kind"], n["name"], float(n["weight"]), n.get("parent"), int(n.get("number") or 0),
                        n.get("scale", ""), n.get("scored_by", "self"), tuple(n.get("descriptions") or ()),
-                       tuple(n.get("evidence") or ()))
+                       tuple(n.get("evidence") or ()), english_descriptions(n))
                   for n in doc["nodes"])
     bands = tuple(sorted((Band(float(b["lower"]), b["key"], b["name"], b["name_en"], b.get("maturity", ""),
                                b.get("maturity_en", "")) for b in doc["bands"]), key=lambda b: -b.lower))
@@ -317,8 +344,39 @@ def _bands(code: str) -> tuple[list[dict], dict]:
     return bands, rows[0]
 
 
-def _descriptions(scale: str) -> list[str]:
-    return [LEVEL_DESCRIPTIONS[scale][i] for i in range(5)]
+@cache
+def _levels() -> dict[tuple[str, int], tuple[list[str], list[str]]]:
+    """(framework, indicator) → what its levels 1–5 mean, in Indonesian and in English, from the reference file."""
+    found: dict[tuple[str, int], tuple[list[str], list[str]]] = {}
+    for r in sorted(_rows(LEVELS_FILE), key=lambda r: int(r["level"])):
+        own, english = found.setdefault((r["framework"], int(r["indicator"])), ([], []))
+        own.append(r["description"])
+        english.append(r["description_en"])
+    return found
+
+
+def _descriptions(code: str, number: int, scale: str) -> dict[str, list[str]]:
+    """An indicator's level descriptions in both languages; its scale's general ones when the file has none."""
+    general = (list(LEVEL_DESCRIPTIONS[scale]), list(LEVEL_DESCRIPTIONS_EN[scale]))
+    own, english = _levels().get((code, number)) or general
+    return {"descriptions": own, "descriptions_en": english}
+
+
+@cache
+def _translations() -> dict[str, str]:
+    """Every shipped Indonesian level description → its English, for a stored framework without English."""
+    pairs = {d: e for own, english in _levels().values() for d, e in zip(own, english, strict=True)}
+    for scale, texts in LEVEL_DESCRIPTIONS.items():
+        pairs.update(zip(texts, LEVEL_DESCRIPTIONS_EN[scale], strict=True))
+    return pairs
+
+
+def english_descriptions(node: dict) -> tuple[str, ...]:
+    """A stored node's English level descriptions: its own, or (stored before they existed) the shipped English
+    of the Indonesian it holds, "" where an admin wrote Indonesian the reference does not have."""
+    if node.get("descriptions_en"):
+        return tuple(node["descriptions_en"])
+    return tuple(_translations().get(d, "") for d in node.get("descriptions") or ())
 
 
 def _tree(rows: list[dict], levels: list[tuple[str, str]], indicator) -> list[dict]:
@@ -350,13 +408,13 @@ def shipped() -> dict[str, dict]:
     """Both frameworks as documents, read from the reference files."""
     nodes = _tree(_rows("spbe_indicators.csv"), [("domain", "domain"), ("aspect", "aspect")],
                   lambda r: {"scale": r["level_scale"], "scored_by": "self",
-                             "descriptions": _descriptions(r["level_scale"])})
+                             **_descriptions(SPBE, int(r["indicator"]), r["level_scale"])})
     bands, head = _bands(SPBE)
     spbe = {"code": SPBE, "title": head["title"], "regulation": "PermenPANRB 59/2020", "index_name": "Indeks SPBE",
             "index_name_en": "SPBE index", "nodes": nodes, "bands": bands}
     nodes = _tree(_rows("pemdi_indicators.csv"), [("aspect", "aspect")],
                   lambda r: {"scale": "kematangan", "scored_by": r["scored_by"],
-                             "descriptions": _descriptions("kematangan"),
+                             **_descriptions(PEMDI, int(r["indicator"]), "kematangan"),
                              "evidence": PEMDI_EVIDENCE.get(int(r["indicator"]), [])})
     bands, head = _bands(PEMDI)
     pemdi = {"code": PEMDI, "title": head["title"], "regulation": "PermenPANRB 8/2026", "index_name": "Indeks Pemdi",

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from core import audit
 from core.access import Role, Viewer, require_role, unit_scope
-from core.errors import ImportRejected, NotFound, PermissionDenied, Problem, Term, ValidationError
+from core.errors import ImportRejected, NotFound, NotReady, PermissionDenied, Problem, Term, ValidationError
 from core.evaluation import frameworks
 from core.evaluation.periods import get_period
 from db.evaluation import Assessment, AssessmentAnswer, EvaluationPeriod, Evidence, IndicatorOwner
@@ -186,7 +186,7 @@ def submit_indicator(*, session: Session, viewer: Viewer, period_id: int, indica
     elif not node.external and not answer.justification.strip():
         problems.append(Problem(Term("assessment.justification"), "evaluation.justification_missing", row=indicator))
     if problems:
-        raise ImportRejected(problems)
+        raise NotReady(problems, "owners.incomplete", number=indicator)
     row.status, row.note = "submitted", ""
     row.submitted_at, row.submitted_by, row.updated_at = utcnow(), viewer.username, utcnow()
     audit.record(session, viewer=viewer, action="submit", table="indicator_owner", row_id=row.id, unit_id=row.unit_id,

@@ -1,4 +1,11 @@
-"""The one message catalogue: every string a user reads, in Indonesian (default) and English."""
+"""The one message catalogue: every string a user reads, in Indonesian (default) and English.
+
+A message is a text with `{placeholders}`. An English message that counts something is a plural message,
+as gettext's msgid_plural and uptime-kuma's "{n} day | {n} days": a dict `{"one": ..., "other": ...}`
+whose form is chosen by the count parameter named under "n" ("n" itself when not named), so one
+reads "1 problem" and three read "3 problems". A form may be a plural message itself, on another count.
+Indonesian does not mark the plural: its messages stay plain texts.
+"""
 
 import json
 
@@ -19,7 +26,8 @@ from core.i18n import (
 )
 from core.i18n import id as id_
 
-CATALOGUES: dict[str, dict[str, str]] = {
+Message = str | dict  # a text, or a plural message {"n": count parameter, "one": form, "other": form}
+CATALOGUES: dict[str, dict[str, Message]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
            **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
@@ -31,8 +39,24 @@ DEFAULT = "id"
 
 def t(key: str, lang: str = DEFAULT, **params) -> str:
     """The message for `key` in `lang`, falling back to Indonesian, then to the key itself."""
-    text = CATALOGUES.get(lang, {}).get(key) or CATALOGUES[DEFAULT].get(key) or key
+    text = form(CATALOGUES.get(lang, {}).get(key) or CATALOGUES[DEFAULT].get(key) or key, params)
     return text.format(**params) if params else text
+
+
+def form(message: Message, params: dict) -> str:
+    """The form of a message for its counts: a plural message's "one" when its count is 1, else "other"."""
+    while isinstance(message, dict):
+        message = message["one"] if is_one(params.get(message.get("n", "n"))) else message["other"]
+    return message
+
+
+def is_one(count) -> bool:
+    """Whether a count reads as exactly one: 1, or "1" as a page passes a formatted figure."""
+    if isinstance(count, bool) or count is None:
+        return False
+    if isinstance(count, int | float):
+        return count == 1
+    return str(count).strip() == "1"
 
 
 def has_key(key: str, lang: str = DEFAULT) -> bool:

@@ -1,6 +1,6 @@
 """English: probe agents, read-API tokens, open data."""
 
-MESSAGES: dict[str, str] = {
+MESSAGES: dict[str, str | dict] = {
     "page.admin_agents": "Admin → Agents & API",
     "admin_agents.title": "Probe agents & API",
     "admin_agents.intro": "Agents check targets reachable only from a unit's own network (a kelurahan's router, a puskesmas server) and send their results here over outbound HTTPS only. An agent silent for {intervals} of its push intervals makes its targets *unknown* (not DOWN) and raises one alert.",
@@ -28,7 +28,11 @@ MESSAGES: dict[str, str] = {
     "admin_agents.revoked": "{name} revoked.",
     "admin_agents.new": "Enrol a new agent",
     "admin_agents.make_code": "Make enrolment code",
-    "admin_agents.pending": "{count} enrolment codes not used yet (valid 24 hours):",
+    "admin_agents.pending": {
+        "n": "count",
+        "one": "{count} enrolment code not used yet (valid 24 hours):",
+        "other": "{count} enrolment codes not used yet (valid 24 hours):",
+    },
     "admin_agents.expires": "Valid until",
     "admin_agents.made_by": "Made by",
     "admin_agents.code_made": "Enrolment code for {name} made.",
@@ -71,7 +75,11 @@ MESSAGES: dict[str, str] = {
     "agent.code_expired": "This enrolment code has expired; ask for a new one.",
     "agent.credential_unknown": "Unknown agent credential.",
     "agent.revoked": "This agent has been revoked.",
-    "agent.batch_too_large": "At most {limit} results per push.",
+    "agent.batch_too_large": {
+        "n": "limit",
+        "one": "At most {limit} result per push.",
+        "other": "At most {limit} results per push.",
+    },
     "agent.seq_invalid": "Every result needs a sequence number (seq), a positive whole number.",
     "admin_targets.checked_by": "Checked by",
     "admin_targets.checked_by_help": "Central: the probe workers on the Monev server. Agent: a checker inside the unit's network, for targets the centre cannot reach.",
@@ -149,7 +157,11 @@ MESSAGES: dict[str, str] = {
     "audit.field.prefix": "Prefix",
     "audit.field.last_used_at": "Last used",
     "admin_agents.push_interval": "Push interval (seconds)",
-    "admin_agents.push_help": "How often the agent sends its results. An agent silent for {intervals} of these intervals counts as not reporting.",
+    "admin_agents.push_help": {
+        "n": "intervals",
+        "one": "How often the agent sends its results. An agent silent for {intervals} interval counts as not reporting.",
+        "other": "How often the agent sends its results. An agent silent for {intervals} intervals counts as not reporting.",
+    },
     "admin_agents.push_save": "Save interval",
     "admin_agents.push_saved": "{name}'s push interval saved; the agent takes it at its next target-list pull.",
 }

@@ -39,7 +39,11 @@ MESSAGES = {
     "accounts.unknown_code": "Account code {code!r} is not in the list of account codes; add it first.",
     "accounts.bad_threshold": "The capitalisation threshold must be an amount above zero.",
     "accounts.ssh_search": "Search code, description or specification",
-    "accounts.ssh_count": "{count} items shown (at most 500; narrow with the search).",
+    "accounts.ssh_count": {
+        "n": "count",
+        "one": "{count} item shown (at most 500; narrow with the search).",
+        "other": "{count} items shown (at most 500; narrow with the search).",
+    },
     "accounts.ssh.code": "Code",
     "accounts.ssh.description": "Description",
     "accounts.ssh.specification": "Specification",
@@ -50,11 +54,23 @@ MESSAGES = {
     "accounts.ssh_import_help": "Upload the city's SSH list (Excel or CSV) with columns code, description, "
                                 "specification, unit and price. New items are added and items whose code is held "
                                 "are updated; one bad cell rejects the whole file.",
-    "accounts.ssh_preview": "Ready to import: {created} new items, {updated} changed, {unchanged} unchanged.",
-    "accounts.ssh_done": "Standard prices imported: {created} new items, {updated} changed, {unchanged} unchanged.",
+    "accounts.ssh_preview": {
+        "n": "created",
+        "one": "Ready to import: {created} new item, {updated} changed, {unchanged} unchanged.",
+        "other": "Ready to import: {created} new items, {updated} changed, {unchanged} unchanged.",
+    },
+    "accounts.ssh_done": {
+        "n": "created",
+        "one": "Standard prices imported: {created} new item, {updated} changed, {unchanged} unchanged.",
+        "other": "Standard prices imported: {created} new items, {updated} changed, {unchanged} unchanged.",
+    },
     "accounts.no_units": "There are no units you can see.",
     "accounts.usual": "Sub-activities this unit usually budgets under: {list}.",
-    "accounts.lines_count": "{count} lines, total {total}; from file {source}, imported {at}.",
+    "accounts.lines_count": {
+        "n": "count",
+        "one": "{count} line, total {total}; from file {source}, imported {at}.",
+        "other": "{count} lines, total {total}; from file {source}, imported {at}.",
+    },
     "accounts.line.sub_activity": "Sub-activity",
     "accounts.line.account_code": "Account code",
     "accounts.line.item": "Component",
@@ -74,9 +90,16 @@ MESSAGES = {
                                   "nama_komponen, spek_komponen, satuan, koefisien, harga_satuan, total_harga, "
                                   "sub-activity). The file replaces all of this unit's lines for the chosen year; "
                                   "title and subtotal rows are skipped; one bad cell rejects the whole file.",
-    "accounts.lines_preview": "Ready to import: {lines} lines worth {total}, replacing {replaced} lines held; "
-                              "{skipped} title/subtotal rows skipped.",
-    "accounts.lines_done": "Imported: {lines} lines worth {total} (replacing {replaced} lines).",
+    "accounts.lines_preview": {
+        "n": "lines",
+        "one": "Ready to import: {lines} line worth {total}. Lines held now and replaced: {replaced}; title and subtotal rows skipped: {skipped}.",
+        "other": "Ready to import: {lines} lines worth {total}. Lines held now and replaced: {replaced}; title and subtotal rows skipped: {skipped}.",
+    },
+    "accounts.lines_done": {
+        "n": "lines",
+        "one": "Imported: {lines} line worth {total} (lines replaced: {replaced}).",
+        "other": "Imported: {lines} lines worth {total} (lines replaced: {replaced}).",
+    },
     "accounts.footer": "Account codes follow Permendagri 90/2019 and its updates; they differ between cities and "
                        "years, so an admin adjusts them here.",
     "sipd.bad_volume": "Volume {value!r} cannot be read; write e.g. 24 or 2 Unit x 12 Bulan.",
@@ -104,7 +127,19 @@ MESSAGES = {
     "checks.group.savings.help": "Joint procurement or a shared service across units: no double budget, but could "
                                  "cost less. Estimated saving = the joint-procurement discount × the value; each "
                                  "need counted once.",
-    "checks.group_counts": "{findings} findings, {needs} needs",
+    "checks.group_counts": {
+        "n": "findings",
+        "one": {
+            "n": "needs",
+            "one": "{findings} finding, {needs} need",
+            "other": "{findings} finding, {needs} needs",
+        },
+        "other": {
+            "n": "needs",
+            "one": "{findings} findings, {needs} need",
+            "other": "{findings} findings, {needs} needs",
+        },
+    },
     "checks.statuses": "Statuses checked",
     "checks.statuses_help": "Every status but Rejected. Choose only Approved to read the same needs as the Budget "
                             "scenarios page.",
@@ -116,7 +151,7 @@ MESSAGES = {
     "checks.involved.help": "The value (volume × unit price) of the needs in at least one finding, each need once.",
     "checks.checked": "Needs checked",
     "checks.checked.help": "Every need of the year in the statuses chosen, as the ICT needs page counts them.",
-    "checks.checked_needs": "{needs} needs",
+    "checks.checked_needs": {"n": "needs", "one": "{needs} need", "other": "{needs} needs"},
     "checks.of_value": "of {value} involved",
     "checks.finding": "{item} — saves {saving} of {value}",
     "checks.rule_is": "Estimated saving: {rule}.",

@@ -1,6 +1,6 @@
 """English: inventory (devices, ICT staff, applications, duplicates)."""
 
-MESSAGES: dict[str, str] = {
+MESSAGES: dict[str, str | dict] = {
     "section.inventory": "Inventory",
     "page.devices": "Devices",
     "page.staff": "ICT staff",
@@ -148,7 +148,11 @@ MESSAGES: dict[str, str] = {
     "app_status.development": "In development",
     "app_status.inactive": "Inactive",
     "cell.required": "Required.",
-    "cell.too_long": "Too long: at most {limit} characters.",
+    "cell.too_long": {
+        "n": "limit",
+        "one": "Too long: at most {limit} character.",
+        "other": "Too long: at most {limit} characters.",
+    },
     "cell.not_money": "{value!r} is not a Rupiah amount; write e.g. 1500000 or Rp 1.500.000.",
     "cell.negative_money": "Amount {value!r} cannot be negative.",
     "cell.not_date": "{value!r} is not a valid date; write dd/mm/yyyy, e.g. 31/12/2026.",
@@ -161,7 +165,11 @@ MESSAGES: dict[str, str] = {
     "cell.not_ip": "{value!r} is not a valid IP address.",
     "cell.not_url": "{value!r} is not a URL; start it with http:// or https://.",
     "nip.number_damaged": "The NIP was stored as a number ({value}). Excel keeps only 15 digits of a number, so this NIP has lost its last digits. Format the NIP column as Text and type the full NIP again.",
-    "nip.length": "NIP {value!r} must be {length} digits.",
+    "nip.length": {
+        "n": "length",
+        "one": "NIP {value!r} must be {length} digit.",
+        "other": "NIP {value!r} must be {length} digits.",
+    },
     "nip.birth_date": "NIP {value}: the first 8 digits ({part}) are not a possible birth date.",
     "nip.appointment": "NIP {value}: digits 9–14 ({part}) are not a possible appointment year and month.",
     "nip.gender": "NIP {value}: digit 15 ({digit}) must be 1 (male) or 2 (female).",
@@ -194,7 +202,11 @@ MESSAGES: dict[str, str] = {
     "inventory.search_hint": "brand, serial, asset tag, location…",
     "inventory.search_hint_staff": "name, NIP, certification…",
     "inventory.search_hint_application": "name, function, URL…",
-    "inventory.count": "{shown} of {total} records",
+    "inventory.count": {
+        "n": "total",
+        "one": "{shown} of {total} record",
+        "other": "{shown} of {total} records",
+    },
     "inventory.page": "Page",
     "inventory.save": "Save changes",
     "inventory.saved": "Saved: {created} added, {updated} changed, {deleted} deleted.",
@@ -279,14 +291,22 @@ MESSAGES: dict[str, str] = {
     "duplicates.similar_name": "similar names",
     "duplicates.same_function": "same function: {function}",
     "duplicates.read_only": "Only admins resolve conflicts.",
-    "duplicates.count": "{count} open conflicts",
+    "duplicates.count": {
+        "n": "count",
+        "one": "{count} open conflict",
+        "other": "{count} open conflicts",
+    },
     "inventory.list_code": "Code {code!r} is not valid: lower-case letters, digits or underscores, at most 30 characters.",
     "inventory.position": "Position",
     "inventory.code": "Code",
     "inventory.tab_positions": "Positions",
     "inventory.list_help": "Add a row for a new category or position; imports accept the code as well as the name. Entries in use are not removed here.",
     "inventory.list_saved": "List saved: {created} added, {updated} changed.",
-    "import.rejected_edits": "Changes refused: {count} problems. Nothing was saved; fix the cells listed below and save again.",
+    "import.rejected_edits": {
+        "n": "count",
+        "one": "Changes refused: {count} problem. Nothing was saved; fix the cell listed below and save again.",
+        "other": "Changes refused: {count} problems. Nothing was saved; fix the cells listed below and save again.",
+    },
     "answer.True": "yes",
     "answer.False": "no",
     "inventory.columns": "Columns ({shown} of {total})",

@@ -1,6 +1,6 @@
 """English: needs, double-budget checks, what-if budget scenarios, RKA export."""
 
-MESSAGES: dict[str, str] = {
+MESSAGES: dict[str, str | dict] = {
     "page.needs": "ICT needs",
     "page.need_checks": "Double budget checks",
     "page.budget": "Budget scenarios",
@@ -75,15 +75,31 @@ MESSAGES: dict[str, str] = {
     "needs.submit_help": "Needs in Draft or Revision can be submitted to Kominfo. Once submitted the unit cannot "
                          "change them unless Kominfo sends them back.",
     "needs.nothing_to_submit": "No needs in Draft or Revision in this selection.",
-    "needs.submit": "Submit {count} needs",
-    "needs.submitted": "{count} needs submitted to Kominfo.",
+    "needs.submit": {
+        "n": "count",
+        "one": "Submit {count} need",
+        "other": "Submit {count} needs",
+    },
+    "needs.submitted": {
+        "n": "count",
+        "one": "{count} need submitted to Kominfo.",
+        "other": "{count} needs submitted to Kominfo.",
+    },
     "needs.review_statuses": "Show status",
     "needs.nothing_to_review": "No needs with this status in this selection.",
     "needs.decision": "Decision",
     "needs.reason": "Reason (required for Revision and Rejected)",
     "needs.reason_help": "The unit reads it beside its need.",
-    "needs.apply_decision": "Apply to {count} needs",
-    "needs.reviewed": "{count} needs: {decision}.",
+    "needs.apply_decision": {
+        "n": "count",
+        "one": "Apply to {count} need",
+        "other": "Apply to {count} needs",
+    },
+    "needs.reviewed": {
+        "n": "count",
+        "one": "{count} need: {decision}.",
+        "other": "{count} needs: {decision}.",
+    },
     "needs.statuses_note": "Statuses: {statuses}. Status and Kominfo's note are set by the workflow, not by the "
                            "table or an import file.",
     "needs.not_found": "Need not found or outside your unit.",
@@ -146,7 +162,11 @@ MESSAGES: dict[str, str] = {
     "checks.what.capacity": "Data centre capacity",
     "checks.open": "Open a finding's evidence",
     "checks.suggestion": "Suggestion",
-    "checks.others": "Also involves {count} other units (their names are not shown).",
+    "checks.others": {
+        "n": "count",
+        "one": "Also involves {count} other unit (its name is not shown).",
+        "other": "Also involves {count} other units (their names are not shown).",
+    },
     "checks.detail.need": "FY {year}: {quantity} × {price} = {total} ({status})",
     "checks.detail.device_spare": "{serial}, spare, condition {condition}",
     "checks.detail.device_life": "{serial}, bought {bought}, useful life until {end}",
@@ -211,10 +231,16 @@ MESSAGES: dict[str, str] = {
     "budget.availability_after": "Projected availability (%)",
     "budget.from_now": "from {value}",
     "budget.billion": "Billion Rp",
-    "budget.solver.optimal": "Optimal choice (HiGHS: proven within {tolerance} % of the best) among {needs} needs in {seconds} s. "
-                             "Projections start from the measured figures of evaluation period {year}.",
-    "budget.solver.time_limit": "The optimiser's time limit was reached: the best choice found (gap {gap} %) among "
-                                "{needs} needs. Projections from period {year}.",
+    "budget.solver.optimal": {
+        "n": "needs",
+        "one": "Optimal choice (HiGHS: proven within {tolerance} % of the best) among {needs} need in {seconds} s. Projections start from the measured figures of evaluation period {year}.",
+        "other": "Optimal choice (HiGHS: proven within {tolerance} % of the best) among {needs} needs in {seconds} s. Projections start from the measured figures of evaluation period {year}.",
+    },
+    "budget.solver.time_limit": {
+        "n": "needs",
+        "one": "The optimiser's time limit was reached: the best choice found (gap {gap} %) among {needs} need. Projections from period {year}.",
+        "other": "The optimiser's time limit was reached: the best choice found (gap {gap} %) among {needs} needs. Projections from period {year}.",
+    },
     "budget.solver.empty": "There are no needs to choose from.",
     "budget.tab_needs": "Needs",
     "budget.tab_units": "By unit",
@@ -244,7 +270,11 @@ MESSAGES: dict[str, str] = {
     "budget.why.excluded": "excluded by hand",
     "budget.why.over_ceiling": "does not fit the ceiling",
     "budget.unit": "Unit",
-    "budget.top_units": "The {count} units with the largest requests",
+    "budget.top_units": {
+        "n": "count",
+        "one": "The {count} unit with the largest request",
+        "other": "The {count} units with the largest requests",
+    },
     "budget.projection_note": "Projection: a device need replaces the devices it names (or adds devices) with new "
                               "ones in good condition; training covers its competence areas; an application need "
                               "moves the applications it improves into the data centre or into integration; a need "
@@ -270,7 +300,11 @@ MESSAGES: dict[str, str] = {
     "budget.adopt": "Adopt as the budget",
     "budget.adopt_help": "The needs this saved scenario funds are marked funded; next year's 'funded before' check "
                          "reads them.",
-    "budget.adopted_done": "Scenario adopted: {count} needs funded.",
+    "budget.adopted_done": {
+        "n": "count",
+        "one": "Scenario adopted: {count} need funded.",
+        "other": "Scenario adopted: {count} needs funded.",
+    },
     "budget.save_help": "A scenario keeps its rules; its outcome is recomputed from the needs as they stand. Only "
                         "its creator (or an admin) can change or delete it.",
     "budget.saved": "Scenario '{name}' saved.",
@@ -290,7 +324,11 @@ MESSAGES: dict[str, str] = {
     "budget.not_owner": "Only the scenario's creator (or an admin) can change it.",
     "budget.adopted_kept": "An adopted scenario cannot be deleted; adopt another one first.",
     "budget.scenario_not_found": "Scenario not found.",
-    "budget.compare_count": "Pick 1 to {most} scenarios.",
+    "budget.compare_count": {
+        "n": "most",
+        "one": "Pick {most} scenario.",
+        "other": "Pick 1 to {most} scenarios.",
+    },
     "budget.compare_year": "Compared scenarios must be for the same fiscal year.",
     "rka.title": "DETAILED ICT SPENDING BUDGET",
     "rka.year": "Fiscal Year {year}",

@@ -1,10 +1,9 @@
 """English messages of backup, restore and moving a store."""
 
 MESSAGES = {
-    "ops.backed_up": "Backup written to {dir}: {rows} rows, {evidence} evidence files, schema {revision}.",
-    "ops.restored": "Restored: {rows} rows and {evidence} evidence files, matching the manifest; schema {revision} "
-                    "(upgraded when the app starts).",
-    "ops.copied": "Copied from {source} to {target}: {rows} rows in {tables} tables, counts match.",
+    "ops.backed_up": "Backup written to {dir}: rows {rows}, evidence files {evidence}, schema {revision}.",
+    "ops.restored": "Restored, matching the manifest: rows {rows}, evidence files {evidence}; schema {revision} (upgraded when the app starts).",
+    "ops.copied": "Copied from {source} to {target}: rows {rows}, tables {tables}; the counts match.",
     "ops.backup_dir_not_empty": "Folder {path} is not empty; a backup goes into a new or empty folder.",
     "ops.pg_dump_failed": "pg_dump failed: {error}",
     "ops.pg_restore_failed": "pg_restore failed (nothing was written): {error}",

@@ -14,6 +14,7 @@ from core.access import Role, Viewer, require_role
 from core.errors import ImportRejected, Problem, ValidationError, checked, on_row
 from core.monitoring import targets
 from core.records import cells
+from core.records.outcome import Outcome
 from core.records.sheets import DEFAULT_LIMITS, Limits, Table, read_table
 from db.models import Unit
 from db.monitoring import Target
@@ -50,7 +51,7 @@ def read_targets(content: bytes, filename: str, limits: Limits = DEFAULT_LIMITS)
                       limits=limits)
 
 
-def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: bool = False) -> dict[str, int]:
+def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: bool = False) -> Outcome:
     """Add or update every target of the table, or none: ImportRejected lists every bad row and column.
 
     With dry_run nothing is written and the counts say what a real import would do.
@@ -60,7 +61,7 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
     existing = {(t.unit_id, t.name.casefold()): t for t in session.scalars(select(Target))}
     problems: list[Problem] = []
     seen: dict[tuple[int, str], int] = {}
-    plan: list[tuple[Target | None, targets.TargetCreate]] = []
+    plan: list[tuple[int, Target | None, targets.TargetCreate]] = []
     for line, row in table.rows:
         row_problems: list[Problem] = []
         data = _row(row, unit_ids, row_problems)
@@ -78,27 +79,30 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
             kept = {k: v for k, v in current.options.items() if k in targets.secret_options(current.kind)}
             data = data.model_copy(update={"options": {**kept, **data.options}})
         try:
-            plan.append((current, targets.check_target(data)))
+            plan.append((line, current, targets.check_target(data)))
         except ValidationError as exc:
             problems.append(Problem(exc.field or "-", exc.key, row=line, **exc.params))
     if problems:
         raise ImportRejected(table.located(problems), table.filename)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for current, data in plan:
+    counts, written = {"created": 0, "updated": 0, "unchanged": 0}, []
+    for line, current, data in plan:
         if current is not None:  # who checks it is chosen on the target's form, not in the sheet: kept
             data = data.model_copy(update={"agent_id": current.agent_id})
         if current is None:
             counts["created"] += 1
+            written.append((line, "created"))
             if not dry_run:
                 targets.create_target(session=session, viewer=viewer, data=data, spread=True)
             continue
         same = all(getattr(current, k) == v for k, v in data.model_dump().items())
         counts["unchanged" if same else "updated"] += 1
+        if not same:
+            written.append((line, "updated"))
         if not same and not dry_run:
             targets.update_target(session=session, viewer=viewer, target_id=current.id, data=data)
     if not dry_run:
         session.flush()
-    return counts
+    return Outcome(counts, written)
 
 
 def _row(row: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem]) -> targets.TargetCreate | None:

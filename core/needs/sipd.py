@@ -19,6 +19,7 @@ from core.access import Role, Viewer, require_role, require_unit_write, scoped
 from core.errors import ImportRejected, Problem, ValidationError
 from core.needs.accounts import CODE, require_unit_read
 from core.records import cells
+from core.records.outcome import Outcome
 from core.records.sheets import DEFAULT_LIMITS, Limits, Table, read_table
 from db.models import Unit
 from db.needs import BudgetLine, StandardPrice
@@ -167,14 +168,14 @@ def _line(values: dict, problems: list[Problem]) -> dict | None:
 
 
 def import_lines(*, session: Session, viewer: Viewer, unit_id: int, fiscal_year: int, table: Table,
-                 dry_run: bool = False) -> dict[str, int]:
+                 dry_run: bool = False) -> Outcome:
     """A unit's RKA/DPA lines of a year from a SIPD export, replacing the lines held for that unit and year
     (admin, or the unit's own operator). Returns lines, replaced (held before), skipped (heading and
     subtotal rows) and the total in Rupiah."""
     require_role(viewer, Role.ADMIN, Role.SKPD)
     require_unit_write(session, viewer, unit_id)
     year = _year(fiscal_year)
-    problems, lines, skipped = [], [], 0
+    problems, lines, numbers, skipped = [], [], [], 0
     for number, values in table.rows:
         found: list[Problem] = []
         line = _line(values, found)
@@ -185,13 +186,15 @@ def import_lines(*, session: Session, viewer: Viewer, unit_id: int, fiscal_year:
             skipped += 1
         elif not found:
             lines.append(line)
+            numbers.append(number)
     if problems:
         raise ImportRejected(table.located(problems), table.filename)
     if not lines:
         raise ImportRejected([Problem("-", "import.no_rows", sheet=table.sheet or None)], table.filename)
     held = session.scalar(select(func.count()).select_from(BudgetLine)
                           .where(BudgetLine.unit_id == unit_id, BudgetLine.fiscal_year == year)) or 0
-    summary = {"lines": len(lines), "replaced": held, "skipped": skipped, "total": sum(x["total"] for x in lines)}
+    summary = Outcome({"lines": len(lines), "replaced": held, "skipped": skipped,
+                       "total": sum(x["total"] for x in lines)}, [(n, "created") for n in numbers])
     if dry_run:
         return summary
     session.execute(delete(BudgetLine).where(BudgetLine.unit_id == unit_id, BudgetLine.fiscal_year == year))
@@ -223,12 +226,12 @@ def line_years(*, session: Session, viewer: Viewer) -> list[tuple[int, str, int,
 
 
 def import_standards(*, session: Session, viewer: Viewer, fiscal_year: int, table: Table,
-                     dry_run: bool = False) -> dict[str, int]:
+                     dry_run: bool = False) -> Outcome:
     """The city's standard prices of a year (admin), added and updated by code. Returns created, updated,
     unchanged."""
     require_role(viewer, Role.ADMIN)
     year = _year(fiscal_year)
-    problems, items, first = [], {}, {}
+    problems, items, first, lines = [], {}, {}, {}
     for number, values in table.rows:
         found: list[Problem] = []
         item = {"code": _text(values, "code", 60, found, required=True),
@@ -244,20 +247,23 @@ def import_standards(*, session: Session, viewer: Viewer, fiscal_year: int, tabl
         problems += found
         if not found:
             items[item["code"]] = item
+            lines[item["code"]] = number
     if problems:
         raise ImportRejected(table.located(problems), table.filename)
     held = {s.code: s for s in session.scalars(select(StandardPrice).where(StandardPrice.fiscal_year == year))}
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    counts, written = {"created": 0, "updated": 0, "unchanged": 0}, []
     now = utcnow()
     for code, item in items.items():
         entry = held.get(code)
         fields = {k: v for k, v in item.items() if k != "code"}
         if entry is None:
             counts["created"] += 1
+            written.append((lines[code], "created"))
             if not dry_run:
                 session.add(StandardPrice(fiscal_year=year, imported_by=viewer.username, imported_at=now, **item))
         elif any(getattr(entry, k) != v for k, v in fields.items()):
             counts["updated"] += 1
+            written.append((lines[code], "updated"))
             if not dry_run:
                 for k, v in fields.items():
                     setattr(entry, k, v)
@@ -268,7 +274,7 @@ def import_standards(*, session: Session, viewer: Viewer, fiscal_year: int, tabl
         audit.record(session, viewer=viewer, action="import", table="standard_price", row_id=None, unit_id=None,
                      new={"fiscal_year": year, "file": table.filename, **counts})
         session.flush()
-    return counts
+    return Outcome(counts, sorted(written))
 
 
 def standards(*, session: Session, viewer: Viewer, fiscal_year: int, search: str = "",

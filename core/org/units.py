@@ -9,6 +9,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, require_unit_write, scoped, unit_scope
 from core.errors import ImportRejected, NotFound, Problem, ValidationError, on_row
+from core.records.outcome import Outcome
 from core.text import check_name, has_control
 from db.models import Unit, UnitProfile
 from db.types import utcnow
@@ -251,7 +252,7 @@ def update_unit_profile(*, session: Session, viewer: Viewer, unit_id: int, data:
 
 def import_units(
     *, session: Session, viewer: Viewer, rows: list[tuple[int, UnitRow]], filename: str = "", dry_run: bool = False
-) -> dict[str, int]:
+) -> Outcome:
     """Add or update units by code, all or nothing; raises ImportRejected listing every bad row.
 
     With dry_run the rows are only checked, and the counts say what a real import would do.
@@ -276,25 +277,30 @@ def import_units(
         problems.extend(on_row(_check(row, graph) + _children_problems(row.code, row, graph), line))
     if problems:
         raise ImportRejected(problems, filename)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    counts, written = {"created": 0, "updated": 0, "unchanged": 0}, []
     if dry_run:
         existing = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_([r.code for _, r in clean])))}
-        for _line, row in clean:
+        for line, row in clean:
             unit = existing.get(row.code)
             key = "created" if unit is None else ("unchanged" if row_from_unit(session, unit) == _filled(row, unit) else "updated")
             counts[key] += 1
-        return counts
+            if key != "unchanged":
+                written.append((line, key))
+        return Outcome(counts, written)
     # Parents first, so every parent code resolves to an id when its children are written.
-    for _line, row in sorted(clean, key=lambda item: _depth(item[1].code, graph)):
+    for line, row in sorted(clean, key=lambda item: _depth(item[1].code, graph)):
         unit_id = _id_of(session, row.code)
         if unit_id is None:
             create_unit(session=session, viewer=viewer, data=row)
             counts["created"] += 1
+            written.append((line, "created"))
             continue
         changed = _update(session, viewer, session.get(Unit, unit_id), row)
         counts["updated" if changed else "unchanged"] += 1
+        if changed:
+            written.append((line, "updated"))
         session.flush()
-    return counts
+    return Outcome(counts, sorted(written))
 
 
 def _filled(row: UnitRow, unit: Unit | None = None) -> UnitRow:

@@ -12,6 +12,7 @@ from core.export import as_text, to_csv, xlsx_row
 from core.i18n import CATALOGUES, t
 from core.records import listing
 from core.records.kinds import Lookup, RecordKind
+from core.records.outcome import Outcome
 from core.records.save import Change, save_records
 from core.records.sheets import DEFAULT_LIMITS, Limits, Table, read_table
 
@@ -41,7 +42,8 @@ def changes_from(table: Table, kind: RecordKind) -> list[Change]:
             for line, row in table.rows]
 
 
-def import_upload(*, session: Session, viewer: Viewer, kind: RecordKind, table: Table, dry_run: bool = False) -> dict:
+def import_upload(*, session: Session, viewer: Viewer, kind: RecordKind, table: Table,
+                  dry_run: bool = False) -> Outcome:
     """Add or update every row of the file by natural key, or nothing (ImportRejected names each bad cell,
     row by row and left to right as the file has them)."""
     try:

@@ -18,6 +18,7 @@ from core.records import cells
 from core.records.kinds import Lookup, RecordKind
 from core.records.listing import lookup as load_lookup
 from core.records.listing import values_of
+from core.records.outcome import Outcome
 from db.models import AuditLog
 from db.types import utcnow
 
@@ -60,13 +61,14 @@ class Plan:
     entries: list[dict[str, Any]] = field(default_factory=list)  # audit entries of the updates
     deleted: list[dict[str, Any]] = field(default_factory=list)  # audit entries of the deletes
     counts: dict[str, int] = field(default_factory=dict)
+    written: list[tuple[int, str]] = field(default_factory=list)  # (line, "created" | "updated") in order
 
 
 def save_records(
     *, session: Session, viewer: Viewer, kind: RecordKind, changes: list[Change], deletes: list[int] = (),
     filename: str = "", sheet: str = "", labels: dict[str, str] | None = None, upsert: bool = False,
     dry_run: bool = False,
-) -> dict[str, int]:
+) -> Outcome:
     """Write every change and delete, or none: ImportRejected lists each bad cell (row, column, reason).
 
     `upsert` (file imports) matches rows without an id to the same unit's stored records by natural key;
@@ -84,7 +86,7 @@ def save_records(
     plan = plan_changes(kind, viewer, stored, rows, list(deletes))
     if not dry_run:
         write(session, kind, viewer, plan)
-    return plan.counts
+    return Outcome(plan.counts, plan.written)
 
 
 def read(session: Session, viewer: Viewer, kind: RecordKind, names: Lookup, changes: list[Change],
@@ -205,6 +207,7 @@ def plan_changes(kind: RecordKind, viewer: Viewer, stored: Stored, rows: list[Ro
     for row in rows:
         if row.id is None:
             plan.counts["created"] += 1
+            plan.written.append((row.line, "created"))
             plan.creates.append(row.values)  # as model fields only when written, a batch at a time
             continue
         old = {k: v for k, v in stored.values[row.id].items() if row.values.get(k) != v}
@@ -212,6 +215,7 @@ def plan_changes(kind: RecordKind, viewer: Viewer, stored: Stored, rows: list[Ro
             plan.counts["unchanged"] += 1
             continue
         plan.counts["updated"] += 1
+        plan.written.append((row.line, "updated"))
         changed = {k: row.values[k] for k in old}
         # A packed field is written whole: one changed competence rewrites the six.
         data = {k: v for k, v in _fields(kind, row.values).items() if k in _fields(kind, changed)}

@@ -126,9 +126,14 @@ indicator_codes = [n["code"] for n in doc["nodes"] if n["kind"] == "indicator"]
 which = st.selectbox(t("framework.descriptions_of"), indicator_codes, key=f"admin_fw_desc_{code}",
                      format_func=lambda k: next(f"{n['number']}. {n['name']}" for n in doc["nodes"] if n["code"] == k))
 node = next(n for n in doc["nodes"] if n["code"] == which)
-descriptions = [st.text_area(text("readiness.level", level=lv), value=d, disabled=frozen, height=68,
-                             key=f"admin_fw_desc_{code}_{which}_{lv}_{row['updated_at']}")
-                for lv, d in enumerate(node.get("descriptions") or [""] * 5, start=1)]
+descriptions, english = [], []
+for lv, (own, en) in enumerate(zip(node.get("descriptions") or [""] * 5,
+                                   frameworks.english_descriptions(node) or ("",) * 5, strict=False), start=1):
+    left, right = st.columns(2)  # the regulation's words, and the English an English reader sees
+    descriptions.append(left.text_area(text("readiness.level", level=lv), value=own, disabled=frozen, height=68,
+                                       key=f"admin_fw_desc_{code}_{which}_{lv}_{row['updated_at']}"))
+    english.append(right.text_area(text("framework.level_en", level=lv), value=en, disabled=frozen, height=68,
+                                   key=f"admin_fw_desc_en_{code}_{which}_{lv}_{row['updated_at']}"))
 if not frozen and st.button(t("framework.save"), type="primary", key="admin_fw_save", icon=":material/save:"):
     by_code = {r["code"]: r for _, r in edited_nodes.iterrows()}
     new_nodes = []
@@ -138,7 +143,8 @@ if not frozen and st.button(t("framework.save"), type="primary", key="admin_fw_s
         new_nodes.append({**n, "name": str(changed["name"] or "").strip(), "weight": float(changed["weight"] or 0),
                           **({"scored_by": f"external:{scored}" if scored and scored != "self" else "self"}
                              if n["kind"] == "indicator" else {}),
-                          **({"descriptions": [d.strip() for d in descriptions]} if n["code"] == which else {})})
+                          **({"descriptions": [d.strip() for d in descriptions],
+                              "descriptions_en": [d.strip() for d in english]} if n["code"] == which else {})})
     new_bands = [{**b, **{k: (float(v) if k == "lower" else str(v or "").strip()) for k, v in r.items()}}
                  for b, (_, r) in zip(doc["bands"], edited_bands.iterrows(), strict=True)]
     save(frameworks.edit, t("framework.saved"), code=code, document={**doc, "nodes": new_nodes, "bands": new_bands})

@@ -8,11 +8,11 @@ import streamlit as st
 
 from core import export, formatting
 from core.agents import agents
-from core.errors import MonevError
 from core.i18n import reason_text
 from core.monitoring import maintenance, target_import, targets
 from core.monitoring.states import look
 from core.org import units
+from pages.common.imports import import_flow
 from pages.common.shell import (
     ROOM_PX,
     cached,
@@ -23,15 +23,12 @@ from pages.common.shell import (
     form_data,
     guard,
     header_px,
-    import_limits,
     moment,
     number_field,
     save,
-    show_error,
     show_flash,
     t,
     text,
-    uploader,
 )
 from probes.kinds import KINDS, PROBES
 from probes.kinds.base import ProbeKind
@@ -246,16 +243,7 @@ with tab_maintenance:
 with tab_import:
     if tab_import.open:
         st.markdown(t("admin_targets.import_help"))
-        upload = uploader(t("admin_targets.import_file"), ["csv", "xlsx"], "target_import_file")
-        if upload is not None:
-            try:
-                table = target_import.read_targets(upload.getvalue(), upload.name, import_limits())
-                plan = call(target_import.import_targets, table=table, dry_run=True)
-            except MonevError as exc:
-                show_error(exc)
-            else:
-                st.success(t("admin_targets.import_preview", **plan))
-                if table.ignored:
-                    st.caption(t("admin_targets.import_ignored", columns=", ".join(table.ignored)))
-                if st.button(t("admin_targets.import_commit"), type="primary", key="target_import_commit"):
-                    save(target_import.import_targets, lambda done: t("admin_targets.import_done", **done), table=table)
+        import_flow("target_import_file", label=t("admin_targets.import_file"), types=("csv", "xlsx"),
+                    commit=t("admin_targets.import_commit"), read=target_import.read_targets,
+                    write=target_import.import_targets, planned=lambda plan: t("admin_targets.import_preview", **plan),
+                    done=lambda result: t("admin_targets.import_done", **result))

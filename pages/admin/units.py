@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core.errors import MonevError
 from core.org import units
 from core.org.unit_import import parse_units_csv
-from pages.common.shell import call, guard, import_limits, kind_label, save, show_error, show_flash, t, uploader
+from pages.common.imports import import_flow
+from pages.common.shell import call, guard, kind_label, save, show_flash, t, text
 
 guard("admin_units")
 st.title(t("admin_units.title"))
@@ -79,15 +79,14 @@ with tab_edit:
 
 with tab_import:
     st.markdown(t("admin_units.import_help"))
-    upload = uploader(t("admin_units.import_file"), ["csv", "xlsx"], "unit_import_file")
-    if upload is not None:
-        try:
-            rows = parse_units_csv(upload.getvalue(), upload.name, import_limits())
-            plan = call(units.import_units, rows=rows, filename=upload.name, dry_run=True)
-        except MonevError as exc:
-            show_error(exc)
-        else:
-            st.success(t("admin_units.import_preview", **plan))
-            if st.button(t("admin_units.import_commit"), type="primary", key="unit_import_commit"):
-                save(units.import_units, lambda done: t("admin_units.import_done", **done), rows=rows,
-                     filename=upload.name)
+    import_flow("unit_import_file", label=t("admin_units.import_file"), commit=t("admin_units.import_commit"),
+                read=parse_units_csv, write=units.import_units, types=("csv", "xlsx"),
+                arguments=lambda rows, name: {"rows": rows, "filename": name},
+                cells=lambda rows: {line: {text("unit.code"): r.code, text("unit.name"): r.name,
+                                           text("unit.kind"): text(f"kind.{r.kind}") if r.kind in KINDS else r.kind,
+                                           text("unit.short_name"): r.short_name, text("unit.parent"): r.parent_code,
+                                           text("unit.active"): text("common.yes" if r.active else "common.no")}
+                                    for line, r in rows},
+                ignored=lambda rows: [],
+                planned=lambda plan: t("admin_units.import_preview", **plan),
+                done=lambda result: t("admin_units.import_done", **result))

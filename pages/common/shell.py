@@ -4,13 +4,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core import charts, formatting
 from core.access import Viewer
 from core.config import Settings
-from core.errors import ImportRejected, MonevError, StoreUnavailable, checked
+from core.errors import ImportRejected, MonevError, NotReady, StoreUnavailable, checked
 from core.i18n import t as translate
 from core.navigation import can_open
 from core.records.sheets import Limits
@@ -169,14 +170,14 @@ def chart(spec, where=None) -> None:
 def show_error(exc: MonevError) -> None:
     icon = ":material/cloud_off:" if isinstance(exc, StoreUnavailable) else ":material/error:"
     st.error(exc.message(ctx().lang, escape=plain), icon=icon)
-    if isinstance(exc, ImportRejected):
+    if isinstance(exc, ImportRejected) and not isinstance(exc, NotReady):  # a step not ready names its own
         sheets = any(p.sheet for p in exc.problems)
-        st.dataframe(
-            [{**({t("import.col_sheet"): p.sheet or "-"} if sheets else {}), t("import.col_row"): p.row or "-",
-              t("import.col_column"): p.column_label(ctx().lang), t("import.col_problem"): p.message(ctx().lang)}
-             for p in exc.problems],
-            hide_index=True, width="stretch",
-        )
+        # Every problem read whole: a long one wraps onto more lines, never cut.
+        show_table(pd.DataFrame(
+            [{**({text("import.col_sheet"): p.sheet or "-"} if sheets else {}),
+              text("import.col_row"): p.row or "-", text("import.col_column"): p.column_label(ctx().lang),
+              text("import.col_problem"): p.message(ctx().lang)} for p in exc.problems]),
+            wrap=True, height=min(560, 38 + 35 * len(exc.problems)))
 
 
 def num(value, decimals: int = 0) -> str:
@@ -245,10 +246,7 @@ def fit_columns(frame, room: int = ROOM_PX, config: dict | None = None) -> dict:
     natural = {c: min(420, max(header[c], max((_text_px(v, 7.0) for v in frame[c].head(200)), default=0)))
                for c in columns}
     if sum(natural.values()) > room:
-        spare = max(0, room - sum(header.values()))
-        wants = {c: natural[c] - header[c] for c in columns}
-        total = sum(wants.values()) or 1
-        natural = {c: header[c] + int(spare * wants[c] / total) for c in columns}
+        natural = _shared(natural, header, room)
     for c in columns:
         entry = dict(config.get(c) or {})
         entry["width"] = natural[c]
@@ -256,11 +254,63 @@ def fit_columns(frame, room: int = ROOM_PX, config: dict | None = None) -> dict:
     return config
 
 
-def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, **kwargs):
-    """A read-only table that fits its room at 1440 px (see fit_columns), without the index."""
+LINE_PX, MAX_LINES = 20, 5  # a wrapped line of grid text (14 px × 1.4), and the most lines a row grows to
+
+
+def wrapped_lines(frame, config: dict) -> int:
+    """How many lines the longest cell needs at its column's width, at most MAX_LINES: one where it fits as
+    fit_columns measures (so a column at its natural width never wraps), else about 7.4 px a character
+    once words are wrapped (Source Sans 14 px, 16 px of padding)."""
+    lines = 1
+    for column in frame.columns:
+        width = (config.get(column) or {}).get("width")
+        if not isinstance(width, int):
+            continue
+        longest = max((str(v) for v in frame[column].head(200)), key=len, default="")
+        if _text_px(longest, 7.0) > width:
+            lines = max(lines, -(-len(longest) // max(1, int((width - 16) / 7.4))))
+    return min(lines, MAX_LINES)
+
+
+def _shared(natural: dict, header: dict, room: int) -> dict:
+    """Widths that fit `room`: a column whose values are short keeps its natural width (a date, a kind, a
+    count stay whole); the longest ones share what is left alike, each at least its header."""
+    widths, left, remaining = {}, sorted(natural, key=natural.get), room
+    while left and natural[left[0]] <= remaining / len(left):
+        widths[left[0]] = natural[left[0]]
+        remaining -= natural[left.pop(0)]
+    while left:  # a header wider than its share takes its width; the others share the rest
+        fair = remaining / len(left)
+        wide = [c for c in left if header[c] > fair]
+        if not wide:
+            widths.update({c: int(fair) for c in left})
+            break
+        for c in wide:
+            widths[c] = header[c]
+            remaining -= header[c]
+            left.remove(c)
+    return widths
+
+
+def wrap_height(frame, config: dict) -> int | None:
+    """A row height in which the longest cell wraps whole, or None when every cell fits on one line.
+    Streamlit wraps cell text only in rows taller than 4 rem (64 px)."""
+    lines = wrapped_lines(frame, config)
+    return max(65, 8 + LINE_PX * lines) if lines > 1 else None
+
+
+def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, wrap: bool = False,
+               **kwargs):
+    """A read-only table that fits its room at 1440 px (see fit_columns), without the index. With `wrap`, a
+    value longer than its column wraps onto more lines (every row grows alike, up to MAX_LINES) rather than
+    being cut, and the table grows with its rows to `height` or 560 px, whichever is more, before it scrolls."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return (where or st).dataframe(frame, column_config=fit_columns(frame, room, column_config), **kwargs)
+    config = fit_columns(frame, room, column_config)
+    if wrap and (row := wrap_height(frame, config)):
+        kwargs["row_height"] = row
+        kwargs["height"] = min(max(kwargs.get("height") or 0, 560), 38 + row * len(frame) + 2)
+    return (where or st).dataframe(frame, column_config=config, **kwargs)
 
 
 def show_history(lines) -> None:

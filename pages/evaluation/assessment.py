@@ -10,19 +10,23 @@ import streamlit as st
 
 from core import audit, formatting
 from core.access import Role
+from core.errors import MonevError, NotReady
 from core.evaluation import assessment, evidence, frameworks, owners
 from core.org import units
 from pages.common.shell import (
     cached,
     call,
+    clear_cache,
     ctx,
     deferred,
+    flash,
     guard,
     moment,
     num,
     pct,
     plain,
     save,
+    show_error,
     show_flash,
     show_history,
     show_table,
@@ -162,7 +166,8 @@ if unit_id is None:
     columns["owner"] = st.column_config.TextColumn(t("owners.owner"), width="medium")
 if view.can_verify or status == "verified":
     columns["verified"] = st.column_config.TextColumn(t("assessment.verified_level"), width="small")
-show_table(pd.DataFrame(rows)[list(columns)], height=min(560, 38 + 35 * len(rows)), column_config=columns)
+# Names wrap onto a second line rather than being cut (a Pemdi name runs to 97 characters).
+show_table(pd.DataFrame(rows)[list(columns)], height=min(760, 38 + 35 * len(rows)), column_config=columns, wrap=True)
 
 # One indicator at a time ----------------------------------------------------------------------------------
 pick_key, pending_key = f"assessment_pick_{period.id}_{unit_id}", f"assessment_next_{period.id}_{unit_id}"
@@ -196,7 +201,7 @@ elif number in view.fillable:
         level = st.radio(t("eval.level"), list(frameworks.LEVELS), horizontal=False, key=f"ind_level_{field}",
                          index=(answer.level - 1) if answer and answer.level else None,
                          format_func=lambda lv: f"{lv} · {fw.level_name(node, lv, c.lang)}",
-                         captions=[plain(d) for d in node.descriptions] or None)
+                         captions=[plain(d) for d in fw.level_descriptions(node, c.lang)] or None)
         if node.external:
             st.caption(t("assessment.external_admin", agency=node.external))
             source = st.text_input(t("assessment.source"), value=answer.source if answer else "", max_chars=300,
@@ -232,6 +237,42 @@ else:
         st.text(answer.justification)
     for link in answer.links if answer else []:
         st.text(link)
+
+# Submitting, right under the form: what is still missing is named indicator by indicator, each a click
+# away from the form above, until it is complete (or the assessment is sent).
+missing_key = f"assessment_missing_{period.id}_{unit_id}"
+
+
+def open_indicator(indicator: int) -> None:
+    st.session_state[pick_key] = indicator
+
+
+if view.can_edit and (unit_id is not None or c.viewer.is_admin):
+    if st.button(t("assessment.submit"), icon=":material/send:", key="assessment_submit",
+                 help=t("assessment.submit_help", total=len(own_indicators))):
+        try:
+            call(assessment.submit, period_id=period.id, unit_id=unit_id)
+        except NotReady:
+            st.session_state[missing_key] = True
+        except MonevError as exc:
+            show_error(exc)
+        else:
+            st.session_state.pop(missing_key, None)
+            clear_cache()
+            flash(t("assessment.submitted"))
+    refusal = assessment.not_ready(fw, view.answers, unit_id) if st.session_state.get(missing_key) else None
+    if refusal is None:
+        st.session_state.pop(missing_key, None)
+    else:
+        box = st.container(border=True)
+        box.error(refusal.message(c.lang, escape=plain), icon=":material/assignment_late:")
+        for problem in refusal.problems:
+            line = box.columns([8, 1], vertical_alignment="center")
+            line[0].markdown(f"**{problem.row}. {plain(fw.indicator(problem.row).name)}** — "
+                             f"{plain(problem.message(c.lang))}")
+            line[1].button(t("assessment.open_indicator"), key=f"assessment_open_{problem.row}",
+                           help=t("assessment.open_indicator_help"), on_click=open_indicator, args=(problem.row,),
+                           disabled=problem.row == number, width="stretch")
 
 owner = view.owners.get(number) if unit_id is None else None
 if owner is not None:
@@ -273,13 +314,8 @@ if node.evidence and (unit_id is not None or c.viewer.role in (Role.ADMIN, Role.
                  org_name=c.settings.org_name)
 
 with st.expander(t("assessment.descriptions"), icon=":material/format_list_numbered:"):
-    for lv, description in zip(frameworks.LEVELS, node.descriptions, strict=False):
+    for lv, description in zip(frameworks.LEVELS, fw.level_descriptions(node, c.lang), strict=False):
         st.markdown(f"**{lv} · {plain(fw.level_name(node, lv, c.lang))}** — {plain(description)}")
-
-if view.can_edit and (unit_id is not None or c.viewer.is_admin):
-    if st.button(t("assessment.submit"), icon=":material/send:", key="assessment_submit",
-                 help=t("assessment.submit_help", total=len(own_indicators))):
-        save(assessment.submit, t("assessment.submitted"), period_id=period.id, unit_id=unit_id)
 
 # Kominfo's verification ---------------------------------------------------------------------------------
 if view.can_verify:
@@ -313,7 +349,7 @@ if c.viewer.is_admin and a is not None and a.status in ("submitted", "verified")
 st.subheader(t("assessment.evidence"))
 if view.evidence:
     for info in view.evidence:
-        cols = st.columns([1, 4, 2, 1, 1], vertical_alignment="center")
+        cols = st.columns([0.7, 4, 2.3, 1.5, 1.3], vertical_alignment="center")  # "Download" whole in English
         cols[0].write(f"#{info.indicator}")
         cols[1].text(info.filename)  # a name the uploader chose: text, never markdown
         cols[2].caption(f"{num(info.size / 1024, 0)} KB · {plain(info.uploaded_by)} · {moment(info.uploaded_at)}")

@@ -9,7 +9,20 @@ from core import formatting
 from core.evaluation import national, owners
 from core.org import units
 from db.types import utcnow
-from pages.common.shell import cached, ctx, deferred, guard, moment, num, save, show_flash, t
+from pages.common.shell import (
+    cached,
+    ctx,
+    deferred,
+    guard,
+    moment,
+    num,
+    save,
+    show_flash,
+    show_table,
+    t,
+    text,
+    wrap_height,
+)
 from pages.evaluation.periods import pick_period
 
 guard("verification")
@@ -34,17 +47,15 @@ state = st.segmented_control(t("eval.status"), list(counts), default="submitted"
                              format_func=lambda s: t(f"eval.status.{s}")) or "submitted"
 lines = [w for w in waiting if w.status == state]
 if lines:
-    st.dataframe(pd.DataFrame({
-        t("queue.kind"): [t(f"queue.kind.{w.kind}") for w in lines],
-        t("eval.unit"): [w.unit or "–" for w in lines],
-        t("eval.indicator"): [f"{w.indicator}. {w.name}" if w.indicator else "–" for w in lines],
-        t("queue.since"): [moment(w.since) if w.since else "–" for w in lines],
-        t("queue.age"): [age(w.since) for w in lines],
-        t("queue.note"): [w.note or "" for w in lines],
-    }), hide_index=True, width="stretch", height=min(480, 38 + 35 * len(lines)), column_config={
-        t("queue.kind"): st.column_config.TextColumn(width=150), t("eval.unit"): st.column_config.TextColumn(width=140),
-        t("eval.indicator"): st.column_config.TextColumn(width=260), t("queue.since"): st.column_config.TextColumn(width=130),
-        t("queue.age"): st.column_config.TextColumn(width=90), t("queue.note"): st.column_config.TextColumn(width=200)})
+    # Every cell whole at 1440 px: the kind and the moment fit their columns, a long indicator name wraps.
+    show_table(pd.DataFrame({
+        text("queue.kind"): [text(f"queue.kind.{w.kind}") for w in lines],
+        text("eval.unit"): [w.unit or "–" for w in lines],
+        text("eval.indicator"): [f"{w.indicator}. {w.name}" if w.indicator else "–" for w in lines],
+        text("queue.since"): [moment(w.since) if w.since else "–" for w in lines],
+        text("queue.age"): [age(w.since) for w in lines],
+        text("queue.note"): [w.note or "" for w in lines],
+    }), wrap=True, height=min(480, 38 + 35 * len(lines)))
     st.caption(t("queue.where"))
 else:
     st.caption(t("queue.empty", status=t(f"eval.status.{state}")))
@@ -68,9 +79,7 @@ frame = pd.DataFrame([{"no": p.number, "name": p.name,
                        "contributors": ", ".join(codes[full_to_id[n]] for n in p.contributors if n in full_to_id),
                        "status": t(f"eval.status.{p.status}") if p.status != "unassigned" else t("owners.unassigned"),
                        "level": "–" if p.level is None else str(p.level)} for p in progress])
-edited = st.data_editor(
-    frame, key=f"queue_owners_{period.id}", hide_index=True, width="stretch", num_rows="fixed",
-    disabled=["no", "name", "scorer", "status", "level"] if period.status == "open" else True, column_config={
+owner_columns = {
         "no": st.column_config.NumberColumn(t("eval.indicator_no"), width=40, format="%d"),
         "name": st.column_config.TextColumn(t("eval.indicator"), width=300),
         "scorer": st.column_config.TextColumn(t("assessment.scorer"), width=80),
@@ -78,7 +87,12 @@ edited = st.data_editor(
         "contributors": st.column_config.TextColumn(t("queue.contributors"), help=t("queue.contributors_help"),
                                                     width=170),
         "status": st.column_config.TextColumn(t("eval.status"), width=110),
-        "level": st.column_config.TextColumn(t("eval.level"), width=64)})
+        "level": st.column_config.TextColumn(t("eval.level"), width=64)}
+row = wrap_height(frame, owner_columns)  # a long indicator name wraps onto more lines rather than being cut
+edited = st.data_editor(
+    frame, key=f"queue_owners_{period.id}", hide_index=True, width="stretch", num_rows="fixed",
+    disabled=["no", "name", "scorer", "status", "level"] if period.status == "open" else True,
+    column_config=owner_columns, row_height=row, height=min(760, 38 + (row or 35) * len(frame) + 2))
 if period.status == "open" and st.button(t("queue.save_owners"), type="primary", icon=":material/save:",
                                          key="queue_owners_save"):
     wanted = {}

@@ -7,27 +7,23 @@ import pandas as pd
 import streamlit as st
 
 from core.access import Role
-from core.errors import MonevError
 from core.inventory import lists
 from core.org import units
 from core.records import listing, roundtrip
 from core.records.kinds import RecordKind
 from core.records.save import Change, save_records
+from pages.common.imports import import_flow
 from pages.common.shell import (
     ROOM_PX,
     cached,
-    call,
     ctx,
     deferred,
     header_px,
-    import_limits,
     money,
     num,
     save,
-    show_error,
     t,
     text,
-    uploader,
 )
 
 PAGE_SIZE = 200
@@ -171,20 +167,11 @@ def import_tab(kind: RecordKind) -> None:
     st.download_button(t("inventory.template"), data=template, file_name=f"templat-{kind.name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{kind.name}_template", icon=":material/table_view:")
-    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], f"{kind.name}_upload")
-    if upload is None:
-        return
-    try:
-        sheet = roundtrip.read_upload(upload.getvalue(), upload.name, kind, import_limits())
-        plan = call(roundtrip.import_upload, kind=kind, table=sheet, dry_run=True)
-    except MonevError as exc:
-        show_error(exc)
-        return
-    st.success(t("inventory.import_preview", **plan))
-    if sheet.ignored:
-        st.caption(t("inventory.import_ignored", columns=", ".join(sheet.ignored)))
-    if st.button(t("inventory.import_commit"), type="primary", key=f"{kind.name}_import_commit"):
-        save(roundtrip.import_upload, lambda done: t("inventory.import_done", **done), kind=kind, table=sheet)
+    import_flow(f"{kind.name}_upload", label=t("inventory.import_file"), commit=t("inventory.import_commit"),
+                read=lambda content, name, limits: roundtrip.read_upload(content, name, kind, limits),
+                write=roundtrip.import_upload, arguments=lambda sheet, _name: {"kind": kind, "table": sheet},
+                planned=lambda plan: t("inventory.import_preview", **plan),
+                done=lambda result: t("inventory.import_done", **result))
 
 
 def export_tab(kind: RecordKind, unit_ids: list[int] | None, search: str, year: int | None = None) -> None:

@@ -8,28 +8,24 @@ import streamlit as st
 
 from core import formatting
 from core.access import Role
-from core.errors import MonevError
 from core.inventory import lists
 from core.needs import accounts, sipd
 from core.needs.kind import NEED_CATEGORIES
 from core.org import units
 from db.types import utcnow
+from pages.common.imports import import_flow
 from pages.common.shell import (
     cached,
-    call,
     ctx,
     guard,
-    import_limits,
     money,
     num,
     number_field,
     save,
-    show_error,
     show_flash,
     show_table,
     t,
     text,
-    uploader,
 )
 
 guard("accounts")
@@ -42,27 +38,18 @@ YEARS = list(range(utcnow().year + 2, utcnow().year - 6, -1))
 
 
 def import_section(name: str, read, write, **kwargs) -> None:
-    """Upload, the dry run said in a sentence (every bad cell named), then the button that writes it all."""
+    """Upload, the rows it would write (every bad cell named instead when there is one), then the button
+    that writes it all (the shared import flow)."""
     st.subheader(t(f"accounts.{name}_import"))
     st.caption(t(f"accounts.{name}_import_help"))
-    upload = uploader(t("inventory.import_file"), ["xlsx", "csv"], f"{name}_upload")
-    if upload is None:
-        return
-    try:
-        table = read(upload.getvalue(), upload.name, import_limits())
-        plan = call(write, dry_run=True, table=table, **kwargs)
-    except MonevError as exc:
-        show_error(exc)
-        return
 
     def said(figures: dict) -> dict:
         return {k: (money(v) if k == "total" else num(v)) for k, v in figures.items()}
 
-    st.success(t(f"accounts.{name}_preview", **said(plan)))
-    if table.ignored:
-        st.caption(t("inventory.import_ignored", columns=", ".join(table.ignored)))
-    if st.button(t("inventory.import_commit"), type="primary", key=f"{name}_commit"):
-        save(write, lambda done: t(f"accounts.{name}_done", **said(done)), table=table, **kwargs)
+    import_flow(f"{name}_upload", label=t("inventory.import_file"), commit=t("inventory.import_commit"), read=read,
+                write=write, arguments=lambda table, _name: {"table": table, **kwargs},
+                planned=lambda plan: t(f"accounts.{name}_preview", **said(plan)),
+                done=lambda result: t(f"accounts.{name}_done", **said(result)))
 
 
 def chart_tab() -> None:
