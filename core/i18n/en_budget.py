@@ -177,7 +177,7 @@ MESSAGES = {
                                "consolidated procurement saved, as the head of LKPP reported it (Central Java, June "
                                "2025)",
     "savings.bad_discount": "The joint-procurement discount must be between 0 % and 100 %.",
-    "savings.source_required": "Say where the figure comes from (at most {most} characters).",
+    "savings.source_required": {"n": "most", "one": "Say where the figure comes from (at most {most} character).", "other": "Say where the figure comes from (at most {most} characters)."},
     "checks.kind.above_standard": "Above standard price",
     "checks.kind.above_standard.help": "Needs priced above the standard unit price of the item they name.",
     "checks.detail.budget_line": "Budget {year}, account {account}: {volume} {measure}, {total}",
@@ -202,8 +202,11 @@ MESSAGES = {
     "budget.requested_cost": "Requested after escalation",
     "budget.escalation_note": "Requested is at the prices the units asked; the ceiling, Funded and the RKA annex "
                               "use prices after {escalation} escalation.",
-    "budget.flagged": "Double-budget checks on these needs: {needs} needs with findings, worth {value}; estimated "
-                      "saving {saving}.",
+    "budget.flagged": {"n": "needs",
+                       "one": "Double-budget checks on these needs: {needs} need with findings, worth {value}; "
+                              "estimated saving {saving}.",
+                       "other": "Double-budget checks on these needs: {needs} needs with findings, worth {value}; "
+                                "estimated saving {saving}."},
     "budget.priority_mandatory": "{priority} · mandatory",
     "budget.unsaved_new": "These rules are not saved as a scenario; an export is titled “Rules not saved”.",
     "budget.unsaved_changes": "Scenario {name} has changes that are not saved; an export is titled “Rules not "
