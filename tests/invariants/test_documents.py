@@ -28,7 +28,7 @@ ORG = "Pemerintah Kota Malang"
 ASKED = {word for message in CATALOGUES["id"].values() for word in re.findall(r"\w+\?", message)}
 
 
-def unprinted(text: str) -> int:
+def stray_marks(text: str) -> int:
     """Question marks in a PDF's text other than those the messages ask: characters the font could not print."""
     return sum(1 for token in re.findall(r"\w*\?", text) if token not in ASKED)
 
@@ -171,13 +171,13 @@ def test_the_sla_report_and_the_annual_report_embed_their_font_and_print_every_c
                               org_name=ORG)
     sla_text = pdf_text(sla_pdf)
     assert "(waktu layanan − pemeliharaan − tidak terpantau)" in " ".join(sla_text.split())
-    assert unprinted(sla_text) == 0
+    assert stray_marks(sla_text) == 0
     by_id = {u.id: u for u in units}
     owners = [by_id[sv.unit_id].short_name or by_id[sv.unit_id].code for sv in services]
     words |= {w for sv in services for w in sv.name.split()}
     assert cut_names(sla_text, owners + [sv.name for sv in services], words) == {}
     annual_text = pdf_text(annual)
-    assert unprinted(annual_text) == 0
+    assert stray_marks(annual_text) == 0
     assert re.findall(r"\b(?:eval|report|measure)\.[a-z_.]+", annual_text) == []  # no message key as text
     assert cut_names(annual_text, [u.name for u in units], words) == {}
     assert embeds_its_font(sla_pdf) and embeds_its_font(annual)
