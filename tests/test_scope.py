@@ -194,6 +194,7 @@ ADMIN_ONLY = {
     "alerts.alerts.create_channel": {"data": None}, "alerts.alerts.update_channel": {"channel_id": 1, "data": None},
     "alerts.alerts.send_test": {"channel_id": 1},
     "org.logins.clear": {"username": "op_b"}, "org.logins.throttled": {},
+    "needs.savings.save_discount": {"percent": 15.0, "source": "Pengadaan konsolidasi 2025"},
     "inventory.lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
     "inventory.duplicates.resolve": {"key": "x", "action": "keep"},
     "evaluation.lifecycle.create_period": {"year": 2030}, "evaluation.periods.set_city_method": {"period_id": 1, "method": "average"},
@@ -235,7 +236,8 @@ SHARED_LISTS = ["inventory.lists.categories", "inventory.lists.positions",
                 "needs.budget.scenarios", "needs.budget.get_scenario", "needs.rka.title",
                 # the chart of accounts and the standard prices: the city's, no unit's rows
                 "needs.accounts.chart", "needs.accounts.codes", "needs.accounts.rules", "needs.sipd.standards",
-                "needs.kind.load_standards"]  # a scenario's rules; its outcome is read scoped
+                "needs.kind.load_standards",  # a scenario's rules; its outcome is read scoped
+                "needs.savings.discount"]  # the city's joint-procurement discount and its source: no unit's rows
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["org.users.change_own_password", "org.users.set_language", "org.users.language_of", "org.users.end_sessions"]
 

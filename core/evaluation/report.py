@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from PIL import Image
 from sqlmodel import Session
 
 from core import formatting
@@ -238,8 +239,6 @@ def _latin(text) -> str:
 
 def _keep_with_heading(doc: ReportPdf, picture: bytes, width_mm: float) -> None:
     """A new page first when a heading and the picture under it would not fit together (no orphan heading)."""
-    from PIL import Image
-
     with Image.open(io.BytesIO(picture)) as image:
         height_mm = width_mm * image.height / image.width
     if doc.get_y() + 12 + height_mm > doc.page_break_trigger:
