@@ -24,6 +24,9 @@ from probes.worker import ProbeWorker, WorkerThread
 log = logging.getLogger("monev")
 
 st.set_page_config(page_title="Monev TIK", page_icon=":material/monitor_heart:", layout="wide")
+# Streamlit writes its input hints in English only ("Press Enter to submit form"): in an Indonesian product they
+# are hidden (Enter still submits; the limits are in our own messages). Static CSS, no data in it.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
 
 @st.cache_resource(show_spinner=False)
@@ -251,24 +254,28 @@ def _main() -> None:
     if settings.worker_in_app and process_worker() is None:  # server.py's lifespan runs it otherwise
         _probe_worker(settings.database_url, engine, settings)
 
-    authenticator = None
-    if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):
-        authenticator = _log_out(settings, engine, st.session_state.get("username"))
-    viewer = _current_viewer(settings, engine)
-    lang = st.session_state.get("lang", lang)  # a session restored from the cookie takes the account's language
-    if viewer is None and st.session_state.get("authentication_status"):
-        authenticator = _log_out(settings, engine, None)  # deactivated or locked since logging in
-    if viewer is None:
-        authenticator = authenticator or _authenticator(settings, engine)
-        _login_routes(lang)
-        if not _login_form(settings, engine, authenticator, lang):
-            st.stop()
+    # Everything about logging in (the form, the cookie components) lives in this one container, so the page
+    # below it sits at the same place in the run that logs in and in every run after it: Streamlit then
+    # redraws the landing page in place instead of showing it twice while the next run draws.
+    with st.container():
+        authenticator = None
+        if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):
+            authenticator = _log_out(settings, engine, st.session_state.get("username"))
         viewer = _current_viewer(settings, engine)
-        lang = st.session_state.lang
+        lang = st.session_state.get("lang", lang)  # a session restored from the cookie takes the account's language
+        if viewer is None and st.session_state.get("authentication_status"):
+            authenticator = _log_out(settings, engine, None)  # deactivated or locked since logging in
+        if viewer is None:
+            authenticator = authenticator or _authenticator(settings, engine)
+            _login_routes(lang)
+            if not _login_form(settings, engine, authenticator, lang):
+                st.stop()
+            viewer = _current_viewer(settings, engine)
+            lang = st.session_state.lang
 
-    if st.session_state.pop("_renew_cookie", False):
-        # The password just changed, which revoked every earlier cookie: this session gets a fresh one.
-        (authenticator or _authenticator(settings, engine)).cookie_controller.set_cookie()
+        if st.session_state.pop("_renew_cookie", False):
+            # The password just changed, which revoked every earlier cookie: this session gets a fresh one.
+            (authenticator or _authenticator(settings, engine)).cookie_controller.set_cookie()
     ctx = Ctx(settings=settings, engine=engine, viewer=viewer, lang=lang)
     st.session_state[CTX_KEY] = ctx
     page = _navigation(ctx)
