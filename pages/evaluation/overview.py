@@ -2,13 +2,12 @@
 the top problems, trends, recommendations and the annual report. An skpd user sees their own unit
 beside the city figures, and no other unit's name."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from core.access import Role
-from core.evaluation import charts, leadership, report
-from pages.common.shell import cached, chart, ctx, guard, num, pct, plain, prepared_download, show_table, t
+from core.evaluation import leadership, report
+from pages.common.shell import ROOM_PX, cached, ctx, guard, num, pct, plain, prepared_download, show_table, t
 from pages.evaluation.periods import pick_period
 
 guard("overview")
@@ -77,41 +76,37 @@ if view.own_only:
         cols[3].metric(t("eval.status"), t(f"eval.status.{row.status}"), border=True)
 
 st.subheader(t("eval.ranking"))
+# Tables with a bar per row rather than Vega charts: the first chart of a browser session costs about half a
+# second to load its library, and this is leadership's landing page (the annual report draws the charts).
 metric = st.segmented_control(t("overview.rank_by"), ["spbe", "readiness", "availability"], default="spbe",
                               format_func=lambda m: t(f"overview.rank_by.{m}", index=idx), key="overview_rank_by") or "spbe"
 values = {"spbe": lambda r: r.spbe if r.rank else None, "readiness": lambda r: r.readiness.index,
           "availability": lambda r: r.availability}
-ranked = sorted((r for r in view.rows if values[metric](r) is not None), key=lambda r: (-values[metric](r), r.code))
-pick = ranked if len(ranked) <= 15 else ranked[:10] + ranked[-5:]
-if not ranked:
-    st.caption(t("overview.nothing_ranked"))
-elif metric == "availability":
-    frame = pd.DataFrame({"unit": [r.short_name for r in pick], "value": [r.availability for r in pick]})
-    chart(alt.Chart(frame, height=80 + 24 * len(pick)).mark_bar(color="#1e88e5").encode(
-        x=alt.X("value:Q", title=t("eval.availability") + " (%)", scale=alt.Scale(zero=False)),
-        y=alt.Y("unit:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
-        tooltip=[alt.Tooltip("unit:N", title=t("eval.unit")),
-                 alt.Tooltip("value:Q", title=t("eval.availability"), format=".2f")]))
-else:
-    chart(charts.ranking([{"unit": r.short_name, "value": values[metric](r)} for r in pick], c.lang,
-                         t(f"overview.rank_by.{metric}", index=idx), fw))
-if len(ranked) > 15:
-    st.caption(t("overview.top_bottom", total=len(ranked)))
 if metric == "spbe":
     st.caption(t("overview.ranked_verified", index=idx))
-# Text cells: Indonesian decimals (3,28) and "–" where there is no figure; the rows are already in rank order.
-ordered = sorted(view.rows, key=lambda r: (r.rank or 10**6, -(r.spbe or 0), r.name))
+# The chosen measure first, then every unit without it (by name): each unit once, nothing cut from the list.
+ordered = sorted(view.rows, key=lambda r: (values[metric](r) is None, -(values[metric](r) or 0),
+                                           -(r.spbe or 0), r.short_name or r.name))
+if not any(values[metric](r) is not None for r in ordered):
+    st.caption(t("overview.nothing_ranked"))
+shown_values = [values[metric](r) for r in ordered]
+low = 0.0 if metric != "availability" else float(int(min(v for v in shown_values if v is not None) or 0)
+                                                     if any(v is not None for v in shown_values) else 0)
+bar = t("overview.bar_percent" if metric == "availability" else "overview.bar")
 table = pd.DataFrame({
     t("eval.rank"): [str(r.rank) if r.rank else "–" for r in ordered],
-    t("eval.unit"): [r.short_name or r.name for r in ordered],  # as in the chart: the table then fits whole
+    t("eval.unit"): [r.short_name or r.name for r in ordered],
     t("eval.status"): [t(f"eval.status.{r.status}") for r in ordered],
+    bar: [None if v is None else round(v, 2) for v in shown_values],
     idx: [num(r.spbe, 2) for r in ordered],
     t("spbe.predicate"): [report.predicate_text(r.spbe, c.lang, fw) for r in ordered],
-    t("eval.readiness"): [num(r.readiness.index, 2) for r in ordered],
-    t("eval.availability"): ["–" if r.availability is None else pct(r.availability)
-                             for r in ordered],
+    t("overview.rank_by.readiness"): [num(r.readiness.index, 2) for r in ordered],
+    t("eval.availability"): ["–" if r.availability is None else pct(r.availability) for r in ordered],
 })
-show_table(table, height=min(420, 38 + 35 * len(table)))
+show_table(table, height=min(460, 38 + 35 * len(table)), column_config={
+    bar: st.column_config.ProgressColumn(bar, min_value=low, max_value=100.0 if metric == "availability" else 5.0,
+                                         format=" "),  # the figure itself is in its own column, written the house way
+})
 
 levels_word = "domains" if fw.domains() else "aspects"  # Pemdi has aspects only
 st.subheader(t(f"eval.weakest.{levels_word}"))
@@ -121,40 +116,46 @@ caption = t(f"eval.{levels_word}_unit") if own_row else t(f"eval.{levels_word}_c
 if not own_row and head.provisional and head.basis == "kominfo" and head.value is not None:  # the values behind a provisional headline
     caption += " " + t("overview.groups_provisional")
 st.caption(caption)
-# SPBE: domains beside aspects; Pemdi has aspects only, drawn across the page so their names show whole.
+# SPBE: domains beside aspects; Pemdi has aspects only. Weakest first, each with a bar on the 0–5 scale.
 left, right = st.columns(2) if fw.domains() else (st.container(), None)
-if any(v is not None for v in domain_values.values()):
-    chart(charts.groups(domain_values, {k: g.name for k, g in fw.domains().items()}, c.lang, idx, fw), where=left)
-if any(v is not None for v in aspect_values.values()):
-    chart(charts.groups(aspect_values, {k: g.name for k, g in fw.aspects().items()}, c.lang, idx, fw),
-          where=right or left)
+for where, kind, kind_values, nodes in ((left, "domain", domain_values, fw.domains()),
+                                        (right or left, "aspect", aspect_values, fw.aspects())):
+    known = sorted(((code, v) for code, v in kind_values.items() if v is not None), key=lambda p: (p[1], p[0]))
+    if not known:
+        continue
+    column = t(f"eval.{kind}")
+    with where:
+        show_table(pd.DataFrame({
+            column: [f"{code} {nodes[code].name}" for code, _ in known],
+            idx: [num(v, 2) for _, v in known],
+            t("overview.scale"): [round(v, 2) for _, v in known],
+            t("spbe.predicate"): [report.predicate_text(v, c.lang, fw) for _, v in known],
+        }), room=ROOM_PX if right is None else ROOM_PX // 2, column_config={
+            t("overview.scale"): st.column_config.ProgressColumn(t("overview.scale"), min_value=0.0, max_value=5.0,
+                                                                 format=" ")})
 if not any(v is not None for v in [*domain_values.values(), *aspect_values.values()]):
     left.caption(t("eval.groups_none", kind=t(f"eval.{levels_word[:-1]}").lower()))
-left, right = st.columns([3, 2])
-with left:
-    st.caption(t("eval.weakest_indicators"))
+st.caption(t("eval.weakest_indicators"))
+show_table(pd.DataFrame({
+    t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
+    t("eval.indicator"): [fw.indicator(n).name for n, _ in view.weakest_indicators],
+    t("eval.mean_level"): [num(v, 2) for _, v in view.weakest_indicators],
+}))
+st.caption(t("eval.trend"))
+if view.trend:
+    history = [p for p in view.trend if p.get("framework")]
     show_table(pd.DataFrame({
-        t("eval.indicator_no"): [n for n, _ in view.weakest_indicators],
-        t("eval.indicator"): [fw.indicator(n).name for n, _ in view.weakest_indicators],
-        t("eval.mean_level"): [num(v, 2) for _, v in view.weakest_indicators],
-    }), room=470)
-with right:
-    st.caption(t("eval.trend"))
-    if view.trend:
-        chart(charts.trend(view.trend, c.lang, report.index_names(c.lang)))
-        history = [p for p in view.trend if p.get("framework")]
-        st.dataframe(pd.DataFrame({
-            t("eval.year"): [str(p["year"]) for p in history],
-            t("eval.series"): [t(f"eval.series.{p['series'].partition(':')[0]}",
-                                 index=report.index_names(c.lang)[p["framework"]])
-                               + (" · " + t("eval.provisional") if p.get("provisional") else "") for p in history],
-            t("eval.value"): [num(p["value"], 2) for p in history],
-            t("spbe.predicate"): [p["band"].label(c.lang) if p["band"] else "–" for p in history],
-        }), hide_index=True, width="stretch")
-        if len({p["framework"] for p in history}) > 1:
-            st.caption(t("overview.history_frameworks"))
-    else:
-        st.caption(t("overview.no_trend"))
+        t("eval.year"): [str(p["year"]) for p in history],
+        t("eval.series"): [t(f"eval.series.{p['series'].partition(':')[0]}",
+                             index=report.index_names(c.lang)[p["framework"]])
+                           + (" · " + t("eval.provisional") if p.get("provisional") else "") for p in history],
+        t("eval.value"): [num(p["value"], 2) for p in history],
+        t("spbe.predicate"): [p["band"].label(c.lang) if p["band"] else "–" for p in history],
+    }))
+    if len({p["framework"] for p in history}) > 1:
+        st.caption(t("overview.history_frameworks"))
+else:
+    st.caption(t("overview.no_trend"))
 
 st.subheader(t("eval.top_problems"))
 tabs = st.tabs([t(f"eval.problem.{k}") + f" ({len(v)})" for k, v in view.problems.items()])
