@@ -598,8 +598,13 @@ MESSAGES: dict[str, str | dict] = {
     "evaluation.evidence_runnable": "File {filename} holds a program or macros inside and is not accepted as evidence.",
     "auth.throttled": {
         "n": "minutes",
-        "one": "Too many failed logins from here. Try again in {minutes} minute; sessions already logged in are not affected.",
-        "other": "Too many failed logins from here. Try again in {minutes} minutes; sessions already logged in are not affected.",
+        "one": "Too many failed logins from this device or address. Try again in {minutes} minute (an attempt before then makes the wait longer); sessions already logged in are not affected.",
+        "other": "Too many failed logins from this device or address. Try again in {minutes} minutes (an attempt before then makes the wait longer); sessions already logged in are not affected.",
+    },
+    "auth.throttled_name": {
+        "n": "seconds",
+        "one": "This user name is being tried again and again with wrong passwords from many addresses, and the attempts from here failed too: one attempt every 30 seconds. Try again in {seconds} second.",
+        "other": "This user name is being tried again and again with wrong passwords from many addresses, and the attempts from here failed too: one attempt every 30 seconds. Try again in {seconds} seconds.",
     },
     "admin_users.unlock_help": "Failed logins never lock an account or end its sessions; attempts from where they kept failing are only delayed. This lifts that delay for this name.",
     "probe.dns_timeout": "DNS did not answer for {host} within {seconds} s (is the DNS server down or slow?).",

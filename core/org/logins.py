@@ -1,12 +1,15 @@
 """Logging in, throttled so a stranger cannot turn it against the account's owner.
 
 Failures are counted per name as typed (whether or not an account has it, so the answers and their timing
-never tell which names exist) and per client address:
+never tell which names exist) and per client address. Only a client that has failed is ever made to wait:
 - five failures of one name from one client within 15 minutes: that client waits out the 15 minutes for
-  that name; the owner logging in from elsewhere is not affected;
+  that name;
 - twenty failures from one client, whatever the names: that client waits out the 15 minutes;
-- thirty failures of one name from anywhere (a spread-out attack): that name takes one attempt every 30 s.
-Nothing here ends a session that is already logged in, and no failure locks an account.
+- thirty failures of one name from anywhere (a spread-out attack): a client that has itself failed on that
+  name in the window gets one attempt every 30 s on it.
+A client without recent failures is never delayed, so the owner's right password from their own device gets
+in during any attack; an attempt refused by a wait is recorded like a failure (a stranger who keeps trying
+keeps waiting). Nothing here ends a session that is already logged in, and no failure locks an account.
 """
 
 from datetime import datetime, timedelta
@@ -37,20 +40,22 @@ def _failures(session: Session, since: datetime, **where) -> tuple[int, datetime
     return count, newest
 
 
-def _wait(session: Session, name: str, client: str, now: datetime) -> timedelta | None:
-    """How long this client must wait before trying this name again; None when it may try now."""
+def _wait(session: Session, name: str, client: str, now: datetime) -> tuple[timedelta, str] | None:
+    """How long this client must wait before trying this name again and why ("client": its own failures;
+    "name": the name is under attack and this client failed on it too); None when it may try now."""
     since = now - WINDOW
     waits = []
     pair, newest = _failures(session, since, username=name, client=client)
     if pair >= PER_NAME_AND_CLIENT:
-        waits.append(newest + WINDOW - now)
+        waits.append((newest + WINDOW - now, "client"))
     anyone, newest = _failures(session, since, client=client)
     if anyone >= PER_CLIENT:
-        waits.append(newest + WINDOW - now)
-    spread, newest = _failures(session, since, username=name)
-    if spread >= PER_NAME and newest + SLOW > now:
-        waits.append(newest + SLOW - now)
-    waits = [w for w in waits if w > timedelta(0)]
+        waits.append((newest + WINDOW - now, "client"))
+    if pair:  # the name-wide slow-down holds only for a client that has failed on the name itself
+        spread, newest = _failures(session, since, username=name)
+        if spread >= PER_NAME and newest + SLOW > now:
+            waits.append((newest + SLOW - now, "name"))
+    waits = [w for w in waits if w[0] > timedelta(0)]
     return max(waits) if waits else None
 
 
@@ -69,7 +74,12 @@ def authenticate(*, session: Session, username: str, password: str, client: str 
     wait = _wait(session, name, client, now)
     if wait is not None:
         passwords.burn_time(password or "")  # as long as a real check: the answer tells nothing
-        raise LoginThrottled("auth.throttled", minutes=_minutes(wait))
+        # Recorded like a failure: a stranger who keeps trying through the wait keeps this client waiting.
+        session.add(LoginAttempt(at=now, username=name, client=client, ok=False))
+        delay, why = wait
+        if why == "name":
+            raise LoginThrottled("auth.throttled_name", seconds=max(1, int(delay.total_seconds() + 0.999)))
+        raise LoginThrottled("auth.throttled", minutes=_minutes(delay))
     user = session.scalar(select(User).where(User.username == name)) if name else None
     if user is None or not user.active:
         passwords.burn_time(password or "")

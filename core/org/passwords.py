@@ -54,5 +54,7 @@ _dummy_hashes: dict[int, str] = {}
 
 def burn_time(password: str) -> None:
     """Check against a throwaway hash, so an unknown user name costs as long as a wrong password."""
-    dummy = _dummy_hashes.setdefault(_rounds, bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=_rounds)).decode())
+    dummy = _dummy_hashes.get(_rounds)
+    if dummy is None:  # made once per cost (setdefault would hash on every call: two hashes for a stranger)
+        dummy = _dummy_hashes[_rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=_rounds)).decode()
     verify(password, dummy)
