@@ -103,7 +103,9 @@ MIN_DISTINCT_CHARACTERS = 12  # a secrets.token_urlsafe(48) key has about 45; "a
 def _check_cookie_key(key: str) -> None:
     """Refuse a key that is known, short, or low in entropy (few distinct characters, a repeated pattern):
     a cookie signed with one can be forged."""
-    repeated = any(len(key) % n == 0 and key == key[:n] * (len(key) // n) for n in range(1, 9))
+    # A key that repeats a shorter run (whole or with a part of it at the end): "0123456789abcdefghij" twice
+    # has twenty distinct characters and half a key's secret.
+    repeated = any(all(key[i] == key[i % n] for i in range(n, len(key))) for n in range(1, len(key) // 2 + 1))
     if (key.strip().lower() in KNOWN_DEFAULT_KEYS or len(key) < MIN_COOKIE_KEY_LENGTH
             or len(set(key)) < MIN_DISTINCT_CHARACTERS or repeated):
         raise SettingsError("settings.cookie_key_unsafe", length=MIN_COOKIE_KEY_LENGTH)

@@ -32,12 +32,21 @@ def test_outside_demo_a_missing_cookie_key_stops_the_app_and_says_how_to_fix_it(
     assert "MONEV_COOKIE_KEY belum diisi" in message and "secrets.token_urlsafe" in message
 
 
-@pytest.mark.parametrize("key", ["some_key", "changeme", "pendek-sekali", "a" * 32, "abcd" * 12, "0123456789" * 4])
+@pytest.mark.parametrize("key", ["some_key", "changeme", "pendek-sekali", "a" * 32, "abcd" * 12, "0123456789" * 4,
+                                 "0123456789abcdefghij" * 2, "Kominfo-Malang-2026!" * 2 + "Komi"])
 def test_a_library_default_or_short_cookie_key_is_refused(clean_env, monkeypatch, key):
     monkeypatch.setenv("MONEV_COOKIE_KEY", key)
     with pytest.raises(SettingsError) as err:
         load_settings()
     assert err.value.key == "settings.cookie_key_unsafe"
+
+
+def test_a_random_key_of_the_documented_kind_is_accepted(clean_env, monkeypatch):
+    import secrets
+
+    for _ in range(50):
+        monkeypatch.setenv("MONEV_COOKIE_KEY", secrets.token_urlsafe(48))
+        assert load_settings().secret_cookie_key()
 
 
 def test_demo_mode_makes_one_random_cookie_key_and_keeps_it(clean_env, monkeypatch):
