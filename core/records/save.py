@@ -157,9 +157,18 @@ def match(kind: RecordKind, names: Lookup, stored: Stored, changes: list[Change]
                               if stored.values[rid]["unit"] == values["unit"]), None)
         merged = {**(stored.values[record_id] if record_id is not None else {}), **values}
         if record_id is None:
+            # A new record's columns the file leaves out take their default; a required one has none, and
+            # that is a problem of this row and column like any unreadable cell, never an error of the import.
+            missing = []
             for column in kind.editable:
                 if column.field not in merged:
-                    merged[column.field] = column.read("", names, merged["unit"])
+                    try:
+                        merged[column.field] = column.read("", names, merged["unit"])
+                    except cells.CellError as exc:
+                        missing.append(Problem(column.field, exc.key, **exc.params))
+            if missing:
+                problems += _on(missing, change.line)
+                continue
         kind.complete(merged, names)
         rows.append(Row(change.line, record_id, merged))
     return rows, problems
