@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import streamlit as st
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -29,8 +30,11 @@ from core.services import public, voice
 from db.engine import session_scope
 from web import agents as agent_routes
 from web import api as api_routes
+from web import bodies
 from web import opendata as opendata_routes
-from web.common import STATE, page_lang
+from web.bodies import BadBody
+from web.common import STATE, page_lang, read_body
+from web.guard import Guard
 
 log = logging.getLogger("monev.server")
 CACHE_S = 30  # the public page is at most this old: one computation serves every visitor meanwhile
@@ -137,21 +141,20 @@ def _take_feedback(engine, settings, service_id: int, rating: int, comment: str,
 
 
 async def feedback(request: Request) -> Response:
-    """The public feedback form (no script): stored as plain text, then back to the page with a notice."""
+    """The public feedback form (no script): stored as plain text, then back to the page with a notice. A body
+    no form of ours sends (too large, a service id that is no number or too big) is a 400 or 413 saying so."""
     engine, settings = STATE["engine"], STATE["settings"]
     if engine is None:
         return Response("", status_code=503)
-    raw = await request.body()
     lang = page_lang(request)
-    if len(raw) > MAX_FORM_BYTES:
-        return RedirectResponse(f"/publik?lang={lang}&masukan=invalid", status_code=303)
-    form = parse_qs(raw.decode("utf-8", "replace"))
     try:
-        service_id, rating = int(form.get("service", [""])[0]), int(form.get("rating", [""])[0])
-    except ValueError:
-        return RedirectResponse(f"/publik?lang={lang}&masukan=invalid", status_code=303)
-    outcome = await run_in_threadpool(_take_feedback, engine, settings, service_id, rating,
-                                      form.get("comment", [""])[0], _client(request, settings))
+        raw = await read_body(request, MAX_FORM_BYTES)
+        fields = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+        form = bodies.parse_form(bodies.Feedback, fields)
+    except BadBody as exc:
+        return HTMLResponse(public.refusal_html(lang, str(exc)), status_code=exc.status)
+    outcome = await run_in_threadpool(_take_feedback, engine, settings, form.service, form.rating or 0, form.comment,
+                                      _client(request, settings))
     return RedirectResponse(f"/publik?lang={lang}&masukan={outcome}", status_code=303)
 
 
@@ -212,7 +215,7 @@ async def metrics_route(request: Request) -> Response:
     return Response(body, media_type="text/plain; version=0.0.4")
 
 
-app = st.App("app.py", lifespan=lifespan, routes=[
+app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(Guard)], routes=[
     Route("/publik", status_page), Route("/publik/status.json", status_json), Route("/publik/feed.atom", feed),
     Route("/publik/masukan", feedback, methods=["POST"]), Route("/healthz", healthz), Route("/metrics", metrics_route),
     *opendata_routes.ROUTES, *agent_routes.ROUTES, *api_routes.ROUTES])

@@ -22,6 +22,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class AppUrl(str):
+    """The app's base URL, carrying the server process's pid."""
+
+    pid: int
+
+
 @contextmanager
 def running_app(env: dict[str, str], cwd, script: str = "server.py", port: int | None = None,
                 address: str = "127.0.0.1"):
@@ -34,7 +40,8 @@ def running_app(env: dict[str, str], cwd, script: str = "server.py", port: int |
     log = open(os.path.join(cwd, "streamlit.log"), "w")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
                             stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://{address}:{port}"
+    base = AppUrl(f"http://{address}:{port}")
+    base.pid = proc.pid  # for a test that reads the server's memory
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -3,6 +3,7 @@ served by the app's own process (`streamlit run server.py`) without login, cache
 /healthz. In chromium with JavaScript off: the page is all there."""
 
 import json
+import urllib.error
 import urllib.request
 from datetime import timedelta
 
@@ -225,7 +226,8 @@ def test_the_public_form_takes_feedback_and_says_when_there_is_too_much(env, sto
     queue = _service_ids(store)["Antrean Puskesmas"]
 
     def post(rating):
-        body = urllib.parse.urlencode({"service": queue, "rating": rating, "comment": PAYLOADS[0]}).encode()
+        fields = {"service": queue, "comment": PAYLOADS[0], **({"rating": rating} if rating is not None else {})}
+        body = urllib.parse.urlencode(fields).encode()
         request = urllib.request.Request(f"{base}/publik/masukan?lang=id", data=body, method="POST",
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         with urllib.request.urlopen(request, timeout=30) as response:  # follows the 303 back to the page
@@ -234,7 +236,11 @@ def test_the_public_form_takes_feedback_and_says_when_there_is_too_much(env, sto
     with running_app(env, tmp_path) as base:
         url, page = post(5)
         assert url.endswith("masukan=thanks") and "Terima kasih" in page
-        assert post("x")[0].endswith("masukan=invalid")
+        assert post(None)[0].endswith("masukan=invalid")  # no rating chosen: the page says what to do
+        assert post(7)[0].endswith("masukan=invalid")
+        with pytest.raises(urllib.error.HTTPError) as refused:  # what no form of ours sends: 400, saying so
+            post("x")
+        assert refused.value.code == 400 and "tidak dapat dibaca" in refused.value.read().decode()
         post(4), post(3)
         url, page = post(2)
         assert url.endswith("masukan=too_many") and "sudah cukup banyak" in page

@@ -12,10 +12,13 @@ from core.errors import MonevError
 from core.org import tokens
 from core.publish import api, opendata
 from db.engine import session_scope
-from web.common import STATE, bearer, error, lang_of, refused, unavailable
+from web import opendata as opendata_routes
+from web.common import STATE, bearer, client, error, lang_of, refused, shared, unavailable
 
 MAX_LIMIT, DEFAULT_LIMIT = 1000, 100
+CACHE_S = opendata_routes.CACHE_S
 limits = tokens.RateLimit()
+failures = tokens.FailureLimit()  # wrong tokens per client: a guesser waits
 
 
 def _page(request: Request, rows: list[dict]) -> dict:
@@ -57,6 +60,11 @@ def endpoint(read: Callable) -> Callable:
         if engine is None:
             return unavailable(request)
 
+        caller = client(request)
+        if wait := failures.wait_s(caller):
+            return error("too_many_failures", f"more than {failures.per_minute} wrong tokens a minute from here",
+                         429, {"Retry-After": str(max(1, round(wait)))})
+
         def run():
             with session_scope(engine) as session:
                 viewer, token_id = tokens.viewer_for(session, bearer(request))
@@ -73,6 +81,7 @@ def endpoint(read: Callable) -> Callable:
         except _Bad as exc:
             return error("bad_request", str(exc), 400)
         except tokens.TokenRefused as exc:
+            failures.failed(caller)
             return refused(exc, request, 401)
         except MonevError as exc:
             return refused(exc, request, 400)
@@ -103,13 +112,16 @@ def _inventory(request, session, viewer, settings):
 
 
 def _evaluation(request, session, viewer, settings):
-    return api.evaluation(session=session, viewer=viewer, zone=settings.zone, org_name=settings.org_name)
+    # Every period's overview is seconds of work: one computation per scope serves every token of that scope
+    # for CACHE_S (the figures move when Kominfo verifies, not by the minute).
+    return shared(("evaluation", settings.database_url, viewer.role.value, viewer.unit_id), CACHE_S,
+                  lambda: api.evaluation(session=session, viewer=viewer, zone=settings.zone,
+                                         org_name=settings.org_name))
 
 
 def _datasets(request, session, viewer, settings):
-    return [opendata.build(session, name, settings.zone, settings.org_name).metadata(lang_of(request),
-                                                                                      settings.org_name)
-            for name in opendata.NAMES]
+    # The same datasets, from the same cache, as /publik/data.
+    return [opendata_routes._dataset(name).metadata(lang_of(request), settings.org_name) for name in opendata.NAMES]
 
 
 READS = {  # path → (handler, summary, query parameters)

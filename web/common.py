@@ -1,16 +1,37 @@
 """What every route shares: the store and settings the server's lifespan opened, JSON errors, bearer
-tokens, the client's address and a bounded JSON body."""
+tokens, the client's address and a bounded body read into its model."""
 
-import json
+import threading
+import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from core.errors import MonevError
 from core.org import logins
+from web.bodies import BadBody, Body, parse_json
 
 # What the lifespan opened, for the routes (Streamlit's App does not hand the lifespan's state to requests).
 STATE: dict = {"settings": None, "engine": None}
+
+
+_shared: dict = {}
+_shared_locks: dict = {}
+_guard = threading.Lock()
+
+
+def shared(key: tuple, ttl_s: float, make):
+    """`make()` computed at most once per `ttl_s` for `key`, however many callers ask meanwhile (the others
+    wait for the one computing): the expensive reads every route of the same data shares. Call off the loop."""
+    with _guard:
+        lock = _shared_locks.setdefault(key, threading.Lock())
+    with lock:
+        hit = _shared.get(key)
+        if hit is not None and time.monotonic() - hit[0] < ttl_s:
+            return hit[1]
+        value = make()
+        _shared[key] = (time.monotonic(), value)
+        return value
 
 
 def lang_of(request: Request) -> str:
@@ -52,18 +73,21 @@ def client(request: Request) -> str:
                                  settings.trusted_proxies if settings else 0)
 
 
-class BadBody(Exception):
-    pass
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, read in chunks and refused past `limit` (web.guard refuses it earlier for every route; this
+    keeps a route safe wherever it is mounted)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadBody(f"body larger than {limit} bytes", 413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadBody(f"body larger than {limit} bytes", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
-async def json_body(request: Request, limit: int) -> dict:
-    raw = await request.body()
-    if len(raw) > limit:
-        raise BadBody(f"body larger than {limit} bytes")
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError as exc:
-        raise BadBody(f"not JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise BadBody("the body must be a JSON object")
-    return body
+async def json_body(request: Request, model: type[Body], limit: int) -> Body:
+    """The body as `model`, or BadBody saying what does not fit (too large, not JSON, a field's type)."""
+    return parse_json(model, await read_body(request, limit))

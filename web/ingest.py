@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 
 from core import startup
 from core.config import load_settings
 from web import agents
 from web.common import STATE
+from web.guard import Guard
 
 
 @asynccontextmanager
@@ -22,4 +24,4 @@ async def lifespan(_app):
     yield
 
 
-app = Starlette(routes=agents.ROUTES, lifespan=lifespan)
+app = Starlette(routes=agents.ROUTES, lifespan=lifespan, middleware=[Middleware(Guard)])

@@ -2,7 +2,6 @@
 metadata; /publik/data/{name}.csv and .json are the files (the JSON carries the metadata beside the rows)."""
 
 import html
-import time
 from datetime import date
 
 from starlette.concurrency import run_in_threadpool
@@ -14,21 +13,18 @@ from core import formatting
 from core.i18n import t
 from core.publish import opendata
 from db.engine import session_scope
-from web.common import STATE, error, page_lang, unavailable
+from web.common import STATE, error, page_lang, shared, unavailable
 
 CACHE_S = 300  # aggregates of a day's data: one computation serves every download meanwhile
-_cache: dict[str, tuple[float, opendata.Dataset]] = {}
 
 
 def _dataset(name: str) -> opendata.Dataset:
-    hit = _cache.get(name)
-    if hit is not None and time.monotonic() - hit[0] < CACHE_S:
-        return hit[1]
-    settings = STATE["settings"]
-    with session_scope(STATE["engine"]) as session:
-        made = opendata.build(session, name, settings.zone, settings.org_name)
-    _cache[name] = (time.monotonic(), made)
-    return made
+    """A dataset as computed at most CACHE_S ago: one computation serves /publik/data and /api/v1/opendata."""
+    def make():
+        settings = STATE["settings"]
+        with session_scope(STATE["engine"]) as session:
+            return opendata.build(session, name, settings.zone, settings.org_name)
+    return shared(("opendata", STATE["settings"].database_url, name), CACHE_S, make)
 
 
 async def download(request: Request) -> Response:

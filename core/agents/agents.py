@@ -42,6 +42,10 @@ PULL_S = 120  # how often an agent asks for its target list (a conditional reque
 FUTURE = timedelta(minutes=2)  # a result timed later than this after the server's clock is refused
 PAST = timedelta(days=7)  # … and one older than this (an outbox kept over a long weekend still lands)
 MAX_BATCH = 5000
+MAX_SEQ = 2**63  # a BIGINT: a sequence number past it cannot be stored
+MAX_BACKLOG = 2**31 - 1
+MAX_REASON = 300  # a probe's reason as stored (a catalogue key and its values)
+MAX_DETAILS = 16 * 1024  # bytes of JSON: an SNMP interface table fits, a dump does not
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is read off a screen and typed
 
 
@@ -280,9 +284,10 @@ def _refusal(item: dict, last: dict[int, datetime | None], now: datetime) -> tup
     """Why a pushed result cannot be stored (None when it can), and its time; `last` holds each own target's
     latest check time, this batch's included."""
     target_id = item.get("target_id")
-    if not isinstance(target_id, int) or target_id not in last:
+    if type(target_id) is not int or target_id not in last:  # a bool is an int to Python, not an id
         return "target_not_assigned", None
-    if item.get("status") not in CHECK_RESULTS:
+    status = item.get("status")
+    if not isinstance(status, str) or status not in CHECK_RESULTS:  # a list is no status (and not hashable)
         return "status_invalid", None
     at = _parse_time(item.get("at"))
     if at is None:
@@ -296,8 +301,13 @@ def _refusal(item: dict, last: dict[int, datetime | None], now: datetime) -> tup
     latency = item.get("latency_ms")
     if latency is not None and (not isinstance(latency, int | float) or not 0 <= latency < 3_600_000):
         return "latency_invalid", at
-    if not isinstance(item.get("details", {}), dict) or not isinstance(item.get("reason", ""), str):
+    details, reason = item.get("details") or {}, item.get("reason", "")
+    if not isinstance(details, dict) or not isinstance(reason, str):
         return "shape_invalid", at
+    if len(reason) > MAX_REASON:
+        return "reason_too_long", at
+    if len(json.dumps(details, default=str)) > MAX_DETAILS:  # kept in target_state: a size the app can carry
+        return "details_too_large", at
     return None, at
 
 
@@ -314,7 +324,7 @@ def ingest(engine: Engine, credential: str, items: list[dict], *, backlog: int, 
         if engine.dialect.name == "postgresql":
             session.refresh(agent, with_for_update=True)  # two pushes of one agent at once: the second waits
         seqs = [i.get("seq") for i in items]
-        if any(not isinstance(s, int) or s <= 0 for s in seqs):
+        if any(type(s) is not int or not 0 < s < MAX_SEQ for s in seqs):
             raise AgentRefused("agent.seq_invalid", status=400)
         fresh = sorted((i for i in items if i["seq"] > agent.acked_seq), key=lambda i: i["seq"])
         ack = Ack(ack=max([agent.acked_seq, *seqs]), duplicates=len(items) - len(fresh))
@@ -342,7 +352,7 @@ def ingest(engine: Engine, credential: str, items: list[dict], *, backlog: int, 
             log.warning("agent %s pushed %d results for targets not its own (first seq %d) from %s",
                         agent.name, len(refused_elsewhere), refused_elsewhere[0]["seq"], address)
         ack.stored = write_in(session, results, zone=zone, windows=windows, now=now)
-        agent.acked_seq, agent.backlog = ack.ack, max(0, int(backlog))
+        agent.acked_seq, agent.backlog = ack.ack, min(MAX_BACKLOG, max(0, int(backlog)))
         agent.stored += ack.stored
         agent.refused += len(ack.refused)
         touch(session, agent, address=address, version=version, now=now)

@@ -111,3 +111,37 @@ class RateLimit:
                 return 60 - (now - seen[0])
             seen.append(now)
             return 0.0
+
+
+FAILURES_PER_MINUTE = 10  # wrong tokens one client may present in a minute before it is made to wait
+
+
+class FailureLimit:
+    """Wrong credentials per client (an address) in any sliding minute, in this process: past the limit the
+    client waits until its oldest failure is a minute old, before any token it presents is even looked up."""
+
+    def __init__(self, per_minute: int = FAILURES_PER_MINUTE, clients: int = 10_000):
+        self.per_minute, self.clients = per_minute, clients
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        seen = self._seen.setdefault(client, deque())
+        while seen and seen[0] <= now - 60:
+            seen.popleft()
+        return seen
+
+    def wait_s(self, client: str, now: float | None = None) -> float:
+        """0 when this client may present a token now; else the seconds until it may."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            seen = self._recent(client, now)
+            return 60 - (now - seen[0]) if len(seen) >= self.per_minute else 0.0
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._seen) >= self.clients:  # many addresses: forget those with nothing recent
+                for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - 60]:
+                    del self._seen[key]
+            self._recent(client, now).append(now)

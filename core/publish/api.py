@@ -97,6 +97,11 @@ def inventory_counts(*, session: Session, viewer: Viewer) -> list[dict]:
              "applications": apps.get(u.id, 0)} for u in list_units(session=session, viewer=viewer)]
 
 
+def _headline(head) -> dict:
+    return {"value": _round(head.value, 2), "provisional": head.provisional, "basis": head.basis,
+            "verified": head.verified, "of": head.of}
+
+
 def evaluation(*, session: Session, viewer: Viewer, zone: ZoneInfo, org_name: str) -> list[dict]:
     """Per period: the city's index (for a city-wide token) and each visible unit's verified index."""
     out = []
@@ -105,6 +110,8 @@ def evaluation(*, session: Session, viewer: Viewer, zone: ZoneInfo, org_name: st
         out.append({"year": period.year, "framework": view.framework.code, "index_name": view.framework.index_name,
                     "status": period.status,
                     "city_index": None if view.own_only else _round(view.city.index, 2),
+                    # The figure Ringkasan Kota's headline shows: provisional while the period runs, with its basis.
+                    "city_headline": None if view.own_only else _headline(view.city.headline),
                     "units": [{"unit_id": r.unit_id, "code": r.code, "name": r.name, "status": r.status,
                                "index": _round(r.spbe, 2), "predicate": r.predicate} for r in view.rows]})
     return out

@@ -229,6 +229,14 @@ def _form(service: PublicService, lang: str) -> str:
             f'</textarea></label><br><button type="submit">{_e(t("public.send", lang))}</button></form></details>')
 
 
+def refusal_html(lang: str, detail: str) -> str:
+    """A short page for a feedback post no form of ours sends (tampered or too large): what was wrong, escaped,
+    and the way back."""
+    return (f'<!doctype html><html lang="{_e(lang)}"><meta charset="utf-8"><title>{_e(t("public.refused", lang))}</title>'
+            f'<h1>{_e(t("public.refused", lang))}</h1><p>{_e(t("public.refused_help", lang))}</p>'
+            f'<p><code>{_e(detail)}</code></p><p><a href="/publik?lang={_e(lang)}">{_e(t("public.back", lang))}</a></p>')
+
+
 def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str, notice: str = "") -> str:
     """The page, complete: inline CSS, no script, readable on a phone, every data value escaped."""
     def when(at: datetime | None) -> str:
