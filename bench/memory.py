@@ -2,6 +2,10 @@
 read, previewed and committed, each in a fresh process so its peak RSS is the import's alone. The
 reference, in the same run: the same process with the app loaded and the store open, before reading
 anything, and a 1,000-row import. Goal: the largest import stays under 500 MB.
+
+Then the server under a 200 MB POST to each route it serves, with a Content-Length and chunked without one
+(`streamlit run server.py` on the demo city): its RSS while each is sent beside its idle RSS in the same
+run. Goal: no route grows it by 50 MB.
 """
 
 import io
@@ -116,7 +120,37 @@ def main() -> None:
         took = f", read + preview + commit {r['seconds']:.1f} s" if "seconds" in r else ""
         goal = f" (goal < {LIMIT_MB} MB)" if label.startswith(f"{rows:,}") else ""
         print(f"memory, {label}: peak RSS {r['peak_mb']:.0f} MB{goal} (after loading {r['loaded_mb']:.0f} MB){took}")
+    post_bodies(folder, _env)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def post_bodies(folder: Path, env: dict[str, str]) -> None:
+    import threading
+
+    from tests.browser import running_app
+    from tests.test_hardening_server import ROUTES, rss_mb, send
+
+    with running_app(env, folder) as base:
+        send(base, "/publik", True)  # warms the routes' imports
+        idle = rss_mb(base.pid)
+        print(f"memory, server idle (demo city): RSS {idle:.0f} MB")
+        for path in ROUTES:
+            for declared in (True, False):
+                peak, done = [rss_mb(base.pid)], threading.Event()
+
+                def sample(peak=peak, done=done):
+                    while not done.wait(0.05):
+                        peak.append(rss_mb(base.pid))
+                sampler = threading.Thread(target=sample)
+                sampler.start()
+                started = time.perf_counter()
+                status = send(base, path, declared)
+                done.set()
+                sampler.join()
+                how = "Content-Length" if declared else "chunked"
+                print(f"memory, 200 MB POST {path} ({how}): answered {status or 'cut off'} in "
+                      f"{time.perf_counter() - started:.2f} s, RSS peak {max(peak):.0f} MB "
+                      f"(+{max(peak) - idle:.0f} MB over idle {idle:.0f} MB; goal < +50)")
 
 
 if __name__ == "__main__":
