@@ -172,6 +172,7 @@ def _metrics(at) -> dict[str, object]:
     return {m.label: m for m in at.metric}
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 @pytest.mark.parametrize("username", VIEWERS)
 def test_every_page_shows_the_same_requested_and_flagged_figures(pages, username):
     """Read off the pages: Kebutuhan TIK's status totals; Cek Anggaran Ganda's needs checked (equal to Kebutuhan
@@ -219,6 +220,7 @@ def test_every_page_shows_the_same_requested_and_flagged_figures(pages, username
         assert said in [shown(c.value) for c in budget_page.caption], (username, year)
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 @pytest.mark.parametrize("username", ("admin", "pimpinan"))
 def test_the_budget_page_writes_availability_as_every_page_writes_a_percentage(pages, username):
     """The projected city availability reads like every percentage of the app (99,85 %), now and after."""

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.evaluation import evidence, frameworks, report
-from core.i18n import CATALOGUES
 from core.evaluation.periods import list_periods
+from core.i18n import CATALOGUES
 from core.services import register, sla
 from db.evaluation import Evidence
 from db.inventory import Application, Staff

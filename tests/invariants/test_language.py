@@ -63,6 +63,7 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u200b", "")
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 @pytest.mark.parametrize(("username", "key"), [(u, k) for u, keys in PAGES_READ.items() for k in keys])
 def test_an_english_page_never_counts_one_thing_in_the_plural_nor_says_s_in_brackets(english_app, username, key):
     """English on the page counts as English counts: "1 record", "3 records"; never "1 records" nor "record(s)"."""

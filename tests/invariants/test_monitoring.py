@@ -161,6 +161,7 @@ def test_the_availability_pages_incident_count_is_the_incidents_its_units_count(
     assert len(view.incidents) == min(view.incident_count, uptime.INCIDENTS_LISTED)
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 @pytest.mark.parametrize("username", VIEWERS)
 def test_the_wall_and_the_availability_page_show_the_same_targets_and_ongoing_incidents(live_app, username):
     """Rule, as the pages show it: the wall's counts add up to the targets in the availability table (each
@@ -197,6 +198,7 @@ def test_the_wall_and_the_availability_page_show_the_same_targets_and_ongoing_in
     assert on_wall == ongoing
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 @pytest.mark.parametrize("username", VIEWERS)
 @pytest.mark.parametrize("window", ["30 hari", "1 tahun"])
 def test_each_count_on_the_availability_page_is_the_list_it_heads(live_app, username, window):
@@ -225,6 +227,7 @@ def test_each_count_on_the_availability_page_is_the_list_it_heads(live_app, user
     assert len(rows) == incidents or f"{formatting.number(len(rows))} insiden terbaru dari {metrics['Insiden']}" in captions
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 def test_the_detail_pages_incident_count_is_all_of_the_targets_incidents(live_app):
     """Rule: "Insiden N" on Detail target counts every incident of the target; the table lists them all or
     says it shows the newest of them."""

@@ -36,6 +36,7 @@ def test_a_viewer_sees_the_same_services_on_layanan_digital_sla_layanan_and_kepu
             assert [x.name for x in register.list_services(session=s, viewer=viewer)] == ["e-Office Naskah Dinas"]
 
 
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 @pytest.mark.parametrize("username", VIEWERS)
 def test_the_three_services_pages_list_the_same_services_for_a_viewer(demo_city, demo_env, username):
     """Rule: one scope rule for services — what Layanan Digital, SLA Layanan and Kepuasan Layanan list (read
