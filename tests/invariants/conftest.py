@@ -56,12 +56,15 @@ def _load(engine: Engine) -> None:
 _BUILT: dict[str, DemoCity] = {}  # per store, for the whole test process (see demo_city)
 
 
-def _build(backend: str) -> DemoCity:
+def build(backend: str, then=None) -> DemoCity:
+    """A new demo city on this store, `then(engine)` run on it; dropped when the test process ends."""
     if backend == "sqlite":
         path = Path(tempfile.mkdtemp(prefix="monev-demo-")) / "monev.db"
         url = f"sqlite:///{path}"
         engine = make_engine(url)
         _load(engine)
+        if then is not None:
+            then(engine)
         atexit.register(shutil.rmtree, path.parent, True)
         return DemoCity("sqlite", url, engine, path)
     schema = f"monev_demo_{uuid.uuid4().hex[:10]}"
@@ -77,6 +80,8 @@ def _build(backend: str) -> DemoCity:
     url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
     engine = make_engine(url)
     _load(engine)
+    if then is not None:
+        then(engine)
     return DemoCity("postgresql", url, engine, None)
 
 
@@ -87,7 +92,7 @@ def demo_city(backend) -> DemoCity:
     (read-only) until it ends: pytest would tear a session fixture down each time the store parameter
     changes, and a build costs 7 s on SQLite, 14 s on PostgreSQL."""
     if backend[0] not in _BUILT:
-        _BUILT[backend[0]] = _build(backend[0])
+        _BUILT[backend[0]] = build(backend[0])
     return _BUILT[backend[0]]
 
 

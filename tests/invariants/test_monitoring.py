@@ -10,7 +10,6 @@ that went DOWN and was then disabled, its incident left open."""
 import os
 import re
 import secrets
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -22,15 +21,14 @@ from core.i18n import encode_reason
 from core.monitoring import status, target_detail, targets, uptime
 from core.monitoring.states import PROBLEMS
 from core.org import users
-from db.engine import make_engine, session_scope
+from db.engine import session_scope
 from db.models import Unit
 from db.monitoring import Incident, State, Target
 from db.types import utcnow
 from probes import store as probe_store
 from probes.kinds.base import Check
 from tests.apptest import assert_clean, open_page, shown
-from tests.conftest import PG_BASE_URL
-from tests.invariants.conftest import JAKARTA, DemoCity, _load
+from tests.invariants.conftest import JAKARTA, DemoCity, build
 
 VIEWERS = ("admin", "pimpinan", "klojen", "dinkes", "setda")
 WORKER = "invariants"
@@ -71,32 +69,9 @@ def _live(engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_city(backend, tmp_path_factory) -> DemoCity:
+def live_city(backend) -> DemoCity:
     """The demo city after three rounds of checks, on this store (a copy of its own: it writes)."""
-    if backend[0] == "sqlite":
-        path = tmp_path_factory.mktemp("live") / "monev.db"
-        url = f"sqlite:///{path}"
-        engine = make_engine(url)
-        _load(engine)
-        _live(engine)
-        yield DemoCity("sqlite", url, engine, path)
-        engine.dispose()
-        return
-    schema = f"monev_live_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_BASE_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_BASE_URL}?options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    try:
-        _load(engine)
-        _live(engine)
-        yield DemoCity("postgresql", url, engine, None)
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return build(backend[0], then=_live)
 
 
 @pytest.fixture
