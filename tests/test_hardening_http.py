@@ -6,7 +6,6 @@ import json
 import secrets
 import socket
 
-import pytest
 from sqlalchemy import select
 
 from core.agents import agents
