@@ -24,9 +24,6 @@ from probes.worker import ProbeWorker, WorkerThread
 log = logging.getLogger("monev")
 
 st.set_page_config(page_title="Monev TIK", page_icon=":material/monitor_heart:", layout="wide")
-# Streamlit writes its input hints in English only ("Press Enter to submit form"): in an Indonesian product they
-# are hidden (Enter still submits; the limits are in our own messages). Static CSS, no data in it.
-st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
 
 @st.cache_resource(show_spinner=False)
@@ -241,12 +238,25 @@ def main() -> None:
         st.error(exc.message(st.session_state.get("lang", "id")), icon=":material/cloud_off:")
 
 
+def _own_words(lang: str) -> None:
+    """Streamlit writes its input hints and its uploader's words in English only ("Press Enter to submit form",
+    "Drag and drop file here", "Upload"): the hints and the uploader's instructions are hidden (Enter still
+    submits; every uploader states its limits in our words under it) and its button says ours. Static CSS
+    from the catalogue, no data in it."""
+    button = t("upload.choose", lang).replace('"', "")
+    st.html("<style>[data-testid='InputInstructions'],[data-testid='stFileUploaderDropzoneInstructions']"
+            "{display:none}[data-testid='stFileUploaderDropzone'] button *{display:none}"
+            f"[data-testid='stFileUploaderDropzone'] button::after{{content:\"{button}\";font-size:0.875rem}}"
+            "</style>")
+
+
 def _main() -> None:
     try:
         settings = load_settings()
     except MonevError as exc:
         _fatal(exc.message("id"))
     lang = _language(settings)
+    _own_words(lang)
     try:
         engine = _store(settings.database_url, settings.demo, settings)
     except MonevError as exc:

@@ -246,7 +246,7 @@ class ReportPdf(Pdf):
         self.rect(x, y, 42, 24)
         self.set_xy(x + 2, y + 2)
         self.set_font(FAMILY, "", 8)
-        self.multi_cell(38, 4, str(label))
+        self.multi_cell(38, 4, str(label), align="L")  # a label is never spread out to the box's width
         self.set_xy(x + 2, y + 10)
         self._line(38, 7, str(value), "B", 15)
         self.set_xy(x + 2, y + 18)

@@ -84,7 +84,7 @@ def test_telegram_gets_the_message_in_indonesian_with_unit_target_state_since_an
     assert down["path"] == f"/bot{TOKEN}/sendMessage"
     assert down["json"]["chat_id"] == "-1001234567890"
     text = down["json"]["text"]
-    for words in ("DOWN", "Dinas Kesehatan", "SIMPUS", "127.0.0.1", "sejak", "WIB", "Penyebab", "ditolak"):
+    for words in ("MATI", "Dinas Kesehatan", "SIMPUS", "127.0.0.1", "sejak", "WIB", "Penyebab", "ditolak"):
         assert words in text, words
     assert "PULIH" in recovered["json"]["text"] and "Lama gangguan" in recovered["json"]["text"]
     assert {d.status for d, _ in deliveries(store)} == {"sent"}
@@ -101,7 +101,7 @@ def test_a_webhook_gets_a_json_body_for_a_whatsapp_gateway(store, admin, city):
     assert down["headers"]["Authorization"] == "Bearer rahasia-gateway"
     body = down["json"]
     assert (body["event"], body["state"], body["unit_code"], body["target"]) == ("down", "DOWN", "DINKES", "SIMPUS")
-    assert body["since"] and "DOWN" in body["message"]
+    assert body["since"] and "MATI" in body["message"]  # the message in words; the state stays a code
     assert hook.requests[1]["json"]["event"] == "recovery" and isinstance(hook.requests[1]["json"]["duration_s"], int)
 
 
@@ -115,7 +115,7 @@ def test_email_goes_through_smtp_with_starttls(store, admin, city, tmp_path):
     assert sent["sent"] == 2
     assert len(inbox) == 2 and all(m["tls"] for m in inbox)
     assert inbox[0]["to"] == ["noc@malangkota.go.id", "kadis@dinkes.test"]
-    assert "SIMPUS" in inbox[0]["data"] and "DOWN" in inbox[0]["data"]
+    assert "SIMPUS" in inbox[0]["data"] and "MATI" in inbox[0]["data"]
 
 
 def test_a_failed_send_is_kept_retried_with_backoff_and_finally_marked_failed(store, admin, city):

@@ -291,10 +291,11 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
                change_text(head.value, comparable.index if comparable else None, lang) if not head.provisional else "–",
                t("eval.since", lang, year=view.previous.year) if comparable and not head.provisional
                else t("eval.change_none", lang) if view.previous else "")
-    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness, lang=lang), predicate_text(city.readiness, lang, fw))
-    doc.metric(151, y, t("eval.city_availability", lang),
-               formatting.percent(city.availability, 2, lang),
-               t("eval.verified_of", lang, verified=city.verified, units=city.units))
+    # Readiness is no index of the framework: no predicate under it, as on the overview.
+    doc.metric(106, y, t("eval.city_readiness", lang), num(city.readiness, lang=lang),
+               t("eval.readiness_units", lang, count=city.inputs["readiness_units"], units=city.units))
+    doc.metric(151, y, t("eval.city_availability", lang), formatting.percent(city.availability, 2, lang),
+               t("eval.availability_since", lang, year=view.period.year))
     doc.set_y(y + 28)
     doc.para(basis_text(head, lang), 9)  # the method and what the figure rests on, in one sentence
     kind, nodes, values = top_groups(view, city)
@@ -342,8 +343,7 @@ def pdf(view: leadership.Overview, lang: str, org_name: str, zone: ZoneInfo, now
                  + (f" - {t('eval.rank', lang)} {row.rank} / {city.ranked}" if row.rank else ""), 10)
         y = doc.get_y() + 2
         doc.metric(16, y, index, num(row.spbe, lang=lang), predicate_text(row.spbe, lang, fw))
-        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index, lang=lang),
-                   predicate_text(row.readiness.index, lang, fw))
+        doc.metric(61, y, t("eval.readiness", lang), num(row.readiness.index, lang=lang), "")
         doc.metric(106, y, t("eval.availability", lang),
                    formatting.percent(row.availability, 2, lang), "")
         doc.set_y(y + 28)

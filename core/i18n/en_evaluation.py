@@ -64,6 +64,8 @@ MESSAGES: dict[str, str | dict] = {
     "report.progress.summary": "Laying out the summary and charts",
     "report.progress.unit": "Unit page {done} of {total}: {name}",
     "report.progress.file": "Writing the PDF file",
+    "eval.readiness_units": {"n": "units", "one": "{count} of {units} unit measured", "other": "{count} of {units} units measured"},
+    "eval.availability_since": "{year} to date",
     "eval.change_none": "not compared",
     "eval.provisional": "provisional",
     "eval.basis": "Based on",
@@ -256,7 +258,8 @@ MESSAGES: dict[str, str | dict] = {
         "other": "Chart: top 10 and bottom 5 of {total} units; the table holds all of them.",
     },
     "overview.ranked_verified": "Only assessments verified by Kominfo are ranked by {index}; other units show their self-assessed index.",
-    "overview.nothing_ranked": "No unit has complete figures to rank yet.",
+    "overview.nothing_ranked": "No unit has a complete figure for this yet; the table lists every unit, those without one last.",
+    "overview.unit_provisional": "(provisional: the unit's own assessment, not yet verified by Kominfo)",
     "overview.no_trend": "The trend shows once more than one period has figures.",
     "overview.no_problem": "None.",
     # assessment page

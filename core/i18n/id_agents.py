@@ -3,7 +3,7 @@
 MESSAGES: dict[str, str] = {
     "page.admin_agents": "Admin → Agen & API",
     "admin_agents.title": "Agen pemeriksa & API",
-    "admin_agents.intro": "Agen memeriksa target yang hanya terjangkau dari jaringan unit sendiri (router kelurahan, server puskesmas) dan mengirim hasilnya ke sini lewat HTTPS keluar saja. Agen yang tidak melapor selama {intervals} kali interval kirimnya membuat targetnya berstatus *tidak diketahui* (bukan DOWN) dan memicu satu notifikasi.",
+    "admin_agents.intro": "Agen memeriksa target yang hanya terjangkau dari jaringan unit sendiri (router kelurahan, server puskesmas) dan mengirim hasilnya ke sini lewat HTTPS keluar saja. Agen yang tidak melapor selama {intervals} kali interval kirimnya membuat targetnya berstatus *tidak diketahui* (bukan mati) dan memicu satu notifikasi.",
     "admin_agents.tab_agents": "Agen",
     "admin_agents.tab_tokens": "Token API",
     "admin_agents.none": "Belum ada agen. Buat kode pendaftaran di bawah, lalu jalankan agen di jaringan unit.",

@@ -64,6 +64,8 @@ MESSAGES: dict[str, str] = {
     "report.progress.summary": "Menyusun ringkasan dan grafik",
     "report.progress.unit": "Halaman unit {done} dari {total}: {name}",
     "report.progress.file": "Menyimpan berkas PDF",
+    "eval.readiness_units": "{count} dari {units} unit terukur",
+    "eval.availability_since": "tahun {year} sampai hari ini",
     "eval.change_none": "tidak dibandingkan",
     "eval.provisional": "sementara",
     "eval.basis": "Dasar angka",
@@ -180,7 +182,8 @@ MESSAGES: dict[str, str] = {
     "overview.rank_by.availability": "Ketersediaan",
     "overview.top_bottom": "Grafik: 10 teratas dan 5 terbawah dari {total} unit; tabel memuat semuanya.",
     "overview.ranked_verified": "Peringkat {index} hanya untuk penilaian yang sudah diverifikasi Kominfo; indeks unit lain adalah penilaian mandiri.",
-    "overview.nothing_ranked": "Belum ada unit dengan nilai lengkap untuk diperingkat.",
+    "overview.nothing_ranked": "Belum ada unit dengan nilai ini yang lengkap; tabel memuat semua unit, yang belum bernilai di bawah.",
+    "overview.unit_provisional": "(sementara: penilaian mandiri yang belum diverifikasi Kominfo)",
     "overview.no_trend": "Tren tampil setelah ada nilai pada lebih dari satu periode.",
     "overview.no_problem": "Tidak ada.",
     # assessment page

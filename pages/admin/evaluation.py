@@ -85,7 +85,9 @@ if period.status == "open" and st.button(t("admin_eval.save_rules"), type="prima
     save(readiness.save_rules, lambda v: t("admin_eval.rules_saved", version=v), period_id=period.id, rules=new)
 if versions:
     st.caption(t("admin_eval.versions"))
-    st.dataframe([{t("admin_eval.version"): v.version, t("audit.actor"): v.actor, t("audit.at"): moment(v.at)}
+    st.dataframe([{t("admin_eval.version"): v.version,
+                   t("audit.actor"): text("audit.actor_system") if v.actor == "system" else v.actor,
+                   t("audit.at"): moment(v.at)}
                   for v in versions], hide_index=True, width="stretch")
 
 st.subheader(t("admin_eval.frameworks"))

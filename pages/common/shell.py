@@ -299,10 +299,10 @@ def wrap_height(frame, config: dict) -> int | None:
     return max(65, 8 + LINE_PX * lines) if lines > 1 else None
 
 
-def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, wrap: bool = False,
+def show_table(frame, room: int = ROOM_PX, where=None, column_config: dict | None = None, wrap: bool = True,
                **kwargs):
-    """A read-only table that fits its room at 1440 px (see fit_columns), without the index. With `wrap`, a
-    value longer than its column wraps onto more lines (every row grows alike, up to MAX_LINES) rather than
+    """A read-only table that fits its room at 1440 px (see fit_columns), without the index. With `wrap` (the
+    default: nothing is cut), a value longer than its column wraps onto more lines (every row grows alike, up to MAX_LINES) rather than
     being cut, and the table grows with its rows to `height` or 560 px, whichever is more, before it scrolls."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
@@ -352,8 +352,11 @@ def uploader(label: str, types: list[str], key: str, where=st):
     """An import's file uploader: Streamlit refuses a larger file itself, and the limits are stated under it."""
     limits = import_limits()
     megabytes = limits.max_bytes // 2**20
-    return where.file_uploader(label, type=types, key=key, max_upload_size=megabytes, help=t(
-        "import.limits", mb=num(megabytes), rows=num(limits.max_rows)))
+    upload = where.file_uploader(label, type=types, key=key, max_upload_size=megabytes)
+    # Under it, in our words: Streamlit's own line of limits is English and hidden (app.py).
+    where.caption(t("import.limits", mb=num(megabytes), rows=num(limits.max_rows)) + " "
+                  + t("import.types", types=", ".join(f".{ext}" for ext in types)))
+    return upload
 
 
 def form_data(model, **fields):

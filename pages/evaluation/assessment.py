@@ -368,9 +368,8 @@ if view.can_edit and numbers:
                                          format_func=lambda n: f"{n}. {fw.indicator(n).name}", key="evidence_indicator")
         upload = cols[1].file_uploader(t("assessment.upload"), type=["pdf", "png", "jpg", "jpeg", "docx", "xlsx",
                                                                      "pptx"], key="evidence_file",
-                                       max_upload_size=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024),
-                                       help=t("assessment.upload_help",
-                                              limit_mb=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024)))
+                                       max_upload_size=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024))
+        cols[1].caption(t("assessment.upload_help", limit_mb=assessment.MAX_EVIDENCE_BYTES // (1024 * 1024)))
         if st.form_submit_button(t("assessment.upload_button"), icon=":material/upload:"):
             if upload is None:
                 st.error(t("assessment.upload_none"))

@@ -46,7 +46,7 @@ cols[1].metric(t("spbe.predicate"), band, maturity or None, delta_color="off", d
 cols[2].metric(t("eval.city_readiness"), num(city.readiness, 2),
                delta(city.readiness, before.readiness if before else None), help=t("eval.readiness_help"), border=True)
 cols[3].metric(t("eval.city_availability"), "–" if city.availability is None else
-               pct(city.availability), border=True)
+               pct(city.availability), border=True, help=t("eval.availability_since", year=period.year))
 cols[4].metric(t("eval.verified_units"), f"{city.verified} / {city.units}",
                help=t("eval.assessed_units", count=city.assessed), border=True)
 if head.provisional or head.value is None:
@@ -113,6 +113,8 @@ st.subheader(t(f"eval.weakest.{levels_word}"))
 own_row = next((r for r in view.rows if r.unit_id == c.viewer.unit_id), None) if view.own_only else None
 domain_values, aspect_values = (own_row.domains, own_row.aspects) if own_row else city.groups_shown
 caption = t(f"eval.{levels_word}_unit") if own_row else t(f"eval.{levels_word}_city")
+if own_row and own_row.status != "verified":  # the unit's own answers, not yet checked by Kominfo
+    caption += " " + t("overview.unit_provisional")
 if not own_row and head.provisional and head.basis == "kominfo" and head.value is not None:  # the values behind a provisional headline
     caption += " " + t("overview.groups_provisional")
 st.caption(caption)

@@ -92,7 +92,9 @@ with right, st.container(border=True):
         st.markdown(t("home.eval_line", year=ev.year, status=t(f"eval.status.{ev.status}"),
                       done=num(ev.answered), total=num(ev.indicators)))
         st.progress(ev.answered / ev.indicators if ev.indicators else 0.0)
-        if ev.deadline:
+        if ev.status in ("submitted", "verified"):  # nothing due: no countdown for work already handed in
+            st.caption(t(f"home.eval_{ev.status}"))
+        elif ev.deadline:
             left_days = (ev.deadline - today).days
             st.markdown(t("home.deadline", date=formatting.day(ev.deadline, c.lang)) + " · "
                         + (t("home.days_left", n=num(left_days)) if left_days >= 0
@@ -101,7 +103,7 @@ with right, st.container(border=True):
             st.caption(t("home.no_deadline"))
         if ev.note:
             st.warning(t("home.eval_note", note=ev.note), icon=":material/undo:")
-        link("assessment", "home.open_assessment")
+        link("assessment", "home.open_assessment" if ev.status in ("draft", "returned") else "home.see_assessment")
 
     st.markdown(f"**{t('home.readiness')}**")
     if data.readiness is None:

@@ -13,7 +13,7 @@ from core.monitoring import target_detail, targets
 from core.monitoring.states import look, rank
 from core.monitoring.target_detail import WINDOWS
 from db.types import utcnow
-from pages.common.shell import cached, call, chart, ctx, fit_columns, guard, header_px, moment, num, plain, t, text
+from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t, text
 
 guard("target")
 c = ctx()
@@ -39,13 +39,6 @@ window = window_col.segmented_control(t("target.window"), list(WINDOWS), default
 
 zone = formatting.zone_name(c.settings.zone)
 HEIGHT = 260  # px, the latency chart
-HALF_PX = 460  # a table in one of two columns at 1440 px
-
-
-def times_whole(frame: pd.DataFrame, rest: str, room: int) -> dict:
-    """Every column as wide as its content (times, states, latencies whole) but `rest`, which takes what is left."""
-    fixed = fit_columns(frame.drop(columns=[rest]), room=10**6)
-    return fixed | {rest: {"width": max(header_px(rest), room - sum(e["width"] for e in fixed.values()))}}
 
 
 def latency_chart(series: target_detail.Latency) -> None:
@@ -129,7 +122,7 @@ def live() -> None:
     cols[0].metric(t("target.latency"), formatting.milliseconds(state.last_latency_ms, 1, c.lang))
     cols[1].metric(t("admin_targets.last_check"), formatting.clock(state.last_check_at, c.settings.zone, c.lang),
                    help=moment(state.last_check_at) if state.last_check_at else None)
-    cols[2].metric(t("availability.incidents"), num(info.incident_count))
+    cols[2].metric(t("target.incidents_ever"), num(info.incident_count))  # all of them: the window is the chart's
     if info.cert_days is not None:
         cols[3].metric(t("target.cert_days"), num(info.cert_days),
                        delta=t("target.cert_soon") if info.cert_days < 14 else None, delta_color="inverse")
@@ -172,32 +165,28 @@ def live() -> None:
                          alt.Tooltip("interface:N", title=t("target.interface")),
                          alt.Tooltip("mbps:Q", title="Mbit/s", format=".2f")]))
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader(t("target.checks"))
-        checks = pd.DataFrame({
-            t("audit.at"): [moment(b.at) for b in info.checks],
-            t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
-            t("target.latency"): [formatting.milliseconds(b.latency_ms, 1, c.lang) for b in info.checks],
-            t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
+    # One above the other across the page: a probe's reason is a sentence, and half a page cut it short.
+    st.subheader(t("target.checks"))
+    checks = pd.DataFrame({
+        t("audit.at"): [moment(b.at) for b in info.checks],
+        t("admin_targets.state"): [t(look(b.status).label) for b in info.checks],
+        t("target.latency"): [formatting.milliseconds(b.latency_ms, 1, c.lang) for b in info.checks],
+        t("availability.reason"): [reason_text(b.reason, c.lang) for b in info.checks],
+    })
+    show_table(checks, height=min(320, 38 + 35 * len(checks)))
+    st.subheader(t("target.incidents"))
+    if info.incidents:
+        incidents = pd.DataFrame({
+            t("availability.started"): [moment(i.started_at) for i in info.incidents],
+            t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
+                                      for i in info.incidents],
+            t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
         })
-        st.dataframe(checks, column_config=times_whole(checks, t("availability.reason"), HALF_PX),
-                     hide_index=True, width="stretch", height=320)
-    with right:
-        st.subheader(t("target.incidents"))
-        if info.incidents:
-            incidents = pd.DataFrame({
-                t("availability.started"): [moment(i.started_at) for i in info.incidents],
-                t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
-                                          for i in info.incidents],
-                t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
-            })
-            st.dataframe(incidents, column_config=times_whole(incidents, t("availability.reason"), HALF_PX),
-                         hide_index=True, width="stretch", height=320)
-            if info.incident_count > len(info.incidents):
-                st.caption(t("target.incidents_newest", shown=num(len(info.incidents)), n=num(info.incident_count)))
-        else:
-            st.caption(t("availability.no_incidents"))
+        show_table(incidents, height=min(320, 38 + 35 * len(incidents)))
+        if info.incident_count > len(info.incidents):
+            st.caption(t("target.incidents_newest", shown=num(len(info.incidents)), n=num(info.incident_count)))
+    else:
+        st.caption(t("availability.no_incidents"))
 
     if info.events:
         st.subheader(t("target.events"))

@@ -92,11 +92,10 @@ def headline(result: budget.Outcome, ceiling: int | None) -> None:
              border=True)
     city = result.city
     e, f = st.columns(2)
-    if result.own_only:  # the unit's own readiness beside the city's
-        now = [u.readiness for u in result.units if u.readiness is not None]
-        after = [u.readiness_after for u in result.units if u.readiness_after is not None]
-        mine = (sum(now) / len(now) if now else None, sum(after) / len(after) if after else None)
-        projected(e, t("budget.own_readiness"), *mine, t("budget.readiness_help"))
+    if result.own_only:  # the unit's own readiness beside the city's: the figure its home and Kesiapan TIK show
+        own = next((u for u in result.units if u.unit_id == c.viewer.unit_id), None)
+        projected(e, t("budget.own_readiness"), own.readiness if own else None, own.readiness_after if own else None,
+                  t("budget.readiness_help"))
         projected(f, t("budget.city_readiness"), city["readiness"], city["readiness_after"], t("budget.readiness_help"))
         return
     projected(e, t("budget.city_readiness"), city["readiness"], city["readiness_after"], t("budget.readiness_help"))

@@ -233,3 +233,38 @@ def test_the_budget_page_writes_availability_as_every_page_writes_a_percentage(p
         shown_metric = _metrics(at)[t("budget.city_availability", LANG)]
         assert shown_metric.value == formatting.percent(result.city["availability_after"], 2, LANG)
         assert shown_metric.delta.endswith(formatting.percent(result.city["availability"], 2, LANG))
+
+
+@pytest.mark.parametrize("username", ("klojen", "setda", "dinkes"))
+def test_a_units_readiness_on_the_budget_page_is_the_one_kesiapan_tik_shows_for_its_period(demo_city, username):
+    """Rule: "Kesiapan unit Anda" on Skenario Anggaran, before the projection, is the unit's own readiness index
+    in the evaluation period the page names (the one before the fiscal year), as Kesiapan TIK shows it for that
+    period (and Beranda unit for the running one) — not an average over the units under it."""
+    from core.evaluation import readiness
+    from db.evaluation import EvaluationPeriod
+
+    viewer = demo_city.viewer(username)
+    for year in _years(demo_city, username):
+        with demo_city.session() as s:
+            result = budget.outcome(session=s, viewer=viewer, fiscal_year=year, params=budget.Params(ceiling=10**12),
+                                    zone=JAKARTA, org_name=ORG)
+            period = s.scalar(select(EvaluationPeriod).where(EvaluationPeriod.year == result.period_year))
+            (shown,) = readiness.evaluate(s, period, [viewer.unit_id], JAKARTA, ORG)
+        row = next(u for u in result.units if u.unit_id == viewer.unit_id)
+        assert shown.index is not None and row.readiness == pytest.approx(shown.index), (year, username)
+
+
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
+def test_the_budget_page_shows_the_units_own_readiness(demo_env):
+    """Rule, as the page shows it: Skenario Anggaran's "Kesiapan unit Anda" starts from the unit's own index."""
+    viewer = demo_env.viewer("klojen")
+    at = open_page("klojen", "budget")
+    assert_clean(at)
+    year = at.selectbox(key="budget_year").value if any(s.key == "budget_year" for s in at.selectbox) else None
+    with demo_env.session() as s:
+        years = workflow.years(session=s, viewer=viewer)
+        result = budget.outcome(session=s, viewer=viewer, fiscal_year=year or years[-1],
+                                params=budget.Params(ceiling=10**12), zone=JAKARTA, org_name=ORG)
+    row = next(u for u in result.units if u.unit_id == viewer.unit_id)
+    card = next(m for m in at.metric if str(m.label).startswith(t("budget.own_readiness", LANG)))
+    assert f"{formatting.number(row.readiness, 2, LANG)}" in str(card.delta)

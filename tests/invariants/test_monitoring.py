@@ -204,7 +204,7 @@ def test_each_count_on_the_availability_page_is_the_list_it_heads(live_app, user
 
 @pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
 def test_the_detail_pages_incident_count_is_all_of_the_targets_incidents(live_app):
-    """Rule: "Insiden N" on Detail target counts every incident of the target; the table lists them all or
+    """Rule: "Insiden sejak dipantau N" on Detail target (not bound to the chart's window) counts every incident of the target; the table lists them all or
     says it shows the newest of them."""
     with live_app.session() as s:
         target_id, count = s.execute(select(Incident.target_id, text("count(*) AS n")).group_by(Incident.target_id)
@@ -219,6 +219,6 @@ def test_the_detail_pages_incident_count_is_all_of_the_targets_incidents(live_ap
     at.switch_page("pages/monitoring/target.py").run()
     assert_clean(at)
     metrics = {str(m.label): m.value for m in at.metric}
-    assert _count(metrics["Insiden"]) == count == info.incident_count
+    assert _count(metrics["Insiden sejak dipantau"]) == count == info.incident_count
     captions = " ".join(shown(c.value) for c in at.caption)
     assert f"{target_detail.INCIDENTS_SHOWN} insiden terbaru dari {count}" in captions
