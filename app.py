@@ -5,6 +5,7 @@ import logging
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from extra_streamlit_components.CookieManager import _component_func as cookie_component
 from sqlalchemy.engine import Engine
 
 from core.alerts.notify import Notifier
@@ -14,7 +15,7 @@ from core.errors import LoginFailed, LoginThrottled, MonevError, StoreUnavailabl
 from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
 from core.org import logins, users
-from core.org.cookies import read_token
+from core.org.cookies import read_token, sign_token
 from core.startup import open_store, prepare, process_worker
 from db.engine import STORE_AWAY, session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed, plain
@@ -91,8 +92,8 @@ def _login_routes(lang: str) -> None:
                      for spec in PAGES for path in (spec.url_path, f"{spec.url_path}-beranda")], position="hidden")
 
 
-def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authenticate, lang: str) -> bool:
-    """Our own form, so lockout lives in core/; the library signs the cookie. True once logged in."""
+def _login_form(settings: Settings, engine: Engine, lang: str) -> bool:
+    """Our own form, so lockout lives in core/; the cookie signed in the library's format. True once logged in."""
     box = st.empty()
     with box.container():
         left, mid, right = st.columns([1, 2, 1])
@@ -134,13 +135,44 @@ def _login_form(settings: Settings, engine: Engine, authenticator: stauth.Authen
                 )
     if st.session_state.get("authentication_status"):
         box.empty()
-        authenticator.cookie_controller.set_cookie()
+        _issue_cookie(settings, st.session_state["username"])
         return True
     return False
 
 
+def _issue_cookie(settings: Settings, username: str) -> None:
+    """Sign this session's re-login cookie once; _write_cookie hands it to the browser.
+
+    A component writes it, and a rerun that came before the browser had loaded that component's frame
+    (a busy machine, a quick click) unmounted it: the cookie was never written and a reload asked for the
+    password again. The signed token is kept instead, and the component drawn in every run until the
+    browser answers that it has stored the cookie."""
+    if settings.cookie_expiry_days == 0:
+        return  # cookies turned off: nothing to write
+    token, expires = sign_token(username, settings.secret_cookie_key(), settings.cookie_expiry_days)
+    serial = st.session_state.get("_cookie_serial", 0) + 1  # a fresh component key per cookie (a renewal too)
+    st.session_state["_cookie_serial"] = serial
+    st.session_state["_cookie_pending"] = (settings.cookie_name, token, expires, f"_cookie_set_{serial}")
+
+
+def _write_cookie() -> None:
+    """Draw the cookie component until the browser reports the cookie stored (the component's value).
+
+    The component is extra-streamlit-components' own (pinned in requirements.txt), called directly: its
+    CookieManager class would first draw a second component that reads every cookie and reruns the page."""
+    pending = st.session_state.get("_cookie_pending")
+    if pending is None:
+        return
+    name, token, expires, key = pending
+    if st.session_state.get(key) is True:
+        st.session_state.pop("_cookie_pending", None)
+        return
+    cookie_component(method="set", cookie=name, value=token, key=key, default=False,
+                     options={"path": "/", "expires": expires.isoformat(), "sameSite": "strict"})
+
+
 def _authenticator(settings: Settings, engine: Engine) -> stauth.Authenticate:
-    """The library object: signs and deletes the cookie. It renders a component, so create it late."""
+    """The library object, used to delete the cookie at logout. It renders a component: create it only then."""
     with session_scope(engine) as s:
         credentials = users.credentials(session=s)
     return stauth.Authenticate(
@@ -173,7 +205,7 @@ def _current_viewer(settings: Settings, engine: Engine):
     return viewer
 
 
-def _log_out(settings: Settings, engine: Engine, viewer_name: str | None) -> stauth.Authenticate:
+def _log_out(settings: Settings, engine: Engine, viewer_name: str | None) -> None:
     """Revoke this account's cookies in the store, then let the library clear the session and the cookie.
 
     The revocation is what counts: the library deletes the cookie from a component that a rerun can
@@ -184,10 +216,10 @@ def _log_out(settings: Settings, engine: Engine, viewer_name: str | None) -> sta
             viewer = users.load_viewer(session=s, username=viewer_name)
             if viewer is not None:
                 users.end_sessions(session=s, viewer=viewer)
+    st.session_state.pop("_cookie_pending", None)  # a cookie not yet written is never written after this
     authenticator = _authenticator(settings, engine)
     authenticator.logout(location="unrendered")
     st.session_state.pop(CTX_KEY, None)
-    return authenticator
 
 
 def _request_logout() -> None:
@@ -268,24 +300,23 @@ def _main() -> None:
     # below it sits at the same place in the run that logs in and in every run after it: Streamlit then
     # redraws the landing page in place instead of showing it twice while the next run draws.
     with st.container():
-        authenticator = None
         if st.session_state.pop("_logout_requested", False) and st.session_state.get("authentication_status"):
-            authenticator = _log_out(settings, engine, st.session_state.get("username"))
+            _log_out(settings, engine, st.session_state.get("username"))
         viewer = _current_viewer(settings, engine)
         lang = st.session_state.get("lang", lang)  # a session restored from the cookie takes the account's language
         if viewer is None and st.session_state.get("authentication_status"):
-            authenticator = _log_out(settings, engine, None)  # deactivated or locked since logging in
+            _log_out(settings, engine, None)  # deactivated or locked since logging in
         if viewer is None:
-            authenticator = authenticator or _authenticator(settings, engine)
             _login_routes(lang)
-            if not _login_form(settings, engine, authenticator, lang):
+            if not _login_form(settings, engine, lang):
                 st.stop()
             viewer = _current_viewer(settings, engine)
             lang = st.session_state.lang
 
         if st.session_state.pop("_renew_cookie", False):
             # The password just changed, which revoked every earlier cookie: this session gets a fresh one.
-            (authenticator or _authenticator(settings, engine)).cookie_controller.set_cookie()
+            _issue_cookie(settings, viewer.username)
+        _write_cookie()
     ctx = Ctx(settings=settings, engine=engine, viewer=viewer, lang=lang)
     st.session_state[CTX_KEY] = ctx
     page = _navigation(ctx)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.access import SYSTEM
 from core.errors import LoginFailed, LoginThrottled, PermissionDenied, ValidationError
 from core.org import logins, passwords, users
-from core.org.cookies import read_token
+from core.org.cookies import read_token, sign_token
 from core.org.users import UserCreate, UserUpdate, create_user
 from db.engine import session_scope
 from db.models import AuditLog, User
@@ -280,6 +280,18 @@ def test_a_cookie_is_read_only_with_the_right_key_and_before_it_expires():
     assert read_token(token, "x" * 48, 1) is None
     assert read_token(token, key, 1, now=now + timedelta(days=1, seconds=1)) is None
     assert read_token("not-a-jwt", key, 1) is None and read_token(None, key, 1) is None
+
+
+def test_the_cookie_signed_at_login_is_the_librarys_format_and_reads_back():
+    """The login signs the cookie itself (core.org.cookies.sign_token): the library's payload, so the
+    library's own checks and ours read it alike."""
+    key, now = "k" * 48, datetime.now(UTC)
+    token, expires = sign_token("op_a", key, 2, now)
+    assert jwt.decode(token, key, algorithms=["HS256"]) == {"username": "op_a", "exp_date": expires.timestamp()}
+    assert token == library_token("op_a", key, 2, now)
+    login = read_token(token, key, 2)
+    assert login.username == "op_a" and abs((login.issued_at - now).total_seconds()) < 1
+    assert read_token(token, key, 2, now=expires + timedelta(seconds=1)) is None
 
 
 def test_logout_revokes_cookies_issued_before_it_but_not_later_ones(store, operator_a, city):

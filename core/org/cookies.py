@@ -1,8 +1,9 @@
-"""Reading the re-login cookie that streamlit-authenticator 0.4 writes (an HS256 JWT).
+"""The re-login cookie in streamlit-authenticator 0.4's format (an HS256 JWT of the username and expiry).
 
-The app checks the cookie before it builds the menu, without rendering the library's cookie
-component: that component triggers a rerun when it loads, which would drop the page a
-reloaded URL asked for. Writing and deleting the cookie stays with the library.
+The app checks the cookie before it builds the menu, and signs it at login, without creating the
+library's object: that renders a cookie-reading component whose first report reruns the page, which
+dropped the page a reloaded URL asked for and, on the login page, a click on "Masuk" made during that
+rerun. Deleting the cookie at logout stays with the library.
 """
 
 from dataclasses import dataclass
@@ -35,3 +36,9 @@ def read_token(token: str | None, key: str, expiry_days: float, now: datetime | 
     if expiry <= (now or datetime.now(UTC)):
         return None
     return CookieLogin(username=username, issued_at=expiry - timedelta(days=expiry_days))
+
+
+def sign_token(username: str, key: str, expiry_days: float, now: datetime | None = None) -> tuple[str, datetime]:
+    """A token read_token accepts for `expiry_days`, and when it expires (the library's own payload)."""
+    expires = (now or datetime.now(UTC)) + timedelta(days=expiry_days)
+    return jwt.encode({"username": username, "exp_date": expires.timestamp()}, key, algorithm="HS256"), expires
