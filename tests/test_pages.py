@@ -78,7 +78,8 @@ def test_five_wrong_passwords_make_this_client_wait_and_the_form_says_so(env, ci
     at.text_input(key="login_password").input(PASSWORD)
     at.button[0].click().run()
     assert "Coba lagi dalam 15 menit" in shown(at.error[0].value) and "sesi yang sudah masuk tidak terpengaruh" in shown(at.error[0].value)
-    assert not at.session_state["authentication_status"]
+    assert "authentication_status" not in at.session_state or not at.session_state["authentication_status"]
+    assert at.text_input(key="login_username") is not None  # still the login form
 
 
 def test_demo_mode_shows_the_demo_accounts_on_the_login_page(env, store, monkeypatch):
