@@ -378,3 +378,19 @@ def test_processes_starting_together_store_the_shipped_frameworks_once(store):
     with session_scope(store.engine) as s:
         codes = sorted(s.scalars(select(EvaluationFramework.code)))
     assert errors == [] and codes == ["pemdi-2026", "spbe-2020"]
+
+
+def test_the_national_workbook_is_named_by_the_framework_family_and_the_year_once():
+    import csv
+    from pathlib import Path
+
+    from core.evaluation import national
+
+    path = Path(__file__).resolve().parent.parent / "db" / "reference" / "evaluation_frameworks.csv"
+    codes = {row["framework"] for row in csv.DictReader(path.open(encoding="utf-8"))}
+    assert codes >= {"pemdi-2026", "spbe-2020"}
+    for code in codes:
+        for year in (2025, 2026, 2027):
+            name = national.file_name(code, year)
+            assert name.count(str(year)) == 1 and name.endswith(".xlsx"), name
+            assert code.split("-")[0] in name

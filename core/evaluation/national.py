@@ -25,6 +25,13 @@ from db.types import utcnow
 HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
 
 
+def file_name(framework: str, year: int) -> str:
+    """The workbook's file name: the framework's family and the year once ("evaluasi-pemdi-2026.xlsx"), not
+    the framework code with the year repeated ("pemdi-2026-2026")."""
+    family = framework.split("-", 1)[0]
+    return f"evaluasi-{family}-{year}.xlsx"
+
+
 def workbook(*, session: Session, viewer: Viewer, period_id: int, lang: str, zone: ZoneInfo,
              org_name: str = "", now: datetime | None = None) -> bytes:
     require_role(viewer, Role.ADMIN, Role.PIMPINAN)

@@ -107,5 +107,5 @@ st.caption(t("national.caption"))
 st.download_button(t("national.download"), type="primary", icon=":material/download:", key="national_xlsx", on_click="ignore",
                    data=deferred(national.workbook, period_id=period.id, lang=c.lang, zone=c.settings.zone,
                                  org_name=c.settings.org_name),
-                   file_name=f"evaluasi-{period.framework}-{period.year}.xlsx",
+                   file_name=national.file_name(period.framework, period.year),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
