@@ -1,0 +1,28 @@
+"""English: the public pages beyond the status page (incident pages, change log, subscriptions)."""
+
+MESSAGES: dict[str, str | dict] = {
+    "public_pages.status_page": "Status page",
+    "public_pages.changelog": "90-day history",
+    "public_pages.changelog_link": "Every incident and update of the last 90 days",
+    "public_pages.changelog_title": {"n": "days", "one": "Incidents and updates of the last day",
+                                     "other": "Incidents and updates of the last {days} days"},
+    "public_pages.changelog_intro": {"n": "days", "one": "Every incident of a public service in the last day, newest first, with what citizens were told and when.",
+                                     "other": "Every incident of a public service in the last {days} days, newest first, with what citizens were told and when."},
+    "public_pages.changelog_empty": {"n": "days", "one": "No incidents in the last day.",
+                                     "other": "No incidents in the last {days} days."},
+    "public_pages.details": "Details",
+    "public_pages.incident_title": "Incident: {services}",
+    "public_pages.incident_state_ongoing": "The incident is ongoing",
+    "public_pages.incident_state_ended": "The incident is over",
+    "public_pages.incident_ended_text": "could not be reached {start} – {end}",
+    "public_pages.services_hit": "Services affected",
+    "public_pages.started": "Started",
+    "public_pages.ended": "Ended",
+    "public_pages.told": "What citizens were told",
+    "public_pages.nothing_told": "The service's people have not posted an update about this incident yet.",
+    "public_pages.not_found": "Page not found",
+    "public_pages.not_found_help": "This incident does not exist or is not an incident of a public service.",
+    "public_pages.subscribe": "Subscribe to updates",
+    "public_pages.subscribe_service": "E-mail me about this service's incidents",
+    "public_pages.subscribe_named": "Subscribe to {service}",
+}

@@ -1,0 +1,25 @@
+"""Bahasa Indonesia: the public pages beyond the status page (incident pages, change log, subscriptions)."""
+
+MESSAGES: dict[str, str] = {
+    "public_pages.status_page": "Halaman status",
+    "public_pages.changelog": "Riwayat 90 hari",
+    "public_pages.changelog_link": "Semua gangguan dan kabar 90 hari terakhir",
+    "public_pages.changelog_title": "Riwayat gangguan dan kabar {days} hari terakhir",
+    "public_pages.changelog_intro": "Setiap gangguan layanan publik dalam {days} hari terakhir, terbaru di atas, dengan kabar yang disampaikan kepada warga beserta waktunya.",
+    "public_pages.changelog_empty": "Tidak ada gangguan dalam {days} hari terakhir.",
+    "public_pages.details": "Rincian",
+    "public_pages.incident_title": "Gangguan: {services}",
+    "public_pages.incident_state_ongoing": "Gangguan masih berlangsung",
+    "public_pages.incident_state_ended": "Gangguan sudah selesai",
+    "public_pages.incident_ended_text": "tidak dapat diakses {start} – {end}",
+    "public_pages.services_hit": "Layanan terdampak",
+    "public_pages.started": "Mulai",
+    "public_pages.ended": "Selesai",
+    "public_pages.told": "Kabar kepada warga",
+    "public_pages.nothing_told": "Belum ada kabar dari pengelola layanan tentang gangguan ini.",
+    "public_pages.not_found": "Halaman tidak ditemukan",
+    "public_pages.not_found_help": "Gangguan ini tidak ada atau bukan gangguan layanan publik.",
+    "public_pages.subscribe": "Berlangganan kabar",
+    "public_pages.subscribe_service": "Kirimi saya kabar gangguan layanan ini lewat e-mail",
+    "public_pages.subscribe_named": "Berlangganan kabar {service}",
+}
