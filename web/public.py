@@ -88,9 +88,10 @@ def as_atom(status: public.PublicStatus, lang: str, zone: ZoneInfo, org_name: st
 
 
 def refusal_html(lang: str, detail: str, zone: ZoneInfo, org_name: str, back: str = "/publik",
-                 help_key: str = "public.refused_help") -> str:
+                 help_key: str = "public.refused_help", title_key: str = "public.refused") -> str:
     """A short page for a post no form of ours sends (tampered or too large): what was wrong, and the way back."""
-    return render("public/refused.html", w=Words(lang, zone), org=org_name, detail=detail, back=back, help=help_key)
+    return render("public/refused.html", w=Words(lang, zone), org=org_name, detail=detail, back=back, help=help_key,
+                  title=title_key)
 
 
 def incident_html(incident: public.PublicIncident, lang: str, zone: ZoneInfo, org_name: str) -> str:
