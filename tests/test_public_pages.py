@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.services import public, voice
 from db.engine import session_scope
 from db.monitoring import Incident
+from db.services import DigitalService
 from db.types import utcnow
 from tests import test_public
 from tests.monitoring import JAKARTA, add_target
@@ -66,8 +67,6 @@ def test_a_new_update_leaves_every_feed_entrys_id_as_it_was(store, admin, servic
 def test_an_incident_that_hits_two_public_services_is_one_feed_entry(store, city, admin, services):
     web, queue, _hidden = services
     with session_scope(store.engine) as s:
-        from db.services import DigitalService
-
         sambat = s.scalar(select(DigitalService).where(DigitalService.name.startswith("SAMBAT")))
         sambat.target_ids = [web, queue]
     entries = _entries(_feed(store))

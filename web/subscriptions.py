@@ -8,6 +8,7 @@ import threading
 import time
 from collections import deque
 
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -83,6 +84,8 @@ def _subscribe(engine, settings, service_id: int, email: str) -> str:
             subscriptions.subscribe(session, service_id=service_id, email=email, key=settings.secret_cookie_key())
     except MonevError as exc:
         return "too_many" if exc.key == "subscription.too_many" else "invalid"
+    except IntegrityError:  # the same address for the same service posted twice at once: the other one stands
+        pass
     return "sent"
 
 

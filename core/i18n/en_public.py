@@ -19,7 +19,7 @@ MESSAGES: dict[str, str | dict] = {
     "public_pages.started": "Started",
     "public_pages.ended": "Ended",
     "public_pages.told": "What citizens were told",
-    "public_pages.nothing_told": "The service's people have not posted an update about this incident yet.",
+    "public_pages.nothing_told": "The service's people posted no update about this incident.",
     "public_pages.not_found": "Page not found",
     "public_pages.not_found_help": "This incident does not exist or is not an incident of a public service.",
     "public_pages.subscribe": "Subscribe to updates",

@@ -16,7 +16,7 @@ MESSAGES: dict[str, str] = {
     "public_pages.started": "Mulai",
     "public_pages.ended": "Selesai",
     "public_pages.told": "Kabar kepada warga",
-    "public_pages.nothing_told": "Belum ada kabar dari pengelola layanan tentang gangguan ini.",
+    "public_pages.nothing_told": "Tidak ada kabar dari pengelola layanan tentang gangguan ini.",
     "public_pages.not_found": "Halaman tidak ditemukan",
     "public_pages.not_found_help": "Gangguan ini tidak ada atau bukan gangguan layanan publik.",
     "public_pages.subscribe": "Berlangganan kabar",

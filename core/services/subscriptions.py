@@ -178,9 +178,9 @@ def enqueue_news(session: Session, now: datetime | None = None) -> int:
         return 0
     targets = {t for _sub, ids in subs for t in ids}
     incidents = session.execute(select(Incident.id, Incident.target_id, Incident.started_at).where(
-        Incident.target_id.in_(targets), Incident.started_at >= since)).all() if targets else []
+        Incident.target_id.in_(sorted(targets)), Incident.started_at >= since)).all() if targets else []
     updates = session.execute(select(ServiceUpdate.id, ServiceUpdate.service_id, ServiceUpdate.at).where(
-        ServiceUpdate.service_id.in_({sub.service_id for sub, _ids in subs}), ServiceUpdate.at >= since)).all()
+        ServiceUpdate.service_id.in_(sorted({sub.service_id for sub, _ids in subs})), ServiceUpdate.at >= since)).all()
     if not incidents and not updates:
         return 0
     queued = set(session.execute(select(SubscriptionMail.subscription_id, SubscriptionMail.kind,
