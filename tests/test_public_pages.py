@@ -92,6 +92,8 @@ def test_an_incident_page_tells_what_citizens_were_told_in_order_and_nothing_int
         assert "What citizens were told" in english and 'lang="en"' in english
         status_page = call(base, "GET", "/publik")[1]
         assert f'href="/publik/insiden/{incident}?lang=id"' in status_page  # linked from the status page
+        data = call(base, "GET", "/publik/status.json")[1]
+        assert [i["id"] for i in data["incidents"]] == [incident] and incident in [i["id"] for i in data["history"]]
 
 
 def test_an_incident_no_public_service_is_built_on_is_not_found(env, store, city, admin, services):

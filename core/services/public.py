@@ -189,10 +189,11 @@ def as_json(status: PublicStatus) -> str:
                       "uptime_90d": None if s.uptime is None else round(s.uptime, 3),
                       "days": [{"date": d.isoformat(), "uptime": None if v is None else round(v, 3)} for d, v in s.days]}
                      for s in status.services()],
-        "incidents": [{"service": n.service, "started_at": n.started_at.isoformat()} for n in status.incidents],
+        "incidents": [{"id": n.incident_id, "service": n.service, "started_at": n.started_at.isoformat()}
+                      for n in status.incidents],
         "maintenance": [{"service": n.service, "starts_at": n.started_at.isoformat(),
                          "ends_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.maintenance],
-        "history": [{"service": n.service, "started_at": n.started_at.isoformat(),
+        "history": [{"id": n.incident_id, "service": n.service, "started_at": n.started_at.isoformat(),
                      "ended_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.history],
         "updates": [{"service": u.service, "at": u.at.isoformat(), "status": u.status, "message": u.message,
                      "incident_started_at": started.get((u.service_id, u.incident_id))} for u in status.updates],
