@@ -16,7 +16,7 @@ from core.i18n import LANGUAGES, t
 from core.navigation import LANDING, PAGES
 from core.org import logins, users
 from core.org.cookies import read_token, sign_token
-from core.startup import open_store, prepare, process_worker
+from core.startup import NOTIFIER_ROUNDS, open_store, prepare, process_worker
 from db.engine import STORE_AWAY, session_scope
 from pages.common.shell import CTX_KEY, Ctx, not_allowed, plain
 from probes.store import Retention
@@ -43,7 +43,7 @@ def _probe_worker(url: str, _engine: Engine, _settings: Settings) -> WorkerThrea
     runner = WorkerThread(ProbeWorker(_engine, zone=_settings.zone, name=_settings.worker_name or None,
                                       lease_s=_settings.probe_lease_s,
                                       keep=Retention(**_settings.retention())),
-                          Notifier(_engine, _settings)).start()
+                          Notifier(_engine, _settings, rounds=NOTIFIER_ROUNDS)).start()
     atexit.register(runner.stop)
     return runner
 

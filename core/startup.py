@@ -14,6 +14,7 @@ from core.errors import SettingsError, StoreUnavailable
 from core.evaluation import frameworks
 from core.i18n import t
 from core.org import passwords
+from core.services import subscriptions
 from db.engine import StoreError, check_connection, make_engine, safe_url, session_scope
 from db.migrate import upgrade_to_head
 from db.models import AppMeta, User
@@ -22,6 +23,8 @@ from probes.worker import ProbeWorker, WorkerThread
 
 log = logging.getLogger(__name__)
 DEMO_FLAG = "demo_data"
+# What the alert notifier also sends each round: citizens' subscription mails (core.services.subscriptions).
+NOTIFIER_ROUNDS = (subscriptions.mail_round,)
 
 
 def open_store(settings: Settings) -> Engine:
@@ -48,7 +51,7 @@ def start_process_worker(engine: Engine, settings: Settings):
         _process_worker = WorkerThread(ProbeWorker(engine, zone=settings.zone, name=settings.worker_name or None,
                                                    lease_s=settings.probe_lease_s,
                                                    keep=Retention(**settings.retention())),
-                                       Notifier(engine, settings)).start()
+                                       Notifier(engine, settings, rounds=NOTIFIER_ROUNDS)).start()
     return _process_worker
 
 

@@ -1,10 +1,11 @@
 """Digital services: what citizens and staff use (complaint channels, population administration,
 licensing, health queues), each owned by a unit, made of monitoring targets, with service hours and
-SLA targets; the organisation's holidays, which service hours leave out."""
+SLA targets; the organisation's holidays, which service hours leave out; citizens' e-mail subscriptions to a
+public service's news and the mails to them."""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
@@ -79,3 +80,42 @@ class Feedback(SQLModel, table=True):
     client: str = Field(max_length=64, index=True)
     hidden: bool = False
     moderated_by: str = Field(default="", max_length=60)
+
+
+class Subscription(SQLModel, table=True):
+    """A citizen's e-mail address for one public service's news, and nothing else about the person: inactive
+    until the link mailed to it is confirmed (double opt-in), deleted with its mails on unsubscribing. The
+    confirm token is kept only as its SHA-256."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("service_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="digital_service.id", ondelete="CASCADE", index=True)
+    email: str = Field(max_length=254, index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SubscriptionMail(SQLModel, table=True):
+    """One mail to one subscription (the confirm link, a new incident, an update), sent through the e-mail alert
+    channel: pending until sent, each failed try counted and retried later like an alert's delivery."""
+
+    __tablename__ = "subscription_mail"
+    __table_args__ = (UniqueConstraint("subscription_id", "kind", "ref_id"),
+                      Index("ix_subscription_mail_due", "status", "next_attempt_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="subscription.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=10)  # confirm, incident, update
+    ref_id: int | None = None  # the incident's or the service update's id; None for a confirm mail
+    # The confirm token, only until its mail is sent or given up (the subscription keeps its hash alone).
+    secret: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status: str = Field(default="pending", max_length=10)  # pending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str = Field(default="", max_length=500)

@@ -8,7 +8,7 @@ import threading
 from core.alerts.notify import Notifier
 from core.config import load_settings
 from core.errors import MonevError
-from core.startup import open_store
+from core.startup import NOTIFIER_ROUNDS, open_store
 from probes.store import Retention
 from probes.worker import ProbeWorker
 
@@ -28,7 +28,7 @@ def main() -> int:
     worker = ProbeWorker(engine, zone=settings.zone, name=settings.worker_name or None,
                          lease_s=settings.probe_lease_s, keep=Retention(**settings.retention()))
     logging.getLogger("monev.probes").info("worker %s started on %s", worker.name, engine.url.render_as_string())
-    notifier = Notifier(engine, settings).start()  # alerts go out on a thread of their own
+    notifier = Notifier(engine, settings, rounds=NOTIFIER_ROUNDS).start()  # alerts go out on a thread of their own
     try:
         worker.run(stop)
     finally:

@@ -14,14 +14,15 @@ from starlette.middleware import Middleware
 
 from core.config import load_settings
 from tests.browser import free_port
-from web import agents, api, common, opendata
+from web import agents, api, common, opendata, public, subscriptions
 from web.common import STATE
 from web.guard import Guard
 
 
 @contextmanager
 def serving(engine, **settings):
-    app = Starlette(routes=[*agents.ROUTES, *api.ROUTES, *opendata.ROUTES], middleware=[Middleware(Guard)])
+    app = Starlette(routes=[*agents.ROUTES, *api.ROUTES, *opendata.ROUTES, *public.ROUTES,
+                            *subscriptions.ROUTES], middleware=[Middleware(Guard)])
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     STATE.update(engine=engine, settings=load_settings(**settings))
@@ -29,6 +30,8 @@ def serving(engine, **settings):
     api.failures._seen.clear()
     agents.failures._seen.clear()
     common._shared.clear()
+    public._cache.clear()
+    subscriptions.limit._seen.clear()
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -16,6 +16,7 @@ from db.monitoring import State, Target, TargetState
 from db.types import utcnow
 from tests.browser import chromium, running_app
 from tests.monitoring import JAKARTA, add_target
+from web import public as public_pages
 
 PAYLOADS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', "[tautan](http://evil.example)"]
 
@@ -65,7 +66,7 @@ def test_the_public_status_holds_public_services_only_and_nothing_internal(store
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
     for lang in ("id", "en"):
-        page = public.as_html(status, lang, JAKARTA, "Pemerintah Kota Uji")
+        page = public_pages.as_html(status, lang, JAKARTA, "Pemerintah Kota Uji")
         data = public.as_json(status)
         for secret in internal_strings(store):
             assert secret not in page and secret not in data, secret
@@ -193,7 +194,7 @@ def test_feedback_is_rate_limited_per_client_and_service_and_kept_as_plain_text(
         voice.give_feedback(s, service_id=queue, rating=4, comment="", client="d")
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
-        page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+        page = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
     [queue_view] = [svc for svc in status.services() if svc.id == queue]
     assert queue_view.satisfaction == (pytest.approx((5 * 3 + 2 + 4) / 5), 5)
     assert "4,2 dari 5 (5 penilaian)" in page and PAYLOADS[0] not in page  # comments never reach the page
@@ -211,9 +212,9 @@ def test_updates_reach_the_page_and_the_feed_as_text(store, city, admin, service
                           status="identified", message="Basis data antrean diperbaiki " + PAYLOADS[1])
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
-    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    page = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
     assert "Penyebab ditemukan" in page and "&lt;img src=x" in page and "<img" not in page
-    feed = public.as_atom(status, "id", JAKARTA, "Kota Uji")
+    feed = public_pages.as_atom(status, "id", JAKARTA, "Kota Uji")
     root = ET.fromstring(feed)
     entries = root.findall("{http://www.w3.org/2005/Atom}entry")
     assert any(PAYLOADS[1] in (e.findtext("{http://www.w3.org/2005/Atom}content") or "") for e in entries)
@@ -255,7 +256,7 @@ def test_the_history_of_14_days_holds_the_ongoing_incidents_and_says_they_go_on(
         status = public.collect(s, JAKARTA)
     ongoing = {(n.service, n.started_at) for n in status.incidents}
     assert ongoing and ongoing <= {(n.service, n.started_at) for n in status.history}
-    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    page = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
     history = page[page.index("Riwayat gangguan 14 hari terakhir"):]
     assert "Antrean Puskesmas</strong> — " in history and "– masih berlangsung" in history
     assert "Tidak ada gangguan." not in history
@@ -273,7 +274,7 @@ def test_services_with_a_problem_come_first_on_the_page_and_in_the_json(store, s
         s.execute(update(TargetState).where(TargetState.target_id == queue).values(state=State.UP))
     with session_scope(store.engine) as s:
         status = public.collect(s, JAKARTA)
-    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    page = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
     cards = _card_positions(page)
     assert cards["SAMBAT Online"] < cards["Antrean Puskesmas"]
     assert page.index("Layanan yang sedang bermasalah") < cards["SAMBAT Online"]
@@ -323,7 +324,7 @@ def test_an_update_is_about_an_incident_of_its_service_and_never_dated_before_it
     [notice] = status.incidents
     assert [u.message for u in notice.updates] == ["Ketemu", "Diperiksa"]  # under its incident, newest first
     assert all(u.at >= notice.started_at for u in notice.updates)
-    page = public.as_html(status, "id", JAKARTA, "Kota Uji")
+    page = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
     now_section = page[page.index("Gangguan saat ini"):page.index("Riwayat gangguan")]
     assert now_section.index("Antrean Puskesmas") < now_section.index("Ketemu") < now_section.index("Diperiksa")
     assert "Kabar dari pengelola layanan" not in page  # every update is shown under its incident

@@ -40,6 +40,20 @@ class Feedback(Body):
     comment: str = Field(default="", max_length=4000)
 
 
+class Subscribe(Body):
+    """The public subscription form: a service id (what our form sends) and an address core checks."""
+
+    model_config = ConfigDict(strict=False, extra="ignore")
+    service: int = Field(ge=1, le=ID_MAX)
+    email: str = Field(default="", max_length=1000)
+
+
+class Code(Body):
+    """A confirm or unsubscribe button's post: the signed code its link carried."""
+
+    kode: str = Field(max_length=200)
+
+
 class BadBody(Exception):
     """A body that cannot be read or does not fit its shape (400), or is too large (413); says where."""
 

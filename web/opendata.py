@@ -1,7 +1,6 @@
 """Open data for everyone, linked from the public status page: /publik/data lists the datasets with their
 metadata; /publik/data/{name}.csv and .json are the files (the JSON carries the metadata beside the rows)."""
 
-import html
 from datetime import date
 
 from starlette.concurrency import run_in_threadpool
@@ -10,10 +9,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from core import formatting
-from core.i18n import t
 from core.publish import opendata
 from db.engine import session_scope
 from web.common import STATE, error, page_lang, shared, unavailable
+from web.templating import Words, render
 
 CACHE_S = 300  # aggregates of a day's data: one computation serves every download meanwhile
 
@@ -55,29 +54,13 @@ def _period(raw: str, lang: str) -> str:
 
 
 def _index_html(sets: list[opendata.Dataset], lang: str, org: str) -> str:
-    e = html.escape
-    zone = STATE["settings"].zone
-    cards = []
+    """The datasets with their metadata, from the public pages' template (every value escaped there)."""
+    shown = []
     for d in sets:
         meta = d.metadata(lang, org)
-        variables = "".join(f"<li><code>{e(v['name'])}</code> — {e(v['description'])}"
-                            f"{' (' + e(v['unit']) + ')' if v['unit'] else ''}</li>" for v in meta["variables"])
-        updated = formatting.moment(d.updated, zone, lang) if d.updated else "–"
-        period = _period(meta["period"], lang)
-        cards.append(f"<section><h2>{e(meta['title'])}</h2><p>{e(meta['description'])}</p>"
-                     f"<p class=meta>{e(t('opendata.period', lang))}: {e(period)} · "
-                     f"{e(t('opendata.rows', lang))}: {formatting.number(meta['rows'], 0, lang)} · {e(t('opendata.updated', lang))}: {e(updated)}"
-                     f"</p><details><summary>{e(t('opendata.variables', lang))}</summary><ul>{variables}</ul></details>"
-                     f"<p><a href='/publik/data/{e(d.name)}.csv'>CSV</a> · "
-                     f"<a href='/publik/data/{e(d.name)}.json?lang={lang}'>JSON</a></p></section>")
-    return (f"<!doctype html><html lang={lang}><meta charset=utf-8><meta name=viewport content='width=device-width,"
-            f"initial-scale=1'><title>{e(t('opendata.heading', lang))} — {e(org)}</title><style>"
-            "body{font:16px/1.5 system-ui,sans-serif;max-width:860px;margin:0 auto;padding:1rem;color:#1f2937}"
-            "section{border:1px solid #d1d5db;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}"
-            "h2{font-size:1.15rem;margin:.4rem 0}.meta{color:#4b5563;font-size:.9rem}a{color:#1d4ed8}</style>"
-            f"<h1>{e(t('opendata.heading', lang))}</h1><p>{e(t('opendata.intro', lang, org=org))}</p>"
-            f"<p>{e(t('opendata.licence', lang))}: <a href='{opendata.LICENCE_URL}'>{opendata.LICENCE}</a> · "
-            f"<a href='/publik?lang={lang}'>{e(t('opendata.back', lang))}</a></p>{''.join(cards)}</html>")
+        shown.append({"name": d.name, "meta": meta, "updated": d.updated, "period": _period(meta["period"], lang)})
+    return render("public/opendata.html", w=Words(lang, STATE["settings"].zone), org=org, sets=shown,
+                  licence=opendata.LICENCE, licence_url=opendata.LICENCE_URL)
 
 
 async def index(request: Request) -> Response:

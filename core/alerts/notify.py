@@ -10,6 +10,7 @@ import logging
 import smtplib
 import ssl
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import httpx
@@ -145,10 +146,13 @@ def run_sweep(engine: Engine, settings: Settings, now: datetime | None = None) -
 
 
 class Notifier:
-    """Sends due alerts every couple of seconds and sweeps for reminders every minute, on its own thread."""
+    """Sends due alerts every couple of seconds and sweeps for reminders every minute, on its own thread; each
+    of `rounds` (other mail queues of higher layers, as `fn(engine, settings, client, now)`) runs every round."""
 
-    def __init__(self, engine: Engine, settings: Settings, every_s: float = 2.0, sweep_s: float = 60.0):
+    def __init__(self, engine: Engine, settings: Settings, every_s: float = 2.0, sweep_s: float = 60.0,
+                 rounds: tuple[Callable, ...] = ()):
         self.engine, self.settings, self.every_s, self.sweep_s = engine, settings, every_s, sweep_s
+        self.rounds = rounds
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self.run, name="monev-notify", daemon=True)
 
@@ -162,6 +166,8 @@ class Notifier:
                         run_sweep(self.engine, self.settings, now)
                         last_sweep = now.timestamp()
                     deliver_due(self.engine, self.settings, client=client)
+                    for extra in self.rounds:
+                        extra(self.engine, self.settings, client, now)
                 except Exception:  # noqa: BLE001 - the store is away: try again on the next round
                     log.warning("sending alerts failed; retrying", exc_info=True)
                 self.stop_event.wait(self.every_s)

@@ -1,15 +1,14 @@
 """The public status page citizens read: public services only, those with a problem first, the others
 grouped as citizens know them, each with its state now and 90 days of uptime; what is wrong now with its
-people's updates, what is planned, and 14 days of incidents (the ongoing ones included). Server-rendered
-HTML that needs no JavaScript and no websocket, and the same data as JSON.
+people's updates, what is planned, and 14 days of incidents (the ongoing ones included); one public
+incident with what citizens were told, and the change log of the last 90 days. Data only (and its JSON):
+web/public.py renders it from templates.
 
 Nothing internal ever leaves here: no host, address, port, target name, unit-internal reason or
-maintenance note — only service names and groups, states, times and percentages. Every value written
-into the HTML is escaped. Reads run as the system (the page has no viewer) and select only what is
+maintenance note — only service names and groups, states, times and percentages. Reads run as the system (the page has no viewer) and select only what is
 listed above.
 """
 
-import html
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,15 +24,14 @@ from core.monitoring import availability
 from core.monitoring.status import freshness
 from core.services import voice
 from db.monitoring import Incident, MaintenanceWindow, RollupDay, State, TargetState
-from db.services import DigitalService
+from db.services import DigitalService, ServiceUpdate
 from db.types import utcnow
 
 DAYS = 90
+CHANGELOG_DAYS = 90  # the public change log: incidents and what citizens were told
 STATES = ("operational", "degraded", "outage", "maintenance", "unknown")  # worst last but unknown
 RANK = {"outage": 0, "degraded": 1, "maintenance": 2, "unknown": 3, "operational": 4}
 PROBLEMS = ("outage", "degraded", "maintenance")  # a citizen cannot fully use the service now; listed first
-COLOURS = {"operational": "#1b7f3b", "degraded": "#b26a00", "outage": "#c62828", "maintenance": "#1565c0",
-           "unknown": "#6b7280"}
 
 
 @dataclass
@@ -191,165 +189,79 @@ def as_json(status: PublicStatus) -> str:
                       "uptime_90d": None if s.uptime is None else round(s.uptime, 3),
                       "days": [{"date": d.isoformat(), "uptime": None if v is None else round(v, 3)} for d, v in s.days]}
                      for s in status.services()],
-        "incidents": [{"service": n.service, "started_at": n.started_at.isoformat()} for n in status.incidents],
+        "incidents": [{"id": n.incident_id, "service": n.service, "started_at": n.started_at.isoformat()}
+                      for n in status.incidents],
         "maintenance": [{"service": n.service, "starts_at": n.started_at.isoformat(),
                          "ends_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.maintenance],
-        "history": [{"service": n.service, "started_at": n.started_at.isoformat(),
+        "history": [{"id": n.incident_id, "service": n.service, "started_at": n.started_at.isoformat(),
                      "ended_at": n.ended_at.isoformat() if n.ended_at else None} for n in status.history],
         "updates": [{"service": u.service, "at": u.at.isoformat(), "status": u.status, "message": u.message,
                      "incident_started_at": started.get((u.service_id, u.incident_id))} for u in status.updates],
     }, ensure_ascii=False)
 
 
-def _e(value) -> str:
-    return html.escape(str(value), quote=True)
+@dataclass
+class PublicIncident:
+    """One incident as citizens may read it: the public services it hit, when, and their people's updates in
+    the order they were told (oldest first). Never its target, host or probe reason."""
+
+    id: int
+    services: list[tuple[int, str]]  # (id, name) of the public services whose targets include the incident's
+    started_at: datetime
+    ended_at: datetime | None
+    updates: list[Update] = field(default_factory=list)
+
+    @property
+    def service_names(self) -> str:
+        return ", ".join(name for _id, name in self.services)
 
 
-def _bar(days: list[tuple[date, float | None]], lang: str) -> str:
-    """90 day cells, coloured by class; each says its day and figure on hover (title)."""
-    cells = []
-    for day, value in days:
-        if value is None:
-            kind, text = "n", t("public.no_data", lang)
-        else:
-            kind = "g" if value >= 99.5 else "a" if value >= 95 else "r"
-            text = formatting.percent(value, 2, lang)
-        cells.append(f'<i class="{kind}" title="{_e(formatting.day(day, lang))}: {_e(text)}"></i>')
-    return f'<div class="bar" role="img" aria-label="{_e(t("public.uptime_90", lang))}">{"".join(cells)}</div>'
+def _public_services(session: Session) -> list[DigitalService]:
+    return list(session.scalars(select(DigitalService).where(DigitalService.audience == "public")
+                                .order_by(DigitalService.name)))
 
 
-def _form(service: PublicService, lang: str) -> str:
-    """The feedback form of one service: a plain HTML form (no script), posted to /publik/masukan."""
-    stars = "".join(f'<label><input type="radio" name="rating" value="{n}" required> {n}</label> ' for n in range(1, 6))
-    return (f'<details><summary>{_e(t("public.feedback", lang))}</summary>'
-            f'<form method="post" action="/publik/masukan?lang={lang}">'
-            f'<input type="hidden" name="service" value="{service.id}">'
-            f'<fieldset><legend>{_e(t("public.rating", lang))}</legend>{stars}</fieldset>'
-            f'<label>{_e(t("public.comment", lang))}<br><textarea name="comment" maxlength="{voice.MAX_COMMENT}" rows="3">'
-            f'</textarea></label><br><button type="submit">{_e(t("public.send", lang))}</button></form></details>')
+def _told(session: Session, incident_ids: list[int], services: dict[int, str]) -> dict[int, list[Update]]:
+    """The public updates about each incident (of public services only), in the order they were told."""
+    told: dict[int, list[Update]] = {}
+    if not incident_ids or not services:
+        return told
+    for row in session.scalars(select(ServiceUpdate).where(ServiceUpdate.incident_id.in_(incident_ids),
+                                                           ServiceUpdate.service_id.in_(list(services)))
+                               .order_by(ServiceUpdate.at, ServiceUpdate.id)):
+        told.setdefault(row.incident_id, []).append(Update(services[row.service_id], row.at, row.status, row.message,
+                                                           row.id, row.service_id, row.incident_id))
+    return told
 
 
-def refusal_html(lang: str, detail: str) -> str:
-    """A short page for a feedback post no form of ours sends (tampered or too large): what was wrong, escaped,
-    and the way back."""
-    return (f'<!doctype html><html lang="{_e(lang)}"><meta charset="utf-8"><title>{_e(t("public.refused", lang))}</title>'
-            f'<h1>{_e(t("public.refused", lang))}</h1><p>{_e(t("public.refused_help", lang))}</p>'
-            f'<p><code>{_e(detail)}</code></p><p><a href="/publik?lang={_e(lang)}">{_e(t("public.back", lang))}</a></p>')
+def incident(session: Session, incident_id: int) -> PublicIncident | None:
+    """One incident for /publik/insiden/<id>, or None when no public service is built on its target (an
+    internal service's or a target-only incident is not the public's)."""
+    row = session.get(Incident, incident_id)
+    if row is None:
+        return None
+    hit = [(s.id, s.name) for s in _public_services(session) if row.target_id in s.target_ids]
+    if not hit:
+        return None
+    told = _told(session, [row.id], dict(hit))
+    return PublicIncident(row.id, hit, row.started_at, row.ended_at, told.get(row.id, []))
 
 
-def as_html(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str, notice: str = "") -> str:
-    """The page, complete: inline CSS, no script, readable on a phone, every data value escaped."""
-    def when(at: datetime | None) -> str:
-        return formatting.moment(at, zone, lang) if at else "–"
-
-    def pct(value: float | None) -> str:
-        if value is None:
-            return "–"
-        return formatting.percent(value, 2, lang)
-
-    def rating(satisfaction: tuple[float, int]) -> str:
-        return t("public.satisfaction", lang, mean=formatting.number(satisfaction[0], 1, lang), count=satisfaction[1])
-
-    if notice:
-        parts_notice = f'<section class="notice" role="status"><p>{_e(t(f"public.notice.{notice}", lang))}</p></section>'
-    else:
-        parts_notice = ""
-    parts = [parts_notice, f'<section class="overall {status.overall}"><h2>{_e(t(f"public.overall.{status.overall}", lang))}</h2>'
-             f'<p>{_e(t("public.updated", lang, at=when(status.generated_at)))}</p>'
-             + (f'<p><strong>{_e(t("public.stale", lang))}</strong></p>' if status.stale else "") + "</section>"]
-
-    def told(updates: list[Update]) -> str:
-        return "".join(f"<li>{_e(t(f'update.status.{u.status}', lang))} · {_e(when(u.at))}<br>{_e(u.message)}</li>"
-                       for u in updates)
-
-    def card(s: PublicService) -> str:
-        return (f'<li class="svc"><div class="row"><span class="name">{_e(s.name)}</span>'
-                f'<span class="state {s.state}">{_e(t(f"public.state.{s.state}", lang))}</span></div>'
-                + (f'<p class="desc">{_e(s.description)}</p>' if s.description else "")
-                + _bar(s.days, lang)
-                + f'<p class="up">{_e(t("public.uptime_line", lang, value=pct(s.uptime)))}</p>'
-                + (f'<p class="desc">{_e(t("public.support", lang, channel=s.support))}</p>' if s.support else "")
-                + (f'<p class="up">{_e(rating(s.satisfaction))}</p>' if s.satisfaction else "")
-                + _form(s, lang) + "</li>")
-
-    if status.incidents:
-        items = "".join(f"<li><strong>{_e(n.service)}</strong> — "
-                        f"{_e(t('public.incident_since', lang, at=when(n.started_at)))}"
-                        + (f'<ul class="told">{told(n.updates)}</ul>' if n.updates else "") + "</li>"
-                        for n in status.incidents)
-        parts.append(f'<section><h2>{_e(t("public.incidents", lang))}</h2><ul>{items}</ul></section>')
-    if status.affected:
-        parts.append(f'<section><h2>{_e(t("public.affected", lang))}</h2><ul class="svcs">'
-                     f'{"".join(card(s) for s in status.affected)}</ul></section>')
-    if status.maintenance:
-        items = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(when(n.started_at))} – {_e(when(n.ended_at))}</li>"
-                        for n in status.maintenance)
-        parts.append(f'<section><h2>{_e(t("public.maintenance", lang))}</h2><ul>{items}</ul></section>')
-    loose = status.loose_updates()
-    if loose:
-        items = "".join(f"<li><strong>{_e(u.service)}</strong> · {_e(t(f'update.status.{u.status}', lang))} · "
-                        f"{_e(when(u.at))}<br>{_e(u.message)}</li>" for u in loose)
-        parts.append(f'<section><h2>{_e(t("public.updates", lang))}</h2><ul>{items}</ul></section>')
-    for group, services in status.groups.items():
-        parts.append(f'<section><h2>{_e(group)}</h2><ul class="svcs">{"".join(card(s) for s in services)}</ul>'
-                     "</section>")
-    history = "".join(f"<li><strong>{_e(n.service)}</strong> — {_e(when(n.started_at))} – "
-                      f"{_e(when(n.ended_at) if n.ended_at else t('public.ongoing', lang))}"
-                      + (f'<ul class="told">{told(n.updates)}</ul>' if n.updates else "") + "</li>"
-                      for n in status.history) or f"<li>{_e(t('public.no_history', lang))}</li>"
-    parts.append(f'<section><h2>{_e(t("public.history", lang))}</h2><ul>{history}</ul></section>')
-    other = "en" if lang == "id" else "id"
-    return f"""<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(t("public.title", lang, org=org_name))}</title>
-<link rel="alternate" type="application/json" href="/publik/status.json">
-<link rel="alternate" type="application/atom+xml" href="/publik/feed.atom">
-<style>
-body{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.5}}
-header,main,footer{{max-width:860px;margin:0 auto;padding:16px}}
-header{{display:flex;justify-content:space-between;align-items:center;gap:12px;flex-wrap:wrap}}
-h1{{font-size:1.4rem;margin:0}} h2{{font-size:1.1rem;margin:0 0 8px}}
-a{{color:#0d47a1}} section{{background:#fff;border:1px solid #e5e7eb;border-radius:10px;padding:16px;margin:0 0 16px}}
-.overall.operational{{border-left:8px solid {COLOURS["operational"]}}} .overall.degraded{{border-left:8px solid {COLOURS["degraded"]}}}
-.overall.outage{{border-left:8px solid {COLOURS["outage"]}}} .overall.maintenance,.overall.unknown{{border-left:8px solid {COLOURS["unknown"]}}}
-ul{{margin:0;padding-left:20px}} ul.svcs{{list-style:none;padding:0}} li.svc{{padding:10px 0;border-top:1px solid #f3f4f6}}
-li.svc:first-child{{border-top:0}} .row{{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}}
-.name{{font-weight:600}} .state{{font-weight:600}} .state.operational{{color:{COLOURS["operational"]}}}
-.state.degraded{{color:{COLOURS["degraded"]}}} .state.outage{{color:{COLOURS["outage"]}}}
-.state.maintenance{{color:{COLOURS["maintenance"]}}} .state.unknown{{color:{COLOURS["unknown"]}}}
-.bar{{display:flex;gap:1px;height:28px;margin:8px 0 4px}} .bar i{{flex:1;border-radius:2px;min-width:1px}}
-.bar .g{{background:{COLOURS["operational"]}}} .bar .a{{background:{COLOURS["degraded"]}}}
-.bar .r{{background:{COLOURS["outage"]}}} .bar .n{{background:#d1d5db}}
-.desc,.up{{margin:4px 0;color:#374151;font-size:.95rem}} footer{{color:#6b7280;font-size:.85rem}}
-details{{margin-top:6px}} summary{{cursor:pointer;color:#0d47a1}} fieldset{{border:0;padding:0;margin:6px 0}}
-textarea{{width:100%;max-width:100%;box-sizing:border-box}} button{{margin-top:6px;padding:6px 14px}}
-.notice{{border-left:8px solid #0d47a1}} ul.told{{margin:4px 0 8px;color:#374151;font-size:.95rem}}
-</style></head>
-<body><header><h1>{_e(t("public.title", lang, org=org_name))}</h1>
-<a href="?lang={other}" hreflang="{other}">{_e(t("public.switch", lang))}</a></header>
-<main>{"".join(parts)}</main>
-<footer>{_e(t("public.footer", lang))} · <a href="/publik/status.json">status.json</a> ·
-<a href="/publik/feed.atom">Atom</a> · <a href="/publik/data?lang={lang}">{_e(t("public.open_data", lang))}</a></footer>
-</body></html>"""
-
-
-def as_atom(status: PublicStatus, lang: str, zone: ZoneInfo, org_name: str) -> str:
-    """An Atom feed of what citizens should know: the services' updates and the automatic incident notices."""
-    # Ids stay with their row (an update, an incident of a service), not with a position in the list; the
-    # history holds the ongoing incidents too, so each incident is one entry.
-    entries = [(u.at, f"urn:monev:update:{u.id}", f"{u.service}: {t(f'update.status.{u.status}', lang)}", u.message)
-               for u in status.updates]
-    entries += [(n.started_at, f"urn:monev:incident:{n.incident_id}:{n.service_id}",
-                 f"{n.service}: {t('public.state.outage', lang)}",
-                 t("public.incident_since", lang, at=formatting.moment(n.started_at, zone, lang)))
-                for n in status.history]
-    entries.sort(key=lambda e: e[0], reverse=True)
-    items = "".join(f"<entry><id>{_e(key)}</id><title>{_e(title)}</title>"
-                    f"<updated>{_e(at.isoformat())}</updated><content type=\"text\">{_e(text)}</content></entry>"
-                    for at, key, title, text in entries[:50])
-    updated = (entries[0][0] if entries else status.generated_at).isoformat()
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<id>urn:monev:status</id><title>{_e(t('public.title', lang, org=org_name))}</title>"
-            f"<author><name>{_e(org_name)}</name></author>"
-            f'<link href="/publik"/><updated>{_e(updated)}</updated>{items}</feed>')
+def changelog(session: Session, now: datetime | None = None, days: int = CHANGELOG_DAYS,
+              limit: int = 500) -> list[PublicIncident]:
+    """The incidents of public services of the last `days` (the ongoing ones included), newest first, each
+    with what citizens were told about it."""
+    now = now or utcnow()
+    services = _public_services(session)
+    by_target: dict[int, list[tuple[int, str]]] = {}
+    for service in services:
+        for target in service.target_ids:
+            by_target.setdefault(target, []).append((service.id, service.name))
+    if not by_target:
+        return []
+    rows = list(session.scalars(select(Incident).where(
+        Incident.target_id.in_(list(by_target)),
+        or_(Incident.ended_at.is_(None), Incident.ended_at > now - timedelta(days=days)))
+        .order_by(Incident.started_at.desc(), Incident.id.desc()).limit(limit)))
+    told = _told(session, [r.id for r in rows], {s.id: s.name for s in services})
+    return [PublicIncident(r.id, by_target[r.target_id], r.started_at, r.ended_at, told.get(r.id, [])) for r in rows]

@@ -12,6 +12,7 @@ from core.services import public, register, sla
 from db.monitoring import Worker
 from db.types import utcnow
 from tests.invariants.conftest import JAKARTA
+from web import public as public_pages
 
 # Every role that may open the services pages: leadership and admin see the city, the operators their units
 # (Setda with its bagian, Klojen with its kelurahan).
@@ -76,7 +77,7 @@ def test_the_public_history_of_14_days_holds_every_ongoing_incident(demo_city):
     ongoing = {(n.service, n.started_at) for n in status.incidents}
     assert ongoing, "the demo city has an ongoing outage (the closed port of Tiket Parkir dan Terminal)"
     assert ongoing <= {(n.service, n.started_at) for n in status.history}
-    page = public.as_html(status, "id", JAKARTA, "Pemerintah Kota Malang")
+    page = public_pages.as_html(status, "id", JAKARTA, "Pemerintah Kota Malang")
     history = page[page.index("Riwayat gangguan 14 hari terakhir"):]
     for service, _started in ongoing:
         assert f"{service}</strong> — " in history and "masih berlangsung" in history
@@ -91,7 +92,7 @@ def test_no_public_update_predates_its_incident(demo_city):
         incident = incidents.get((update.service_id, update.incident_id))
         assert incident is not None, f"{update.service}: {update.message} has no incident on the page"
         assert update.at >= incident.started_at, (update.service, update.at, incident.started_at)
-    page = public.as_html(status, "id", JAKARTA, "Pemerintah Kota Malang")
+    page = public_pages.as_html(status, "id", JAKARTA, "Pemerintah Kota Malang")
     assert t("public.updates") not in page  # none is left without its incident: each stands under the one it is about
 
 
@@ -106,7 +107,7 @@ def test_services_with_a_problem_are_listed_before_services_without(demo_copy):
     problems = [s.state in public.PROBLEMS for s in status.services()]
     assert any(problems), "the demo's closed port makes a service fail"
     assert problems == sorted(problems, reverse=True)
-    page = public.as_html(status, "id", JAKARTA, "Pemerintah Kota Malang")
+    page = public_pages.as_html(status, "id", JAKARTA, "Pemerintah Kota Malang")
     cards = sorted(status.services(), key=lambda svc: page.index(f'<span class="name">{svc.name}<'))
     assert [svc.id for svc in cards] == [svc.id for svc in status.services()]
     assert [x["name"] for x in json.loads(public.as_json(status))["services"]] == [svc.name for svc in cards]
