@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     alert_reminder_h: float = 4.0  # remind every N hours while a target stays DOWN
     alert_cert_days: int = 14  # warn when a certificate expires in fewer days
     alert_max_attempts: int = 8  # a delivery failing this often is marked failed (and stays listed)
+    # The address people open the app at (https://monev.example.go.id), for absolute links in alerts (the
+    # incident page); empty: alerts carry no link.
+    public_base_url: str = ""
     upload_max_mb: int = 20  # an import file; checked before it is read (Streamlit's own limit follows it)
     import_max_rows: int = 100_000  # rows of one import
     # Book value of devices: straight_line (the default of Indonesian asset accounting) or declining_balance.

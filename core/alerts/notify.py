@@ -21,7 +21,8 @@ from core.access import Viewer
 from core.alerts.alerts import send_test, sweep
 from core.alerts.channels import CHANNELS
 from core.alerts.channels.base import SendFailed
-from core.alerts.messages import Message, compose
+from core.alerts.escalation import escalate
+from core.alerts.messages import Message, compose, incident_link
 from core.config import Settings
 from db.models import Unit
 from db.monitoring import Alert, AlertChannel, AlertDelivery, Target
@@ -87,7 +88,8 @@ def deliver(engine: Engine, settings: Settings, delivery_ids: list[int], client:
             alert, channel = session.get(Alert, delivery.alert_id), session.get(AlertChannel, delivery.channel_id)
             target = session.get(Target, alert.target_id) if alert.target_id else None
             unit = session.get(Unit, alert.unit_id) if alert.unit_id else None
-            message = compose(alert, channel, target=target, unit=unit, zone=settings.zone, lang=settings.language)
+            message = compose(alert, channel, target=target, unit=unit, zone=settings.zone, lang=settings.language,
+                              link=incident_link(settings, alert.incident_id))
             session.expunge_all()
         try:
             send(channel, message, settings, client)
@@ -144,8 +146,15 @@ def run_sweep(engine: Engine, settings: Settings, now: datetime | None = None) -
                      cert_days=settings.alert_cert_days)
 
 
+def run_escalation(engine: Engine, now: datetime | None = None) -> int:
+    """Escalations of unacknowledged incidents due at `now` (core.alerts.escalation), with their deliveries."""
+    with Session(engine) as session, session.begin():
+        return escalate(session, now=now or utcnow())
+
+
 class Notifier:
-    """Sends due alerts every couple of seconds and sweeps for reminders every minute, on its own thread."""
+    """Sends due alerts every couple of seconds and sweeps for reminders and escalations every minute, on its
+    own thread."""
 
     def __init__(self, engine: Engine, settings: Settings, every_s: float = 2.0, sweep_s: float = 60.0):
         self.engine, self.settings, self.every_s, self.sweep_s = engine, settings, every_s, sweep_s
@@ -160,6 +169,7 @@ class Notifier:
                     now = utcnow()
                     if now.timestamp() - last_sweep >= self.sweep_s:
                         run_sweep(self.engine, self.settings, now)
+                        run_escalation(self.engine, now)
                         last_sweep = now.timestamp()
                     deliver_due(self.engine, self.settings, client=client)
                 except Exception:  # noqa: BLE001 - the store is away: try again on the next round
