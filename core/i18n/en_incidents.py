@@ -100,6 +100,7 @@ MESSAGES = {
                               "one": "Unit: {unit}\nTarget: {target} ({host})\nState: DOWN since {since}, nobody has acknowledged it after {minutes} minute\nCause: {reason}",
                               "other": "Unit: {unit}\nTarget: {target} ({host})\nState: DOWN since {since}, nobody has acknowledged it after {minutes} minutes\nCause: {reason}"},
     "alert.incident_link": "Open the incident: {link}",
+    "alert_kind.escalation": "Escalation",
     "alert.escalation_channel": "Escalation channel",
     "alert.escalation_channel_help": "An escalation channel (e.g. the head of the agency's Telegram) receives only incidents nobody acknowledged in time, not every outage.",
     # escalation settings
@@ -131,6 +132,7 @@ MESSAGES = {
     "response.col_resolved": "Recovered",
     "response.no_cause": "(not set yet)",
     "response.none": "No incident started in this window.",
+    "response.window": "Incidents that started between {start} and {end}.",
     "availability.tab_response": "Response times",
     "status.open_incident": "{unit} · {target} · {duration}",
     "target.open_incident": "Open the incident page",

@@ -96,6 +96,7 @@ MESSAGES = {
     "alert.subject.escalation": "🚨 ESKALASI: {target} — {unit} belum ditangani",
     "alert.body.escalation": "Unit: {unit}\nTarget: {target} ({host})\nStatus: mati sejak {since}, belum ditangani siapa pun setelah {minutes} menit\nPenyebab: {reason}",
     "alert.incident_link": "Buka insiden: {link}",
+    "alert_kind.escalation": "Eskalasi",
     "alert.escalation_channel": "Kanal eskalasi",
     "alert.escalation_channel_help": "Kanal eskalasi (mis. Telegram Kepala Dinas) hanya menerima insiden yang belum ditangani dalam batas waktunya, bukan setiap gangguan.",
     # escalation settings
@@ -126,6 +127,7 @@ MESSAGES = {
     "response.col_resolved": "Pulih",
     "response.no_cause": "(belum diisi)",
     "response.none": "Tidak ada insiden yang mulai dalam jangka waktu ini.",
+    "response.window": "Insiden yang mulai antara {start} dan {end}.",
     "availability.tab_response": "Waktu respons",
     "status.open_incident": "{unit} · {target} · {duration}",
     "target.open_incident": "Buka halaman insiden",

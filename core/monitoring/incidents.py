@@ -277,7 +277,7 @@ def set_cause(*, session: Session, viewer: Viewer, incident_id: int, cause: str,
 
 
 # -- escalation settings -----------------------------------------------------------------------
-def escalation_minutes(*, session: Session) -> dict[str, int]:
+def escalation_minutes(*, session: Session, viewer: Viewer | None = None) -> dict[str, int]:
     """Minutes before an unacknowledged incident escalates, per criticality (stored, else the defaults)."""
     keys = {ESCALATION_KEY.format(k): k for k in ESCALATION_DEFAULTS}
     stored = {keys[m.key]: m.value for m in session.scalars(select(AppMeta).where(AppMeta.key.in_(keys)))}

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.access import Viewer, scoped
+from core.monitoring.incidents import unacknowledged_count
 from core.monitoring.uptime import counted_incidents
 from db.models import Unit
 from db.monitoring import Incident, Target
+from db.types import utcnow
 
 GROUPS = ("unit", "target", "cause", "month")
 
@@ -83,3 +85,19 @@ def month_window(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """[first moment of this month, now) in the organisation's zone: the figure both pages head with."""
     local = now.astimezone(zone)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0), now
+
+
+@dataclass(frozen=True)
+class Month:
+    """The figures both Ketersediaan and the leadership overview head with: this month's MTTA and MTTR, and
+    how many ongoing incidents nobody has acknowledged (the count that links to that list)."""
+
+    start: datetime
+    times: Times
+    unacknowledged: int
+
+
+def this_month(*, session: Session, viewer: Viewer, zone: ZoneInfo, now: datetime | None = None) -> Month:
+    start, end = month_window(now or utcnow(), zone)
+    return Month(start, summary(session=session, viewer=viewer, start=start, end=end),
+                 unacknowledged_count(session=session, viewer=viewer))

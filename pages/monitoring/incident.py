@@ -11,7 +11,7 @@ from core.i18n import reason_text
 from core.monitoring import incidents
 from core.monitoring.states import look
 from db.types import utcnow
-from pages.common.shell import cached, call, ctx, guard, moment, num, plain, save, show_table, t, text
+from pages.common.shell import cached, call, ctx, guard, moment, num, plain, save, show_flash, show_table, t, text
 
 guard("incident")
 c = ctx()
@@ -147,6 +147,7 @@ def one(incident_id: int) -> None:
         st.markdown(f"{t('availability.reason')}: {plain(reason_text(i.reason, c.lang))}")
     if i.action:
         st.markdown(f"{t('incident.action')}: {plain(i.action)}")
+    show_flash()
     work(view)
     st.subheader(t("incident.timeline"))
     show_table(timeline(view), key="incident_timeline")
