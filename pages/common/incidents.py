@@ -5,13 +5,13 @@ import streamlit as st
 
 from core import formatting
 from core.monitoring import response
-from pages.common.shell import cached, ctx, num, t
+from pages.common.shell import cached, ctx, num, t, text
 
 INCIDENT_PAGE = "pages/monitoring/incident.py"
 
 
 def minutes(value: float | None) -> str:
-    return "–" if value is None else t("response.minutes", n=num(value, 1))
+    return "–" if value is None else text("response.minutes", n=num(value, 1))  # a figure: no escapes
 
 
 def month_figures(key: str) -> response.Month:
