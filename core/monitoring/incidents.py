@@ -52,7 +52,7 @@ def _load(session: Session, viewer: Viewer, incident_id: int) -> tuple[Incident,
     return row[0], row[1]
 
 
-def allowed_actions(session: Session, viewer: Viewer, target: Target) -> set[str]:
+def _allowed_actions(session: Session, viewer: Viewer, target: Target) -> set[str]:
     """What this viewer may do on an incident of this target: ack, note, assign, cause."""
     if viewer.is_admin:
         return {"ack", "note", "assign", "cause"}
@@ -62,7 +62,7 @@ def allowed_actions(session: Session, viewer: Viewer, target: Target) -> set[str
 
 
 def _require(session: Session, viewer: Viewer, target: Target, action: str) -> None:
-    if action not in allowed_actions(session, viewer, target):
+    if action not in _allowed_actions(session, viewer, target):
         raise PermissionDenied("incident.not_allowed")
 
 
@@ -135,7 +135,7 @@ def detail(*, session: Session, viewer: Viewer, incident_id: int, now: datetime 
     return IncidentView(
         incident, target.name, target.kind, target.criticality, unit.name if unit else "",
         names.get(incident.acknowledged_by, ""), names.get(incident.assignee_id, ""),
-        allowed_actions(session, viewer, target),
+        _allowed_actions(session, viewer, target),
         [Activity(a.at, names.get(a.user_id, "sistem"), a.kind, a.text) for a in acts],
         events, checks, list(sent.values()), updates)
 
@@ -143,6 +143,7 @@ def detail(*, session: Session, viewer: Viewer, incident_id: int, now: datetime 
 @dataclass
 class Row:
     id: int
+    unit_id: int  # the target's unit
     unit: str
     target: str
     started_at: datetime
@@ -166,15 +167,15 @@ def listing(*, session: Session, viewer: Viewer, which: str = "open", now: datet
         raise ValidationError("incident.list_unknown", field="which")
     now = now or utcnow()
     condition = counted_incidents() if which != "recent" else counted_incidents(now - RECENT, now)
-    stmt = (select(Incident, Target.name, Unit.short_name, Unit.name).join(Target, Target.id == Incident.target_id)
-            .join(Unit, Unit.id == Target.unit_id).where(condition))
+    stmt = (select(Incident, Target.name, Unit.short_name, Unit.name, Unit.id)
+            .join(Target, Target.id == Incident.target_id).join(Unit, Unit.id == Target.unit_id).where(condition))
     if which == "unacknowledged":
         stmt = stmt.where(Incident.acknowledged_at.is_(None))
     rows = session.execute(scoped(stmt.order_by(Incident.started_at.desc(), Incident.id.desc()).limit(limit),
                                   Target.unit_id, session, viewer)).all()
     names = _names(session, [i.assignee_id for i, *_ in rows])
-    return [Row(i.id, short or name, target, i.started_at, i.ended_at, i.acknowledged_at,
-                names.get(i.assignee_id, ""), i.cause, i.reason) for i, target, short, name in rows]
+    return [Row(i.id, unit_id, short or name, target, i.started_at, i.ended_at, i.acknowledged_at,
+                names.get(i.assignee_id, ""), i.cause, i.reason) for i, target, short, name, unit_id in rows]
 
 
 def unacknowledged_count(*, session: Session, viewer: Viewer) -> int:
