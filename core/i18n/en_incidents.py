@@ -35,10 +35,12 @@ MESSAGES = {
     "incident.list_caption.recent": {"one": "{n} incident in the last 7 days.", "other": "{n} incidents in the last 7 days."},
     "incident.list_empty": "There is no incident in this list.",
     "incident.col_open": "Incident",
+    "incident.ack_at": "Acknowledged at {at}.",
     "incident.acknowledged": "Acknowledged",
     "incident.not_yet": "Not yet",
     "incident.assignee": "Assignee",
-    "incident.cause": "Cause",
+    "incident.cause": "Cause category",
+    "incident.ack_after": "Acknowledged after",
     # one incident
     "incident.title": "Incident #{id}: {target}",
     "incident.caption": "{unit} · criticality {criticality} · {start} – {end}",

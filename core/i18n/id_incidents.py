@@ -33,10 +33,12 @@ MESSAGES = {
     "incident.list_caption.recent": "{n} insiden dalam 7 hari terakhir.",
     "incident.list_empty": "Tidak ada insiden di daftar ini.",
     "incident.col_open": "Insiden",
+    "incident.ack_at": "Ditandai ditangani pada {at}.",
     "incident.acknowledged": "Ditangani",
     "incident.not_yet": "Belum",
     "incident.assignee": "Penanggung jawab",
-    "incident.cause": "Penyebab",
+    "incident.cause": "Kategori penyebab",
+    "incident.ack_after": "Ditangani setelah",
     # one incident
     "incident.title": "Insiden #{id}: {target}",
     "incident.caption": "{unit} · kekritisan {criticality} · {start} – {end}",

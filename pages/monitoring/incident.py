@@ -51,49 +51,64 @@ def incident_list() -> None:
 
 
 def work(view: incidents.IncidentView) -> None:
-    """The forms this viewer may use: acknowledge, note (admin and the unit's operator), assign, cause (admin)."""
+    """The forms this viewer may use: acknowledge, note (admin and the unit's operator), assign, cause (admin),
+    two to a row."""
     i, allowed = view.incident, view.actions
     if not allowed:
         st.caption(t("incident.read_only"))
         return
-    ack_col, note_col = st.columns(2)
-    if "ack" in allowed and i.acknowledged_at is None and i.ended_at is None:
-        with ack_col.form("incident_ack", clear_on_submit=True):
-            st.markdown(f"**{t('incident.ack_heading')}**")
-            note = st.text_area(t("incident.ack_note"), placeholder=text("incident.ack_placeholder"),
-                                max_chars=incidents.TEXT_MAX, key="incident_ack_note")
-            if st.form_submit_button(t("incident.ack_button"), type="primary", icon=":material/front_hand:"):
-                save(incidents.acknowledge, t("incident.acked"), incident_id=i.id, note=note)
-    if "note" in allowed:
-        with note_col.form("incident_note", clear_on_submit=True):
-            st.markdown(f"**{t('incident.note_heading')}**")
-            note = st.text_area(t("incident.note"), max_chars=incidents.TEXT_MAX, key="incident_note_text")
-            if st.form_submit_button(t("incident.note_button"), icon=":material/edit_note:"):
-                save(incidents.add_note, t("incident.noted"), incident_id=i.id, text=note)
-    if "assign" not in allowed and "cause" not in allowed:
-        return
-    assign_col, cause_col = st.columns(2)
-    if "assign" in allowed:
-        people = dict(call(incidents.assignable, incident_id=i.id))
-        options = [None, *people]
-        with assign_col.form("incident_assign"):
-            st.markdown(f"**{t('incident.assign_heading')}**")
-            who = st.selectbox(t("incident.assignee"), options, key="incident_assignee",
-                               index=options.index(i.assignee_id) if i.assignee_id in options else 0,
-                               format_func=lambda u: text("incident.nobody") if u is None else people[u],
-                               help=text("incident.assign_help"))
-            if st.form_submit_button(t("incident.assign_button"), icon=":material/person_add:"):
-                save(incidents.assign, t("incident.assigned"), incident_id=i.id, user_id=who)
-    if "cause" in allowed:
-        causes = list(incidents.CAUSES)
-        with cause_col.form("incident_cause"):
-            st.markdown(f"**{t('incident.cause_heading')}**")
-            cause = st.selectbox(t("incident.cause"), causes, format_func=cause_label, key="incident_cause",
-                                 index=causes.index(i.cause) if i.cause in causes else len(causes) - 1)
-            action = st.text_area(t("incident.action"), value=i.action, max_chars=incidents.TEXT_MAX,
-                                  key="incident_action")
-            if st.form_submit_button(t("incident.cause_button"), icon=":material/task_alt:"):
-                save(incidents.set_cause, t("incident.cause_saved"), incident_id=i.id, cause=cause, action=action)
+    forms = [f for f in ("ack", "note", "assign", "cause") if f in allowed
+             and (f != "ack" or (i.acknowledged_at is None and i.ended_at is None))]
+    for n in range(0, len(forms), 2):
+        for where, name in zip(st.columns(2), forms[n:n + 2], strict=False):
+            with where:
+                FORMS[name](i)
+
+
+def ack_form(i) -> None:
+    with st.form("incident_ack", clear_on_submit=True):
+        st.markdown(f"**{t('incident.ack_heading')}**")
+        note = st.text_area(t("incident.ack_note"), placeholder=text("incident.ack_placeholder"),
+                            max_chars=incidents.TEXT_MAX, key="incident_ack_note")
+        if st.form_submit_button(t("incident.ack_button"), type="primary", icon=":material/front_hand:"):
+            save(incidents.acknowledge, t("incident.acked"), incident_id=i.id, note=note)
+
+
+def note_form(i) -> None:
+    with st.form("incident_note", clear_on_submit=True):
+        st.markdown(f"**{t('incident.note_heading')}**")
+        note = st.text_area(t("incident.note"), max_chars=incidents.TEXT_MAX, key="incident_note_text")
+        if st.form_submit_button(t("incident.note_button"), icon=":material/edit_note:"):
+            save(incidents.add_note, t("incident.noted"), incident_id=i.id, text=note)
+
+
+def assign_form(i) -> None:
+    people = dict(call(incidents.assignable, incident_id=i.id))
+    options = [None, *people]
+    with st.form("incident_assign"):
+        st.markdown(f"**{t('incident.assign_heading')}**")
+        who = st.selectbox(t("incident.assignee"), options, key="incident_assignee",
+                           index=options.index(i.assignee_id) if i.assignee_id in options else 0,
+                           format_func=lambda u: text("incident.nobody") if u is None else people[u],
+                           help=text("incident.assign_help"))
+        if st.form_submit_button(t("incident.assign_button"), icon=":material/person_add:"):
+            save(incidents.assign, t("incident.assigned"), incident_id=i.id, user_id=who)
+
+
+def cause_form(i) -> None:
+    causes = list(incidents.CAUSES)
+    with st.form("incident_cause"):
+        st.markdown(f"**{t('incident.cause_heading')}**")
+        # No cause chosen until someone chooses one: saving without a choice is refused, never "lainnya".
+        cause = st.selectbox(t("incident.cause"), causes, format_func=cause_label, key="incident_cause",
+                             index=causes.index(i.cause) if i.cause in causes else None)
+        action = st.text_area(t("incident.action"), value=i.action, max_chars=incidents.TEXT_MAX,
+                              key="incident_action")
+        if st.form_submit_button(t("incident.cause_button"), icon=":material/task_alt:"):
+            save(incidents.set_cause, t("incident.cause_saved"), incident_id=i.id, cause=cause or "", action=action)
+
+
+FORMS = {"ack": ack_form, "note": note_form, "assign": assign_form, "cause": cause_form}
 
 
 def timeline(view: incidents.IncidentView) -> pd.DataFrame:
@@ -138,9 +153,14 @@ def one(incident_id: int) -> None:
     cols = st.columns(4)
     length = formatting.duration(((i.ended_at or utcnow()) - i.started_at).total_seconds(), c.lang)
     cols[0].metric(t("incident.state"), t("incident.ended" if i.ended_at else "incident.ongoing"), length, border=True,
-                   delta_color="off")
-    cols[1].metric(t("incident.acknowledged"), moment(i.acknowledged_at) if i.acknowledged_at else t("incident.not_yet"),
-                   view.acknowledged_by or None, border=True, delta_color="off")
+                   delta_color="off", delta_arrow="off")
+    if i.acknowledged_at:
+        cols[1].metric(t("incident.ack_after"),
+                       formatting.duration((i.acknowledged_at - i.started_at).total_seconds(), c.lang),
+                       view.acknowledged_by or None, border=True, delta_color="off", delta_arrow="off",
+                       help=text("incident.ack_at", at=moment(i.acknowledged_at)))
+    else:
+        cols[1].metric(t("incident.acknowledged"), t("incident.not_yet"), border=True)
     cols[2].metric(t("incident.assignee"), view.assignee or "–", border=True)
     cols[3].metric(t("incident.cause"), cause_label(i.cause), border=True)
     if i.reason:
