@@ -109,3 +109,24 @@ def test_the_wall_links_each_ongoing_incident_to_its_page_except_for_the_present
     presenter = app("presenter").switch_page("pages/monitoring/status.py").run()
     assert_clean(presenter)
     assert not [p for p in presenter.get("page_link") if "insiden" in str(p.proto)]
+
+
+def test_detail_target_links_each_incident_to_its_page(env, store, city, outages):
+    with store.session() as s:
+        target = s.get(Incident, outages["DINKES"]).target_id
+    at = app("op_b")
+    at.query_params["id"] = str(target)
+    at.switch_page("pages/monitoring/target.py").run()
+    assert_clean(at)
+    [links] = [d.value["Insiden"].tolist() for d in at.dataframe if "Insiden" in d.value.columns]
+    assert links == [f"/insiden?id={outages['DINKES']}"]
+
+
+def test_the_incident_page_reads_in_english(env, store, city, outages):
+    at = app("admin")
+    at.session_state["lang"] = "en"
+    at.query_params["id"] = str(outages["DINKES"])
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert shown(at.title[0].value) == f"Incident #{outages['DINKES']}: SIMPUS"
+    assert {"State", "Acknowledged", "Assignee", "Cause category"} <= {str(m.label) for m in at.metric}

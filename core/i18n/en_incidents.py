@@ -63,6 +63,7 @@ MESSAGES = {
     "incident.assign_help": "A Kominfo user, or an operator of this incident's unit (or a unit above it) for a local problem.",
     "incident.assign_button": "Assign",
     "incident.assigned": "Assignee saved.",
+    "incident.cause_choose": "Choose a cause category",
     "incident.cause_heading": "Cause and action",
     "incident.cause_button": "Save cause",
     "incident.cause_saved": "Cause and action saved.",

@@ -61,6 +61,7 @@ MESSAGES = {
     "incident.assign_help": "Pengguna Kominfo, atau operator unit insiden ini (atau unit di atasnya) untuk gangguan setempat.",
     "incident.assign_button": "Serahkan",
     "incident.assigned": "Penanggung jawab disimpan.",
+    "incident.cause_choose": "Pilih kategori penyebab",
     "incident.cause_heading": "Penyebab dan tindakan",
     "incident.cause_button": "Simpan penyebab",
     "incident.cause_saved": "Penyebab dan tindakan disimpan.",

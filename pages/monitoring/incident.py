@@ -101,7 +101,8 @@ def cause_form(i) -> None:
         st.markdown(f"**{t('incident.cause_heading')}**")
         # No cause chosen until someone chooses one: saving without a choice is refused, never "lainnya".
         cause = st.selectbox(t("incident.cause"), causes, format_func=cause_label, key="incident_cause",
-                             index=causes.index(i.cause) if i.cause in causes else None)
+                             index=causes.index(i.cause) if i.cause in causes else None,
+                             placeholder=text("incident.cause_choose"))
         action = st.text_area(t("incident.action"), value=i.action, max_chars=incidents.TEXT_MAX,
                               key="incident_action")
         if st.form_submit_button(t("incident.cause_button"), icon=":material/task_alt:"):
