@@ -130,3 +130,24 @@ def test_the_incident_page_reads_in_english(env, store, city, outages):
     assert_clean(at)
     assert shown(at.title[0].value) == f"Incident #{outages['DINKES']}: SIMPUS"
     assert {"State", "Acknowledged", "Assignee", "Cause category"} <= {str(m.label) for m in at.metric}
+
+
+def test_an_admin_sets_the_escalation_minutes_and_marks_an_escalation_channel(env, store, city):
+    from core.monitoring.incidents import escalation_minutes
+    from db.monitoring import AlertChannel
+
+    at = app("admin").switch_page("pages/admin/alerts.py").run()
+    assert_clean(at)
+    at.number_input(key="escalation_critical").set_value(10)
+    at.button(key="FormSubmitter:escalation_minutes-Simpan batas eskalasi").click().run()
+    assert_clean(at)
+    assert "Batas eskalasi disimpan." in texts(at)
+    at.text_input(key="channel_add_name").input("Telegram Kadis")
+    at.selectbox(key="channel_add_kind").set_value("webhook")
+    at.text_input(key="channel_add_address").input("http://127.0.0.1:9/hook")
+    at.checkbox(key="channel_add_escalation").check()
+    at.button(key="FormSubmitter:channel_add-Simpan").click().run()
+    assert_clean(at)
+    with store.session() as s:
+        assert escalation_minutes(session=s)["critical"] == 10
+        assert [(c.name, c.escalation) for c in s.scalars(select(AlertChannel))] == [("Telegram Kadis", True)]
