@@ -38,8 +38,9 @@ class Settings(BaseSettings):
     cookie_expiry_days: float = 1.0
     data_dir: Path = Path("data")
     bcrypt_rounds: int = 12
-    # The public pages' address as citizens reach it (https://status.example.go.id): the feed's links and the
-    # links in subscription mails. Empty: the feed links relative, and the page takes no subscriptions.
+    # The address the app and its public pages are reached at (https://monev.example.go.id; /publik lives under
+    # it, as the app's own pages do): the feed's links, subscription mails' links and the incident page's link
+    # in alerts. Empty: the feed links relative, the page takes no subscriptions, alerts carry no link.
     public_url: str = ""
     trusted_proxies: int = 0  # reverse proxies in front of the app, whose X-Forwarded-For names the client
     worker_in_app: bool = True  # run the probe worker inside the Streamlit process

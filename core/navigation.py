@@ -27,6 +27,7 @@ PAGES: list[PageSpec] = [
     PageSpec("status", "pages/monitoring/status.py", "status", "page.status", "section.monitoring", ":material/monitor_heart:", frozenset({A, P, S, PR})),
     PageSpec("availability", "pages/monitoring/availability.py", "ketersediaan", "page.availability", "section.monitoring", ":material/insights:", frozenset({A, P, S})),
     PageSpec("target", "pages/monitoring/target.py", "target", "page.target", "section.monitoring", ":material/router:", frozenset({A, P, S})),
+    PageSpec("incident", "pages/monitoring/incident.py", "insiden", "page.incident", "section.monitoring", ":material/emergency:", frozenset({A, P, S})),
     PageSpec("services", "pages/services/services.py", "layanan-digital", "page.services", "section.monitoring", ":material/public:", frozenset({A, P, S})),
     PageSpec("sla", "pages/services/sla.py", "sla-layanan", "page.sla", "section.monitoring", ":material/verified_user:", frozenset({A, P, S})),
     PageSpec("feedback", "pages/services/feedback.py", "kepuasan-layanan", "page.feedback", "section.monitoring", ":material/reviews:", frozenset({A, P, S})),

@@ -92,6 +92,27 @@ class Incident(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reason: str = Field(default="", max_length=300)
     end_reason: str = Field(default="", max_length=300)
+    # Worked on by people (core.monitoring.incidents): who said "on it" and when (MTTA), who has it, and
+    # once known the cause category (CAUSES there) and the action taken.
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: int | None = Field(default=None, foreign_key="app_user.id")
+    assignee_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    cause: str = Field(default="", max_length=20)
+    action: str = Field(default="", max_length=1000)
+
+
+class IncidentActivity(SQLModel, table=True):
+    """One thing a person did on an incident: acknowledged, assigned, noted, set the cause. Plain text."""
+
+    __tablename__ = "incident_activity"
+    __table_args__ = (Index("ix_incident_activity_incident_at", "incident_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    kind: str = Field(max_length=10)  # ack, assign, note, cause
+    text: str = Field(default="", max_length=1000)
 
 
 class TargetEvent(SQLModel, table=True):
@@ -197,6 +218,8 @@ class AlertChannelBase(SQLModel):
     secret: str = Field(default="", max_length=500)  # bot token; webhook bearer token
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # None: Kominfo, gets all
     enabled: bool = True
+    # An escalation channel (the head of Kominfo's chat) hears only of incidents nobody acknowledged in time.
+    escalation: bool = False
 
 
 class AlertChannel(AlertChannelBase, table=True):
@@ -211,7 +234,7 @@ class Alert(SQLModel, table=True):
     """Something to tell people about, written in the same transaction as the state change it reports."""
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=12)  # down, recovery, reminder, cert, test
+    kind: str = Field(max_length=12)  # down, recovery, reminder, cert, test, escalation
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     target_id: int | None = Field(default=None, foreign_key="target.id", index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)

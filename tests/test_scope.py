@@ -13,7 +13,17 @@ from core.errors import ImportRejected, NotFound, PermissionDenied
 from core.evaluation import assessment, evidence, leadership, owners, readiness, report
 from core.inventory import summary
 from core.inventory.kinds import APPLICATION, DEVICE, STAFF
-from core.monitoring import availability, maintenance, status, target_detail, target_import, targets, uptime
+from core.monitoring import (
+    availability,
+    incidents,
+    maintenance,
+    response,
+    status,
+    target_detail,
+    target_import,
+    targets,
+    uptime,
+)
 from core.needs import budget, checks, rka, sipd
 from core.needs.kind import NEED
 from core.org import units, users
@@ -44,6 +54,11 @@ def unit_ids_of(rows, attr="unit_id"):
 
 # Each read: how to call it, and which unit each returned row belongs to.
 READS = {
+    "monitoring.incidents.listing": (lambda s, v: incidents.listing(session=s, viewer=v, which="recent"),
+                                     lambda rows: unit_ids_of(rows)),
+    "monitoring.response.by": (lambda s, v: response.by(session=s, viewer=v, start=utcnow() - timedelta(days=1),
+                                                        end=utcnow(), zone=JAKARTA, group="unit"),
+                               lambda rows: {r.key for r in rows}),
     "org.units.list_units": (lambda s, v: units.list_units(session=s, viewer=v, include_inactive=True),
                          lambda rows: unit_ids_of(rows, "id")),
     "org.units.child_counts": (lambda s, v: units.child_counts(session=s, viewer=v), lambda rows: set(rows)),
@@ -177,6 +192,10 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "monitoring.availability.for_target", "monitoring.availability.for_unit", "records.listing.get_record", "records.listing.count_records",
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts",  # needs: tests/test_needs.py
           "home.unit.unit_home",  # tests/test_home.py
+          # incidents: each read and write refused outside the viewer's units or role in tests/test_incidents.py
+          "monitoring.incidents.detail", "monitoring.incidents.assignable", "monitoring.incidents.unacknowledged_count",
+          "monitoring.incidents.acknowledge", "monitoring.incidents.add_note", "monitoring.incidents.assign",
+          "monitoring.incidents.set_cause", "monitoring.response.summary", "monitoring.response.this_month",
           "monitoring.target_detail.latency", "monitoring.targets.check_now",  # tests/test_target_detail.py
           "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities"]  # tests/test_sipd.py
 # Writes: each is tried against unit B by operator A and must be refused.
@@ -193,6 +212,7 @@ ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
     "alerts.alerts.create_channel": {"data": None}, "alerts.alerts.update_channel": {"channel_id": 1, "data": None},
     "alerts.alerts.send_test": {"channel_id": 1},
+    "monitoring.incidents.set_escalation_minutes": {"minutes": {"high": 5}},
     "org.logins.clear": {"username": "op_b"}, "org.logins.throttled": {},
     "needs.savings.save_discount": {"percent": 15.0, "source": "Pengadaan konsolidasi 2025"},
     "inventory.lists.save_list": {"name": "category", "rows": [{"code": "pc", "name": "PC", "useful_life_years": 9}]},
@@ -237,7 +257,8 @@ SHARED_LISTS = ["inventory.lists.categories", "inventory.lists.positions",
                 # the chart of accounts and the standard prices: the city's, no unit's rows
                 "needs.accounts.chart", "needs.accounts.codes", "needs.accounts.rules", "needs.sipd.standards",
                 "needs.kind.load_standards",  # a scenario's rules; its outcome is read scoped
-                "needs.savings.discount"]  # the city's joint-procurement discount and its source: no unit's rows
+                "needs.savings.discount",
+                "monitoring.incidents.escalation_minutes"]  # the escalation minutes per criticality: no unit's rows  # the city's joint-procurement discount and its source: no unit's rows
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["org.users.change_own_password", "org.users.set_language", "org.users.language_of", "org.users.end_sessions"]
 

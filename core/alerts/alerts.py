@@ -6,7 +6,8 @@ them later on a thread of its own. So a slow or failing chat API never holds up 
 incident is stored whether or not anyone could be told about it.
 
 Routing: a channel without a unit is Kominfo's and gets every alert; a unit's channel gets the alerts
-of that unit and of the units under it (a kecamatan's contacts hear about its kelurahan).
+of that unit and of the units under it (a kecamatan's contacts hear about its kelurahan); a channel marked
+escalation gets only escalations of unacknowledged incidents (core.alerts.escalation).
 """
 
 from dataclasses import dataclass
@@ -24,8 +25,8 @@ from db.models import Unit
 from db.monitoring import Alert, AlertChannel, AlertChannelBase, AlertDelivery, Incident, State, Target, TargetState
 from db.types import utcnow
 
-ALERT_KINDS = ("down", "recovery", "reminder", "cert", "test")
-AUDITED = ["name", "kind", "address", "unit_id", "enabled"]
+ALERT_KINDS = ("down", "recovery", "reminder", "cert", "test", "escalation")
+AUDITED = ["name", "kind", "address", "unit_id", "enabled", "escalation"]
 
 
 class ChannelCreate(AlertChannelBase):
@@ -90,7 +91,9 @@ class Router:
     """Which enabled channels hear about a unit, read once and reused for a whole batch of results."""
 
     def __init__(self, session: Session):
-        self.channels = session.scalars(select(AlertChannel).where(AlertChannel.enabled.is_(True))).all()
+        # An escalation channel hears only escalations (core.alerts.escalation), not every outage.
+        self.channels = session.scalars(select(AlertChannel).where(AlertChannel.enabled.is_(True),
+                                                                   AlertChannel.escalation.is_(False))).all()
         self.parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all()) if self.channels else {}
 
     def route(self, unit_id: int | None) -> list[AlertChannel]:

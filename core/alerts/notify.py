@@ -22,7 +22,8 @@ from core.access import Viewer
 from core.alerts.alerts import send_test, sweep
 from core.alerts.channels import CHANNELS
 from core.alerts.channels.base import SendFailed
-from core.alerts.messages import Message, compose
+from core.alerts.escalation import escalate
+from core.alerts.messages import Message, compose, incident_link
 from core.config import Settings
 from db.models import Unit
 from db.monitoring import Alert, AlertChannel, AlertDelivery, Target
@@ -88,7 +89,8 @@ def deliver(engine: Engine, settings: Settings, delivery_ids: list[int], client:
             alert, channel = session.get(Alert, delivery.alert_id), session.get(AlertChannel, delivery.channel_id)
             target = session.get(Target, alert.target_id) if alert.target_id else None
             unit = session.get(Unit, alert.unit_id) if alert.unit_id else None
-            message = compose(alert, channel, target=target, unit=unit, zone=settings.zone, lang=settings.language)
+            message = compose(alert, channel, target=target, unit=unit, zone=settings.zone, lang=settings.language,
+                              link=incident_link(settings, alert.incident_id))
             session.expunge_all()
         try:
             send(channel, message, settings, client)
@@ -145,9 +147,16 @@ def run_sweep(engine: Engine, settings: Settings, now: datetime | None = None) -
                      cert_days=settings.alert_cert_days)
 
 
+def run_escalation(engine: Engine, now: datetime | None = None) -> int:
+    """Escalations of unacknowledged incidents due at `now` (core.alerts.escalation), with their deliveries."""
+    with Session(engine) as session, session.begin():
+        return escalate(session, now=now or utcnow())
+
+
 class Notifier:
-    """Sends due alerts every couple of seconds and sweeps for reminders every minute, on its own thread; each
-    of `rounds` (other mail queues of higher layers, as `fn(engine, settings, client, now)`) runs every round."""
+    """Sends due alerts every couple of seconds and sweeps for reminders and escalations every minute, on its
+    own thread; each of `rounds` (other mail queues of higher layers, as `fn(engine, settings, client, now)`)
+    runs every round."""
 
     def __init__(self, engine: Engine, settings: Settings, every_s: float = 2.0, sweep_s: float = 60.0,
                  rounds: tuple[Callable, ...] = ()):
@@ -164,6 +173,7 @@ class Notifier:
                     now = utcnow()
                     if now.timestamp() - last_sweep >= self.sweep_s:
                         run_sweep(self.engine, self.settings, now)
+                        run_escalation(self.engine, now)
                         last_sweep = now.timestamp()
                     deliver_due(self.engine, self.settings, client=client)
                     for extra in self.rounds:

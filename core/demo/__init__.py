@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import SYSTEM, Role
-from core.demo import evaluation, inventory, monitoring, needs, services
+from core.demo import evaluation, incidents, inventory, monitoring, needs, services
 from core.org import passwords
 from core.org.unit_import import parse_units_csv
 from core.org.units import import_units
@@ -46,7 +46,9 @@ def load(*, session: Session, zone: ZoneInfo | None = None, org_name: str = "") 
     session.flush()
     if zone is not None:
         port = os.environ.get("MONEV_DEMO_SNMP_PORT")  # set by `make run` when it started snmpsim
-        monitoring.load(session=session, now=utcnow(), zone=zone, snmp_port=int(port) if port else None)
+        now = utcnow()
+        monitoring.load(session=session, now=now, zone=zone, snmp_port=int(port) if port else None)
+        incidents.load(session=session, now=now)  # people's work on the outages just made
         services.load(session=session)  # on the targets just made
     inventory.load(session=session)
     evaluation.load(session=session, zone=zone or ZoneInfo("Asia/Jakarta"), org_name=org_name)

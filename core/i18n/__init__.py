@@ -14,6 +14,7 @@ from core.i18n import (
     en_agents,
     en_budget,
     en_evaluation,
+    en_incidents,
     en_inventory,
     en_needs,
     en_ops,
@@ -21,6 +22,7 @@ from core.i18n import (
     id_agents,
     id_budget,
     id_evaluation,
+    id_incidents,
     id_inventory,
     id_needs,
     id_ops,
@@ -31,9 +33,11 @@ from core.i18n import id as id_
 Message = str | dict  # a text, or a plural message {"n": count parameter, "one": form, "other": form}
 CATALOGUES: dict[str, dict[str, Message]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
-           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES, **id_public.MESSAGES},
+           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES, **id_public.MESSAGES,
+           **id_incidents.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
-           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES, **en_public.MESSAGES},
+           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES, **en_public.MESSAGES,
+           **en_incidents.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"

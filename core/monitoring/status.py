@@ -100,13 +100,16 @@ class OpenIncident:
     target: str
     started_at: datetime
     reason: str
+    id: int = 0  # the incident, for its page (pages/monitoring/incident.py)
+    acknowledged: bool = False
 
 
 def open_incidents(*, session: Session, viewer: Viewer) -> list[OpenIncident]:
     """Incidents not yet ended (uptime.counted_incidents: of the targets the wall counts), longest first."""
     stmt = (select(Incident, Target.name, Unit.short_name, Unit.name).join(Target, Target.id == Incident.target_id)
             .join(Unit, Unit.id == Target.unit_id).where(counted_incidents()).order_by(Incident.started_at))
-    return [OpenIncident(unit_id, short or name, target, i.started_at, i.reason) for i, target, short, name, unit_id
+    return [OpenIncident(unit_id, short or name, target, i.started_at, i.reason, i.id, i.acknowledged_at is not None)
+            for i, target, short, name, unit_id
             in session.execute(scoped(stmt.add_columns(Target.unit_id), Target.unit_id, session, viewer)).all()]
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 from core.alerts import alerts, notify
 from core.alerts.channels import CHANNELS
 from core.errors import MonevError
+from core.monitoring import incidents
 from core.org import units
 from pages.common.shell import call, ctx, flash, form_data, guard, moment, plain, save, show_error, show_flash, t
 
@@ -32,6 +33,7 @@ for channel in channels:
         a, b, d = st.columns([3, 4, 1.3], vertical_alignment="center")
         a.text(channel.name)  # as text: a name is data, never markdown
         a.caption(f"{t(f'channel.{channel.kind}')} · {plain(recipient(channel.unit_id))}"
+                  + (f" · {t('alert.escalation_channel')}" if channel.escalation else "")
                   + ("" if channel.enabled else f" · {t('admin_targets.enabled')}: ✗"))
         b.code(channel.address, language=None)
         if d.button(t("admin_alerts.test"), key=f"test_{channel.id}", icon=":material/send:",
@@ -63,14 +65,16 @@ def channel_form(key: str, current=None) -> alerts.ChannelCreate | None:
                               index=options.index(current.unit_id) if current else 0, key=f"{key}_unit")
         enabled = st.checkbox(t("admin_alerts.enabled"), value=current.enabled if current else True,
                               key=f"{key}_enabled")
+        escalation = st.checkbox(t("alert.escalation_channel"), value=current.escalation if current else False,
+                                 help=t("alert.escalation_channel_help"), key=f"{key}_escalation")
         if not st.form_submit_button(t("common.save"), type="primary"):
             return None
     return form_data(alerts.ChannelCreate, name=name, kind=kind, address=address, secret=secret, unit_id=unit_id,
-                     enabled=enabled)
+                     enabled=enabled, escalation=escalation)
 
 
-tab_add, tab_edit, tab_log = st.tabs([t("admin_alerts.tab_add"), t("admin_alerts.tab_edit"),
-                                      t("admin_alerts.tab_log")])
+tab_add, tab_edit, tab_escalation, tab_log = st.tabs([t("admin_alerts.tab_add"), t("admin_alerts.tab_edit"),
+                                                      t("escalation.heading"), t("admin_alerts.tab_log")])
 with tab_add:
     data = channel_form("channel_add")
     if data is not None:
@@ -84,6 +88,18 @@ with tab_edit:
         data = channel_form(f"channel_edit_{pick}", by_id[pick])
         if data is not None:
             save(alerts.update_channel, t("common.saved"), channel_id=pick, data=data)
+
+with tab_escalation:
+    st.caption(t("escalation.help"))
+    current = call(incidents.escalation_minutes)
+    with st.form("escalation_minutes"):
+        cols = st.columns(len(current))
+        wanted = {level: int(cols[n].number_input(t("escalation.minutes", criticality=t(f"criticality.{level}")),
+                                                   min_value=1, max_value=7 * 24 * 60, step=5, value=minutes,
+                                                   key=f"escalation_{level}"))
+                  for n, (level, minutes) in enumerate(current.items())}
+        if st.form_submit_button(t("escalation.save"), type="primary"):
+            save(incidents.set_escalation_minutes, t("escalation.saved"), minutes=wanted)
 
 with tab_log:
     log = call(alerts.list_deliveries)

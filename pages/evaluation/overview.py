@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.access import Role
 from core.evaluation import leadership, report
+from pages.common.incidents import month_figures
 from pages.common.shell import ROOM_PX, cached, ctx, guard, num, pct, plain, prepared_download, show_table, t
 from pages.evaluation.periods import pick_period
 
@@ -63,6 +64,7 @@ with st.expander(t("overview.city_inputs"), icon=":material/calculate:"):
                  measured=num(i["measured_h"], 1), count=i["measured_units"]),
     ]))
     st.caption(t("overview.city_inputs.more"))
+month_figures("overview")  # this month's MTTA and MTTR, the figure Ketersediaan shows too
 
 if view.own_only:
     st.subheader(t("overview.own_units"))

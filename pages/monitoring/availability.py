@@ -8,10 +8,11 @@ import streamlit as st
 
 from core import charts, formatting
 from core.i18n import reason_text
-from core.monitoring import uptime
+from core.monitoring import response, uptime
 from core.monitoring.availability import PRESETS
 from db.types import utcnow
-from pages.common.shell import cached, chart, ctx, guard, moment, num, pct, show_table, t
+from pages.common.incidents import month_figures
+from pages.common.shell import cached, chart, ctx, guard, moment, num, pct, show_table, t, text
 
 guard("availability")
 GANTT_ROWS = 30
@@ -61,9 +62,9 @@ frame = pd.DataFrame({
 })
 worst = frame.dropna(subset=["availability"]).head(15)  # the report comes worst first
 # Lazy tabs: only the open one reads and draws, so the page opens on the ranking at once.
-tab_rank, tab_days, tab_events = st.tabs(
-    [t("availability.tab_ranking"), t("availability.tab_calendar"), t("availability.tab_incidents")],
-    key="availability_tab", on_change="rerun")
+tab_rank, tab_days, tab_events, tab_response = st.tabs(
+    [t("availability.tab_ranking"), t("availability.tab_calendar"), t("availability.tab_incidents"),
+     t("availability.tab_response")], key="availability_tab", on_change="rerun")
 with tab_rank:
     if tab_rank.open:
         if not worst.empty:
@@ -159,3 +160,26 @@ with tab_events:
             }))
         else:
             st.caption(t("availability.no_incidents"))
+
+with tab_response:
+    if tab_response.open:
+        month_figures("availability")
+        group = st.segmented_control(t("response.by"), list(response.GROUPS), default="unit", key="response_group",
+                                     format_func=lambda g: text(f"response.by.{g}")) or "unit"
+        times = cached(response.by, start=start, end=end, zone=c.settings.zone, group=group)
+        st.caption(t("response.window", start=moment(start), end=moment(end)))
+        if not times:
+            st.caption(t("response.none"))
+        else:
+            def label(r: response.Times) -> str:
+                if group == "cause":
+                    return text(f"incident.cause.{r.key}") if r.key else text("response.no_cause")
+                return formatting.month(r.key, c.lang) if group == "month" else r.label
+            show_table(pd.DataFrame({
+                text(f"response.by.{group}"): [label(r) for r in times],
+                text("response.col_incidents"): [num(r.incidents) for r in times],
+                text("response.col_acked"): [num(r.acknowledged) for r in times],
+                text("response.mtta"): [num(r.mtta_min, 1) for r in times],
+                text("response.col_resolved"): [num(r.resolved) for r in times],
+                text("response.mttr"): [num(r.mttr_min, 1) for r in times],
+            }), key="response_table")

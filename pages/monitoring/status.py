@@ -12,6 +12,7 @@ from core.access import Role
 from core.i18n import reason_text
 from core.monitoring import status
 from core.monitoring.states import LOOKS, PROBLEMS, State, rank
+from core.navigation import can_open
 from db.types import utcnow
 from pages.common.shell import cached, call, ctx, guard, num, plain, t, text
 
@@ -139,10 +140,18 @@ def incident_list(incidents: list[status.OpenIncident], now) -> None:
         box.markdown(f":green[{LOOKS[State.UP].icon} {t('status.no_incidents')}]")
         return
     box.markdown(f"**{t('status.open_incidents', count=len(incidents))}**")
-    # One line each in large type, longest first; the reason sits on the unit's own tile.
-    box.markdown("  \n".join(
-        f"**{plain(i.unit)}** · {plain(i.target)} · {formatting.duration((now - i.started_at).total_seconds(), c.lang)}"
-        for i in incidents[:INCIDENT_ROWS]))
+    # One line each in large type, longest first; the reason sits on the unit's own tile. Off the projector, a
+    # viewer who may open the incident page gets each line as its link (the presenter sees the wall only).
+    if not projector and can_open(c.viewer, "incident"):
+        for i in incidents[:INCIDENT_ROWS]:
+            box.page_link("pages/monitoring/incident.py", query_params={"id": i.id},
+                          icon=":material/task_alt:" if i.acknowledged else ":material/emergency:",
+                          label=t("status.open_incident", unit=i.unit, target=i.target,
+                                  duration=formatting.duration((now - i.started_at).total_seconds(), c.lang)))
+    else:
+        box.markdown("  \n".join(
+            f"**{plain(i.unit)}** · {plain(i.target)} · {formatting.duration((now - i.started_at).total_seconds(), c.lang)}"
+            for i in incidents[:INCIDENT_ROWS]))
     if len(incidents) > INCIDENT_ROWS:
         box.markdown(f":gray[{t('status.more_incidents', n=len(incidents) - INCIDENT_ROWS)}]")
 

@@ -176,13 +176,16 @@ def live() -> None:
     show_table(checks, height=min(320, 38 + 35 * len(checks)))
     st.subheader(t("target.incidents"))
     if info.incidents:
+        page = text("incident.col_open")
         incidents = pd.DataFrame({
+            page: [f"/insiden?id={i.id}" for i in info.incidents],  # the incident page (core.navigation)
             t("availability.started"): [moment(i.started_at) for i in info.incidents],
             t("availability.ended"): [moment(i.ended_at) if i.ended_at else t("availability.ongoing")
                                       for i in info.incidents],
             t("availability.reason"): [reason_text(i.reason, c.lang) for i in info.incidents],
         })
-        show_table(incidents, height=min(320, 38 + 35 * len(incidents)))
+        show_table(incidents, height=min(320, 38 + 35 * len(incidents)), key="target_incidents", column_config={
+            page: st.column_config.LinkColumn(page, display_text=r"id=(\d+)$", help=text("target.open_incident"))})
         if info.incident_count > len(info.incidents):
             st.caption(t("target.incidents_newest", shown=num(len(info.incidents)), n=num(info.incident_count)))
     else:
