@@ -13,12 +13,14 @@ from core.i18n import (
     en,
     en_agents,
     en_budget,
+    en_deps,
     en_evaluation,
     en_inventory,
     en_needs,
     en_ops,
     id_agents,
     id_budget,
+    id_deps,
     id_evaluation,
     id_inventory,
     id_needs,
@@ -29,9 +31,9 @@ from core.i18n import id as id_
 Message = str | dict  # a text, or a plural message {"n": count parameter, "one": form, "other": form}
 CATALOGUES: dict[str, dict[str, Message]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
-           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES},
+           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES, **id_deps.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
-           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES},
+           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES, **en_deps.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"
