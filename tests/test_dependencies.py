@@ -268,3 +268,29 @@ def test_agent_pushes_of_dependents_behind_a_dead_parent_open_no_incident(env, s
     with store.session() as s:  # counted as unavailable all the same
         report = uptime.window_view(session=s, viewer=admin, zone=JAKARTA, preset="24h", parts=("report",)).report
     assert next(r for r in report if r.unit_id == kauman).figure.down_s > 0
+
+
+def test_the_target_form_sets_a_parent_and_says_why_a_cycle_is_refused(env, city, store, admin):
+    from tests.apptest import open_page
+
+    unit = city.units["KEC-KLOJEN"]
+    uplink = add_target(store, admin, unit, name="Uplink", port=22)
+    router = add_target(store, admin, unit, name="Router", port=22)
+
+    def edit(target_id, parent_id):
+        at = open_page("admin", "admin_targets")
+        at.session_state["admin_targets_tab"] = "Ubah / nonaktifkan"
+        at.run()
+        at.selectbox(key="target_edit_pick").set_value(target_id).run()
+        at.selectbox(key=f"target_edit_{target_id}_parent").set_value(parent_id)
+        [b for b in at.button if b.proto.is_form_submitter][0].click().run()
+        return at
+
+    at = edit(router, uplink)
+    assert not at.exception and not at.error
+    with store.session() as s:
+        assert s.get(Target, router).parent_id == uplink
+    at = edit(uplink, router)
+    assert "sudah bergantung pada target ini" in " ".join(e.value for e in at.error)
+    with store.session() as s:
+        assert s.get(Target, uplink).parent_id is None

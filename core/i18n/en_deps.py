@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "state.UNREACHABLE": "Unreachable — parent down",
+    "deps.unreachable_short": "Unreachable",
     "deps.parent": "Parent (reached through)",
     "deps.parent_none": "— no parent —",
     "deps.parent_help": "The target that must be up for this one to be reachable, e.g. the kecamatan's uplink for a "

@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "state.UNREACHABLE": "Tidak terjangkau — induk mati",
+    "deps.unreachable_short": "Tidak terjangkau",
     "deps.parent": "Induk (target yang dilalui)",
     "deps.parent_none": "— tanpa induk —",
     "deps.parent_help": "Target yang harus hidup agar target ini terjangkau, mis. uplink kecamatan bagi router "

@@ -19,6 +19,7 @@ guard("status")
 c = ctx()
 # The totals in the header: every state, unknown too, so they add up to the targets the availability page lists.
 COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.UNREACHABLE, State.MAINTENANCE, State.PENDING, State.UNKNOWN)
+HEADER_KEYS = {State.UNREACHABLE: "deps.unreachable_short"}  # the header's narrow columns: the short word
 BIG_TILES = 12  # more problem units than this (a city-wide outage) continue as compact tiles, still first
 INCIDENT_ROWS = 8
 
@@ -96,8 +97,9 @@ def header(data: status.Wall, fresh: status.Freshness, caption: str) -> None:
         st.markdown(caption)
         cols = [None, *st.columns(len(COUNTED))]
     for col, state in zip(cols[1:], COUNTED, strict=True):
-        col.metric(f"{LOOKS[state].icon} {t(LOOKS[state].label)}",
-                   "–" if fresh.stale else num(data.totals[state]))
+        col.metric(f"{LOOKS[state].icon} {t(HEADER_KEYS.get(state, LOOKS[state].label))}",
+                   "–" if fresh.stale else num(data.totals[state]),
+                   help=t(LOOKS[state].label) if state in HEADER_KEYS else None)
 
 
 def columns_for(n: int) -> int:
