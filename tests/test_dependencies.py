@@ -196,6 +196,9 @@ def test_a_parent_must_be_visible_to_whoever_sets_it_and_affected_targets_follow
         assert dependencies.root_cause(session=s, viewer=operator_b, target_id=theirs) is None  # not its to see
         assert dependencies.root_cause(session=s, viewer=admin, target_id=theirs).id == uplink
         assert [u.affected for u in status.wall(session=s, viewer=operator_a).units if u.affected] == [1]
+        assert dependencies.affected_counts(session=s, viewer=operator_a) == {uplink: 1}
+        assert dependencies.affected_counts(session=s, viewer=admin) == {uplink: 2}
+        assert dependencies.affected_counts(session=s, viewer=operator_b) == {}  # the root is not its to see
 
 
 CSV_HEAD = "unit,nama,jenis,host,port,induk\n"

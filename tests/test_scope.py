@@ -178,7 +178,10 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "inventory.summary.summary", "needs.workflow.get_need", "needs.workflow.status_counts",  # needs: tests/test_needs.py
           "home.unit.unit_home",  # tests/test_home.py
           "monitoring.target_detail.latency", "monitoring.targets.check_now",  # tests/test_target_detail.py
-          "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities"]  # tests/test_sipd.py
+          "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities",  # tests/test_sipd.py
+          # a parent outside the setter's scope refused, affected targets and root causes per viewer: tests/test_dependencies.py
+          "monitoring.dependencies.check_parent", "monitoring.dependencies.affected",
+          "monitoring.dependencies.root_cause", "monitoring.dependencies.affected_counts"]
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",

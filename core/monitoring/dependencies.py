@@ -79,8 +79,8 @@ class Affected:
     parent_id: int
 
 
-def _unreachable_tree(session: Session) -> tuple[dict[int, list[Affected]], dict[int, str]]:
-    """Enabled UNREACHABLE targets by parent id, and every enabled target's state: the graph `affected` walks."""
+def _unreachable_tree(session: Session) -> tuple[dict[int, list[Affected]], dict[int, tuple[str, int]]]:
+    """Enabled UNREACHABLE targets by parent id, and every enabled target's (state, unit): the graph walked."""
     rows = session.execute(select(Target.id, Target.unit_id, Target.name, Target.parent_id, TargetState.state)
                            .join(TargetState, TargetState.target_id == Target.id)
                            .where(Target.enabled.is_(True))).all()
@@ -88,7 +88,7 @@ def _unreachable_tree(session: Session) -> tuple[dict[int, list[Affected]], dict
     for target_id, unit_id, name, parent_id, state in rows:
         if state == State.UNREACHABLE and parent_id is not None:
             children.setdefault(parent_id, []).append(Affected(target_id, unit_id, name, parent_id))
-    return children, {row[0]: row[4] for row in rows}
+    return children, {row[0]: (row[4], row[1]) for row in rows}
 
 
 def _below(children: dict[int, list[Affected]], root: int) -> list[Affected]:
@@ -134,13 +134,14 @@ def root_cause(*, session: Session, viewer: Viewer, target_id: int) -> Target | 
 
 
 def affected_counts(*, session: Session, viewer: Viewer) -> dict[int, int]:
-    """Root cause → how many of the viewer's targets it makes unreachable now. A root is a target that is not
-    unreachable itself with unreachable dependents; every unreachable target counts under exactly one root."""
+    """Root cause the viewer sees → how many of the viewer's targets it makes unreachable now. A root is a target
+    that is not unreachable itself with unreachable dependents; every unreachable target counts under one root."""
     scope = unit_scope(session, viewer)
     children, states = _unreachable_tree(session)
     counts = {}
     for root in children:
-        if states.get(root) == State.UNREACHABLE:
+        state, unit_id = states.get(root, (None, None))
+        if state == State.UNREACHABLE or (scope is not None and unit_id not in scope):
             continue
         n = sum(1 for a in _below(children, root) if scope is None or a.unit_id in scope)
         if n:
