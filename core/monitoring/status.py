@@ -46,7 +46,7 @@ class Freshness:
 def unit_statuses(*, session: Session, viewer: Viewer, roots: dict[int, int] | None = None) -> list[UnitStatus]:
     """Every visible unit; one without targets stays UNKNOWN, never UP. Its targets are those the
     availability report measures (targets.target_rows without the disabled ones), counted by state; with
-    `roots` (dependencies.affected_counts), each unit also counts the unreachable targets its own cause."""
+    `roots` (dependencies.affected_counts), each unit also counts the targets its own targets make unreachable."""
     units = {u.id: UnitStatus(u.id, u.name, u.short_name, u.kind, u.parent_id) for u in list_units(session=session, viewer=viewer)}
     roots = roots or {}
     for row in target_rows(session=session, viewer=viewer, include_disabled=False):

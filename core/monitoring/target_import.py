@@ -119,14 +119,14 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
     return Outcome(counts, written)
 
 
-def _parents(session: Session, viewer: Viewer, cells_: dict, existing: dict, unit_ids: dict[str, int],
+def _parents(session: Session, viewer: Viewer, named: dict, existing: dict, unit_ids: dict[str, int],
              seen: dict, problems: list[Problem]) -> dict[tuple[int, str], tuple[int, str] | None]:
     """Each row's parent as a target key (an existing target the viewer sees, or a row of this file), or a
     problem on the row's parent cell; then the graph as it would be after the import, checked for cycles."""
     scope = unit_scope(session, viewer)
     known = {k for k, t in existing.items() if scope is None or t.unit_id in scope} | set(seen)
     wanted: dict[tuple[int, str], tuple[int, str] | None] = {}
-    for key, (line, cell) in cells_.items():
+    for key, (line, cell) in named.items():
         if not cell:
             wanted[key] = None
             continue
@@ -142,7 +142,7 @@ def _parents(session: Session, viewer: Viewer, cells_: dict, existing: dict, uni
     graph = {k: key_of.get(t.parent_id) for k, t in existing.items()} | wanted
     for key, parent in wanted.items():
         if parent is not None and cycle_in(graph, key):
-            line, cell = cells_[key]
+            line, cell = named[key]
             problems.append(Problem("parent", "deps.import_cycle", row=line, parent=cell))
     return wanted
 
