@@ -19,6 +19,9 @@ class State(StrEnum):
     DEGRADED = "DEGRADED"  # answers, but not fully (an interface down)
     MAINTENANCE = "MAINTENANCE"  # checked inside a maintenance window
     UNKNOWN = "UNKNOWN"  # not checked yet, or no fresh data
+    # Failing while its parent target is down or failing: explained by the parent, so it opens no incident
+    # and raises no alert of its own (core.monitoring.dependencies); its checks still count as down time.
+    UNREACHABLE = "UNREACHABLE"
 
 
 class TargetBase(SQLModel):
@@ -36,6 +39,8 @@ class TargetBase(SQLModel):
     agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
     # The kind's options, as its schema in probes.kinds declares them (only what differs from the defaults).
     options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The target this one is reached through (a kelurahan's router behind its kecamatan's uplink); no cycles.
+    parent_id: int | None = Field(default=None, foreign_key="target.id", index=True)
 
 
 class Target(TargetBase, table=True):

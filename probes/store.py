@@ -20,8 +20,10 @@ from sqlmodel import Session
 
 from core.alerts.alerts import Router, raise_alert
 from core.monitoring import availability, buckets
+from core.monitoring.dependencies import parent_states
 from core.monitoring.maintenance import Window, load_windows
-from core.monitoring.state_machine import Status, apply
+from core.monitoring.state_machine import Status, apply, explained
+from core.monitoring.states import ANSWERED
 from db.monitoring import (
     Heartbeat,
     Incident,
@@ -121,6 +123,9 @@ def write_in(session: Session, results: list[Result], *, zone: ZoneInfo, windows
     ids = {r.claimed.check.target_id for r in results}
     states = {row.target_id: dict(row._mapping)
               for row in session.execute(select(table).where(table.c.target_id.in_(ids)))}
+    # The parents of this batch's failing targets, in one query (none when every check answered): a parent
+    # checked in this batch is read from `states` instead, as this batch has left it so far.
+    parents = parent_states(session, {r.claimed.check.target_id for r in results if r.status not in ANSWERED})
     heartbeats, events, incident_ends, samples = [], [], [], []
     rollup = defaultdict(lambda: defaultdict(float))
     alerts = _Alerts(session)
@@ -128,7 +133,8 @@ def write_in(session: Session, results: list[Result], *, zone: ZoneInfo, windows
         state = states.get(result.claimed.check.target_id)
         if state is None:  # target deleted while its check ran
             continue
-        _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts)
+        _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts,
+                   _parent_state(parents, states, result.claimed.check.target_id))
         samples += [dict(target_id=state["target_id"], at=result.at, if_index=i["index"], name=i["name"][:80],
                          oper=i["oper"], in_bps=i["in_bps"], out_bps=i["out_bps"])
                     for i in result.details.get("interfaces", [])]
@@ -228,13 +234,22 @@ class _Alerts:
                     unit_id=result.claimed.unit_id, incident_id=incident_id, params=params, router=self._router)
 
 
-def _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts):
+def _parent_state(parents: dict, states: dict, target_id: int) -> str | None:
+    if target_id not in parents:
+        return None
+    parent_id, stored = parents[target_id]
+    return states[parent_id]["state"] if parent_id in states else stored
+
+
+def _write_one(session, state, result, zone, windows, heartbeats, events, incident_ends, rollup, now, alerts, parent):
     claimed, target_id = result.claimed, result.claimed.check.target_id
     maintenance = any(w.covers(target_id, claimed.unit_id, result.at, zone) for w in windows)
     status = Status(state["state"], state["state_since"], state["consecutive_failures"], state["first_failure_at"],
                     state["first_failure_reason"], state["recent"], state["flapping"],
                     state["open_incident_id"] is not None)
     step = apply(status, result.status, result.at, result.reason, claimed.fail_threshold, maintenance)
+    if not maintenance and result.status not in ANSWERED:  # explained by a failing parent: no incident, no alert
+        step = explained(status, step, result.at, parent)
     new = step.status
     if step.open_incident:
         incident = Incident(target_id=target_id, unit_id=claimed.unit_id, started_at=step.open_incident[0],

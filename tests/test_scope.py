@@ -197,7 +197,10 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "monitoring.incidents.acknowledge", "monitoring.incidents.add_note", "monitoring.incidents.assign",
           "monitoring.incidents.set_cause", "monitoring.response.summary", "monitoring.response.this_month",
           "monitoring.target_detail.latency", "monitoring.targets.check_now",  # tests/test_target_detail.py
-          "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities"]  # tests/test_sipd.py
+          "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities",  # tests/test_sipd.py
+          # a parent outside the setter's scope refused, affected targets and root causes per viewer: tests/test_dependencies.py
+          "monitoring.dependencies.check_parent", "monitoring.dependencies.affected",
+          "monitoring.dependencies.root_cause", "monitoring.dependencies.affected_counts"]
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",

@@ -28,6 +28,11 @@ APP_TARGET = "Dasbor Monev TIK"
 APP_HEALTH = "http://127.0.0.1:{port}/_stcore/health"
 CLOSED_PORT = "Server ATCS (port 9)"  # the port that stays closed: an outage the live worker goes on seeing
 OUTAGE_MINUTES = 55  # how long it has been down when the demo is made
+# Each kecamatan's router is the uplink of its kelurahan's routers (their parent). This one's line is cut: its
+# router and those behind it point at the closed port, so the live worker goes on seeing it DOWN and its
+# kelurahan UNREACHABLE, one root-cause tile on the wall (core.monitoring.dependencies).
+CUT_UPLINK = "KEC-SUKUN"
+UPLINK_MINUTES = 25
 
 
 def app_health_url() -> str:
@@ -52,9 +57,13 @@ def _targets(units: list[Unit], snmp_port: int | None) -> list[dict]:
     """One loopback 'router' per unit; the app's own health URL; a closed port that stays DOWN;
     and, when `make run` started snmpsim, a core switch read over SNMP."""
     rows = []
+    by_id = {u.id: u for u in units}
     for i, unit in enumerate(units[:250]):
-        rows.append(dict(unit_id=unit.id, name=f"Router {unit.short_name or unit.name}", kind="ping",
-                         host=f"127.0.0.{i + 2}", criticality="high" if unit.kind != "kelurahan" else "normal"))
+        row = dict(unit_id=unit.id, name=f"Router {unit.short_name or unit.name}", kind="ping",
+                   host=f"127.0.0.{i + 2}", criticality="high" if unit.kind != "kelurahan" else "normal")
+        if CUT_UPLINK in (unit.code, by_id[unit.parent_id].code if unit.parent_id in by_id else None):
+            row.update(kind="tcp", host="127.0.0.1", port=9)
+        rows.append(row)
     by_code = {u.code: u for u in units}
     if "DISKOMINFO" in by_code:
         rows.append(dict(unit_id=by_code["DISKOMINFO"].id, name=APP_TARGET, kind="http",
@@ -81,6 +90,7 @@ def load(*, session: Session, now: datetime, zone: ZoneInfo, seed: int = 2026, s
         session.add(target)
         targets.append(target)
     session.flush()
+    _uplinks(units, targets)
     states = {}
     for target in targets:
         states[target.id] = TargetState(target_id=target.id, next_due_at=now + timedelta(seconds=rng.uniform(0, 60)))
@@ -92,23 +102,49 @@ def load(*, session: Session, now: datetime, zone: ZoneInfo, seed: int = 2026, s
     closed = next((t for t in targets if t.name == CLOSED_PORT), None)
     # Today only, so that its day stays the one day of the year this target was down.
     began = max(buckets.floor(now, "day", zone), buckets.floor(now, "minute", zone) - timedelta(minutes=OUTAGE_MINUTES))
-    _history(session, targets, now, zone, rng, {closed.id: began} if closed else {})
+    cut = max(buckets.floor(now, "day", zone), buckets.floor(now, "minute", zone) - timedelta(minutes=UPLINK_MINUTES))
+    cut_unit = next((u.id for u in units if u.code == CUT_UPLINK), None)
+    uplink = next((t for t in targets if t.unit_id == cut_unit), None)  # the unit's router: its first target
+    behind = [t for t in targets if uplink is not None and t.parent_id == uplink.id]
+    down_since = ({closed.id: began} if closed else {}) | {t.id: cut for t in ([uplink] if uplink else []) + behind}
+    _history(session, targets, now, zone, rng, down_since)
     if closed is not None:
         _ongoing(session, closed, states[closed.id], began, now)
+    if uplink is not None:
+        _ongoing(session, uplink, states[uplink.id], cut, now)
+        for target in behind:  # unreachable behind it: no incident, no alert of their own
+            _ongoing(session, target, states[target.id], cut, now, unreachable=True)
     return len(targets)
 
 
-def _ongoing(session: Session, target: Target, state: TargetState, began: datetime, now: datetime) -> None:
-    """The closed port's outage as the worker would have left it: an open incident from its first failure
-    and a DOWN state that points at it, so the live worker goes on with this incident instead of a new one."""
+def _uplinks(units: list[Unit], targets: list[Target]) -> None:
+    """Each kelurahan's router gets its kecamatan's router (the uplink) as parent."""
+    router = {}
+    for target in targets:
+        router.setdefault(target.unit_id, target)  # the unit's router is its first target
+    by_id = {u.id: u for u in units}
+    for unit_id, target in router.items():
+        unit = by_id.get(unit_id)
+        if unit is not None and unit.kind == "kelurahan" and unit.parent_id in router:
+            target.parent_id = router[unit.parent_id].id
+
+
+def _ongoing(session: Session, target: Target, state: TargetState, began: datetime, now: datetime,
+             unreachable: bool = False) -> None:
+    """An outage as the worker would have left it: an open incident from its first failure and a DOWN state
+    that points at it, so the live worker goes on with this incident instead of a new one; behind a dead
+    parent (`unreachable`), the state UNREACHABLE and no incident."""
     reason = encode_reason("probe.refused", host=target.host, port=target.port)
+    failures = max(1, int((now - began).total_seconds() // target.interval_s))
+    state.consecutive_failures, state.first_failure_at, state.first_failure_reason = failures, began, reason
+    state.last_check_at, state.last_reason, state.recent = now, reason, "d" * min(failures, 21)
+    if unreachable:
+        state.state, state.state_since = State.UNREACHABLE, began
+        return
     incident = Incident(target_id=target.id, unit_id=target.unit_id, started_at=began, reason=reason)
     session.add(incident)
     session.flush()
-    failures = max(1, int((now - began).total_seconds() // target.interval_s))
     state.state, state.state_since, state.open_incident_id = State.DOWN, began, incident.id
-    state.consecutive_failures, state.first_failure_at, state.first_failure_reason = failures, began, reason
-    state.last_check_at, state.last_reason, state.recent = now, reason, "d" * min(failures, 21)
 
 
 def _history(session: Session, targets: list[Target], now: datetime, zone: ZoneInfo, rng: random.Random,

@@ -13,6 +13,7 @@ from core.i18n import (
     en,
     en_agents,
     en_budget,
+    en_deps,
     en_evaluation,
     en_incidents,
     en_inventory,
@@ -21,6 +22,7 @@ from core.i18n import (
     en_public,
     id_agents,
     id_budget,
+    id_deps,
     id_evaluation,
     id_incidents,
     id_inventory,
@@ -34,10 +36,10 @@ Message = str | dict  # a text, or a plural message {"n": count parameter, "one"
 CATALOGUES: dict[str, dict[str, Message]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
            **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES, **id_public.MESSAGES,
-           **id_incidents.MESSAGES},
+           **id_incidents.MESSAGES, **id_deps.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
            **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES, **en_public.MESSAGES,
-           **en_incidents.MESSAGES},
+           **en_incidents.MESSAGES, **en_deps.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"

@@ -91,3 +91,21 @@ def _moved(step: Step, current: Status, new: Status, state: str, at: datetime) -
         new = replace(new, state=state, state_since=at)
     step.status = new
     return step
+
+
+def explained(current: Status, step: Step, at: datetime, parent: str | None) -> Step:
+    """The step of a failing dependent, given its parent's state (core.monitoring.dependencies): where it
+    would turn DOWN with an incident of its own, it is UNREACHABLE while the parent is DOWN or unreachable,
+    and stays PENDING while the parent is PENDING (the parent's verdict comes first). An incident already
+    open before the parent failed stays its own. Its failures go on counting, so once the parent is UP its
+    next failing check opens its incident (from the first failure of the run) and alerts as before."""
+    if step.status.state != State.DOWN or current.incident_open or parent is None:
+        return step
+    if parent in (State.DOWN, State.UNREACHABLE):
+        state = State.UNREACHABLE
+    elif parent == State.PENDING:
+        state = State.PENDING
+    else:
+        return step
+    new = replace(step.status, incident_open=False, state=current.state, state_since=current.state_since)
+    return _moved(Step(new, [e for e in step.events if e[0] != "state"]), current, new, state, at)

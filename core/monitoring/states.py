@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from db.monitoring import State
 
 # Worst first: a unit takes the state of its worst target.
-SEVERITY: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED, State.MAINTENANCE, State.UP, State.UNKNOWN)
-# States that need someone's attention: the wall shows them large, a unit's home lists them to act on.
+# UNREACHABLE (failing behind a DOWN parent) ranks below the unit's own problems: its cause is elsewhere.
+SEVERITY: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED, State.UNREACHABLE, State.MAINTENANCE,
+                               State.UP, State.UNKNOWN)
+# States that need someone's attention: the wall shows them large, a unit's home lists them to act on. Not
+# UNREACHABLE: the wall shows its cause large (the parent's tile counts it), not each dependent.
 PROBLEMS: tuple[State, ...] = (State.DOWN, State.PENDING, State.DEGRADED)
 # A check that answered counts as available time; the rest of a check's interval is down time.
 ANSWERED = frozenset({State.UP, State.DEGRADED})
@@ -24,9 +27,10 @@ class Look:
 
 
 COLOURS = {State.DOWN: "red", State.PENDING: "orange", State.DEGRADED: "orange", State.MAINTENANCE: "blue",
-           State.UP: "green", State.UNKNOWN: "gray"}
+           State.UP: "green", State.UNKNOWN: "gray", State.UNREACHABLE: "violet"}
 ICONS = {State.DOWN: ":material/cancel:", State.PENDING: ":material/pending:", State.DEGRADED: ":material/warning:",
-         State.MAINTENANCE: ":material/build:", State.UP: ":material/check_circle:", State.UNKNOWN: ":material/help:"}
+         State.MAINTENANCE: ":material/build:", State.UP: ":material/check_circle:", State.UNKNOWN: ":material/help:",
+         State.UNREACHABLE: ":material/link_off:"}
 LOOKS: dict[State, Look] = {state: Look(COLOURS[state], f"state.{state.value}", ICONS[state]) for state in State}
 
 

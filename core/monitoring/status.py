@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import Viewer, scoped
+from core.monitoring.dependencies import affected_counts
 from core.monitoring.states import SEVERITY, worst
 from core.monitoring.targets import target_rows
 from core.monitoring.uptime import counted_incidents
@@ -26,6 +27,7 @@ class UnitStatus:
     worst: State = State.UNKNOWN
     counts: dict[str, int] = field(default_factory=dict)
     unknown_reason: str = ""  # why its targets are unknown, when they say (an agent not reporting)
+    affected: int = 0  # targets elsewhere made unreachable by this unit's targets (the root-cause tile counts them)
 
     @property
     def targets(self) -> int:
@@ -41,15 +43,18 @@ class Freshness:
         return None if self.newest_worker_beat is None else (now - self.newest_worker_beat).total_seconds()
 
 
-def unit_statuses(*, session: Session, viewer: Viewer) -> list[UnitStatus]:
+def unit_statuses(*, session: Session, viewer: Viewer, roots: dict[int, int] | None = None) -> list[UnitStatus]:
     """Every visible unit; one without targets stays UNKNOWN, never UP. Its targets are those the
-    availability report measures (targets.target_rows without the disabled ones), counted by state."""
+    availability report measures (targets.target_rows without the disabled ones), counted by state; with
+    `roots` (dependencies.affected_counts), each unit also counts the targets its own targets make unreachable."""
     units = {u.id: UnitStatus(u.id, u.name, u.short_name, u.kind, u.parent_id) for u in list_units(session=session, viewer=viewer)}
+    roots = roots or {}
     for row in target_rows(session=session, viewer=viewer, include_disabled=False):
         status = units.get(row.unit_id)
         if status is None:
             continue
         status.counts[row.state] = status.counts.get(row.state, 0) + 1
+        status.affected += roots.get(row.id, 0)
         if row.state == State.UNKNOWN and row.last_reason and (not status.unknown_reason
                                                                or row.last_reason < status.unknown_reason):
             status.unknown_reason = row.last_reason  # why they are unknown, when they say (one reason, always the same)
@@ -102,13 +107,19 @@ class OpenIncident:
     reason: str
     id: int = 0  # the incident, for its page (pages/monitoring/incident.py)
     acknowledged: bool = False
+    target_id: int = 0
+    affected: int = 0  # its dependents made unreachable now, that the viewer sees ("12 target terdampak")
 
 
-def open_incidents(*, session: Session, viewer: Viewer) -> list[OpenIncident]:
-    """Incidents not yet ended (uptime.counted_incidents: of the targets the wall counts), longest first."""
+def open_incidents(*, session: Session, viewer: Viewer, roots: dict[int, int] | None = None) -> list[OpenIncident]:
+    """Incidents not yet ended (uptime.counted_incidents: of the targets the wall counts), longest first;
+    with `roots` (dependencies.affected_counts), each with the dependents its outage makes unreachable."""
+    roots = roots or {}
     stmt = (select(Incident, Target.name, Unit.short_name, Unit.name).join(Target, Target.id == Incident.target_id)
             .join(Unit, Unit.id == Target.unit_id).where(counted_incidents()).order_by(Incident.started_at))
-    return [OpenIncident(unit_id, short or name, target, i.started_at, i.reason, i.id, i.acknowledged_at is not None)
+    return [OpenIncident(unit_id, short or name, target, i.started_at, i.reason, id=i.id,
+                         acknowledged=i.acknowledged_at is not None, target_id=i.target_id,
+                         affected=roots.get(i.target_id, 0))
             for i, target, short, name, unit_id
             in session.execute(scoped(stmt.add_columns(Target.unit_id), Target.unit_id, session, viewer)).all()]
 
@@ -146,5 +157,7 @@ class Wall:
 
 def wall(*, session: Session, viewer: Viewer, now: datetime | None = None) -> Wall:
     now = now or utcnow()
-    units = unit_statuses(session=session, viewer=viewer)
-    return Wall(units, totals(units), open_incidents(session=session, viewer=viewer), hourly(session=session, viewer=viewer, now=now))
+    roots = affected_counts(session=session, viewer=viewer)
+    units = unit_statuses(session=session, viewer=viewer, roots=roots)
+    return Wall(units, totals(units), open_incidents(session=session, viewer=viewer, roots=roots),
+                hourly(session=session, viewer=viewer, now=now))

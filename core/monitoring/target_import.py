@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core.access import Role, Viewer, require_role
+from core import audit
+from core.access import Role, Viewer, require_role, unit_scope
 from core.errors import ImportRejected, Problem, ValidationError, checked, on_row
 from core.monitoring import targets
+from core.monitoring.dependencies import cycle_in
 from core.records import cells
 from core.records.outcome import Outcome
 from core.records.sheets import DEFAULT_LIMITS, Limits, Table, read_table
@@ -33,6 +35,7 @@ HEADERS = {
     "criticality": {"kekritisan", "criticality_level"},
     "enabled": {"aktif", "active"},
     "options": {"opsi"},
+    "parent": {"induk", "target_induk", "parent_target"},  # `name` in the row's unit, or `UNIT_CODE/name`
     "state": {"status"},  # in the export; read-only, so ignored on import
 }
 REQUIRED = ("unit", "name", "kind", "host")
@@ -43,7 +46,7 @@ LABELS = {"unit": "users.unit", "name": "admin_targets.name", "kind": "admin_tar
           "host": "admin_targets.host", "port": "admin_targets.port", "interval_s": "admin_targets.interval",
           "timeout_s": "admin_targets.timeout", "fail_threshold": "admin_targets.threshold",
           "criticality": "admin_targets.criticality", "enabled": "admin_targets.enabled",
-          "state": "admin_targets.state"}
+          "state": "admin_targets.state", "parent": "deps.column"}
 
 
 def read_targets(content: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -62,6 +65,8 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
     problems: list[Problem] = []
     seen: dict[tuple[int, str], int] = {}
     plan: list[tuple[int, Target | None, targets.TargetCreate]] = []
+    parents: dict[tuple[int, str], tuple[int, str]] = {}  # row's key → (line, the parent cell) when it names one
+    has_parents = "parent" in table.columns.values()
     for line, row in table.rows:
         row_problems: list[Problem] = []
         data = _row(row, unit_ids, row_problems)
@@ -74,6 +79,8 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
                                     name=data.name))
             continue
         seen[key] = line
+        if has_parents:
+            parents[key] = (line, str(row.get("parent") or "").strip())
         current = existing.get(key)
         if current is not None:  # secrets are not exported, so a missing one keeps the stored one
             kept = {k: v for k, v in current.options.items() if k in targets.secret_options(current.kind)}
@@ -82,19 +89,25 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
             plan.append((line, current, targets.check_target(data)))
         except ValidationError as exc:
             problems.append(Problem(exc.field or "-", exc.key, row=line, **exc.params))
+    wanted = _parents(session, viewer, parents, existing, unit_ids, seen, problems)
     if problems:
         raise ImportRejected(table.located(problems), table.filename)
     counts, written = {"created": 0, "updated": 0, "unchanged": 0}, []
+    made: dict[tuple[int, str], Target] = {}
+    key_of = {t.id: k for k, t in existing.items()}
     for line, current, data in plan:
-        if current is not None:  # who checks it is chosen on the target's form, not in the sheet: kept
-            data = data.model_copy(update={"agent_id": current.agent_id})
+        # Who checks it is chosen on the target's form, not in the sheet; parents are set once all rows are in.
+        data = data.model_copy(update={"agent_id": current.agent_id if current else None,
+                                       "parent_id": current.parent_id if current else None})
+        key = (data.unit_id, " ".join(data.name.split()).casefold())
+        moved = key in wanted and wanted[key] != (key_of.get(current.parent_id) if current else None)
         if current is None:
             counts["created"] += 1
             written.append((line, "created"))
             if not dry_run:
-                targets.create_target(session=session, viewer=viewer, data=data, spread=True)
+                made[key] = targets.create_target(session=session, viewer=viewer, data=data, spread=True)
             continue
-        same = all(getattr(current, k) == v for k, v in data.model_dump().items())
+        same = all(getattr(current, k) == v for k, v in data.model_dump().items()) and not moved
         counts["unchanged" if same else "updated"] += 1
         if not same:
             written.append((line, "updated"))
@@ -102,7 +115,52 @@ def import_targets(*, session: Session, viewer: Viewer, table: Table, dry_run: b
             targets.update_target(session=session, viewer=viewer, target_id=current.id, data=data)
     if not dry_run:
         session.flush()
+        _set_parents(session, viewer, wanted, {**existing, **made})
     return Outcome(counts, written)
+
+
+def _parents(session: Session, viewer: Viewer, named: dict, existing: dict, unit_ids: dict[str, int],
+             seen: dict, problems: list[Problem]) -> dict[tuple[int, str], tuple[int, str] | None]:
+    """Each row's parent as a target key (an existing target the viewer sees, or a row of this file), or a
+    problem on the row's parent cell; then the graph as it would be after the import, checked for cycles."""
+    scope = unit_scope(session, viewer)
+    known = {k for k, t in existing.items() if scope is None or t.unit_id in scope} | set(seen)
+    wanted: dict[tuple[int, str], tuple[int, str] | None] = {}
+    for key, (line, cell) in named.items():
+        if not cell:
+            wanted[key] = None
+            continue
+        found = (key[0], " ".join(cell.split()).casefold())
+        if found not in known and "/" in cell:  # UNIT_CODE/name: a parent in another unit
+            code, _, name = cell.partition("/")
+            found = (unit_ids.get(code.strip().upper(), -1), " ".join(name.split()).casefold())
+        if found not in known:
+            problems.append(Problem("parent", "deps.import_parent_unknown", row=line, parent=cell))
+        else:
+            wanted[key] = found
+    key_of = {t.id: k for k, t in existing.items()}
+    graph = {k: key_of.get(t.parent_id) for k, t in existing.items()} | wanted
+    for key, parent in wanted.items():
+        if parent is not None and cycle_in(graph, key):
+            line, cell = named[key]
+            problems.append(Problem("parent", "deps.import_cycle", row=line, parent=cell))
+    return wanted
+
+
+def _set_parents(session: Session, viewer: Viewer, wanted: dict, by_key: dict[tuple[int, str], Target]) -> None:
+    """The parents the file names, set after every row is written. Those that change are first cleared, then
+    set: every graph on the way is part of the final one, which was checked for cycles."""
+    changes = [(by_key[k], by_key[p].id if p is not None else None) for k, p in wanted.items() if k in by_key]
+    changes = [(target, parent_id) for target, parent_id in changes if target.parent_id != parent_id]
+    old = {target.id: target.parent_id for target, _ in changes}
+    for target, _ in changes:
+        target.parent_id = None
+    session.flush()
+    for target, parent_id in changes:
+        target.parent_id = parent_id
+        audit.record(session, viewer=viewer, action="update", table="target", row_id=target.id,
+                     unit_id=target.unit_id, old={"parent_id": old[target.id]}, new={"parent_id": parent_id})
+    session.flush()
 
 
 def _row(row: dict[str, Any], unit_ids: dict[str, int], problems: list[Problem]) -> targets.TargetCreate | None:

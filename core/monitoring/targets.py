@@ -14,6 +14,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, require_role, scoped, subtrees, unit_scope
 from core.errors import NotFound, ValidationError
+from core.monitoring.dependencies import check_parent
 from core.text import check_name
 from db.agents import Agent
 from db.models import Unit
@@ -26,7 +27,7 @@ CRITICALITY = ("critical", "high", "normal", "low")
 MIN_INTERVAL_S, MAX_TIMEOUT_S = 10, 30
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
 AUDITED = ["unit_id", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold", "criticality",
-           "enabled", "agent_id"]
+           "enabled", "agent_id", "parent_id"]
 
 
 class TargetCreate(TargetBase):
@@ -113,6 +114,7 @@ def create_target(*, session: Session, viewer: Viewer, data: TargetCreate, sprea
     if session.get(Unit, clean.unit_id) is None:
         raise ValidationError("target.unit_unknown", field="unit_id")
     _check_agent(session, clean.agent_id, clean.unit_id)
+    check_parent(session, viewer, target_id=None, parent_id=clean.parent_id)
     target = Target(**clean.model_dump())
     session.add(target)
     session.flush()
@@ -139,6 +141,8 @@ def update_target(*, session: Session, viewer: Viewer, target_id: int, data: Tar
     target = get_target(session=session, viewer=viewer, target_id=target_id)
     clean = check_target(data)
     _check_agent(session, clean.agent_id, clean.unit_id)
+    if clean.parent_id != target.parent_id:  # a parent set earlier by someone who sees it stays as it is
+        check_parent(session, viewer, target_id=target.id, parent_id=clean.parent_id)
     before = audit.snapshot(target, AUDITED)
     for key, value in clean.model_dump().items():
         setattr(target, key, value)
@@ -179,15 +183,27 @@ def set_enabled(*, session: Session, viewer: Viewer, target_id: int, enabled: bo
 def export_rows(*, session: Session, viewer: Viewer) -> list[dict]:
     """The viewer's targets as plain rows for a spreadsheet; secrets are never exported."""
     units = dict(session.execute(select(Unit.id, Unit.code)).all())
+    listed = list_targets(session=session, viewer=viewer)
+    names = {t.id: (t.unit_id, t.name) for t, _ in listed}
     rows = []
-    for target, state in list_targets(session=session, viewer=viewer):
+    for target, state in listed:
         options = {k: v for k, v in target.options.items() if k not in secret_options(target.kind)}
         rows.append({"unit": units.get(target.unit_id, ""), "name": target.name, "kind": target.kind,
                      "host": target.host, "port": target.port or "", "interval_s": target.interval_s,
                      "timeout_s": target.timeout_s, "fail_threshold": target.fail_threshold,
                      "criticality": target.criticality, "enabled": target.enabled,
-                     "options": ", ".join(f"{k}={v}" for k, v in sorted(options.items())), "state": state.state})
+                     "options": ", ".join(f"{k}={v}" for k, v in sorted(options.items())),
+                     "parent": parent_label(names.get(target.parent_id), target.unit_id, units), "state": state.state})
     return rows
+
+
+def parent_label(parent: tuple[int, str] | None, unit_id: int, codes: dict[int, str]) -> str:
+    """A parent as the import reads it back: its name in the same unit, else `UNIT_CODE/name` ("" for none,
+    or for a parent the viewer does not see)."""
+    if parent is None:
+        return ""
+    parent_unit, name = parent
+    return name if parent_unit == unit_id else f"{codes.get(parent_unit, '')}/{name}"
 
 
 def get_target(*, session: Session, viewer: Viewer, target_id: int) -> Target:
@@ -215,6 +231,7 @@ class TargetRow(NamedTuple):
     last_reason: str
     agent_id: int | None  # checked by this agent; None: by the central workers
     created_at: datetime  # nothing was expected of it before
+    parent_id: int | None = None  # reached through this target (core.monitoring.dependencies)
 
 
 def target_rows(*, session: Session, viewer: Viewer, include_disabled: bool = True) -> list[TargetRow]:
@@ -222,7 +239,7 @@ def target_rows(*, session: Session, viewer: Viewer, include_disabled: bool = Tr
     targets every monitoring page counts: the wall by state, the availability report by unit."""
     stmt = (select(Target.id, Target.unit_id, Target.name, Target.kind, Target.host, Target.port, Target.interval_s,
                    Target.criticality, Target.enabled, TargetState.state, TargetState.last_check_at,
-                   TargetState.last_reason, Target.agent_id, Target.created_at)
+                   TargetState.last_reason, Target.agent_id, Target.created_at, Target.parent_id)
             .join(TargetState, TargetState.target_id == Target.id).order_by(Target.unit_id, Target.name))
     if not include_disabled:
         stmt = stmt.where(Target.enabled.is_(True))

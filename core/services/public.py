@@ -93,7 +93,7 @@ class PublicStatus:
 def _state(states: list[str], stale: bool) -> str:
     if stale or not states:
         return "unknown"
-    if State.DOWN in states:
+    if State.DOWN in states or State.UNREACHABLE in states:  # behind a dead parent: still out for citizens
         return "outage"
     if State.DEGRADED in states or State.PENDING in states:
         return "degraded"

@@ -87,7 +87,7 @@ def list_widths(frame: pd.DataFrame) -> dict:
 
 st.dataframe(listed, column_config=list_widths(listed), hide_index=True, width="stretch")
 EXPORT_COLUMNS = [(k, k) for k in ("unit", "name", "kind", "host", "port", "interval_s", "timeout_s", "fail_threshold",
-                                   "criticality", "enabled", "options", "state")]
+                                   "criticality", "enabled", "options", "parent", "state")]
 export_rows = deferred(targets.export_rows)
 st.download_button(t("admin_targets.export"), data=lambda: export.to_csv(export_rows(), EXPORT_COLUMNS),
                    file_name="monev-targets.csv", mime="text/csv", key="targets_export", icon=":material/download:")
@@ -97,6 +97,7 @@ if not is_admin:
     st.stop()
 
 LEVELS = list(targets.CRITICALITY)
+by_id = {r.id: r for r in rows}
 PORT_HELP = t("admin_targets.port_help",
               required=", ".join(k.upper() for k, spec in PROBES.items() if spec.port == "required") or "–",
               defaults=", ".join(f"{k.upper()} {spec.default_port}" for k, spec in PROBES.items() if spec.default_port)
@@ -123,6 +124,14 @@ def option_fields(kind: ProbeKind, key: str, stored: dict) -> dict:
             chosen[name] = where.text_input(label, value=stored.get(name, "") if secret else current, key=wkey,
                                             type="password" if secret else "default")
     return {k: int(v) if isinstance(v, float) else v for k, v in chosen.items() if v not in ("", None)}
+
+
+def parent_name(target_id: int | None) -> str:
+    if target_id is None:
+        return text("deps.parent_none")
+    row = by_id[target_id]
+    unit = unit_by_id.get(row.unit_id)
+    return f"{row.name} · {unit.short_name or unit.name}" if unit else row.name
 
 
 def target_form(key: str, current=None, unit_id: int | None = None) -> targets.TargetCreate | None:
@@ -167,11 +176,17 @@ def target_form(key: str, current=None, unit_id: int | None = None) -> targets.T
                                help=t("admin_targets.checked_by_help"))
         enabled = b.checkbox(t("admin_targets.enabled"), value=current.enabled if current else True,
                              key=f"{key}_enabled")
+        # Any target the admin sees but this one (core refuses a parent that would make it its own ancestor).
+        parents = [None, *(r.id for r in rows if current is None or r.id != current.id)]
+        parent_id = st.selectbox(t("deps.parent"), parents, key=f"{key}_parent", help=t("deps.parent_help"),
+                                 index=parents.index(current.parent_id) if current and current.parent_id in parents
+                                 else 0, format_func=parent_name)
         if not st.form_submit_button(t("common.save"), type="primary") or timeout is None:
             return None
     return form_data(targets.TargetCreate, unit_id=unit_id, name=name, kind=kind, host=host, port=port or None,
                      interval_s=int(interval), timeout_s=float(timeout), fail_threshold=int(threshold),
-                     criticality=criticality, enabled=enabled, options=options.get(kind, {}), agent_id=agent_id)
+                     criticality=criticality, enabled=enabled, options=options.get(kind, {}), agent_id=agent_id,
+                     parent_id=parent_id)
 
 
 # Only the open tab runs (lazy tabs): four forms on one page would cost every visit their widgets.
@@ -185,7 +200,6 @@ with tab_add:
     if data is not None:
         save(targets.create_target, lambda created: t("admin_targets.created", name=created.name), data=data)
 
-by_id = {r.id: r for r in rows}
 with tab_edit:
     if tab_edit.open and by_id:
         pick = st.selectbox(t("admin_targets.pick"), list(by_id), key="target_edit_pick",
@@ -243,6 +257,7 @@ with tab_maintenance:
 with tab_import:
     if tab_import.open:
         st.markdown(t("admin_targets.import_help"))
+        st.markdown(t("deps.import_help"))
         import_flow("target_import_file", label=t("admin_targets.import_file"), types=("csv", "xlsx"),
                     commit=t("admin_targets.import_commit"), read=target_import.read_targets,
                     write=target_import.import_targets, planned=lambda plan: t("admin_targets.import_preview", **plan),

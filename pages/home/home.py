@@ -64,7 +64,7 @@ for todo in data.todos:
 left, right = st.columns(2, gap="large")
 with left, st.container(border=True):
     st.markdown(f"**{t('home.live')}**")
-    counted = (State.UP, State.DOWN, State.DEGRADED, State.PENDING, State.MAINTENANCE, State.UNKNOWN)
+    counted = (State.UP, State.DOWN, State.UNREACHABLE, State.DEGRADED, State.PENDING, State.MAINTENANCE, State.UNKNOWN)
     # One line of counts (up and down always, the rest when present): nothing to cut at any width.
     st.markdown(" · ".join(f":{LOOKS[s].colour}[{LOOKS[s].icon} {t(LOOKS[s].label)} **{num(data.targets.get(s, 0))}**]"
                            for s in counted if s in (State.UP, State.DOWN) or data.targets.get(s)))

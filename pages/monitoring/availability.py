@@ -52,6 +52,7 @@ cols[1].metric(t("availability.meeting_goal"), f"{meeting} / {measured}")
 cols[2].metric(t("availability.incidents"), num(sum(r.incidents for r in report)))
 cols[3].metric(t("availability.unknown"), f"{num(sum(r.figure.unknown_s for r in report) / 3600, 1)} "
                f"{t('availability.hours')}", help=t("availability.unknown_help"))
+st.caption(t("deps.availability_caption"))  # unreachable behind a dead parent is still down for its users
 
 frame = pd.DataFrame({
     "unit": [r.short_name or r.name for r in report],

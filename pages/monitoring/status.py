@@ -19,7 +19,8 @@ from pages.common.shell import cached, call, ctx, guard, num, plain, t, text
 guard("status")
 c = ctx()
 # The totals in the header: every state, unknown too, so they add up to the targets the availability page lists.
-COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.MAINTENANCE, State.PENDING, State.UNKNOWN)
+COUNTED = (State.UP, State.DEGRADED, State.DOWN, State.UNREACHABLE, State.MAINTENANCE, State.PENDING, State.UNKNOWN)
+HEADER_KEYS = {State.UNREACHABLE: "deps.unreachable_short"}  # the header's narrow columns: the short word
 BIG_TILES = 12  # more problem units than this (a city-wide outage) continue as compact tiles, still first
 INCIDENT_ROWS = 8
 
@@ -50,6 +51,7 @@ TILE_CSS = """<style>
 [class*="st-key-walltile-"][class*="-pending-"], [class*="st-key-walltile-"][class*="-degraded-"] {background: #fff1d6;
   border-left-color: #e08600;}
 [class*="st-key-walltile-"][class*="-maintenance-"] {background: #e1ecfb; border-left-color: #1565c0;}
+[class*="st-key-walltile-"][class*="-unreachable-"] {background: #efe5f6; border-left-color: #6a1b9a;}
 [class*="st-key-walltile-"][class*="-up-"] {background: #e3f4e7; border-left-color: #2e7d32;}
 .st-key-wall-chips, .st-key-wall-bigs {gap: 0.3cqw !important;}
 .st-key-wall-incidents p {font-size: max(1rem, 1.3cqw); line-height: 1.35; margin-bottom: 0.2rem;}
@@ -96,8 +98,9 @@ def header(data: status.Wall, fresh: status.Freshness, caption: str) -> None:
         st.markdown(caption)
         cols = [None, *st.columns(len(COUNTED))]
     for col, state in zip(cols[1:], COUNTED, strict=True):
-        col.metric(f"{LOOKS[state].icon} {t(LOOKS[state].label)}",
-                   "–" if fresh.stale else num(data.totals[state]))
+        col.metric(f"{LOOKS[state].icon} {t(HEADER_KEYS.get(state, LOOKS[state].label))}",
+                   "–" if fresh.stale else num(data.totals[state]),
+                   help=t(LOOKS[state].label) if state in HEADER_KEYS else None)
 
 
 def columns_for(n: int) -> int:
@@ -126,6 +129,8 @@ def big(unit: status.UnitStatus, incidents: list[status.OpenIncident], hours, no
     look = LOOKS[unit.worst]
     bad = sum(n for s, n in unit.counts.items() if s in PROBLEMS)
     state_line = f"{look.icon} {t(look.label)} · {t('status.of_targets', bad=bad, n=unit.targets)}"
+    if unit.affected:  # the root-cause tile: the targets behind this unit's outage, counted here, not as tiles
+        state_line += f" · **{LOOKS[State.UNREACHABLE].icon} {t('deps.affected', n=unit.affected)}**"
     mine = [i for i in incidents if i.unit_id == unit.unit_id]
     if mine:  # the longest open incident: how long, and why (wrapped, in small type)
         state_line += " · " + t("status.since_for", time=formatting.duration((now - mine[0].started_at).total_seconds(), c.lang))
@@ -144,13 +149,15 @@ def incident_list(incidents: list[status.OpenIncident], now) -> None:
     # viewer who may open the incident page gets each line as its link (the presenter sees the wall only).
     if not projector and can_open(c.viewer, "incident"):
         for i in incidents[:INCIDENT_ROWS]:
+            label = t("status.open_incident", unit=i.unit, target=i.target,
+                      duration=formatting.duration((now - i.started_at).total_seconds(), c.lang))
             box.page_link("pages/monitoring/incident.py", query_params={"id": i.id},
                           icon=":material/task_alt:" if i.acknowledged else ":material/emergency:",
-                          label=t("status.open_incident", unit=i.unit, target=i.target,
-                                  duration=formatting.duration((now - i.started_at).total_seconds(), c.lang)))
+                          label=label + (f" · {t('deps.affected', n=i.affected)}" if i.affected else ""))
     else:
         box.markdown("  \n".join(
             f"**{plain(i.unit)}** · {plain(i.target)} · {formatting.duration((now - i.started_at).total_seconds(), c.lang)}"
+            + (f" · :violet[{t('deps.affected', n=i.affected)}]" if i.affected else "")
             for i in incidents[:INCIDENT_ROWS]))
     if len(incidents) > INCIDENT_ROWS:
         box.markdown(f":gray[{t('status.more_incidents', n=len(incidents) - INCIDENT_ROWS)}]")

@@ -9,8 +9,8 @@ import streamlit as st
 from core import charts, formatting
 from core.access import Role
 from core.i18n import reason_text
-from core.monitoring import target_detail, targets
-from core.monitoring.states import look, rank
+from core.monitoring import dependencies, target_detail, targets
+from core.monitoring.states import LOOKS, State, look, rank
 from core.monitoring.target_detail import WINDOWS
 from db.types import utcnow
 from pages.common.shell import cached, call, chart, ctx, guard, moment, num, plain, show_table, t, text
@@ -117,6 +117,15 @@ def live() -> None:
                 f"{t('target.since', when=moment(state.state_since) if state.state_since else '–')}")
     if state.last_reason:
         st.caption(plain(reason_text(state.last_reason, c.lang)))
+    if state.state == State.UNREACHABLE:  # why it raises nothing of its own: the parent's outage
+        root = call(dependencies.root_cause, target_id=pick)
+        st.info(t("deps.behind", parent=root.name) if root else t("deps.behind_hidden"),
+                icon=LOOKS[State.UNREACHABLE].icon)
+    hit = call(dependencies.affected, target_id=pick)
+    if hit:  # the root cause: what its outage takes down with it
+        with st.expander(t("deps.affected_title", n=num(len(hit))), expanded=True, icon=LOOKS[State.UNREACHABLE].icon):
+            st.caption(t("deps.affected_caption"))
+            st.markdown(" · ".join(f"[{plain(a.name)}](?id={a.id})" if a.id in by_id else plain(a.name) for a in hit))
 
     cols = st.columns(4)
     cols[0].metric(t("target.latency"), formatting.milliseconds(state.last_latency_ms, 1, c.lang))

@@ -4,8 +4,9 @@ heads a list is that list. Read through the core functions the pages call, and f
 
 The demo city as a worker leaves it after three rounds (its own copy: the shared one is read-only): most
 targets up, the closed ATCS port DOWN with its incident open, the dashboard rechecked after one failure
-(PENDING), Kel. Samaan's router DOWN, Bag. Hukum's router never checked (UNKNOWN), and Kel. Kauman's router
-that went DOWN and was then disabled, its incident left open."""
+(PENDING), Kel. Samaan's router DOWN, Bag. Hukum's router never checked (UNKNOWN), Kel. Kauman's router
+that went DOWN and was then disabled, its incident left open, and Kec. Sukun's cut uplink DOWN with the
+routers of its kelurahan behind it UNREACHABLE (every target at the closed port goes on failing)."""
 
 import os
 import re
@@ -18,7 +19,7 @@ from sqlmodel import Session
 
 from core import formatting
 from core.i18n import encode_reason
-from core.monitoring import status, target_detail, targets, uptime
+from core.monitoring import dependencies, status, target_detail, targets, uptime
 from core.monitoring.states import PROBLEMS
 from core.org import users
 from db.engine import session_scope
@@ -46,7 +47,7 @@ def _live(engine) -> None:
         code = codes[target.unit_id]
         router = target.kind == "ping" and code in ROUTER
         story[target.id] = ("never checked" if router and ROUTER[code] == "never checked"
-                            else ["DOWN"] * 3 if target.name.startswith("Server ATCS") or router
+                            else ["DOWN"] * 3 if target.port == 9 or router
                             else ["UP", "UP", "DOWN"] if target.kind == "http" else ["UP"] * 3)
     results = []
     for i in range(3):
@@ -222,3 +223,47 @@ def test_the_detail_pages_incident_count_is_all_of_the_targets_incidents(live_ap
     assert _count(metrics["Insiden sejak dipantau"]) == count == info.incident_count
     captions = " ".join(shown(c.value) for c in at.caption)
     assert f"{target_detail.INCIDENTS_SHOWN} insiden terbaru dari {count}" in captions
+
+
+@pytest.mark.parametrize("username", VIEWERS)
+def test_every_unreachable_target_is_counted_in_the_root_cause_tile_of_its_parents_unit(live_city, username):
+    """Rule: an unreachable target the viewer sees is counted once, inside the tile of the unit whose target
+    is its root cause (when the viewer sees that one too), and the root's ongoing incident names the same
+    count; for a viewer who sees every unit, the tiles' counts add up to the wall's unreachable total."""
+    viewer = live_city.viewer(username)
+    admin = live_city.viewer("admin")
+    with live_city.session() as s:
+        wall = status.wall(session=s, viewer=viewer)
+        seen = {r.id: r.unit_id for r in targets.target_rows(session=s, viewer=viewer, include_disabled=False)}
+        unreachable = [r.id for r in targets.target_rows(session=s, viewer=viewer, include_disabled=False)
+                       if r.state == State.UNREACHABLE]
+        roots = [dependencies.root_cause(session=s, viewer=admin, target_id=i) for i in unreachable]
+    expected: dict[int, int] = {}
+    for root in roots:
+        if root is not None and root.id in seen:
+            expected[root.unit_id] = expected.get(root.unit_id, 0) + 1
+    assert {u.unit_id: u.affected for u in wall.units if u.affected} == expected
+    assert wall.totals[State.UNREACHABLE] == len(unreachable)
+    for unit in wall.units:
+        assert sum(i.affected for i in wall.incidents if i.unit_id == unit.unit_id) == unit.affected
+        assert unit.affected == 0 or unit.worst in PROBLEMS  # the root-cause tile is a large one
+    if viewer.sees_all_units:
+        assert sum(u.affected for u in wall.units) == wall.totals[State.UNREACHABLE] > 0
+
+
+@pytest.mark.only_store("sqlite")  # a page read off AppTest: the views, on one store
+def test_the_wall_shows_one_root_cause_tile_with_the_count_its_header_gives_and_no_tile_per_dependent(live_app):
+    """Rule, as the page shows it: the header's unreachable count is the count in the root-cause tile, and no
+    unit whose worst is unreachable gets a large tile of its own."""
+    wall = open_page("admin", "status")
+    assert_clean(wall)
+    counts = {str(m.label): _count(m.value) for m in wall.metric}
+    (header,) = [n for label, n in counts.items() if "Tidak terjangkau" in label]
+    texts = "\n".join(shown(m.value) for m in wall.markdown)
+    inside = [int(n) for n in re.findall(r"(\d+) target terdampak\*\*", texts)]
+    assert inside and sum(inside) == header
+    bigs = set(re.findall(r"\*\*(.+?)\*\*  \n\S+ [^·]+ · \d+ dari \d+ target", texts))
+    with live_app.session() as s:
+        behind = {u.short_name or u.name for u in status.wall(session=s, viewer=live_app.viewer("admin")).units
+                  if u.worst == State.UNREACHABLE}
+    assert behind and bigs and not behind & bigs

@@ -1,7 +1,7 @@
 """citizens' e-mail subscriptions to a public service's news (double opt-in) and the mails to them
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision = "0019"
-down_revision = "0016"  # parallel work: the lead re-chains this after the revisions merged before it
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
