@@ -31,6 +31,7 @@ from db.engine import session_scope
 from web import agents as agent_routes
 from web import api as api_routes
 from web import bodies
+from web import complaints as complaint_routes
 from web import opendata as opendata_routes
 from web.bodies import BadBody
 from web.common import STATE, page_lang, read_body
@@ -218,4 +219,4 @@ async def metrics_route(request: Request) -> Response:
 app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(Guard)], routes=[
     Route("/publik", status_page), Route("/publik/status.json", status_json), Route("/publik/feed.atom", feed),
     Route("/publik/masukan", feedback, methods=["POST"]), Route("/healthz", healthz), Route("/metrics", metrics_route),
-    *opendata_routes.ROUTES, *agent_routes.ROUTES, *api_routes.ROUTES])
+    *complaint_routes.ROUTES, *opendata_routes.ROUTES, *agent_routes.ROUTES, *api_routes.ROUTES])

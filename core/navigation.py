@@ -29,6 +29,7 @@ PAGES: list[PageSpec] = [
     PageSpec("target", "pages/monitoring/target.py", "target", "page.target", "section.monitoring", ":material/router:", frozenset({A, P, S})),
     PageSpec("services", "pages/services/services.py", "layanan-digital", "page.services", "section.monitoring", ":material/public:", frozenset({A, P, S})),
     PageSpec("sla", "pages/services/sla.py", "sla-layanan", "page.sla", "section.monitoring", ":material/verified_user:", frozenset({A, P, S})),
+    PageSpec("tickets", "pages/tickets/tickets.py", "laporan-gangguan", "page.tickets", "section.monitoring", ":material/support_agent:", frozenset({A, P, S})),
     PageSpec("feedback", "pages/services/feedback.py", "kepuasan-layanan", "page.feedback", "section.monitoring", ":material/reviews:", frozenset({A, P, S})),
     PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S}),
              "page.overview_unit"),

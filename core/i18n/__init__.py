@@ -17,21 +17,23 @@ from core.i18n import (
     en_inventory,
     en_needs,
     en_ops,
+    en_tickets,
     id_agents,
     id_budget,
     id_evaluation,
     id_inventory,
     id_needs,
     id_ops,
+    id_tickets,
 )
 from core.i18n import id as id_
 
 Message = str | dict  # a text, or a plural message {"n": count parameter, "one": form, "other": form}
 CATALOGUES: dict[str, dict[str, Message]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
-           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES},
+           **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES, **id_tickets.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
-           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES},
+           **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES, **en_tickets.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"

@@ -78,7 +78,7 @@ def clean_text(value: str, field: str, most: int, least: int = 1) -> str:
     if len(value) < least or len(value) > most:
         raise ValidationError("ticket.text_length", field=field, least=least, most=most)
     if has_control(value.replace("\n", " ").replace("\t", " ").replace("\r", " ")):
-        raise ValidationError("text.control_character", field=field, name=field)
+        raise ValidationError("ticket.text_control", field=field)
     return value
 
 
@@ -360,3 +360,17 @@ def recent_incidents(*, session: Session, viewer: Viewer, ticket_id: int, limit:
     stmt = (select(Incident.id, Target.name, Incident.started_at).join(Target, Target.id == Incident.target_id)
             .where(Incident.unit_id == ticket.unit_id).order_by(Incident.started_at.desc()).limit(limit))
     return [tuple(r) for r in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]
+
+
+def link_options(*, session: Session, viewer: Viewer) -> dict[str, list[tuple[int, str]]]:
+    """What a report may name, each a (id, label) the viewer may see: targets, devices, applications, services."""
+    require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
+    names = {i: s or n for i, s, n in session.execute(select(Unit.id, Unit.short_name, Unit.name))}
+    out: dict[str, list[tuple[int, str]]] = {}
+    for key, model, unit, label in (("target", Target, Target.unit_id, Target.name),
+                                    ("device", Device, Device.unit_id, Device.brand_model),
+                                    ("application", Application, Application.owner_unit_id, Application.name),
+                                    ("service", DigitalService, DigitalService.unit_id, DigitalService.name)):
+        rows = session.execute(scoped(select(model.id, label, unit), unit, session, viewer).order_by(label)).all()
+        out[key] = [(i, f"{text or f'#{i}'} · {names.get(u, '')}") for i, text, u in rows]
+    return out
