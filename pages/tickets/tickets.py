@@ -41,14 +41,16 @@ if admin or operator:
             return t("tickets.filed", code=ticket.code)
 
         with st.form(f"ticket_new_{form_round}"):
-            by_id = {u.id: u for u in mine}
+            unit_names = {u.id: u.name for u in mine}
             first, second = st.columns(2)
-            unit_id = first.selectbox(t("tickets.unit"), list(by_id), format_func=lambda i: by_id[i].name,
-                                      index=list(by_id).index(c.viewer.unit_id) if c.viewer.unit_id in by_id else 0)
+            unit_id = first.selectbox(t("tickets.unit"), list(unit_names), format_func=unit_names.get,
+                                      index=list(unit_names).index(c.viewer.unit_id) if c.viewer.unit_id in unit_names
+                                      else 0)
             category = second.selectbox(t("tickets.category"), tickets.CATEGORIES,
                                         format_func=lambda k: text(f"tickets.category.{k}"))
             description = st.text_area(t("tickets.description"), max_chars=tickets.MAX_DESCRIPTION,
-                                       help=t("tickets.description_help", least=tickets.MIN_DESCRIPTION))
+                                       help=t("tickets.description_help", least=tickets.MIN_DESCRIPTION),
+                                       key=f"ticket_description_{form_round}")
             picked = {}
             cols = st.columns(4)
             for col, key in zip(cols, ("target", "device", "application", "service"), strict=True):
@@ -120,7 +122,7 @@ else:
                 save(complaints.moderate, t("tickets.moderated"), ticket_id=ticket.id, accept=False, message=word)
     elif admin or (operator and ticket.state != "ditutup"):
         with st.form(f"ticket_reply_{ticket.id}", clear_on_submit=True):
-            message = st.text_area(t("tickets.reply"), max_chars=tickets.MAX_MESSAGE)
+            message = st.text_area(t("tickets.reply"), max_chars=tickets.MAX_MESSAGE, key=f"ticket_reply_text_{ticket.id}")
             public = st.toggle(t("tickets.public"), value=True, help=t("tickets.public_help")) if admin else True
             if st.form_submit_button(t("tickets.send"), icon=":material/reply:"):
                 save(tickets.reply, t("tickets.replied"), ticket_id=ticket.id, message=message, public=public)
