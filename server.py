@@ -1,5 +1,6 @@
 """The HTTP server: the Streamlit app (app.py) and, from the same process, the public status page
-(/publik, /publik/status.json, /publik/feed.atom, the feedback form /publik/masukan, the open data
+(/publik, /publik/status.json, /publik/feed.atom, the feedback form /publik/masukan, the complaint form and
+report pages /publik/laporan, the open data
 /publik/data), the agents' endpoints (/agent/v1/…), the read API (/api/v1/…, /api/openapi.json), /healthz
 and /metrics; the process lifespan starts the probe worker with the
 server when MONEV_WORKER_IN_APP=true (not with the first page view) and stops it with the server.

@@ -86,3 +86,23 @@ def test_sla_layanan_shows_the_complaint_response_measured_from_complaints(env, 
     assert any(m.label == "Respons pengaduan tepat waktu" and m.value.startswith("100") and "(1/1)" in m.value
                for m in at.metric)
     assert "(1/1)" in frames(at)
+
+
+def test_kominfo_opens_a_ticket_from_an_incident_without_one(env, store, city, admin):
+    from db.monitoring import Incident
+    from tests.monitoring import add_target
+
+    target = add_target(store, admin, city.units["DINKES"], name="server SIMPUS", kind="ping")
+    with session_scope(store.engine) as s:
+        incident = Incident(target_id=target, unit_id=city.units["DINKES"], started_at=utcnow() - timedelta(hours=1))
+        s.add(incident)
+        s.flush()
+        incident_id = incident.id
+    at = open_page("admin", "tickets")
+    at.button(key="ticket_from_incident_open").click().run()
+    assert_clean(at)
+    with session_scope(store.engine) as s:
+        ticket = s.scalars(select(Ticket)).one()
+        assert tickets.incidents_without_ticket(session=s, viewer=admin, since=utcnow() - timedelta(days=1)) == []
+    assert (ticket.incident_id, ticket.source) == (incident_id, "kominfo")
+    assert ticket.description == f"Gangguan server SIMPUS (insiden #{incident_id})"

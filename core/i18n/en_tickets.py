@@ -167,4 +167,15 @@ MESSAGES = {
     "sla.complaints_method": "Complaint response: citizen complaints accepted at moderation, answered by staff within "
                              "the service's response target, counted in service hours; those not answered and not yet "
                              "past the target are not counted yet.",
+    "ticket.from_incident": "Outage of {target} (incident #{id})",
+    "tickets.moderation.accepted": "accepted",
+    "tickets.moderation.rejected": "refused",
+    "tickets.from_incident": "Open a ticket from an incident",
+    "tickets.from_incident_help": "Incidents of the last 14 days that have no ticket yet.",
+    "tickets.from_incident_option": "#{id} · {target} · {start} ({state})",
+    "tickets.incident_open": "ongoing",
+    "tickets.incident_ended": "ended",
+    "tickets.from_incident_button": "Open ticket",
+    "tickets.from_incident_done": "Ticket {code} opened from the incident.",
+    "tickets.no_loose_incidents": "No incident of the last 14 days is without a ticket.",
 }

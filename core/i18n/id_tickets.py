@@ -165,4 +165,15 @@ MESSAGES = {
     "sla.complaints_method": "Respons pengaduan: pengaduan warga yang diterima moderasi, dijawab petugas dalam target "
                              "respons layanan, dihitung dalam jam layanan; yang belum dijawab dan belum lewat target "
                              "belum dihitung.",
+    "ticket.from_incident": "Gangguan {target} (insiden #{id})",
+    "tickets.moderation.accepted": "diterima",
+    "tickets.moderation.rejected": "ditolak",
+    "tickets.from_incident": "Buka tiket dari insiden",
+    "tickets.from_incident_help": "Insiden 14 hari terakhir yang belum punya tiket.",
+    "tickets.from_incident_option": "#{id} · {target} · {start} ({state})",
+    "tickets.incident_open": "berlangsung",
+    "tickets.incident_ended": "selesai",
+    "tickets.from_incident_button": "Buka tiket",
+    "tickets.from_incident_done": "Tiket {code} dibuka dari insiden.",
+    "tickets.no_loose_incidents": "Tidak ada insiden tanpa tiket dalam 14 hari terakhir.",
 }

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from core import audit
 from core.access import Role, Viewer, can_write_unit, require_role, require_unit_write, scoped, unit_scope
 from core.errors import NotFound, PermissionDenied, ValidationError
+from core.i18n import t
 from core.services.register import holidays
 from core.text import has_control
 from core.tickets import clock
@@ -158,7 +159,8 @@ def from_incident(*, session: Session, viewer: Viewer, incident_id: int, descrip
     if incident is None:
         raise NotFound("ticket.incident_unknown")
     target = session.get(Target, incident.target_id)
-    text = description.strip() or f"Gangguan {target.name if target else ''} (insiden #{incident.id})".strip()
+    # Stored text, in the installation's default language like every other stored default.
+    text = description.strip() or t("ticket.from_incident", target=target.name if target else "", id=incident.id)
     return file_ticket(session=session, viewer=viewer, unit_id=incident.unit_id, category="jaringan",
                        description=text, target_id=incident.target_id, incident_id=incident.id, now=now)
 
@@ -374,3 +376,16 @@ def link_options(*, session: Session, viewer: Viewer) -> dict[str, list[tuple[in
         rows = session.execute(scoped(select(model.id, label, unit), unit, session, viewer).order_by(label)).all()
         out[key] = [(i, f"{text or f'#{i}'} · {names.get(u, '')}") for i, text, u in rows]
     return out
+
+
+def incidents_without_ticket(*, session: Session, viewer: Viewer, since: datetime, limit: int = 50
+                             ) -> list[tuple[int, str, datetime, datetime | None]]:
+    """Incidents since a moment no ticket names yet, newest first (id, target, start, end): what Kominfo may open
+    a ticket from."""
+    require_role(viewer, Role.ADMIN)
+    named = select(Ticket.incident_id).where(Ticket.incident_id.is_not(None))
+    stmt = (select(Incident.id, Target.name, Incident.started_at, Incident.ended_at)
+            .join(Target, Target.id == Incident.target_id)
+            .where(Incident.started_at >= since, Incident.id.not_in(named))
+            .order_by(Incident.started_at.desc()).limit(limit))
+    return [tuple(r) for r in session.execute(scoped(stmt, Incident.unit_id, session, viewer)).all()]

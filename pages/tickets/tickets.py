@@ -2,6 +2,8 @@
 (moderates citizens' complaints, triages, assigns, replies, resolves) and sees the breaches; leadership reads.
 Each ticket shows its clocks against the targets of its priority (admin-set here)."""
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +11,7 @@ from core import formatting
 from core.access import Role
 from core.org import units
 from core.tickets import clock, complaints, tickets
+from db.types import utcnow
 from pages.common.shell import call, ctx, guard, moment, num, plain, save, show_flash, show_table, t, text
 
 guard("tickets")
@@ -106,8 +109,8 @@ else:
         st.image(call(tickets.ticket_photo, ticket_id=ticket.id)[1], width=360)
     for step in detail.activity:
         said = f"  \n{plain(step.message)}" if step.message else ""
-        value = text(f"tickets.state.{step.value}") if step.kind == "state" else (
-            text(f"tickets.priority.{step.value}") if step.kind == "priority" else step.value)
+        value = (text(f"tickets.{step.kind}.{step.value}") if step.kind in ("state", "priority") and step.value
+                 else text(f"tickets.moderation.{step.value}") if step.kind == "moderate" else step.value)
         st.markdown(f"**{plain(step.actor)}** · {moment(step.at)} · "
                     f"{t(f'tickets.step.{step.kind}', value=value or '–')}{said}")
 
@@ -161,6 +164,21 @@ else:
                 save(tickets.link_incident, t("tickets.linked"), ticket_id=ticket.id, incident_id=chosen)
 
 if admin:
+    with st.expander(t("tickets.from_incident"), icon=":material/emergency:"):
+        st.caption(t("tickets.from_incident_help"))
+        since = utcnow() - timedelta(days=14)
+        loose = {i: text("tickets.from_incident_option", id=i, target=name, start=moment(start),
+                         state=text("tickets.incident_ended" if end else "tickets.incident_open"))
+                 for i, name, start, end in call(tickets.incidents_without_ticket, since=since)}
+        if not loose:
+            st.caption(t("tickets.no_loose_incidents"))
+        else:
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            incident_id = left.selectbox(t("tickets.incident"), list(loose), format_func=loose.get,
+                                         key="ticket_from_incident")
+            if right.button(t("tickets.from_incident_button"), key="ticket_from_incident_open", icon=":material/add:"):
+                save(tickets.from_incident, lambda made: t("tickets.from_incident_done", code=made.code),
+                     incident_id=incident_id)
     with st.expander(t("tickets.targets"), icon=":material/timer:"):
         current = call(clock.targets)
         with st.form("ticket_targets"):
