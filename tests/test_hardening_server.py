@@ -11,7 +11,7 @@ from tests.browser import running_app
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the HTTP layer, not the store
 BODY = 200 * 1024 * 1024
 CHUNK = b"x" * (1024 * 1024)
-ROUTES = ["/publik/masukan", "/agent/v1/enrol", "/agent/v1/results", "/api/v1/units", "/publik",
+ROUTES = ["/publik/masukan", "/publik/laporan", "/agent/v1/enrol", "/agent/v1/results", "/api/v1/units", "/publik",
           "/publik/status.json", "/publik/data", "/api/openapi.json", "/healthz", "/metrics", "/",
           "/_stcore/health", "/_stcore/upload_file/sesi/berkas"]
 
@@ -67,7 +67,8 @@ def test_a_200_mb_body_to_any_route_never_grows_the_server_by_50_mb(env, tmp_pat
 def test_every_route_sends_the_security_headers_and_the_public_ones_forbid_scripts(env, tmp_path):
     with running_app(env, tmp_path) as base:
         host, port = base.removeprefix("http://").split(":")
-        for path in ["/publik", "/publik/status.json", "/publik/data", "/publik/feed.atom", "/api/v1/units",
+        for path in ["/publik", "/publik/status.json", "/publik/data", "/publik/feed.atom", "/publik/laporan",
+                     "/publik/laporan/ABCDE-FGHJK", "/api/v1/units",
                      "/api/openapi.json", "/healthz", "/agent/v1/targets", "/", "/_stcore/health"]:
             conn = http.client.HTTPConnection(host, int(port), timeout=30)
             conn.request("GET", path)

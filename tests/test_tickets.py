@@ -72,6 +72,9 @@ def test_a_link_to_what_another_unit_owns_is_refused(store, city, admin, operato
     with session_scope(store.engine) as s:
         assert tickets.ticket_detail(session=s, viewer=operator_a, ticket_id=ticket.id, zone=JAKARTA).links == {
             "target": "router"}
+        offered = tickets.link_options(session=s, viewer=operator_a)
+        assert [i for i, _label in offered["target"]] == [own]
+        assert {i for i, _label in tickets.link_options(session=s, viewer=admin)["target"]} == {own, other}
 
 
 def test_a_photo_is_taken_by_its_content_within_the_upload_limit(store, city, operator_a):

@@ -112,9 +112,10 @@ def _visible(session: Session, viewer: Viewer, model, column, row_id: int | None
         raise ValidationError("ticket.link_unknown", field=field)
 
 
-def record_step(session: Session, ticket: Ticket, viewer: Viewer, kind: str, *, value: str = "", message: str = "",
-            public: bool = False, at: datetime | None = None) -> None:
-    session.add(TicketActivity(ticket_id=ticket.id, at=at or utcnow(), actor=viewer.username, kind=kind,
+def record_step(session: Session, ticket: Ticket, by: Viewer, kind: str, *, value: str = "", message: str = "",
+                public: bool = False, at: datetime | None = None) -> None:
+    """One step on the ticket's activity, by whom and when; the ticket's last change moves with it."""
+    session.add(TicketActivity(ticket_id=ticket.id, at=at or utcnow(), actor=by.username, kind=kind,
                                public=public, value=value, message=message))
     ticket.updated_at = at or utcnow()
 
@@ -304,7 +305,7 @@ def assign(*, session: Session, viewer: Viewer, ticket_id: int, user_id: int | N
         record_step(session, ticket, viewer, "state", value="dikerjakan", at=now)
 
 
-def responder(viewer: Viewer, ticket: Ticket) -> bool:
+def _responder(viewer: Viewer, ticket: Ticket) -> bool:
     """Whose public reply is the first response: Kominfo's, or on a complaint also the service's owner unit."""
     return viewer.is_admin or (ticket.source == "citizen" and viewer.role is Role.SKPD)
 
@@ -319,7 +320,7 @@ def reply(*, session: Session, viewer: Viewer, ticket_id: int, message: str, pub
     message = clean_text(message, "message", MAX_MESSAGE)
     now = now or utcnow()
     record_step(session, ticket, viewer, "reply" if public else "note", message=message, public=public, at=now)
-    if public and ticket.first_response_at is None and responder(viewer, ticket):
+    if public and ticket.first_response_at is None and _responder(viewer, ticket):
         ticket.first_response_at = now
 
 
