@@ -285,3 +285,10 @@ def test_complaint_first_response_compliance_per_month_in_service_hours(store, c
     assert november.decided == 0 and november.share is None
     assert (december.met, december.missed, december.pending) == (1, 2, 1)
     assert december.share == pytest.approx(100 / 3)
+
+
+def test_a_clock_in_service_hours_reads_in_hours_of_service_never_in_days():
+    running = clock.Clock(24 * 3600, 23 * 3600, None, None, True)
+    assert clock.words(running, "id") == "sisa 1 j 00 m layanan (target 24 j 00 m layanan)"
+    calendar = clock.Clock(24 * 3600, 25 * 3600, None, None, False)
+    assert clock.words(calendar, "en").startswith("over by 1 h 00 m (target 1 d")

@@ -62,9 +62,9 @@ MESSAGES = {
     "tickets.clock_over": "over by {over} (target {target})",
     "tickets.open_one": "Open ticket",
     "tickets.detail": "Ticket {code}",
-    "tickets.source.unit": "unit report",
-    "tickets.source.citizen": "citizen complaint",
-    "tickets.source.kominfo": "opened by Kominfo",
+    "tickets.source.unit": "Unit report",
+    "tickets.source.citizen": "Citizen complaint",
+    "tickets.source.kominfo": "Opened by Kominfo",
     "tickets.source_line": "{source} · {when} · {unit}",
     "tickets.about_service": "Service: {name}",
     "tickets.about.target": "Target: {name}",
@@ -158,7 +158,7 @@ MESSAGES = {
     "home.no_tickets": "No open problem report.",
     "home.open_tickets": "Problem reports",
     "home.ticket_line": "**{code}** · {category} · {state} · {unit}  \nresponse: {response} · resolution: {resolution}",
-    "sla.complaints": "Complaints answered in time",
+    "sla.complaints": "Complaint response",
     "sla.complaints_help": "The share of this month's citizen complaints answered within the service's response "
                            "target ({hours} service hours), of those answered or past the target.",
     "sla.complaints_col": "Complaint response",
@@ -178,4 +178,5 @@ MESSAGES = {
     "tickets.from_incident_button": "Open ticket",
     "tickets.from_incident_done": "Ticket {code} opened from the incident.",
     "tickets.no_loose_incidents": "No incident of the last 14 days is without a ticket.",
+    "tickets.service_span": "{h} h {m} m of service",
 }

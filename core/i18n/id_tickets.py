@@ -62,9 +62,9 @@ MESSAGES = {
     "tickets.clock_over": "lewat {over} (target {target})",
     "tickets.open_one": "Buka tiket",
     "tickets.detail": "Tiket {code}",
-    "tickets.source.unit": "laporan unit",
-    "tickets.source.citizen": "pengaduan warga",
-    "tickets.source.kominfo": "dibuka Diskominfo",
+    "tickets.source.unit": "Laporan unit",
+    "tickets.source.citizen": "Pengaduan warga",
+    "tickets.source.kominfo": "Dibuka Diskominfo",
     "tickets.source_line": "{source} · {when} · {unit}",
     "tickets.about_service": "Layanan: {name}",
     "tickets.about.target": "Target: {name}",
@@ -156,7 +156,7 @@ MESSAGES = {
     "home.no_tickets": "Tidak ada laporan gangguan terbuka.",
     "home.open_tickets": "Laporan gangguan",
     "home.ticket_line": "**{code}** · {category} · {state} · {unit}  \nrespons: {response} · selesai: {resolution}",
-    "sla.complaints": "Respons pengaduan tepat waktu",
+    "sla.complaints": "Respons pengaduan",
     "sla.complaints_help": "Bagian pengaduan warga bulan ini yang dijawab dalam target respons layanan ({hours} jam "
                            "layanan), dari yang sudah dijawab atau sudah lewat target.",
     "sla.complaints_col": "Respons pengaduan",
@@ -176,4 +176,5 @@ MESSAGES = {
     "tickets.from_incident_button": "Buka tiket",
     "tickets.from_incident_done": "Tiket {code} dibuka dari insiden.",
     "tickets.no_loose_incidents": "Tidak ada insiden tanpa tiket dalam 14 hari terakhir.",
+    "tickets.service_span": "{h} j {m} m layanan",
 }

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from core import audit
+from core import audit, formatting
 from core.access import Role, Viewer, require_role
 from core.errors import ValidationError
+from core.i18n import t
 from core.services.sla import service_windows
 from db.models import AppMeta
 from db.services import DigitalService
@@ -155,3 +156,25 @@ def _clock(hours: Hours, start: datetime, target_h: float, done: datetime | None
     target_s = target_h * 3600
     return Clock(target_s, hours.between(start, done or now), hours.after(start, target_s), done,
                  hours.service is not None)
+
+
+def span(seconds: float, in_service_hours: bool, lang: str) -> str:
+    """A clock's length as a reader takes it: calendar time in days, hours and minutes; service time in hours
+    and minutes of service (a service day is not 24 hours, so it is never written as days)."""
+    if not in_service_hours:
+        return formatting.duration(max(0.0, seconds), lang)
+    hours, minutes = divmod(int(max(0.0, seconds) // 60), 60)
+    return t("tickets.service_span", lang, h=hours, m=f"{minutes:02d}")
+
+
+def words(item: Clock, lang: str) -> str:
+    """A clock in words: done within its target or late, else time left or how far past its target."""
+    def length(seconds: float) -> str:
+        return span(seconds, item.in_service_hours, lang)
+    target = length(item.target_s)
+    if item.done_at is not None:
+        return t("tickets.clock_done_late" if item.breached else "tickets.clock_done", lang,
+                 spent=length(item.elapsed_s), target=target)
+    if item.breached:
+        return t("tickets.clock_over", lang, over=length(-item.remaining_s), target=target)
+    return t("tickets.clock_left", lang, left=length(item.remaining_s), target=target)

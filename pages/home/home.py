@@ -12,6 +12,7 @@ from core.i18n import reason_text
 from core.monitoring.states import LOOKS, look
 from core.navigation import PAGES
 from core.org import units
+from core.tickets import clock
 from db.monitoring import State
 from db.types import utcnow
 from pages.common.shell import cached, ctx, guard, moment, num, plain, t, text
@@ -47,13 +48,7 @@ def listing(count: int):
 
 
 def clock_words(item) -> str:
-    """A ticket's clock in a few words: time left, or how far past its target."""
-    if item.done_at is not None:
-        return text("tickets.clock_done", spent=formatting.duration(item.elapsed_s, c.lang),
-                    target=formatting.duration(item.target_s, c.lang))
-    key, value = ("tickets.clock_over", -item.remaining_s) if item.breached else ("tickets.clock_left", item.remaining_s)
-    return text(key, **{"over" if item.breached else "left": formatting.duration(value, c.lang)},
-                target=formatting.duration(item.target_s, c.lang))
+    return clock.words(item, c.lang)
 
 
 def link(page: str, label_key: str) -> None:

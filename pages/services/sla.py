@@ -42,6 +42,8 @@ def month_name(day) -> str:
 def answered_cell(month) -> str:
     if month is None:
         return text("sla.complaints_none")
+    if not month.decided:
+        return "–"
     return text("sla.complaints_cell", share=pct(month.share, 1), met=num(month.met), decided=num(month.decided))
 
 

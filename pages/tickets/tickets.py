@@ -7,7 +7,6 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from core import formatting
 from core.access import Role
 from core.org import units
 from core.tickets import clock, complaints, tickets
@@ -24,13 +23,7 @@ PHOTO_MB = tickets.MAX_PHOTO_BYTES // 2**20
 
 
 def clock_text(item: clock.Clock) -> str:
-    """A clock in words: done within / late by, or time left / overdue by (in service hours when so)."""
-    spent, target = formatting.duration(item.elapsed_s, c.lang), formatting.duration(item.target_s, c.lang)
-    if item.done_at is not None:
-        return text("tickets.clock_done_late" if item.breached else "tickets.clock_done", spent=spent, target=target)
-    if item.breached:
-        return text("tickets.clock_over", over=formatting.duration(-item.remaining_s, c.lang), target=target)
-    return text("tickets.clock_left", left=formatting.duration(item.remaining_s, c.lang), target=target)
+    return clock.words(item, c.lang)
 
 
 if admin or operator:
@@ -93,11 +86,16 @@ else:
     detail = call(tickets.ticket_detail, ticket_id=ticket_id, zone=c.settings.zone)
     ticket, clocks = detail.line.ticket, detail.line.clocks
     st.subheader(t("tickets.detail", code=ticket.code))
-    cols = st.columns(4)
-    cols[0].metric(t("tickets.state"), text(f"tickets.state.{ticket.state}"), border=True)
-    cols[1].metric(t("tickets.priority"), text(f"tickets.priority.{ticket.priority or 'none'}"), border=True)
-    cols[2].metric(t("tickets.response"), clock_text(clocks.response), border=True)
-    cols[3].metric(t("tickets.resolution"), clock_text(clocks.resolution), border=True)
+    # Boxes rather than metrics: a clock's words wrap whole where a metric's value would be cut.
+    for col, label, value, late in zip(st.columns([1, 1, 2, 2]), ("tickets.state", "tickets.priority", "tickets.response",
+                                                                   "tickets.resolution"),
+                                       (text(f"tickets.state.{ticket.state}"),
+                                        text(f"tickets.priority.{ticket.priority or 'none'}"),
+                                        clock_text(clocks.response), clock_text(clocks.resolution)),
+                                       (False, False, clocks.response.breached, clocks.resolution.breached), strict=True):
+        with col.container(border=True):
+            st.caption(t(label))
+            st.markdown(f":red[**{plain(value)}**]" if late else f"**{plain(value)}**")
     facts = [t("tickets.source_line", source=text(f"tickets.source.{ticket.source}"), when=moment(ticket.created_at),
                unit=detail.line.unit)]
     if detail.line.service:
