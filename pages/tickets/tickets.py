@@ -11,7 +11,20 @@ from core.access import Role
 from core.org import units
 from core.tickets import clock, complaints, tickets
 from db.types import utcnow
-from pages.common.shell import call, ctx, guard, moment, num, plain, save, show_flash, show_table, t, text
+from pages.common.shell import (
+    call,
+    ctx,
+    guard,
+    import_limits,
+    moment,
+    num,
+    plain,
+    save,
+    show_flash,
+    show_table,
+    t,
+    text,
+)
 
 guard("tickets")
 c = ctx()
@@ -19,7 +32,8 @@ st.title(t("tickets.title"))
 st.caption(t("tickets.caption"))
 show_flash()
 admin, operator = c.viewer.role is Role.ADMIN, c.viewer.role is Role.SKPD
-PHOTO_MB = tickets.MAX_PHOTO_BYTES // 2**20
+# A photo weighs what core takes (an evidence file's limit), never more than the installation's uploads may.
+PHOTO_MB = min(tickets.MAX_PHOTO_BYTES, import_limits().max_bytes) // 2**20
 
 
 def clock_text(item: clock.Clock) -> str:
