@@ -1,6 +1,6 @@
 """The HTTP server: the Streamlit app (app.py) and, from the same process, the routes of web/ — the public
-status pages (web.public), citizens' e-mail subscriptions (web.subscriptions), open data (web.opendata), the
-agents' endpoints (web.agents), the read API (web.api), /healthz and /metrics (web.health); the process
+status pages (web.public), citizens' e-mail subscriptions (web.subscriptions), citizens' complaints
+(web.complaints), open data (web.opendata), the agents' endpoints (web.agents), the read API (web.api), /healthz and /metrics (web.health); the process
 lifespan starts the probe worker with the server when MONEV_WORKER_IN_APP=true (not with the first page
 view) and stops it with the server. Run with `streamlit run server.py`."""
 
@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from core import startup
 from core.config import load_settings
 from core.errors import MonevError
-from web import agents, api, health, opendata, public, subscriptions
+from web import agents, api, complaints, health, opendata, public, subscriptions
 from web.common import STATE
 from web.guard import Guard
 
@@ -41,4 +41,5 @@ async def lifespan(_app):
 
 
 app = st.App("app.py", lifespan=lifespan, middleware=[Middleware(Guard)], routes=[
-    *public.ROUTES, *subscriptions.ROUTES, *opendata.ROUTES, *agents.ROUTES, *api.ROUTES, *health.ROUTES])
+    *public.ROUTES, *subscriptions.ROUTES, *complaints.ROUTES, *opendata.ROUTES, *agents.ROUTES, *api.ROUTES,
+    *health.ROUTES])

@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("agents", ("core.agents",)),  # probe agents in units' networks: their results go through the worker's writer
     ("inventory", ("core.inventory",)),
     ("services", ("core.services",)),  # digital services: built on monitoring; evidence for the evaluation
+    ("tickets", ("core.tickets",)),  # problems people report, their clocks in service hours; complaint response
     ("evaluation", ("core.evaluation",)),
     ("needs", ("core.needs",)),
     ("home", ("core.home",)),  # a unit's to-do page: reads every domain above for one unit

@@ -18,6 +18,7 @@ import db.inventory  # noqa: F401 - registers the inventory tables for the trunc
 import db.monitoring  # noqa: F401 - registers the monitoring tables for the truncation below
 import db.needs  # noqa: F401 - registers the needs tables for the truncation below
 import db.services  # noqa: F401 - registers the digital-services tables for the truncation below
+import db.tickets  # noqa: F401 - registers the ticket tables for the truncation below
 from core.access import SYSTEM, Viewer
 from core.org import passwords
 from core.org.units import UnitRow, create_unit

@@ -11,7 +11,8 @@ from tests.browser import running_app
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the HTTP layer, not the store
 BODY = 200 * 1024 * 1024
 CHUNK = b"x" * (1024 * 1024)
-ROUTES = ["/publik/masukan", "/publik/langganan", "/publik/langganan/konfirmasi", "/agent/v1/enrol", "/agent/v1/results", "/api/v1/units", "/publik",
+ROUTES = ["/publik/masukan", "/publik/laporan", "/publik/langganan", "/publik/langganan/konfirmasi", "/agent/v1/enrol",
+          "/agent/v1/results", "/api/v1/units", "/publik",
           "/publik/status.json", "/publik/data", "/api/openapi.json", "/healthz", "/metrics", "/",
           "/_stcore/health", "/_stcore/upload_file/sesi/berkas"]
 
@@ -68,7 +69,8 @@ def test_every_route_sends_the_security_headers_and_the_public_ones_forbid_scrip
     with running_app(env, tmp_path) as base:
         host, port = base.removeprefix("http://").split(":")
         for path in ["/publik", "/publik/status.json", "/publik/data", "/publik/feed.atom", "/publik/riwayat",
-                     "/publik/insiden/1", "/publik/langganan", "/publik/gaya.css", "/api/v1/units",
+                     "/publik/insiden/1", "/publik/langganan", "/publik/gaya.css", "/publik/laporan",
+                     "/publik/laporan/ABCDE-FGHJK", "/api/v1/units",
                      "/api/openapi.json", "/healthz", "/agent/v1/targets", "/", "/_stcore/health"]:
             conn = http.client.HTTPConnection(host, int(port), timeout=30)
             conn.request("GET", path)

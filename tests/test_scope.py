@@ -6,6 +6,7 @@ import pkgutil
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 import core
 from core import access, audit
@@ -33,7 +34,9 @@ from core.publish import api
 from core.records import listing, roundtrip
 from core.records.save import Change
 from core.services import register, sla, voice
+from core.tickets import complaints, tickets
 from db.engine import session_scope
+from db.tickets import Ticket
 from db.types import utcnow
 from tests.conftest import PASSWORD, UNIT_A
 from tests.evaluation import answers, assess, evaluated_city, new_period
@@ -75,6 +78,8 @@ READS = {
                                for n in p.get("units", [])}),
     "services.register.list_services": (lambda s, v: register.list_services(session=s, viewer=v),
                                         lambda rows: {r.unit_id for r in rows}),
+    "tickets.tickets.list_tickets": (lambda s, v: tickets.list_tickets(session=s, viewer=v, zone=JAKARTA),
+                                     lambda rows: {r.ticket.unit_id for r in rows}),
     "services.sla.city_month": (lambda s, v: sla.city_month(session=s, viewer=v, month=utcnow().date().replace(day=1),
                                                             zone=JAKARTA),
                                 lambda rows: {r.service.unit_id for r in rows}),
@@ -200,7 +205,10 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "needs.sipd.budget_lines", "needs.accounts.usual_sub_activities",  # tests/test_sipd.py
           # a parent outside the setter's scope refused, affected targets and root causes per viewer: tests/test_dependencies.py
           "monitoring.dependencies.check_parent", "monitoring.dependencies.affected",
-          "monitoring.dependencies.root_cause", "monitoring.dependencies.affected_counts"]
+          "monitoring.dependencies.root_cause", "monitoring.dependencies.affected_counts",
+          "tickets.tickets.get_ticket", "tickets.tickets.ticket_detail", "tickets.tickets.ticket_photo",
+          "tickets.tickets.assignees", "tickets.tickets.recent_incidents", "tickets.tickets.link_options",
+          "tickets.complaints.service_response"]  # tests/test_tickets.py
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
@@ -209,7 +217,8 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "org.units.set_employees", "evaluation.assessment.save_answers", "evaluation.assessment.submit", "evaluation.assessment.add_evidence",
           "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "services.register.save_service",
           "services.register.delete_service", "services.voice.post_update", "services.voice.moderate",
-          "needs.workflow.submit", "needs.sipd.import_lines"]  # import_lines: tests/test_sipd.py
+          "needs.workflow.submit", "needs.sipd.import_lines",  # import_lines: tests/test_sipd.py
+          "tickets.tickets.file_ticket", "tickets.tickets.reply", "tickets.tickets.set_state", "tickets.complaints.moderate"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -240,6 +249,11 @@ ADMIN_ONLY = {
     # The city's chart of accounts and standard prices (tests/test_sipd.py): admins keep them.
     "needs.accounts.save_rules": {"rows": []}, "needs.accounts.save_codes": {"rows": []},
     "needs.accounts.save_threshold": {"amount": 1}, "needs.sipd.import_standards": {"fiscal_year": NEXT_YEAR, "table": None},
+    # Kominfo's work on tickets and the time targets (tests/test_tickets.py).
+    "tickets.tickets.triage": {"ticket_id": 1, "priority": "kritis"}, "tickets.tickets.assign": {"ticket_id": 1, "user_id": 1},
+    "tickets.tickets.link_incident": {"ticket_id": 1, "incident_id": None}, "tickets.tickets.from_incident": {"incident_id": 1},
+    "tickets.tickets.incidents_without_ticket": {"since": utcnow()},
+    "tickets.clock.save_targets": {"values": {}},
 }
 # The budget scenarios: leadership and admin own them; a unit's operator and the presenter may not.
 LEADERSHIP_ONLY = {
@@ -260,8 +274,9 @@ SHARED_LISTS = ["inventory.lists.categories", "inventory.lists.positions",
                 # the chart of accounts and the standard prices: the city's, no unit's rows
                 "needs.accounts.chart", "needs.accounts.codes", "needs.accounts.rules", "needs.sipd.standards",
                 "needs.kind.load_standards",  # a scenario's rules; its outcome is read scoped
-                "needs.savings.discount",
-                "monitoring.incidents.escalation_minutes"]  # the escalation minutes per criticality: no unit's rows  # the city's joint-procurement discount and its source: no unit's rows
+                "needs.savings.discount",  # the city's joint-procurement discount and its source: no unit's rows
+                "monitoring.incidents.escalation_minutes",  # the escalation minutes per criticality: no unit's rows
+                "tickets.clock.targets"]  # the city's ticket time targets per priority
 # Functions that act only on the viewer's own account, so they cannot reach another unit.
 OWN_ACCOUNT = ["org.users.change_own_password", "org.users.set_language", "org.users.language_of", "org.users.end_sessions"]
 
@@ -330,6 +345,8 @@ def monitored(store, city, admin):
                                                                  "target_ids": [ids[code]]})
             maintenance.create_window(session=s, viewer=admin, data=maintenance.WindowCreate(
                 kind="weekly", target_id=ids[code], weekday=6, start_minute=60, duration_min=30))
+            tickets.file_ticket(session=s, viewer=admin, unit_id=unit_id, category="jaringan",  # a report in every unit
+                                description=f"Gangguan jaringan {code}.", target_id=ids[code])
             maintenance.create_window(session=s, viewer=admin, data=maintenance.WindowCreate(
                 kind="once", unit_id=unit_id, starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1)))
     return ids
@@ -478,6 +495,10 @@ def writes_to_unit_b(city):
         "services.voice.moderate": dict(feedback_id=city.feedback_b, hidden=True),
         "evaluation.evidence.attach": dict(period_id=city.period_b, unit_id=city.units["DINKES"], indicator=1,
                                            kind="staff", fmt="pdf", lang="id", zone=JAKARTA, org_name=""),
+        "tickets.tickets.file_ticket": dict(unit_id=b, category="akun", description="Bukan unit saya sendiri."),
+        "tickets.tickets.reply": dict(ticket_id=city.ticket_b, message="x"),
+        "tickets.tickets.set_state": dict(ticket_id=city.ticket_b, state="ditutup"),
+        "tickets.complaints.moderate": dict(ticket_id=city.complaint_b, accept=False),
     }
 
 
@@ -491,6 +512,11 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
         city.service_b = register.save_service(session=s, viewer=admin, data={
             "unit_id": city.units["DINKES"], "name": "Layanan B", "target_ids": [city.target_b]}).id
         city.feedback_b = voice.give_feedback(s, service_id=city.service_b, rating=4, comment="ok", client="x")
+        city.ticket_b = tickets.file_ticket(session=s, viewer=admin, unit_id=city.units["DINKES"], category="akun",
+                                            description="Laporan unit B.").id
+        code = complaints.file_complaint(s, service_id=city.service_b, category="akun", description="Pengaduan B.",
+                                         client="x")
+        city.complaint_b = s.scalar(select(Ticket.id).where(Ticket.code == code))
     if name.startswith("evaluation."):  # a draft of unit B with an evidence file, for the evaluation writes
         city.period_b = new_period(store, admin, framework="spbe-2020")
         assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)

@@ -12,8 +12,9 @@ from streamlit import config
 
 KB, MB = 1024, 1024 * 1024
 # The largest body each route takes; anything else (GET pages, JSON reads, Streamlit's own) 64 KB.
-LIMITS = {"/publik/masukan": 8 * KB, "/publik/langganan": 8 * KB, "/publik/langganan/konfirmasi": 4 * KB,
-          "/publik/langganan/berhenti": 4 * KB, "/agent/v1/enrol": 4 * KB, "/agent/v1/results": 8 * MB}
+LIMITS = {"/publik/masukan": 8 * KB, "/publik/laporan": 8 * KB, "/publik/langganan": 8 * KB,
+          "/publik/langganan/konfirmasi": 4 * KB, "/publik/langganan/berhenti": 4 * KB, "/agent/v1/enrol": 4 * KB,
+          "/agent/v1/results": 8 * MB}
 DEFAULT_LIMIT = 64 * KB
 UPLOAD_PREFIX = "/_stcore/upload_file"  # Streamlit's file uploader: its own maxUploadSize
 

@@ -1,6 +1,6 @@
 """A unit's home: what an SKPD head or operator should look at and do now, read in one transaction.
 
-Live state of the unit's targets and digital services, this year's self-assessment (progress, deadline,
+Live state of the unit's targets and digital services, its open problem reports, this year's self-assessment (progress, deadline,
 Kominfo's note when it came back), needs Kominfo sent back with its reasons, devices past their useful
 life, and readiness against the city. Each item says which page acts on it. Everything is read for the
 viewer: a kecamatan operator's home covers the kecamatan and its kelurahan, never another unit."""
@@ -17,6 +17,7 @@ from core.evaluation import assessment, readiness
 from core.inventory import summary
 from core.monitoring.states import PROBLEMS, rank, worst
 from core.org.units import get_unit
+from core.tickets import tickets as ticket_list
 from db.evaluation import EvaluationPeriod
 from db.models import Unit
 from db.monitoring import State, Target, TargetState
@@ -95,6 +96,7 @@ class Home:
     readiness: float | None  # the unit's readiness index in the current period
     city_readiness: float | None  # the mean over every active unit, the same period
     todos: list[Todo] = field(default_factory=list)
+    tickets: list = field(default_factory=list)  # open problem reports of the units covered (core.tickets), newest first
 
     @property
     def revised(self) -> list[SentBack]:
@@ -168,6 +170,7 @@ def unit_home(*, session: Session, viewer: Viewer, unit_id: int | None = None, z
         city = sum(known) / len(known) if known else None
         mine = next((r.index for r in everyone if r.unit_id == unit.id), None)
     home = Home(unit.id, unit.name, counts, problems, services, evaluation, sent_back, past_life, mine, city)
+    home.tickets = ticket_list.list_tickets(session=session, viewer=viewer, zone=zone, which="open", unit_ids=covered)
     home.todos = todos(home, today)
     return home
 

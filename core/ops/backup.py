@@ -28,6 +28,7 @@ import db.models  # noqa: F401
 import db.monitoring  # noqa: F401
 import db.needs  # noqa: F401
 import db.services  # noqa: F401
+import db.tickets  # noqa: F401
 from core.errors import MonevError
 from db.engine import make_engine, safe_url
 from db.evaluation import Evidence

@@ -12,6 +12,7 @@ import db.models  # noqa: F401 - registers the tables on SQLModel.metadata
 import db.monitoring  # noqa: F401
 import db.needs  # noqa: F401
 import db.services  # noqa: F401
+import db.tickets  # noqa: F401
 from db.engine import make_engine
 
 target_metadata = SQLModel.metadata

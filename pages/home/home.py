@@ -12,16 +12,18 @@ from core.i18n import reason_text
 from core.monitoring.states import LOOKS, look
 from core.navigation import PAGES
 from core.org import units
+from core.tickets import clock
 from db.monitoring import State
 from db.types import utcnow
-from pages.common.shell import cached, ctx, guard, moment, num, plain, t
+from pages.common.shell import cached, ctx, guard, moment, num, plain, t, text
 
 guard("home")
 c = ctx()
 SCRIPT = {p.key: p.script for p in PAGES}
 URGENCY = {0: ("red", ":material/priority_high:"), 1: ("orange", ":material/schedule:"), 2: ("blue", ":material/info:")}
 OPEN = {"target": "home.open_target", "assessment": "home.open_assessment", "needs": "home.open_needs",
-        "devices": "home.open_devices", "readiness": "home.open_readiness", "services": "home.open_services"}
+        "devices": "home.open_devices", "readiness": "home.open_readiness", "services": "home.open_services",
+        "tickets": "home.open_tickets"}
 LIST_ROWS, LIST_HEIGHT_PX = 6, 380
 today = formatting.local(utcnow(), c.settings.zone).date()
 
@@ -43,6 +45,10 @@ st.caption(t("home.caption", date=formatting.day(today, c.lang)))
 def listing(count: int):
     """Where a box lists its items: a list longer than a screenful scrolls inside the box, nothing is cut."""
     return st.container(height=LIST_HEIGHT_PX if count > LIST_ROWS else "content", border=False)
+
+
+def clock_words(item) -> str:
+    return clock.words(item, c.lang)
 
 
 def link(page: str, label_key: str) -> None:
@@ -115,6 +121,19 @@ with right, st.container(border=True):
                  delta=num(delta, 2) if delta is not None else None)
         b.metric(t("home.readiness_city"), num(data.city_readiness, 2)
                  if data.city_readiness is not None else "–")
+
+with st.container(border=True):
+    # Every open report the heading counts, as the problem-report page's "open" list shows them.
+    st.markdown(f"**{t('home.tickets', n=num(len(data.tickets)))}**")
+    if not data.tickets:
+        st.caption(t("home.no_tickets"))
+    with listing(len(data.tickets)):
+        for line in data.tickets:
+            st.markdown(t("home.ticket_line", code=line.ticket.code, category=text(f"tickets.category.{line.ticket.category}"),
+                          state=text(f"tickets.state.{line.ticket.state}"), unit=line.unit,
+                          response=clock_words(line.clocks.response), resolution=clock_words(line.clocks.resolution)))
+    link("tickets", "home.open_tickets")
+
 
 def sent_back(need) -> None:
     colour = "orange" if need.status == "revised" else "red"

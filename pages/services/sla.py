@@ -9,6 +9,7 @@ from core import formatting
 from core.evaluation import evidence
 from core.org import units
 from core.services import register, sla
+from core.tickets import complaints
 from db.types import utcnow
 from pages.common.shell import call, chart, ctx, deferred, guard, moment, num, pct, t, text
 
@@ -28,6 +29,8 @@ today = formatting.local(utcnow(), c.settings.zone).date()
 months = sla.last_months(today, 12)
 results = call(sla.compliance, service_id=service_id, months=months, zone=c.settings.zone)
 service = by_id[service_id]
+# The complaint first-response target, measured from citizens' complaints (core.tickets.complaints).
+answered = call(complaints.service_response, service_id=service_id, months=months, zone=c.settings.zone)
 
 
 
@@ -36,13 +39,23 @@ def month_name(day) -> str:
     return formatting.month(day, c.lang)
 
 
+def answered_cell(month) -> str:
+    if month is None:
+        return text("sla.complaints_none")
+    if not month.decided:
+        return "–"
+    return text("sla.complaints_cell", share=pct(month.share, 1), met=num(month.met), decided=num(month.decided))
+
+
 last = results[-1]
-cols = st.columns(4)
+cols = st.columns(5)
 cols[0].metric(t("sla.this_month"), pct(last.month.percent), border=True)
 cols[1].metric(t("services.sla_target"), pct(service.sla_availability), border=True)
 cols[2].metric(t("sla.p95"), "–" if last.month.p95_ms is None else f"{num(last.month.p95_ms)} ms",
                border=True)
 cols[3].metric(t("sla.breaches"), num(len(last.month.breaches)), border=True)
+cols[4].metric(t("sla.complaints"), answered_cell(answered[-1]), border=True,
+               help=t("sla.complaints_help", hours=num(service.sla_response_h, 1)) if service.sla_response_h else None)
 
 frame = pd.DataFrame({"month": [month_name(r.month.month) for r in results],
                       "value": [r.month.percent for r in results]})
@@ -61,8 +74,10 @@ st.dataframe(pd.DataFrame({
     text("sla.p95"): ["–" if r.month.p95_ms is None else f"{num(r.month.p95_ms)} ms" for r in results],
     text("sla.breaches"): [len(r.month.breaches) for r in results],
     text("services.met"): [text(f"services.met.{r.met}") for r in results],
+    text("sla.complaints_col"): [answered_cell(a) for a in answered],
 }).iloc[::-1], hide_index=True, width="stretch")
 st.caption(t("sla.method"))
+st.caption(t("sla.complaints_method"))
 if any(r.month.from_days for r in results):
     st.caption(t("sla.from_days"))
 

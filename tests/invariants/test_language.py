@@ -16,8 +16,8 @@ from pages.common import shell
 from tests.apptest import APP, assert_clean, texts
 
 NOT_PLURAL = {"is", "was", "has", "does", "its", "as", "this", "plus", "status"}  # end in "s", yet no plural
-PAGES_READ = {"dinkes": ["home", "assessment", "devices", "staff", "applications", "needs"],
-              "admin": ["verification", "admin_units", "overview"]}
+PAGES_READ = {"dinkes": ["home", "assessment", "devices", "staff", "applications", "needs", "tickets"],
+              "admin": ["verification", "admin_units", "overview", "tickets"]}
 
 
 @pytest.fixture
