@@ -100,6 +100,7 @@ FIELD_LABELS = {
     ("target", "interval_s"): "admin_targets.interval", ("target", "timeout_s"): "admin_targets.timeout",
     ("target", "fail_threshold"): "admin_targets.threshold", ("target", "criticality"): "admin_targets.criticality",
     ("target", "enabled"): "admin_targets.enabled", ("target", "agent_id"): "admin_targets.checked_by", ("target", "options"): "audit.field.options",
+    ("target", "parent_id"): "deps.parent",
     ("unit", "parent_id"): "unit.parent", ("app_user", "username"): "users.username",
     ("app_user", "last_login_at"): "users.last_login", ("application", "owner_unit_id"): "application.unit",
     ("digital_service", "group"): "services.group", ("digital_service", "description"): "services.description",

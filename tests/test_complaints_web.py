@@ -104,3 +104,20 @@ def test_a_body_no_form_of_ours_sends_is_refused_and_an_unknown_code_is_not_foun
     missing = client.get("/publik/laporan/ABCDE-FGHJK")
     assert missing.status_code == 404 and "Tidak ada laporan dengan kode itu" in missing.text
     assert client.get("/publik/laporan?kode=%3Cscript%3E").status_code == 200
+
+
+def test_each_public_service_on_the_status_page_links_to_the_form_with_that_service_chosen(site, store):
+    """/publik names the complaint form beside each public service; the link opens the form on that service."""
+    from core.services import public as public_data
+    from web import public as public_pages
+
+    client, ids = site
+    with session_scope(store.engine) as s:
+        status = public_data.collect(s, load_settings().zone)
+    page = public_pages.as_html(status, "id", load_settings().zone, "Kota Malang")
+    assert f'href="/publik/laporan?layanan={ids["public"]}&amp;lang=id"' in page
+    assert f'layanan={ids["internal"]}' not in page
+    assert 'href="/publik/laporan?lang=id"' in page  # and in the footer, without a service
+    form = client.get(f"/publik/laporan?layanan={ids['public']}").text
+    assert re.search(rf'<option value="{ids["public"]}"\s+selected>', form)
+    assert " selected" not in client.get("/publik/laporan?layanan=99x").text  # anything else picks nothing

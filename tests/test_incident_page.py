@@ -151,3 +151,31 @@ def test_an_admin_sets_the_escalation_minutes_and_marks_an_escalation_channel(en
     with store.session() as s:
         assert escalation_minutes(session=s)["critical"] == 10
         assert [(c.name, c.escalation) for c in s.scalars(select(AlertChannel))] == [("Telegram Kadis", True)]
+
+
+def test_an_incident_page_lists_its_tickets_and_each_ticket_links_back(env, store, city, admin, outages):
+    """Issue 31: the incident page and its tickets point at each other, for the viewers who may open both."""
+    from core.tickets import tickets
+
+    with session_scope(store.engine) as s:
+        code = tickets.from_incident(session=s, viewer=admin, incident_id=outages["DINKES"]).code
+        # a newer ticket of the same unit: it heads the list, so the link must pick the incident's one
+        tickets.file_ticket(session=s, viewer=admin, unit_id=city.units["DINKES"], category="perangkat",
+                            description="Printer di ruang rapat lantai dua tidak menarik kertas.")
+    for username in ("admin", "op_b"):
+        at = incident_page(username, id=outages["DINKES"])
+        assert_clean(at)
+        assert "Laporan gangguan terkait (1)" in texts(at)
+        links = [str(link.proto) for link in at.get("page_link")]
+        assert [p for p in links if code in p and "laporan-gangguan" in p], links
+    other = incident_page("admin", id=outages["KEL-KAUMAN"])
+    assert "Laporan gangguan terkait (0)" in texts(other) and code not in str(other.get("page_link"))
+
+    at = app("op_b")
+    at.query_params["kode"] = code
+    at.switch_page("pages/tickets/tickets.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="tickets_pick").value is not None
+    assert code in str(at.selectbox(key="tickets_pick").format_func(at.selectbox(key="tickets_pick").value))
+    assert [p for p in at.get("page_link") if f"id={outages['DINKES']}" in str(p.proto).replace("%3D", "=")
+            or "insiden" in str(p.proto)]

@@ -3,17 +3,14 @@ problem, plain text) and a box to look a report up; a POST files it (core.ticket
 client and service, moderated before anyone reads it) and leads to /publik/laporan/<code>, which shows the
 report's state and the staff's public replies only. HTML from Jinja2 templates with autoescape on."""
 
-from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from starlette.templating import Jinja2Templates
 
 from core import formatting
 from core.errors import MonevError
@@ -24,11 +21,9 @@ from db.engine import session_scope
 from web.bodies import ID_MAX, BadBody, Body, parse_form
 from web.common import STATE, client, page_lang, read_body
 from web.guard import STRICT_CSP
+from web.templating import TEMPLATES  # the one environment of the HTTP pages: autoescape on, strict undefined
 
 MAX_FORM_BYTES = 8 * 1024
-TEMPLATES = Jinja2Templates(env=Environment(
-    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-    autoescape=select_autoescape(["html", "xml"]), undefined=StrictUndefined))
 NO_STORE = {"Cache-Control": "no-store", "Content-Security-Policy": STRICT_CSP}
 
 
@@ -76,8 +71,11 @@ async def form(request: Request) -> Response:
     code = tickets.normal_code(request.query_params.get("kode", ""))
     if code:
         return RedirectResponse(f"/publik/laporan/{quote(code)}?lang={lang}", status_code=303)
+    # ?layanan=N (the status page's link beside each service) picks that service in the form.
+    wanted = request.query_params.get("layanan", "")
+    chosen = {"service": int(wanted)} if wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else {}
     return await run_in_threadpool(_form, request, lang, 200, t("complaint.not_found", lang)
-                                   if request.query_params.get("kode") else "")
+                                   if request.query_params.get("kode") else "", chosen)
 
 
 def _file(form_: Complaint, address: str) -> str:

@@ -139,4 +139,6 @@ MESSAGES = {
     "availability.tab_response": "Response times",
     "status.open_incident": "{unit} · {target} · {duration}",
     "target.open_incident": "Open the incident page",
+    "incident.tickets": {"n": "n", "one": "Linked problem report ({n})", "other": "Linked problem reports ({n})"},
+    "incident.no_tickets": "No problem report is linked to this incident yet (Problem reports → open a ticket from an incident).",
 }

@@ -179,4 +179,6 @@ MESSAGES = {
     "tickets.from_incident_done": "Ticket {code} opened from the incident.",
     "tickets.no_loose_incidents": "No incident of the last 14 days is without a ticket.",
     "tickets.service_span": "{h} h {m} m of service",
+    "tickets.to_incident": "Open the page of incident #{id}",
+    "public_pages.complain": "Report a problem",
 }

@@ -134,4 +134,6 @@ MESSAGES = {
     "availability.tab_response": "Waktu respons",
     "status.open_incident": "{unit} · {target} · {duration}",
     "target.open_incident": "Buka halaman insiden",
+    "incident.tickets": "Laporan gangguan terkait ({n})",
+    "incident.no_tickets": "Belum ada laporan gangguan yang dikaitkan dengan insiden ini (Laporan Gangguan → buka tiket dari insiden).",
 }

@@ -177,4 +177,6 @@ MESSAGES = {
     "tickets.from_incident_done": "Tiket {code} dibuka dari insiden.",
     "tickets.no_loose_incidents": "Tidak ada insiden tanpa tiket dalam 14 hari terakhir.",
     "tickets.service_span": "{h} j {m} m layanan",
+    "tickets.to_incident": "Buka halaman insiden #{id}",
+    "public_pages.complain": "Laporkan gangguan",
 }

@@ -208,15 +208,19 @@ class Lines:
 
 
 def list_tickets(*, session: Session, viewer: Viewer, zone, which: str = "all", unit_ids: set[int] | None = None,
-                 service_id: int | None = None, now: datetime | None = None) -> list[TicketLine]:
+                 service_id: int | None = None, incident_id: int | None = None,
+                 now: datetime | None = None) -> list[TicketLine]:
     """Tickets the viewer may read, newest first. `which`: all, open (someone has to act), breached (a clock
-    past its target, open or not), moderation (citizens' complaints waiting, for their moderators)."""
+    past its target, open or not), moderation (citizens' complaints waiting, for their moderators).
+    `incident_id`: only the tickets linked to that incident (its page lists them)."""
     require_role(viewer, Role.ADMIN, Role.PIMPINAN, Role.SKPD)
     stmt = scoped(select(Ticket), Ticket.unit_id, session, viewer)
     if unit_ids is not None:
         stmt = stmt.where(Ticket.unit_id.in_(unit_ids or {-1}))
     if service_id is not None:
         stmt = stmt.where(Ticket.service_id == service_id)
+    if incident_id is not None:
+        stmt = stmt.where(Ticket.incident_id == incident_id)
     if which == "moderation":
         stmt = stmt.where(Ticket.moderation == "pending")
     else:

@@ -8,8 +8,10 @@ import streamlit as st
 from core import formatting
 from core.errors import NotFound
 from core.i18n import reason_text
-from core.monitoring import incidents
+from core.monitoring import dependencies, incidents
 from core.monitoring.states import look
+from core.navigation import can_open
+from core.tickets import tickets
 from db.types import utcnow
 from pages.common.shell import cached, call, ctx, guard, moment, num, plain, save, show_flash, show_table, t, text
 
@@ -182,6 +184,18 @@ def one(incident_id: int) -> None:
             }), key="incident_checks")
         else:
             st.caption(t("incident.no_checks"))
+    hit = cached(dependencies.affected, target_id=i.target_id) if not i.ended_at else []
+    if hit:  # its outage makes these unreachable now (issue 31 part 2): the ones this viewer may see
+        with st.expander(t("deps.affected", n=num(len(hit)))):
+            st.markdown("  \n".join(plain(a.name) for a in hit))
+    linked = cached(tickets.list_tickets, which="all", incident_id=i.id, zone=c.settings.zone) \
+        if can_open(c.viewer, "tickets") else []
+    st.subheader(t("incident.tickets", n=num(len(linked))))
+    if not linked:
+        st.caption(t("incident.no_tickets"))
+    for line in linked:
+        st.page_link("pages/tickets/tickets.py", query_params={"kode": line.ticket.code}, icon=":material/confirmation_number:",
+                     label=f"{line.ticket.code} · {line.unit} · {text(f'tickets.state.{line.ticket.state}')}")
     st.page_link("pages/monitoring/target.py", label=t("incident.to_target"), icon=":material/router:",
                  query_params={"id": i.target_id})
     st.page_link(PAGE, label=t("incident.back"), icon=":material/list:", query_params={"daftar": "open"})

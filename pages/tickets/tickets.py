@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access import Role
+from core.navigation import can_open
 from core.org import units
 from core.tickets import clock, complaints, tickets
 from db.types import utcnow
@@ -75,7 +76,9 @@ if admin or operator:
                      service_id=picked["service"], photo=photo.getvalue() if photo is not None else None)
 
 VIEWS = ["open", "all", "breached"] + (["moderation"] if admin or operator else [])
-which = st.segmented_control(t("tickets.view"), VIEWS, default="open", key="tickets_view",
+# A link from an incident's page (?kode=ABCDE-FGHJK) opens that ticket under "all", whatever its state.
+asked = tickets.normal_code(st.query_params.get("kode", ""))
+which = st.segmented_control(t("tickets.view"), VIEWS, default="all" if asked else "open", key="tickets_view",
                              format_func=lambda v: text(f"tickets.view.{v}")) or "open"
 lines = call(tickets.list_tickets, which=which, zone=c.settings.zone)
 if not lines:
@@ -96,7 +99,9 @@ else:
     by_id = {line.ticket.id: line for line in lines}
     labels = {i: f"{line.ticket.code} · {line.unit} · {text(f'tickets.category.{line.ticket.category}')}"
               for i, line in by_id.items()}
-    ticket_id = st.selectbox(t("tickets.open_one"), list(by_id), format_func=labels.get, key="tickets_pick")
+    wanted = next((i for i, line in by_id.items() if line.ticket.code == asked), None)
+    ticket_id = st.selectbox(t("tickets.open_one"), list(by_id), format_func=labels.get, key="tickets_pick",
+                             index=list(by_id).index(wanted) if wanted is not None else 0)
     detail = call(tickets.ticket_detail, ticket_id=ticket_id, zone=c.settings.zone)
     ticket, clocks = detail.line.ticket, detail.line.clocks
     st.subheader(t("tickets.detail", code=ticket.code))
@@ -116,6 +121,9 @@ else:
         facts.append(t("tickets.about_service", name=detail.line.service))
     facts += [t(f"tickets.about.{k}", name=v) for k, v in detail.links.items()]
     st.markdown("  \n".join(facts))
+    if ticket.incident_id and can_open(c.viewer, "incident"):
+        st.page_link("pages/monitoring/incident.py", query_params={"id": ticket.incident_id},
+                     label=t("tickets.to_incident", id=ticket.incident_id), icon=":material/emergency:")
     st.text(ticket.description)
     if detail.photo:
         st.image(call(tickets.ticket_photo, ticket_id=ticket.id)[1], width=360)
