@@ -38,9 +38,9 @@ review = call(monthly_review, month=month, unit_id=unit_id, zone=zone, lang=lang
 lines = call(actions.list_actions, month=month, unit_id=unit_id)
 
 heads = report.figures(review, lang)
-metrics = st.columns(4)
-for i, (label, value) in enumerate(heads):
-    metrics[i % 4].metric(label, value, border=True)
+for first in range(0, len(heads), 4):  # rows of four, in the report's order
+    for column, (label, value) in zip(st.columns(4), heads[first:first + 4], strict=False):
+        column.metric(label, value, border=True)
 
 st.subheader(t("review.services"))
 if review.services:
