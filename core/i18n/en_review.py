@@ -19,7 +19,7 @@ MESSAGES = {
     "review.incidents": "Incidents",
     "review.mtta": "MTTA (mean time to acknowledge)",
     "review.mttr": "MTTR (mean time to recover)",
-    "review.share_cell": "{share} ({met} of {decided})",
+    "review.share_detail": "{met} of {decided}",
     "review.minutes": {"one": "{n} minute", "other": "{n} minutes"},
     "review.services": "SLA compliance per service",
     "review.down": "Downtime",

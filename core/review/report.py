@@ -26,27 +26,32 @@ def pct(value: float | None, lang: str) -> str:
     return "–" if value is None else formatting.percent(value, 2, lang)
 
 
-def share_cell(share, lang: str) -> str:
-    if not share.decided:
-        return "–"
-    return t("review.share_cell", lang, share=formatting.percent(share.share, 1, lang), met=share.met,
-             decided=share.decided)
+def share(value, lang: str) -> tuple[str, str]:
+    """A share in time and what it counts: ("37,5 %", "3 dari 8"); ("–", "") when nothing was decided."""
+    if not value.decided:
+        return "–", ""
+    return formatting.percent(value.share, 1, lang), t("review.share_detail", lang, met=value.met, decided=value.decided)
 
 
 def minutes(value: float | None, lang: str) -> str:
     return "–" if value is None else t("review.minutes", lang, n=formatting.number(value, 0, lang))
 
 
-def figures(review: Review, lang: str) -> list[tuple[str, str]]:
-    """The headline figures: the same on the page, in the PDF and in the workbook."""
+def figures(review: Review, lang: str) -> list[tuple[str, str, str]]:
+    """The headline figures (label, value, what it counts): the same on the page, in the PDF and the workbook."""
     met, judged = review.services_met
-    return [(t("review.services_met", lang), f"{met} / {judged}"),
-            (t("review.ticket_response", lang), share_cell(review.ticket_response, lang)),
-            (t("review.ticket_resolution", lang), share_cell(review.ticket_resolution, lang)),
-            (t("review.complaint_response", lang), share_cell(review.complaints, lang)),
-            (t("review.incidents", lang), str(review.times.incidents)),
-            (t("review.mtta", lang), minutes(review.times.mtta_min, lang)),
-            (t("review.mttr", lang), minutes(review.times.mttr_min, lang))]
+    return [(t("review.services_met", lang), f"{met} / {judged}", ""),
+            (t("review.ticket_response", lang), *share(review.ticket_response, lang)),
+            (t("review.ticket_resolution", lang), *share(review.ticket_resolution, lang)),
+            (t("review.complaint_response", lang), *share(review.complaints, lang)),
+            (t("review.incidents", lang), str(review.times.incidents), ""),
+            (t("review.mtta", lang), minutes(review.times.mtta_min, lang), ""),
+            (t("review.mttr", lang), minutes(review.times.mttr_min, lang), "")]
+
+
+def figure_text(value: str, detail: str) -> str:
+    """A headline figure as one line of the files: "37,5 % (3 dari 8)"."""
+    return f"{value} ({detail})" if detail else value
 
 
 def service_rows(review: Review, lang: str) -> list[list]:
@@ -83,7 +88,8 @@ def document(*, session: Session, viewer: Viewer, month: date, unit_id: int | No
     return Document(t("review.report_title", lang, month=label), [
         (t("eval.unit", lang), review.scope or org_name or t("review.city", lang)), (t("sla.month", lang), label),
         (t("report.made", lang), formatting.moment(now or utcnow(), zone, lang)),
-        (t("evidence.source", lang), t("review.source", lang)), *figures(review, lang)], [
+        (t("evidence.source", lang), t("review.source", lang)),
+        *[(label, figure_text(value, detail)) for label, value, detail in figures(review, lang)]], [
         Section(t("review.services", lang), [t("services.name", lang), t("eval.unit", lang),
                                              t("services.sla_target", lang), t("sla.availability", lang),
                                              t("sla.p95", lang), t("sla.breaches", lang), t("review.down", lang),

@@ -31,16 +31,18 @@ if not choices:
     st.info(t("review.no_services"), icon=":material/info:")
     st.stop()
 cols = st.columns(2)
-month = cols[0].selectbox(t("review.month"), months, key="review_month", format_func=lambda m: formatting.month(m, lang))
+# Last month first: the review meets early in a month on the month before (this month runs to date).
+month = cols[0].selectbox(t("review.month"), months, index=1, key="review_month",
+                          format_func=lambda m: formatting.month(m, lang))
 unit_id = cols[1].selectbox(t("review.scope"), choices, key="review_unit",
                             format_func=lambda u: text("review.city") if u is None else names[u])
 review = call(monthly_review, month=month, unit_id=unit_id, zone=zone, lang=lang)
 lines = call(actions.list_actions, month=month, unit_id=unit_id)
 
 heads = report.figures(review, lang)
-for first in range(0, len(heads), 4):  # rows of four, in the report's order
-    for column, (label, value) in zip(st.columns(4), heads[first:first + 4], strict=False):
-        column.metric(label, value, border=True)
+for first in range(0, len(heads), 4):  # rows of four, in the report's order; what a share counts under it
+    for column, (label, value, detail) in zip(st.columns(4), heads[first:first + 4], strict=False):
+        column.metric(label, value, detail or None, delta_color="off", delta_arrow="off", border=True)
 
 st.subheader(t("review.services"))
 if review.services:

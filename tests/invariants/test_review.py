@@ -3,6 +3,7 @@ show, last month's open actions are carried into this month's review, and the pa
 show the figures core gives."""
 
 import io
+from datetime import timedelta
 
 import pypdfium2
 import pytest
@@ -20,7 +21,7 @@ VIEWERS = ("admin", "pimpinan", "dinkes", "klojen", "setda")
 
 def _months():
     this = sla.month_start(utcnow().astimezone(JAKARTA).date())
-    return this, sla.month_start(this.replace(day=1) - __import__("datetime").timedelta(days=1))
+    return this, sla.month_start(this - timedelta(days=1))
 
 
 def _unit(viewer):
@@ -73,11 +74,12 @@ def test_the_pdf_and_the_workbook_show_the_figures_core_gives(demo_city, usernam
     review, heads, files = _figures(demo_city, username, this)
     book = load_workbook(io.BytesIO(files["xlsx"]))
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True) if row[0]}
-    assert {label: summary[label] for label, _ in heads} == dict(heads)
+    assert {label: summary[label] for label, _v, _d in heads} == {label: report.figure_text(value, detail)
+                                                                  for label, value, detail in heads}
     pdf = pypdfium2.PdfDocument(files["pdf"])
     content = " ".join(" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf)))
-    for label, value in heads:
-        assert f"{label}: {value}" in content
+    for label, value, detail in heads:
+        assert f"{label}: {report.figure_text(value, detail)}" in content
     for r in review.recommendations:
         assert " ".join(r.text.split())[:40] in content
 
@@ -88,11 +90,14 @@ def test_the_page_shows_the_figures_core_gives(demo_city, demo_env, username):
     """Rule: one set of figures — Tinjauan SLA's headline metrics and recommendations are core's for the month."""
     from tests.apptest import assert_clean, open_page, texts
 
-    this, _ = _months()
-    review, heads, _files = _figures(demo_city, username, this)
+    _, last = _months()  # the page opens on last month's review
+    review, heads, _files = _figures(demo_city, username, last)
     at = open_page(username, "review")
     assert_clean(at)
-    assert [(m.label, m.value) for m in at.metric] == heads
+    assert [(m.label, m.value, m.delta or "") for m in at.metric] == heads
+    if review.services:  # the first table is the report's services sheet, row for row
+        shown = at.dataframe[0].value
+        assert shown.astype(str).values.tolist() == [[str(v) for v in row] for row in report.service_rows(review, "id")]
     page = texts(at)
     for r in review.recommendations:
         assert r.text.split(":")[0].split("(")[0].strip()[:30] in page
