@@ -38,6 +38,13 @@ def test_admin_reads_the_citys_month_agrees_an_action_and_attaches_the_review(en
     with session_scope(store.engine) as s:
         [action] = s.scalars(select(ReviewAction)).all()
     assert (action.month, action.unit_id, action.owner, action.state) == (NOVEMBER, month["dinkes"], "=1+1", "terbuka")
+    at.text_input(key=f"review_edit_text_{action.id}").input("Pasang UPS 2 kVA di Dinkes")
+    at.selectbox(key=f"review_edit_state_{action.id}").select("batal")
+    at.button(key=f"FormSubmitter:review_action_edit_{action.id}-Simpan").click().run()
+    assert_clean(at)
+    with session_scope(store.engine) as s:
+        assert (s.get(ReviewAction, action.id).text, s.get(ReviewAction, action.id).state) == (
+            "Pasang UPS 2 kVA di Dinkes", "batal")
     new_period(store, admin, 2026, "pemdi-2026")
     at.button(key="review_attach").click().run()
     assert_clean(at)

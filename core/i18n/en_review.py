@@ -106,6 +106,7 @@ MESSAGES = {
     "review.add_action": "Add a follow-up action",
     "review.action_unit": "For",
     "review.action_saved": "Action saved.",
+    "review.edit_pick": "Edit an action",
     "review.state_change": "Change an action's state",
     "review.state_pick": "Action",
     "review.state_saved": "Action state saved.",

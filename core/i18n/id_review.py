@@ -83,6 +83,7 @@ MESSAGES = {
     "review.add_action": "Tambah tindak lanjut",
     "review.action_unit": "Untuk",
     "review.action_saved": "Tindak lanjut disimpan.",
+    "review.edit_pick": "Ubah tindak lanjut",
     "review.state_change": "Ubah status tindak lanjut",
     "review.state_pick": "Tindak lanjut",
     "review.state_saved": "Status tindak lanjut disimpan.",

@@ -97,8 +97,25 @@ if c.viewer.is_admin:
         if st.form_submit_button(t("review.save"), icon=":material/add_task:"):
             save(actions.create_action, text("review.action_saved"), month=month, unit_id=for_unit, text=what,
                  owner=owner, due=due)
-changeable = [a for a in lines if c.viewer.is_admin or (a.action.unit_id is not None and c.viewer.role is Role.SKPD)]
-if changeable:
+if c.viewer.is_admin and lines:  # Kominfo edits what was agreed, the owner, the due day and the state
+    by_id = {a.action.id: a.action for a in lines}
+    picked = st.selectbox(t("review.edit_pick"), list(by_id), key="review_edit_action",
+                          format_func=lambda i: by_id[i].text[:80])
+    chosen = by_id[picked]
+    with st.form(f"review_action_edit_{picked}"):
+        what = st.text_input(t("review.action"), value=chosen.text, max_chars=actions.MAX_TEXT,
+                             key=f"review_edit_text_{picked}")
+        row = st.columns(3)
+        owner = row[0].text_input(t("review.owner"), value=chosen.owner, max_chars=actions.MAX_OWNER,
+                                  key=f"review_edit_owner_{picked}")
+        due = row[1].date_input(t("review.due"), value=chosen.due, format="DD/MM/YYYY", key=f"review_edit_due_{picked}")
+        state = row[2].selectbox(t("review.state"), actions.STATES, index=actions.STATES.index(chosen.state),
+                                 format_func=lambda x: text(f"review.state.{x}"), key=f"review_edit_state_{picked}")
+        if st.form_submit_button(t("review.save"), icon=":material/edit:"):
+            save(actions.update_action, text("review.action_saved"), action_id=picked, text=what, owner=owner, due=due,
+                 state=state)
+changeable = [a for a in lines if c.viewer.role is Role.SKPD and a.action.unit_id is not None]
+if changeable:  # a unit's operator reports its own unit's actions done (or open again)
     with st.form("review_action_state"):
         st.markdown(f"**{t('review.state_change')}**")
         by_id = {a.action.id: a.action for a in changeable}
