@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("services", ("core.services",)),  # digital services: built on monitoring; evidence for the evaluation
     ("tickets", ("core.tickets",)),  # problems people report, their clocks in service hours; complaint response
     ("evaluation", ("core.evaluation",)),
+    ("review", ("core.review",)),  # the monthly SLA review: reads services, tickets, incidents; evidence for 19
     ("needs", ("core.needs",)),
     ("home", ("core.home",)),  # a unit's to-do page: reads every domain above for one unit
     ("publish", ("core.publish",)),  # what other systems read: the read API's rows, the open datasets

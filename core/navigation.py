@@ -30,6 +30,7 @@ PAGES: list[PageSpec] = [
     PageSpec("incident", "pages/monitoring/incident.py", "insiden", "page.incident", "section.monitoring", ":material/emergency:", frozenset({A, P, S})),
     PageSpec("services", "pages/services/services.py", "layanan-digital", "page.services", "section.monitoring", ":material/public:", frozenset({A, P, S})),
     PageSpec("sla", "pages/services/sla.py", "sla-layanan", "page.sla", "section.monitoring", ":material/verified_user:", frozenset({A, P, S})),
+    PageSpec("review", "pages/services/review.py", "tinjauan-sla", "page.review", "section.monitoring", ":material/rule:", frozenset({A, P, S})),
     PageSpec("tickets", "pages/tickets/tickets.py", "laporan-gangguan", "page.tickets", "section.monitoring", ":material/support_agent:", frozenset({A, P, S})),
     PageSpec("feedback", "pages/services/feedback.py", "kepuasan-layanan", "page.feedback", "section.monitoring", ":material/reviews:", frozenset({A, P, S})),
     PageSpec("overview", "pages/evaluation/overview.py", "ringkasan", "page.overview", "section.evaluation", ":material/dashboard:", frozenset({A, P, S}),

@@ -1,7 +1,7 @@
 """Tickets: problems people report — a unit's operator (laporan gangguan) or a citizen about a public service
 (a complaint, looked up by its reference code) — with what was said and done on each, and an optional photo."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
@@ -62,3 +62,22 @@ class TicketPhoto(SQLModel, table=True):
     content_type: str = Field(max_length=20)
     size: int
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ReviewAction(SQLModel, table=True):
+    """A follow-up action of the monthly SLA review (Pemdi indicator 19): what is to be done, by whom, by when.
+    Made in the month it was agreed; a later month's review carries it forward while it stays open."""
+
+    __tablename__ = "review_action"
+    __table_args__ = (Index("ix_review_action_month_unit", "month", "unit_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: date  # the first day of the review's month
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # None: the city's own
+    text: str = Field(max_length=500)
+    owner: str = Field(default="", max_length=120)  # a person or a team, as the meeting named them
+    due: date | None = None
+    state: str = Field(default="terbuka", max_length=10)  # terbuka, selesai, batal
+    created_by: str = Field(max_length=60)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

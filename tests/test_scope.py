@@ -33,6 +33,7 @@ from core.org.users import UserCreate, UserUpdate
 from core.publish import api
 from core.records import listing, roundtrip
 from core.records.save import Change
+from core.review import actions as review_actions
 from core.services import register, sla, voice
 from core.tickets import complaints, tickets
 from db.engine import session_scope
@@ -208,7 +209,10 @@ SINGLE = ["evaluation.assessment.assessment_view", "evaluation.assessment.eviden
           "monitoring.dependencies.root_cause", "monitoring.dependencies.affected_counts",
           "tickets.tickets.get_ticket", "tickets.tickets.ticket_detail", "tickets.tickets.ticket_photo",
           "tickets.tickets.assignees", "tickets.tickets.recent_incidents", "tickets.tickets.link_options",
-          "tickets.complaints.service_response"]  # tests/test_tickets.py
+          "tickets.complaints.service_response",  # tests/test_tickets.py
+          # the monthly SLA review: another unit's review, actions and report not found (tests/test_review.py)
+          "review.review.monthly_review", "review.review.review_units", "review.actions.list_actions",
+          "review.report.document", "review.report.review_report"]
 # Writes: each is tried against unit B by operator A and must be refused.
 WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_active", "org.units.update_unit_profile",
           "org.units.import_units", "org.users.create_user", "org.users.update_user", "org.users.reset_password",
@@ -218,7 +222,8 @@ WRITES = ["org.units.create_unit", "org.units.update_unit", "org.units.set_unit_
           "evaluation.assessment.remove_evidence", "evaluation.owners.submit_indicator", "evaluation.evidence.attach", "services.register.save_service",
           "services.register.delete_service", "services.voice.post_update", "services.voice.moderate",
           "needs.workflow.submit", "needs.sipd.import_lines",  # import_lines: tests/test_sipd.py
-          "tickets.tickets.file_ticket", "tickets.tickets.reply", "tickets.tickets.set_state", "tickets.complaints.moderate"]
+          "tickets.tickets.file_ticket", "tickets.tickets.reply", "tickets.tickets.set_state", "tickets.complaints.moderate",
+          "review.actions.set_action_state", "review.report.attach_review"]
 # Admin-only functions on things that belong to no unit's operator (alert channels and their log).
 ADMIN_ONLY = {
     "alerts.alerts.list_channels": {}, "alerts.alerts.get_channel": {"channel_id": 1}, "alerts.alerts.list_deliveries": {},
@@ -254,6 +259,10 @@ ADMIN_ONLY = {
     "tickets.tickets.link_incident": {"ticket_id": 1, "incident_id": None}, "tickets.tickets.from_incident": {"incident_id": 1},
     "tickets.tickets.incidents_without_ticket": {"since": utcnow()},
     "tickets.clock.save_targets": {"values": {}},
+    # The monthly SLA review's follow-up actions: Kominfo agrees and edits them (tests/test_review.py).
+    "review.actions.create_action": {"month": utcnow().date(), "unit_id": None, "text": "Tindak lanjut"},
+    "review.actions.update_action": {"action_id": 1, "text": "Tindak lanjut", "owner": "", "due": None,
+                                     "state": "selesai"},
 }
 # The budget scenarios: leadership and admin own them; a unit's operator and the presenter may not.
 LEADERSHIP_ONLY = {
@@ -499,6 +508,9 @@ def writes_to_unit_b(city):
         "tickets.tickets.reply": dict(ticket_id=city.ticket_b, message="x"),
         "tickets.tickets.set_state": dict(ticket_id=city.ticket_b, state="ditutup"),
         "tickets.complaints.moderate": dict(ticket_id=city.complaint_b, accept=False),
+        "review.actions.set_action_state": dict(action_id=city.action_b, state="selesai"),
+        "review.report.attach_review": dict(month=utcnow().date(), unit_id=b, fmt="pdf", lang="id", zone=JAKARTA,
+                                            org_name=""),
     }
 
 
@@ -517,6 +529,8 @@ def test_skpd_write_to_another_unit_is_refused_and_changes_nothing(store, city, 
         code = complaints.file_complaint(s, service_id=city.service_b, category="akun", description="Pengaduan B.",
                                          client="x")
         city.complaint_b = s.scalar(select(Ticket.id).where(Ticket.code == code))
+        city.action_b = review_actions.create_action(session=s, viewer=admin, month=utcnow().date(),
+                                                     unit_id=city.units["DINKES"], text="Tindak lanjut unit B")
     if name.startswith("evaluation."):  # a draft of unit B with an evidence file, for the evaluation writes
         city.period_b = new_period(store, admin, framework="spbe-2020")
         assess(store, admin, city.period_b, city.units["DINKES"], level=2, submit=False)

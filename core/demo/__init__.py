@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.access import SYSTEM, Role
-from core.demo import evaluation, incidents, inventory, monitoring, needs, services, tickets
+from core.demo import evaluation, incidents, inventory, monitoring, needs, review, services, tickets
 from core.org import passwords
 from core.org.unit_import import parse_units_csv
 from core.org.units import import_units
@@ -51,6 +51,7 @@ def load(*, session: Session, zone: ZoneInfo | None = None, org_name: str = "") 
         incidents.load(session=session, now=now)  # people's work on the outages just made
         services.load(session=session)  # on the targets just made
         tickets.load(session=session, now=now)  # on those services, the units' operators and the outage
+        review.load(session=session, now=now, zone=zone)  # last month's SLA review: its actions, some carried
     inventory.load(session=session)
     evaluation.load(session=session, zone=zone or ZoneInfo("Asia/Jakarta"), org_name=org_name)
     needs.load(session=session, zone=zone or ZoneInfo("Asia/Jakarta"), org_name=org_name)

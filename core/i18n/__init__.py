@@ -20,6 +20,7 @@ from core.i18n import (
     en_needs,
     en_ops,
     en_public,
+    en_review,
     en_tickets,
     id_agents,
     id_budget,
@@ -30,6 +31,7 @@ from core.i18n import (
     id_needs,
     id_ops,
     id_public,
+    id_review,
     id_tickets,
 )
 from core.i18n import id as id_
@@ -38,10 +40,10 @@ Message = str | dict  # a text, or a plural message {"n": count parameter, "one"
 CATALOGUES: dict[str, dict[str, Message]] = {
     "id": {**id_.MESSAGES, **id_inventory.MESSAGES, **id_evaluation.MESSAGES, **id_needs.MESSAGES,
            **id_agents.MESSAGES, **id_budget.MESSAGES, **id_ops.MESSAGES, **id_public.MESSAGES,
-           **id_incidents.MESSAGES, **id_deps.MESSAGES, **id_tickets.MESSAGES},
+           **id_incidents.MESSAGES, **id_deps.MESSAGES, **id_tickets.MESSAGES, **id_review.MESSAGES},
     "en": {**en.MESSAGES, **en_inventory.MESSAGES, **en_evaluation.MESSAGES, **en_needs.MESSAGES,
            **en_agents.MESSAGES, **en_budget.MESSAGES, **en_ops.MESSAGES, **en_public.MESSAGES,
-           **en_incidents.MESSAGES, **en_deps.MESSAGES, **en_tickets.MESSAGES},
+           **en_incidents.MESSAGES, **en_deps.MESSAGES, **en_tickets.MESSAGES, **en_review.MESSAGES},
 }
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"

@@ -42,17 +42,21 @@ def _times(key, label: str, rows: list[tuple]) -> Times:
                  sum(fixes) / len(fixes) if fixes else None)
 
 
-def _rows(session: Session, viewer: Viewer, start: datetime, end: datetime):
+def _rows(session: Session, viewer: Viewer, start: datetime, end: datetime, unit_ids: set[int] | None = None):
     stmt = (select(Incident.started_at, Incident.ended_at, Incident.acknowledged_at, Incident.cause,
                    Target.id, Target.name, Unit.id, Unit.short_name, Unit.name)
             .join(Target, Target.id == Incident.target_id).join(Unit, Unit.id == Target.unit_id)
             .where(counted_incidents(start, end), Incident.started_at >= start, Incident.started_at < end))
+    if unit_ids is not None:  # one unit's review: its subtree only, inside the viewer's scope all the same
+        stmt = stmt.where(Target.unit_id.in_(unit_ids or {-1}))
     return session.execute(scoped(stmt, Target.unit_id, session, viewer)).all()
 
 
-def summary(*, session: Session, viewer: Viewer, start: datetime, end: datetime) -> Times:
-    """MTTA and MTTR over every incident the viewer sees that started in [start, end)."""
-    return _times(None, "", [(s, e, a) for s, e, a, *_ in _rows(session, viewer, start, end)])
+def summary(*, session: Session, viewer: Viewer, start: datetime, end: datetime,
+            unit_ids: set[int] | None = None) -> Times:
+    """MTTA and MTTR over every incident the viewer sees that started in [start, end) (on these units' targets
+    when given)."""
+    return _times(None, "", [(s, e, a) for s, e, a, *_ in _rows(session, viewer, start, end, unit_ids)])
 
 
 def by(*, session: Session, viewer: Viewer, start: datetime, end: datetime, zone: ZoneInfo, group: str) -> list[Times]:

@@ -1,0 +1,1 @@
+"""The monthly SLA review (Pemdi indicator 19): the month's figures, recommendations, follow-up actions."""
