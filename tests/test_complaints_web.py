@@ -121,3 +121,19 @@ def test_each_public_service_on_the_status_page_links_to_the_form_with_that_serv
     form = client.get(f"/publik/laporan?layanan={ids['public']}").text
     assert re.search(rf'<option value="{ids["public"]}"\s+selected>', form)
     assert " selected" not in client.get("/publik/laporan?layanan=99x").text  # anything else picks nothing
+
+
+def test_the_complaint_pages_wear_the_public_pages_frame(site, store):
+    """Stylesheet, language switch and footer as on /publik (from the chromium tour: the complaint pages had
+    none, so a citizen could change language only by editing the address)."""
+    client, ids = site
+    code = re.search(r"/publik/laporan/([A-Z0-9-]+)",
+                     post(client, service=ids["public"], category="aplikasi", description=TEXT).headers["location"])[1]
+    for path in ("/publik/laporan", f"/publik/laporan/{code}"):
+        page = client.get(path).text
+        assert '<link rel="stylesheet" href="/publik/gaya.css">' in page, path
+        assert 'hreflang="en"' in page and ">English<" in page, path
+        assert 'href="/publik?lang=id"' in page and "<footer>" in page, path
+        assert page.count("<h1>") == 1, path
+    english = client.get(f"/publik/laporan/{code}?lang=en").text
+    assert 'lang="en"' in english and 'hreflang="id"' in english

@@ -253,3 +253,25 @@ def test_a_citizen_reads_an_incident_and_subscribes_in_chromium_with_javascript_
             context.close()
     with store.session() as s:
         assert s.scalar(select(Subscription)).confirmed_at is not None
+
+
+def test_the_public_pages_offer_e_mail_news_only_where_subscriptions_work(env, store, services):
+    """Without SMTP and the public address the subscription page says it is not available: then no page links
+    to it (from the chromium tour: every service offered news by e-mail that led to that dead end)."""
+    from core.services import public as public_data
+    from tests.monitoring import JAKARTA
+    from web import public as public_pages
+    from web.common import STATE
+
+    with session_scope(store.engine) as s:
+        status = public_data.collect(s, JAKARTA)
+    try:
+        STATE.update(settings=load_settings())  # no SMTP here
+        bare = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
+        STATE.update(settings=load_settings().model_copy(update=_mail_settings(2525, "")))
+        mailing = public_pages.as_html(status, "id", JAKARTA, "Kota Uji")
+    finally:
+        STATE.update(settings=None)
+    assert "/publik/langganan" not in bare
+    assert "/publik/laporan" in bare  # the other ways to speak up stay
+    assert "/publik/langganan?lang=id" in mailing and "/publik/langganan?layanan=" in mailing

@@ -291,4 +291,17 @@ def test_a_clock_in_service_hours_reads_in_hours_of_service_never_in_days():
     running = clock.Clock(24 * 3600, 23 * 3600, None, None, True)
     assert clock.words(running, "id") == "sisa 1 j 00 m layanan (target 24 j 00 m layanan)"
     calendar = clock.Clock(24 * 3600, 25 * 3600, None, None, False)
-    assert clock.words(calendar, "en").startswith("over by 1 h 00 m (target 1 d")
+    assert clock.words(calendar, "en").startswith("1 h 00 m past the 1 d")
+    assert clock.words(calendar, "id").startswith("terlambat 1 j 00 m dari target 1 h")
+
+
+def test_a_finished_clock_says_how_long_it_took_and_never_calls_that_length_the_delay():
+    """A reply after 20 hours against a 1-hour target took 20 hours and was 19 hours late: the words must not
+    read as if it were 20 hours late (from the chromium tour)."""
+    from datetime import UTC, datetime
+
+    late = clock.Clock(3600, 20 * 3600, None, datetime(2026, 12, 5, tzinfo=UTC), False)
+    assert clock.words(late, "id") == "selesai dalam 20 j 00 m, melewati target 1 j 00 m"
+    assert clock.words(late, "en") == "done in 20 h 00 m, past the 1 h 00 m target"
+    kept = clock.Clock(3600, 1800, None, datetime(2026, 12, 5, tzinfo=UTC), False)
+    assert clock.words(kept, "id") == "selesai dalam 30 m (target 1 j 00 m)"

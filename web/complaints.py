@@ -5,6 +5,7 @@ report's state and the staff's public replies only. HTML from Jinja2 templates w
 
 from typing import Literal
 from urllib.parse import parse_qs, quote
+from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +22,7 @@ from db.engine import session_scope
 from web.bodies import ID_MAX, BadBody, Body, parse_form
 from web.common import STATE, client, page_lang, read_body
 from web.guard import STRICT_CSP
-from web.templating import TEMPLATES  # the one environment of the HTTP pages: autoescape on, strict undefined
+from web.templating import TEMPLATES, Words  # the one environment of the HTTP pages: autoescape on, strict undefined
 
 MAX_FORM_BYTES = 8 * 1024
 NO_STORE = {"Cache-Control": "no-store", "Content-Security-Policy": STRICT_CSP}
@@ -42,8 +43,9 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **values) -
 
     def say(key: str, **params) -> str:
         return t(key, lang, **params)
+    zone = settings.zone if settings else ZoneInfo("Asia/Jakarta")
     return TEMPLATES.TemplateResponse(request, f"complaints/{name}", {
-        "lang": lang, "t": say, "org": settings.org_name if settings else "", **values},
+        "lang": lang, "t": say, "w": Words(lang, zone), "org": settings.org_name if settings else "", **values},
         status_code=status, headers=NO_STORE)
 
 

@@ -56,7 +56,8 @@ limit = ClientLimit()
 
 
 def available(settings) -> bool:
-    """Mails can go out and their links lead somewhere: SMTP and the public address are set."""
+    """Mails can go out and their links lead somewhere: SMTP and the public address are set (the rule the
+    pages' links follow, web.templating.subscriptions_offered)."""
     return bool(settings.smtp_host and settings.smtp_from and settings.public_url)
 
 

@@ -14,11 +14,22 @@ from starlette.templating import Jinja2Templates
 
 from core import formatting
 from core.i18n import t
+from web.common import STATE
 
 ROOT = Path(__file__).resolve().parent
 ENV = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape(["html", "xml"]),
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 TEMPLATES = Jinja2Templates(env=ENV)
+
+
+def subscriptions_offered() -> bool:
+    """Whether /publik/langganan takes subscriptions here (SMTP and the public address set): the pages offer
+    "kabar lewat e-mail" only then, never a link to a page that says it is not available."""
+    settings = STATE["settings"]
+    return bool(settings is not None and settings.smtp_host and settings.smtp_from and settings.public_url)
+
+
+ENV.globals["subscriptions_offered"] = subscriptions_offered
 
 
 class Words:

@@ -328,7 +328,7 @@ MESSAGES: dict[str, str | dict] = {
     "availability.ended": "Ended",
     "availability.ongoing": "ongoing",
     "availability.target": "Target",
-    "availability.reason": "Cause",
+    "availability.reason": "Check message",
     "availability.no_incidents": "No incidents in this window.",
     "availability.unknown_min": "No data (minutes)",
     # targets page

@@ -2,7 +2,7 @@
 
 MESSAGES = {
     "state.UNREACHABLE": "Unreachable — parent down",
-    "deps.unreachable_short": "Unreachable",
+    "deps.unreachable_short": "Cut off",
     "deps.parent": "Parent (reached through)",
     "deps.parent_none": "— no parent —",
     "deps.parent_help": "The target that must be up for this one to be reachable, e.g. the kecamatan's uplink for a "
@@ -28,5 +28,5 @@ MESSAGES = {
     "deps.behind_hidden": "Unreachable because its parent is down (the parent is outside your scope). This target "
                           "opens no incident and sends no alert of its own until its parent is up again.",
     "deps.availability_caption": "Time a target is *unreachable — parent down* still counts as down time: its users "
-                                 "cannot use it, whatever the cause. Availability and SLA are not reduced.",
+                                 "cannot use it, whatever the cause. Its availability and SLA fall as they would were the target itself down.",
 }

@@ -141,4 +141,6 @@ MESSAGES = {
     "target.open_incident": "Open the incident page",
     "incident.tickets": {"n": "n", "one": "Linked problem report ({n})", "other": "Linked problem reports ({n})"},
     "incident.no_tickets": "No problem report is linked to this incident yet (Problem reports → open a ticket from an incident).",
+    "response.scope_unit": "incidents of {unit} and the units under it",
+    "response.scope_city": "incidents across the city",
 }

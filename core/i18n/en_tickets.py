@@ -56,10 +56,10 @@ MESSAGES = {
     "tickets.clock_method": "Clocks run in service hours when the ticket names a service that declares them (holidays "
                             "left out when the service is off on them), else in calendar time. A ticket not triaged "
                             "yet runs on the medium priority's targets.",
-    "tickets.clock_done": "within {spent} (target {target})",
-    "tickets.clock_done_late": "late: {spent} (target {target})",
+    "tickets.clock_done": "done in {spent} (target {target})",
+    "tickets.clock_done_late": "done in {spent}, past the {target} target",
     "tickets.clock_left": "{left} left (target {target})",
-    "tickets.clock_over": "over by {over} (target {target})",
+    "tickets.clock_over": "{over} past the {target} target",
     "tickets.open_one": "Open ticket",
     "tickets.detail": "Ticket {code}",
     "tickets.source.unit": "Unit report",

@@ -280,7 +280,7 @@ MESSAGES: dict[str, str] = {
     "availability.ended": "Selesai",
     "availability.ongoing": "masih berlangsung",
     "availability.target": "Target",
-    "availability.reason": "Penyebab",
+    "availability.reason": "Pesan pemeriksaan",
     "availability.no_incidents": "Tidak ada insiden dalam jangka waktu ini.",
     "availability.unknown_min": "Tanpa data (menit)",
     # targets page

@@ -2,7 +2,7 @@
 
 MESSAGES = {
     "state.UNREACHABLE": "Tidak terjangkau — induk mati",
-    "deps.unreachable_short": "Tidak terjangkau",
+    "deps.unreachable_short": "Terputus",
     "deps.parent": "Induk (target yang dilalui)",
     "deps.parent_none": "— tanpa induk —",
     "deps.parent_help": "Target yang harus hidup agar target ini terjangkau, mis. uplink kecamatan bagi router "
@@ -29,5 +29,5 @@ MESSAGES = {
                           "membuka insiden dan tidak mengirim peringatan sendiri sampai induknya hidup kembali.",
     "deps.availability_caption": "Waktu sebuah target *tidak terjangkau — induk mati* tetap dihitung sebagai waktu "
                                  "mati: penggunanya tidak dapat memakainya, apa pun penyebabnya. Ketersediaan dan "
-                                 "SLA tidak dikurangi.",
+                                 "SLA-nya turun seperti saat target itu sendiri mati.",
 }

@@ -136,4 +136,6 @@ MESSAGES = {
     "target.open_incident": "Buka halaman insiden",
     "incident.tickets": "Laporan gangguan terkait ({n})",
     "incident.no_tickets": "Belum ada laporan gangguan yang dikaitkan dengan insiden ini (Laporan Gangguan → buka tiket dari insiden).",
+    "response.scope_unit": "insiden {unit} dan unit di bawahnya",
+    "response.scope_city": "insiden seluruh kota",
 }

@@ -56,10 +56,10 @@ MESSAGES = {
     "tickets.clock_method": "Jam berjalan dalam jam layanan bila tiket menyebut layanan yang punya jam layanan (hari "
                             "libur tidak dihitung bila layanannya libur), selain itu dalam waktu kalender. Tiket yang "
                             "belum ditriase memakai target prioritas sedang.",
-    "tickets.clock_done": "dalam {spent} (target {target})",
-    "tickets.clock_done_late": "terlambat: {spent} (target {target})",
+    "tickets.clock_done": "selesai dalam {spent} (target {target})",
+    "tickets.clock_done_late": "selesai dalam {spent}, melewati target {target}",
     "tickets.clock_left": "sisa {left} (target {target})",
-    "tickets.clock_over": "lewat {over} (target {target})",
+    "tickets.clock_over": "terlambat {over} dari target {target}",
     "tickets.open_one": "Buka tiket",
     "tickets.detail": "Tiket {code}",
     "tickets.source.unit": "Laporan unit",

@@ -100,7 +100,8 @@ def header(data: status.Wall, fresh: status.Freshness, caption: str) -> None:
     for col, state in zip(cols[1:], COUNTED, strict=True):
         col.metric(f"{LOOKS[state].icon} {t(HEADER_KEYS.get(state, LOOKS[state].label))}",
                    "–" if fresh.stale else num(data.totals[state]),
-                   help=t(LOOKS[state].label) if state in HEADER_KEYS else None)
+                   # the full name as a tooltip at a desk; the projector shows nothing one could click
+                   help=t(LOOKS[state].label) if state in HEADER_KEYS and not projector else None)
 
 
 def columns_for(n: int) -> int:

@@ -52,21 +52,19 @@ if review.services:
 else:
     st.caption(t("review.no_services"))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(t("review.causes"))
-    if review.causes:
-        show_table(pd.DataFrame(report.cause_rows(review, lang), columns=[
-            text("incident.cause"), text("review.incidents"), text("review.down")]), where=left)
-    else:
-        st.caption(t("review.no_causes"))
-with right:
-    st.subheader(t("review.obstacles"))
-    if review.obstacles:
-        show_table(pd.DataFrame(report.obstacle_rows(review, lang), columns=[
-            text("review.obstacle"), text("evidence.what"), text("review.incidents"), text("review.down")]), where=right)
-    else:
-        st.caption(t("review.no_obstacles"))
+# One above the other: the obstacles' four columns (a target's name, what happened) need the page's width.
+st.subheader(t("review.causes"))
+if review.causes:
+    show_table(pd.DataFrame(report.cause_rows(review, lang), columns=[
+        text("incident.cause"), text("review.incidents"), text("review.down")]))
+else:
+    st.caption(t("review.no_causes"))
+st.subheader(t("review.obstacles"))
+if review.obstacles:
+    show_table(pd.DataFrame(report.obstacle_rows(review, lang), columns=[
+        text("review.obstacle"), text("evidence.what"), text("review.incidents"), text("review.down")]))
+else:
+    st.caption(t("review.no_obstacles"))
 
 st.subheader(t("review.recommendations"))
 st.caption(t("review.rules_help"))

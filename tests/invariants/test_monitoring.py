@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from core import formatting
-from core.i18n import encode_reason
+from core.i18n import encode_reason, t
 from core.monitoring import dependencies, status, target_detail, targets, uptime
 from core.monitoring.states import PROBLEMS
 from core.org import users
@@ -258,7 +258,7 @@ def test_the_wall_shows_one_root_cause_tile_with_the_count_its_header_gives_and_
     wall = open_page("admin", "status")
     assert_clean(wall)
     counts = {str(m.label): _count(m.value) for m in wall.metric}
-    (header,) = [n for label, n in counts.items() if "Tidak terjangkau" in label]
+    (header,) = [n for label, n in counts.items() if t("deps.unreachable_short") in label]
     texts = "\n".join(shown(m.value) for m in wall.markdown)
     inside = [int(n) for n in re.findall(r"(\d+) target terdampak\*\*", texts)]
     assert inside and sum(inside) == header
