@@ -178,6 +178,23 @@ def test_the_detail_page_opens_on_the_worst_target_in_scope_unless_one_is_linked
     linked.query_params["id"] = str(ok)
     linked.switch_page("pages/monitoring/target.py").run()
     assert linked.selectbox(key="target_pick").value == ok
+    assert not linked.warning
+
+
+def test_a_link_to_another_units_target_says_so_and_shows_nothing_of_it(env, store, admin, city):
+    """From the chromium tour: /target?id=<another unit's target> silently showed one's own target."""
+    from tests.apptest import app, assert_clean, texts
+
+    theirs = add_target(store, admin, city.units["DINKES"], name="SIMPUS", kind="ping")
+    add_target(store, admin, city.units["KEL-KAUMAN"], name="Router Kauman", kind="ping")
+    at = app("op_a")
+    at.query_params["id"] = str(theirs)
+    at.switch_page("pages/monitoring/target.py").run()
+    assert_clean(at)
+    assert [w.value for w in at.warning] == [
+        f"Target #{theirs} tidak ada, atau bukan dari unit yang dapat Anda lihat; di bawah ini target Anda yang "
+        "paling perlu dilihat."]
+    assert at.title[0].value == "Router Kauman" and "SIMPUS" not in texts(at)
 
 
 def test_snmp_target_shows_its_interfaces_and_traffic(store, admin, city, tmp_path):

@@ -143,4 +143,5 @@ MESSAGES = {
     "incident.no_tickets": "No problem report is linked to this incident yet (Problem reports → open a ticket from an incident).",
     "response.scope_unit": "incidents of {unit} and the units under it",
     "response.scope_city": "incidents across the city",
+    "target.not_found": "Target #{id} does not exist or is not of a unit you can see; below is the target of yours most in need of a look.",
 }

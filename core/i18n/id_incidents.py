@@ -138,4 +138,5 @@ MESSAGES = {
     "incident.no_tickets": "Belum ada laporan gangguan yang dikaitkan dengan insiden ini (Laporan Gangguan → buka tiket dari insiden).",
     "response.scope_unit": "insiden {unit} dan unit di bawahnya",
     "response.scope_city": "insiden seluruh kota",
+    "target.not_found": "Target #{id} tidak ada, atau bukan dari unit yang dapat Anda lihat; di bawah ini target Anda yang paling perlu dilihat.",
 }

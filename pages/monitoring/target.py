@@ -28,7 +28,10 @@ by_id = {r.id: r for r in sorted(rows, key=lambda r: (rank(r.state), r.name))}  
 wanted = st.query_params.get("id")
 ids = list(by_id)
 # Only ASCII digits: "²".isdigit() is True, and int("²") fails.
-index = ids.index(int(wanted)) if wanted and wanted.isascii() and wanted.isdigit() and int(wanted) in by_id else 0
+linked = int(wanted) if wanted and wanted.isascii() and wanted.isdigit() and len(wanted) < 10 else None
+index = ids.index(linked) if linked in by_id else 0
+if linked is not None and linked not in by_id:  # another unit's, or gone: say so rather than swap it silently
+    st.warning(t("target.not_found", id=linked), icon=":material/search_off:")
 pick_col, window_col = st.columns([1.4, 2], vertical_alignment="bottom")
 pick = pick_col.selectbox(t("admin_targets.pick"), ids, index=index, key="target_pick",
                           format_func=lambda i: f"{text(look(by_id[i].state).label)} · {by_id[i].name} · {by_id[i].host}")
