@@ -51,6 +51,9 @@ def test_kominfo_triages_and_answers_from_the_queue_and_the_unit_reads_the_answe
     mine = open_page("op_a", "tickets")
     assert_clean(mine)
     assert "Teknisi datang pukul 10." in texts(mine) and "Kritis" in frames(mine)
+    # who answered, by the name the incident page also uses (the display name), not the login name
+    assert any(line.startswith("**Admin**") for line in texts(mine).split("\n"))
+    assert not any(line.startswith("**admin**") for line in texts(mine).split("\n"))
 
 
 def test_the_unit_home_lists_every_open_report_its_heading_counts(env, store, city, operator_a, admin):

@@ -8,7 +8,7 @@ read only by its moderators (admin, the service's owner unit). Each ticket carri
 import io
 import secrets
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from PIL import Image, UnidentifiedImageError
@@ -60,6 +60,7 @@ class Detail:
     activity: list[TicketActivity]
     photo: bool
     links: dict[str, str]  # target / device / application / incident → what it is called
+    names: dict[str, str] = field(default_factory=dict)  # an activity's actor (username) → the name people read
 
 
 def new_code() -> str:
@@ -251,7 +252,10 @@ def ticket_detail(*, session: Session, viewer: Viewer, ticket_id: int, zone, now
     if ticket.incident_id:
         links["incident"] = f"#{ticket.incident_id}"
     photo = session.get(TicketPhoto, ticket.id) is not None
-    return Detail(Lines(session, zone, now).line(ticket), activity, photo, links)
+    actors = {a.actor for a in activity}
+    names = {u: d or u for u, d in session.execute(select(User.username, User.display_name)
+                                                   .where(User.username.in_(actors)))} if actors else {}
+    return Detail(Lines(session, zone, now).line(ticket), activity, photo, links, names)
 
 
 def ticket_photo(*, session: Session, viewer: Viewer, ticket_id: int) -> tuple[str, bytes]:

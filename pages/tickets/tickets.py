@@ -131,7 +131,7 @@ else:
         said = f"  \n{plain(step.message)}" if step.message else ""
         value = (text(f"tickets.{step.kind}.{step.value}") if step.kind in ("state", "priority") and step.value
                  else text(f"tickets.moderation.{step.value}") if step.kind == "moderate" else step.value)
-        st.markdown(f"**{plain(step.actor)}** · {moment(step.at)} · "
+        st.markdown(f"**{plain(detail.names.get(step.actor, step.actor))}** · {moment(step.at)} · "
                     f"{t(f'tickets.step.{step.kind}', value=value or '–')}{said}")
 
     if ticket.moderation == "pending" and (admin or operator):
