@@ -32,6 +32,7 @@ from core.monitoring.incidents import CAUSES
 from core.monitoring.uptime import counted_incidents
 from core.services import register, sla
 from core.tickets import complaints, tickets
+from core.tickets.clock import Share
 from db.models import Unit
 from db.monitoring import Incident, Target
 from db.tickets import Ticket
@@ -73,29 +74,6 @@ class ServiceLine:
     met: bool | None
 
 
-@dataclass
-class Share:
-    """Items against a time target: in time, late, and still inside the target (left out of the share)."""
-
-    met: int = 0
-    missed: int = 0
-    pending: int = 0
-
-    @property
-    def decided(self) -> int:
-        return self.met + self.missed
-
-    @property
-    def share(self) -> float | None:
-        return 100 * self.met / self.decided if self.decided else None
-
-    def add(self, met: bool | None) -> None:
-        if met is None:
-            self.pending += 1
-        elif met:
-            self.met += 1
-        else:
-            self.missed += 1
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,31 @@ class Hours:
         return None
 
 
+@dataclass(kw_only=True)
+class Share:
+    """Items against a time target: in time, late, and still inside the target (left out of the share)."""
+
+    met: int = 0
+    missed: int = 0
+    pending: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def share(self) -> float | None:
+        return 100 * self.met / self.decided if self.decided else None
+
+    def add(self, met: bool | None) -> None:
+        if met is None:
+            self.pending += 1
+        elif met:
+            self.met += 1
+        else:
+            self.missed += 1
+
+
 @dataclass(frozen=True)
 class Clock:
     """One of a ticket's clocks: its target, the time counted so far (stopped when done), its deadline."""

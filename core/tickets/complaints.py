@@ -116,24 +116,13 @@ def lookup(session: Session, code: str) -> PublicView | None:
 
 
 @dataclass
-class ResponseMonth:
+class ResponseMonth(clock.Share):
     """A service's complaints filed in a month against its first-response target: answered in time, late (or
     past the target unanswered), and still inside the target unanswered (counted when decided)."""
 
     service_id: int
     month: date
-    met: int = 0
-    missed: int = 0
-    pending: int = 0
     ticket_ids: list[int] | None = None
-
-    @property
-    def decided(self) -> int:
-        return self.met + self.missed
-
-    @property
-    def share(self) -> float | None:
-        return 100 * self.met / self.decided if self.decided else None
 
 
 def counted(session: Session, service_ids: list[int], start: datetime, end: datetime) -> list[Ticket]:
